@@ -1,0 +1,180 @@
+"""The one place that touches durable_rules.
+
+durable-rules 2.0.28 does the matching; this adapter neutralises what it does that a triage
+cannot tolerate (each is pinned by a test in tests/test_durable_adapter.py):
+
+* Its ``Host`` starts two background timer threads that run actions on another thread. We use
+  a host whose dispatch loop never starts: every action runs synchronously, on the calling
+  thread, while the fact is asserted. No thread is ever created.
+* A fact is identified by a 32-bit FNV-1 hash of its id, so two different facts can collide and
+  the second is rejected as "already observed"; in a batch assert one rejection raises for the
+  whole batch with no action run. We assert facts one at a time, give them ids that are checked
+  collision-free within the session before asserting, and re-id and retry on a rejection.
+* A fact that matches no rule raises ``MessageNotHandledException``. A sentinel rule matches
+  every fact, which also proves that every fact was taken: it must fire exactly once per fact.
+* An exception inside an action is swallowed into the session state. Actions here only record
+  which rule fired; any exception is caught, kept, and raised as ``EngineError`` after the run,
+  and the session state is checked for a swallowed exception as well.
+* An action is not told which rule fired: each rule gets its own action closure.
+* State rules can re-fire forever: no rule reads or writes session state, so nothing re-fires.
+  A rule whose condition has several ``$or`` branches fires once per satisfied branch; the
+  adapter counts it once.
+* At most 1,024 live sessions per ruleset, and a failed session creation leaks a slot: one
+  session per provider, deleted in ``finally`` whatever happened.
+* Rulesets are global by name: each compiled engine gets a unique name.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from durable import engine as _durable
+
+from ..ruleset.conditions import AllOf, AnyOf, Atom, Node
+
+_OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
+_SENTINEL = "taken"
+_FACT_TYPE = "qsg_profile"
+_names = itertools.count(1)
+
+
+class EngineError(RuntimeError):
+    """The inference engine did not process every fact cleanly; nothing is reported."""
+
+
+class _SyncHost(_durable.Host):  # type: ignore[misc]
+    """A durable_rules host without its background dispatch threads."""
+
+    def _run(self) -> None:  # noqa: D401 - overrides the thread-starting loop
+        return None
+
+
+def fnv1_32(text: str) -> int:
+    """durable_rules' fact-id hash (FNV-1, 32-bit, over the UTF-8 bytes)."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        b = byte - 256 if byte > 127 else byte  # C `char` is signed on x86
+        h = ((h ^ (b & 0xFFFFFFFF)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def condition_json(node: Node) -> dict[str, Any]:
+    """A compiled condition as a durable_rules expression."""
+    if isinstance(node, Atom):
+        value: Any = node.value
+        if node.op == "==":
+            return {node.attr: value}
+        return {_OPS[node.op]: {node.attr: value}}
+    parts = [condition_json(p) for p in node.parts]
+    if len(parts) == 1:
+        return parts[0]
+    return {"$and" if isinstance(node, AllOf) else "$or": parts}
+
+
+@dataclass(frozen=True)
+class Firing:
+    fact: int  # index of the fact in the list given to ``run``
+    rule: str
+
+
+class RuleEngine:
+    """A compiled set of rules; ``run`` matches one session's facts and returns what fired."""
+
+    def __init__(self, rules: Sequence[tuple[str, Node]]) -> None:
+        self._rule_ids = [rule_id for rule_id, _ in rules]
+        if len(set(self._rule_ids)) != len(self._rule_ids):
+            raise ValueError("rule ids must be unique")
+        self._name = f"qsgrules_{next(_names)}"
+        self._fired: list[tuple[str, str, str]] = []  # (sid, fact id, rule id)
+        self._errors: list[str] = []
+        definition: dict[str, Any] = {}
+        for i, (rule_id, node) in enumerate(rules):
+            cond = {"$and": [{"t": _FACT_TYPE}, condition_json(node)]}
+            definition[f"r{i}"] = {"all": [{"m": cond}], "run": self._action(rule_id)}
+        definition[_SENTINEL] = {"all": [{"m": {"t": _FACT_TYPE}}], "run": self._action(_SENTINEL)}
+        self._host = _SyncHost({self._name: definition})
+
+    def _action(self, rule_id: str) -> Any:
+        fired, errors = self._fired, self._errors
+
+        def action(c: Any) -> None:
+            try:
+                fired.append((str(c.m["sid"]), str(c.m["id"]), rule_id))
+            except Exception as exc:  # recorded and raised after the run, never lost
+                errors.append(f"{rule_id}: {exc!r}")
+
+        return action
+
+    def _ids(self, sid: str, n: int) -> list[str]:
+        """n fact ids whose hashes are distinct within the session."""
+        ids: list[str] = []
+        hashes: set[int] = set()
+        counter = itertools.count()
+        while len(ids) < n:
+            candidate = f"{sid}:{next(counter)}"
+            h = fnv1_32(candidate)
+            if h not in hashes:
+                hashes.add(h)
+                ids.append(candidate)
+        return ids
+
+    def run(self, sid: str, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
+        """Assert ``facts`` in session ``sid``; return every rule that fired, per fact.
+
+        Raises EngineError when a fact was not taken or an action failed.
+        """
+        self._fired.clear()
+        self._errors.clear()
+        ids = self._ids(sid, len(facts))
+        try:
+            for fact_id, fact in zip(ids, facts, strict=True):
+                self._assert(sid, fact_id, fact)
+            state = self._host.get_state(self._name, sid)
+            if "exception" in state:
+                raise EngineError(f"an action failed in session {sid}: {state['exception']}")
+        finally:
+            try:
+                self._host.delete_state(self._name, sid)
+            except Exception as exc:  # pragma: no cover - deletion of a known sid cannot fail
+                raise EngineError(f"could not delete session {sid}: {exc}") from exc
+        if self._errors:
+            raise EngineError("; ".join(self._errors))
+        return self._collect(sid, ids)
+
+    def _assert(self, sid: str, fact_id: str, fact: Mapping[str, Any]) -> None:
+        body = dict(fact)
+        body.update({"sid": sid, "id": fact_id, "t": _FACT_TYPE})
+        for attempt in range(8):
+            try:
+                self._host.assert_fact(self._name, body)
+                return
+            except _durable.MessageObservedException:
+                # a hash collision with a fact already in the session: re-id and retry
+                body["id"] = f"{fact_id}~{attempt}"
+                continue
+            except _durable.MessageNotHandledException as exc:  # pragma: no cover - sentinel
+                raise EngineError(f"fact not taken in session {sid}: {json.dumps(body)}") from exc
+        raise EngineError(f"fact rejected as a duplicate in session {sid}: {json.dumps(body)}")
+
+    def _collect(self, sid: str, ids: Sequence[str]) -> list[Firing]:
+        index = {fact_id: i for i, fact_id in enumerate(ids)}
+        taken: dict[int, int] = {}
+        firings: set[tuple[int, str]] = set()
+        order = {rule_id: i for i, rule_id in enumerate(self._rule_ids)}
+        for fired_sid, fact_id, rule_id in self._fired:
+            base = fact_id.split("~", 1)[0]
+            if fired_sid != sid or base not in index:
+                raise EngineError(f"a rule fired for an unknown fact {fact_id} in session {sid}")
+            if rule_id == _SENTINEL:
+                taken[index[base]] = taken.get(index[base], 0) + 1
+                continue
+            # durable_rules fires an `$or` once per satisfied branch: one firing is what counts
+            firings.add((index[base], rule_id))
+        missing = [i for i in range(len(ids)) if taken.get(i) != 1]
+        if missing:
+            raise EngineError(f"{len(missing)} fact(s) not taken in session {sid}")
+        return [Firing(f, r) for f, r in sorted(firings, key=lambda x: (x[0], order[x[1]]))]

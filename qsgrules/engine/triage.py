@@ -1,0 +1,256 @@
+"""Triage: workspace + ruleset -> one explained proposal per provider.
+
+Numbers first (numpy, before inference), then one durable_rules session per provider over a
+compact profile, then the explanation from the same compiled conditions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError, Problem, did_you_mean
+from ..evidence.hard import standard_breaches
+from ..evidence.profile import build_profile, matching_breaches
+from ..evidence.soft import DOMAINS, SoftSummary, summarise
+from ..indicators import BY_ID
+from ..levels import Level
+from ..model.evidence import HardFinding
+from ..model.proposal import (
+    ConditionMet,
+    Evidence,
+    FiredRule,
+    HardRef,
+    Lacking,
+    Nearest,
+    Proposal,
+    RulesetRef,
+    SoftRef,
+    Triage,
+)
+from ..ruleset import CompiledRule, CompiledRuleset
+from ..ruleset.conditions import AllOf, Atom, Node, Subject, atoms, evaluate, shortfall
+from ..ruleset.template import render
+from ..workspace import Workspace
+from ..workspace.loader import month_number, month_text
+from .durable_adapter import RuleEngine
+
+_ENGINES: dict[int, tuple[CompiledRuleset, RuleEngine]] = {}
+
+
+def engine_for(ruleset: CompiledRuleset) -> RuleEngine:
+    """One durable_rules engine per compiled ruleset, reused across triages."""
+    key = id(ruleset)
+    cached = _ENGINES.get(key)
+    if cached is None or cached[0] is not ruleset:
+        cached = (ruleset, RuleEngine([(r.id, r.condition) for r in ruleset.rules]))
+        _ENGINES[key] = cached
+    return cached[1]
+
+
+def resolve_as_of(workspace: Workspace, as_of: str | None) -> int:
+    if as_of is not None:
+        month = month_number(as_of)
+        if month is None:
+            raise InputError([Problem("--as-of", 1, None, f"bad month {as_of!r}; write YYYY-MM")])
+        return month
+    if len(workspace.observations):
+        return int(workspace.observations.period.max())
+    if workspace.intelligence:
+        latest = max(i.received for i in workspace.intelligence)
+        return latest.year * 12 + latest.month - 1
+    raise InputError([Problem("indicators.csv", 1, None, "no data: give --as-of YYYY-MM")])
+
+
+def _latest_values(workspace: Workspace, as_of: int) -> dict[tuple[str, str], tuple[str, float]]:
+    obs = workspace.observations
+    mask = obs.period <= as_of
+    if not mask.any():
+        return {}
+    sub = obs.select(mask)
+    order = np.lexsort((sub.period, sub.indicator, sub.provider))
+    keys = np.char.add(np.char.add(sub.provider[order], "\x00"), sub.indicator[order])
+    last = np.r_[keys[1:] != keys[:-1], True]
+    return {
+        (str(sub.provider[i]), str(sub.indicator[i])): (month_text(int(sub.period[i])), float(sub.value[i]))
+        for i in order[last]
+    }
+
+
+def triage(
+    workspace: Workspace,
+    ruleset: CompiledRuleset,
+    *,
+    as_of: str | None = None,
+    providers: Sequence[str] | None = None,
+) -> Triage:
+    """Propose a level for every provider (or those named), each with its explanation."""
+    month = resolve_as_of(workspace, as_of)
+    codes = sorted(workspace.providers)
+    if providers:
+        unknown = [c for c in providers if c not in workspace.providers]
+        if unknown:
+            raise InputError(
+                Problem("--provider", 1, None,
+                        f"unknown provider code {c!r}{did_you_mean(c, codes)}; see providers.csv")
+                for c in unknown
+            )
+        codes = sorted(set(providers))
+    hard = standard_breaches(workspace.observations, ruleset.spec, month)
+    soft = summarise(workspace.intelligence, ruleset.spec.soft, month)
+    latest = _latest_values(workspace, month)
+    subjects = sorted({(a.attr, a.subject) for r in ruleset.rules for a in atoms(r.condition)},
+                      key=lambda x: x[0])
+    engine = engine_for(ruleset)
+    proposals = []
+    for code in codes:
+        provider = workspace.providers[code]
+        p_hard = sorted(hard.get(code, []), key=lambda f: (f.indicator, f.test))
+        p_soft = soft.get(code, SoftSummary())
+        profile = build_profile(subjects, provider.type, p_hard, p_soft)
+        fired_ids = {f.rule for f in engine.run(code, [profile])}
+        fired = [r for r in ruleset.rules if r.id in fired_ids]
+        proposals.append(
+            _proposal(provider.code, provider.name, provider.type, fired, ruleset, profile,
+                      p_hard, p_soft, latest)
+        )
+    proposals.sort(key=lambda p: (-p.level.rank, p.provider))
+    return Triage(
+        ruleset=RulesetRef(name=ruleset.name, version=ruleset.version, sha256=ruleset.sha256),
+        as_of=month_text(month),
+        proposals=tuple(proposals),
+    )
+
+
+def _proposal(
+    code: str, name: str, ptype: str, fired: list[CompiledRule], ruleset: CompiledRuleset,
+    profile: dict[str, float | str], hard: list[HardFinding], soft: SoftSummary,
+    latest: dict[tuple[str, str], tuple[str, float]],
+) -> Proposal:
+    level = max((r.level for r in fired), key=lambda lv: lv.rank, default=Level.NO_CONCERNS)
+    ordered = sorted(fired, key=lambda r: (-r.level.rank, r.index))
+    rules = tuple(
+        _fired_rule(r, code, name, ptype, profile, hard, soft, latest) for r in ordered
+    )
+    nearest = None if level is Level.RISK_SUMMIT else _nearest(level, ruleset, profile)
+    return Proposal(
+        provider=code, name=name, type=ptype, level=level, rules=rules,
+        evidence=Evidence(hard=tuple(hard), soft=tuple(soft.findings)), nearest=nearest,
+    )
+
+
+def _held(node: Node, profile: dict[str, float | str]) -> list[Atom]:
+    """The atoms that made ``node`` true: every part of an `all`, the true parts of an `any`."""
+    if isinstance(node, Atom):
+        return [node] if node.holds(profile[node.attr]) else []
+    if isinstance(node, AllOf):
+        return [a for p in node.parts for a in _held(p, profile)]
+    return [a for p in node.parts if evaluate(p, profile) for a in _held(p, profile)]
+
+
+def _positive(atom: Atom) -> bool:
+    """An atom that asks for something present (so it has findings behind it)."""
+    return atom.op in (">", ">=") and atom.subject.kind != "provider_type"
+
+
+def _fired_rule(
+    rule: CompiledRule, code: str, name: str, ptype: str, profile: dict[str, float | str],
+    hard: list[HardFinding], soft: SoftSummary, latest: dict[tuple[str, str], tuple[str, float]],
+) -> FiredRule:
+    held = _held(rule.condition, profile)
+    evidence: list[Any] = []
+    hard_refs: dict[tuple[str, str], HardFinding] = {}
+    soft_refs: dict[str, Any] = {}
+    for atom in held:
+        evidence.append(ConditionMet(condition=atom.text(), value=profile[atom.attr]))
+        if not _positive(atom):
+            continue
+        for f in _hard_for(atom.subject, hard):
+            hard_refs[(f.indicator, f.test)] = f
+        for s in _soft_for(atom.subject, soft, hard):
+            soft_refs[s.id] = s
+    for f in sorted(hard_refs.values(), key=lambda f: (f.indicator, f.test)):
+        evidence.append(HardRef(indicator=f.indicator, test=f.test, strength=f.strength,
+                                period=f.period, value=f.value, limit=f.limit, detail=f.detail))
+    for s in sorted(soft_refs.values(), key=lambda s: s.id):
+        evidence.append(SoftRef(id=s.id, source=s.source, domain=s.domain, weight=s.weight,
+                                formula=s.formula))
+    values = _template_values(code, name, ptype, hard, soft, latest,
+                              list(hard_refs.values()) or hard)
+    return FiredRule(
+        id=rule.id, level=rule.level, description=rule.rule.description,
+        because=render(rule.rule.because, values), evidence=tuple(evidence),
+    )
+
+
+def _hard_for(subject: Subject, hard: list[HardFinding]) -> list[HardFinding]:
+    if subject.kind == "breach":
+        return matching_breaches(subject, hard)
+    if subject.kind == "hard_and_soft":
+        return [f for f in hard if subject.domain in (None, f.domain)]
+    return []
+
+
+def _soft_for(subject: Subject, soft: SoftSummary, hard: list[HardFinding]) -> list[Any]:
+    if subject.kind in ("soft", "organisations"):
+        return [s for s in soft.findings if s.counted and subject.domain in (None, s.domain)]
+    if subject.kind == "hard_and_soft":
+        breached = {f.domain for f in hard}
+        return [s for s in soft.findings if s.counted and s.domain in breached
+                and subject.domain in (None, s.domain)]
+    return []
+
+
+def _template_values(
+    code: str, name: str, ptype: str, hard: list[HardFinding], soft: SoftSummary,
+    latest: dict[tuple[str, str], tuple[str, float]], breached: list[HardFinding],
+) -> dict[str, object]:
+    values: dict[str, object] = {
+        "provider": code, "name": name, "type": ptype, "soft": round(soft.total, 2),
+        "organisations": len(soft.organisations),
+        "sources": ", ".join(sorted(soft.organisations)) or "none",
+        "breaches": len(hard),
+        "breached": ", ".join(sorted({f.title for f in breached})) or "none",
+    }
+    for d in DOMAINS:
+        values[f"soft.{d}"] = round(soft.by_domain[d], 2)
+        values[f"organisations.{d}"] = len(soft.organisations_by_domain[d])
+        values[f"sources.{d}"] = ", ".join(sorted(soft.organisations_by_domain[d])) or "none"
+        values[f"breaches.{d}"] = sum(f.domain == d for f in hard)
+    for ind in BY_ID:
+        values[f"breaches.{ind}"] = sum(f.indicator == ind for f in hard)
+        if (code, ind) in latest:
+            period, value = latest[(code, ind)]
+            values[f"value.{ind}"] = value
+            values[f"period.{ind}"] = period
+    for f in hard:
+        if f.test == "standard":
+            values[f"limit.{f.indicator}"] = f.limit
+            values[f"value.{f.indicator}"] = f.value
+            values[f"period.{f.indicator}"] = f.period
+    return values
+
+
+def _nearest(level: Level, ruleset: CompiledRuleset, profile: dict[str, float | str]) -> Nearest | None:
+    best: tuple[Any, ...] | None = None
+    chosen = None
+    for rule in ruleset.rules:
+        if rule.level.rank <= level.rank:
+            continue
+        lacks = shortfall(rule.condition, profile)
+        if not lacks:
+            continue
+        key = (len(lacks), rule.level.rank, rule.index)
+        if best is None or key < best:
+            best, chosen = key, (rule, lacks)
+    if chosen is None:
+        return None
+    rule, lacks = chosen
+    items = tuple(
+        Lacking(condition=lack.atom.text(), needs=lack.atom.value, value=lack.actual, text=lack.text())
+        for lack in lacks
+    )
+    text = f"{rule.level.label} ({rule.id}) would need " + "; and ".join(i.text for i in items)
+    return Nearest(rule=rule.id, level=rule.level, lacks=items, text=text)

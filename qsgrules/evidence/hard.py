@@ -1,0 +1,100 @@
+"""Hard findings: breaches of fixed standards, computed with numpy before any inference."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from ..indicators import BY_ID, Polarity
+from ..model.evidence import HardFinding, MonthValue
+from ..ruleset.schema import Ruleset, Standard
+from ..workspace.loader import Observations, month_text
+
+
+def _direction(indicator_id: str, standard: Standard) -> str:
+    if standard.direction is not None:
+        return standard.direction
+    return "below" if BY_ID[indicator_id].polarity is Polarity.LOWER_IS_WORSE else "above"
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.1f}" if abs(v) >= 0.1 or v == 0 else f"{v:.3g}"
+
+
+def standard_breaches(
+    obs: Observations, spec: Ruleset, as_of: int
+) -> dict[str, list[HardFinding]]:
+    """Every provider's breaches of the ruleset's fixed standards in the window ending ``as_of``.
+
+    A month with no row is not a breach and not a pass: it is simply not counted, and the
+    finding lists the months that were there.
+    """
+    found: dict[str, list[HardFinding]] = defaultdict(list)
+    for ind_id, settings in sorted(spec.indicators.items()):
+        std = settings.standard
+        if std is None:
+            continue
+        direction = _direction(ind_id, std)
+        start = as_of - std.months + 1
+        mask = (obs.indicator == ind_id) & (obs.period >= start) & (obs.period <= as_of)
+        if not mask.any():
+            continue
+        sub = obs.select(mask)
+        beyond = sub.value > std.limit if direction == "above" else sub.value < std.limit
+        providers, inverse = np.unique(sub.provider, return_inverse=True)
+        counts = np.bincount(inverse, weights=beyond.astype(np.float64), minlength=len(providers))
+        strong_counts = counts * 0
+        if std.strong_limit is not None:
+            strong = sub.value > std.strong_limit if direction == "above" else sub.value < std.strong_limit
+            strong_counts = np.bincount(inverse, weights=strong.astype(np.float64), minlength=len(providers))
+        # rows grouped by provider, in month order, without a pass over all rows per provider
+        order = np.lexsort((sub.period, inverse))
+        bounds = np.searchsorted(inverse[order], np.arange(len(providers) + 1))
+        for p_index in np.flatnonzero(counts >= std.min_months):
+            rows = order[bounds[p_index] : bounds[p_index + 1]]
+            found[str(providers[p_index])].append(
+                _finding(ind_id, std, direction, sub, rows, beyond,
+                         bool(strong_counts[p_index] >= std.min_months))
+            )
+    return found
+
+
+def _finding(
+    ind_id: str, std: Standard, direction: str, sub: Observations, rows: Any, beyond: Any,
+    strong: bool,
+) -> HardFinding:
+    ind = BY_ID[ind_id]
+    months = tuple(
+        MonthValue(
+            period=month_text(int(sub.period[r])),
+            value=round(float(sub.value[r]), 6),
+            numerator=None if np.isnan(sub.numerator[r]) else float(sub.numerator[r]),
+            denominator=None if np.isnan(sub.denominator[r]) else float(sub.denominator[r]),
+            breached=bool(beyond[r]),
+        )
+        for r in rows
+    )
+    last = months[-1]
+    n_breached = sum(m.breached for m in months)
+    sign = ">" if direction == "above" else "<"
+    unit = "" if ind.unit.startswith(("ratio", "score", "1 ")) else f" {ind.unit}"
+    unit = unit if unit != " %" else "%"
+    window = (
+        f"{last.period}" if std.months == 1
+        else f"{n_breached} of the {len(months)} months to {last.period} (needs {std.min_months})"
+    )
+    detail = (
+        f"{ind.title}: {_fmt(last.value)}{unit} in {last.period}; standard {sign} "
+        f"{_fmt(std.limit)}{unit} breached in {window}"
+    )
+    if strong and std.strong_limit is not None:
+        detail += f"; beyond the strong limit {_fmt(std.strong_limit)}{unit}"
+    return HardFinding(
+        indicator=ind_id, title=ind.title, domain=ind.domain.value, unit=ind.unit,
+        test="standard", strength="strong" if strong else "notable", period=last.period,
+        value=last.value, limit=std.limit, strong_limit=std.strong_limit,
+        direction=direction,  # type: ignore[arg-type]
+        months=months, detail=detail,
+    )

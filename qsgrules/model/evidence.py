@@ -1,0 +1,58 @@
+"""Findings: the evidence behind a proposal, with every number that made it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from . import Model
+
+
+class MonthValue(Model):
+    period: str
+    value: float
+    numerator: float | None = None
+    denominator: float | None = None
+    breached: bool
+
+
+class HardFinding(Model):
+    """A hard-data signal for one provider and indicator, from one test."""
+
+    indicator: str
+    title: str
+    domain: str
+    unit: str
+    test: Literal["standard", "trend", "peer"]
+    strength: Literal["notable", "strong"]
+    period: str  # the latest month the test looked at
+    value: float  # the value in that month
+    limit: float
+    strong_limit: float | None = None
+    direction: Literal["above", "below"]
+    months: tuple[MonthValue, ...]
+    detail: str  # one line, with the numbers
+
+
+class SoftFactor(Model):
+    name: str
+    value: float
+    why: str
+
+
+class SoftFinding(Model):
+    """One soft-intelligence item and how its weight was made."""
+
+    id: str
+    source: str
+    received: str
+    domain: str
+    severity: str
+    grading: str
+    age_days: int
+    summary: str
+    handling: str
+    counted: bool
+    weight: float
+    factors: tuple[SoftFactor, ...]
+    formula: str
+    note: str = ""

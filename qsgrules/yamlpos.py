@@ -1,0 +1,145 @@
+"""YAML with source positions.
+
+PyYAML composes a node tree whose nodes carry start marks. We build plain Python data from
+it and keep, beside the data, the position of every key and value by path, so that a pydantic
+error's ``loc`` maps back to ``file:line:col``. Duplicate keys (which PyYAML silently resolves
+to the last one) are reported as problems. Only the safe YAML types are built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class Positions:
+    """Line and column (1-based) of each value, and of each mapping key, by path."""
+
+    file: str
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+        """Position of the deepest known prefix of ``path`` (the key itself when ``key``)."""
+        p: Path = tuple(path)
+        while True:
+            if key and p in self.keys:
+                return self.keys[p]
+            if p in self.values:
+                return self.values[p]
+            if p in self.keys:
+                return self.keys[p]
+            if not p:
+                return (1, 1)
+            p = p[:-1]
+
+    def problem(self, path: Sequence[str | int], message: str, *, key: bool = False) -> Problem:
+        line, col = self.at(path, key=key)
+        return Problem(self.file, line, col, message)
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
+    """Parse ``text``; return (data, positions, problems). Syntax errors become problems."""
+    positions = Positions(file)
+    problems: list[Problem] = []
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.append(Problem(file, line, col, f"invalid YAML: {exc.problem or exc}"))
+        return None, positions, problems
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error is marked in practice
+        problems.append(Problem(file, 1, 1, f"invalid YAML: {exc}"))
+        return None, positions, problems
+    if node is None:
+        return None, positions, problems
+    constructor = yaml.SafeLoader("")
+
+    def build(n: yaml.Node, path: Path) -> Any:
+        positions.values[path] = _pos(n)
+        if isinstance(n, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in n.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    problems.append(Problem(file, *_pos(key_node), "keys must be plain scalars"))
+                    continue
+                key = constructor.construct_object(key_node)  # type: ignore[no-untyped-call]
+                if not isinstance(key, str | int):
+                    key = str(key_node.value)
+                child: Path = (*path, key)
+                if key in out:
+                    first = positions.keys[child]
+                    problems.append(
+                        Problem(
+                            file,
+                            *_pos(key_node),
+                            f'duplicate key "{key}" (first defined at line {first[0]}); '
+                            "remove one of them",
+                        )
+                    )
+                    continue
+                positions.keys[child] = _pos(key_node)
+                out[key] = build(value_node, child)
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [build(item, (*path, i)) for i, item in enumerate(n.value)]
+        try:
+            return constructor.construct_object(n)  # type: ignore[no-untyped-call]
+        except yaml.constructor.ConstructorError as exc:
+            problems.append(Problem(file, *_pos(n), f"invalid value: {exc.problem}"))
+            return None
+
+    data = build(node, ())
+    return data, positions, problems
+
+
+def pydantic_problems(exc: Any, positions: Positions, prefix: Path = ()) -> list[Problem]:
+    """Map a pydantic ValidationError onto source positions."""
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc: Path = (*prefix, *(x for x in err["loc"] if not _is_tag(x)))
+        kind = err["type"]
+        where = ".".join(str(x) for x in loc) or "(top level)"
+        if kind == "extra_forbidden":
+            name = loc[-1] if loc else "?"
+            out.append(positions.problem(loc, f'unknown key "{name}"{_suggest(err, name)}', key=True))
+        elif kind == "missing":
+            out.append(positions.problem(loc[:-1], f'missing required key "{loc[-1]}" in {where.rsplit(".", 1)[0] or "(top level)"}'))
+        else:
+            msg = err["msg"]
+            got = err.get("input")
+            shown = ""
+            if kind == "value_error":
+                msg = msg.removeprefix("Value error, ")
+            elif isinstance(got, str | int | float | bool) or got is None:
+                shown = f" (got {got!r})"
+            out.append(positions.problem(loc, f"{where}: {msg}{shown}"))
+    return out
+
+
+def _is_tag(x: Any) -> bool:
+    # pydantic inserts union member tags (e.g. "function-after[...]") into loc
+    return isinstance(x, str) and ("[" in x or x.startswith("function-"))
+
+
+def _suggest(err: Any, name: Any) -> str:
+    ctx = err.get("ctx") or {}
+    allowed = ctx.get("allowed")
+    if not allowed:
+        return ""
+    from .errors import did_you_mean
+
+    return did_you_mean(str(name), allowed)
