@@ -16,7 +16,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.col is None else f"{self.file}:{self.line}:{self.col}"
+        where = (
+            f"{self.file}:{self.line}"
+            if self.col is None
+            else f"{self.file}:{self.line}:{self.col}"
+        )
         return f"{where}: {self.message}"
 
 

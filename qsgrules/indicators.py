@@ -8,18 +8,18 @@ can mean a good reporting culture) need an explicit direction in a ruleset's sta
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 
-class Polarity(str, Enum):
+class Polarity(StrEnum):
     HIGHER_IS_WORSE = "higher_is_worse"
     LOWER_IS_WORSE = "lower_is_worse"
     NEUTRAL = "neutral"
 
 
-class Domain(str, Enum):
+class Domain(StrEnum):
     """Quality domains shared by indicators and soft intelligence."""
 
     SAFETY = "safety"
@@ -28,7 +28,7 @@ class Domain(str, Enum):
     WELL_LED = "well_led"
 
 
-class DataKind(str, Enum):
+class DataKind(StrEnum):
     PROPORTION = "proportion"  # numerator / denominator, shown scaled (% or per 1,000)
     RATE = "rate"  # events per exposure (bed days)
     RATIO = "ratio"  # observed / expected, or staff / activity
@@ -68,50 +68,167 @@ _HW, _LW, _N = "higher_is_worse", "lower_is_worse", "neutral"
 _PER_1000_BD = "per 1,000 bed days"
 
 CATALOGUE: tuple[Indicator, ...] = (
-    _ind("elective_deaths_30d", "Deaths within 30 days of elective admission",
-         "per 1,000 elective admissions", _HW, "safety", "proportion", 1000.0),
-    _ind("amenable_deaths", "Deaths in hospital from conditions amenable to healthcare",
-         "ratio observed/expected", _HW, "effectiveness", "ratio"),
-    _ind("ambulance_cat_a_8min", "% ambulance arrivals to Category A calls after 8 minutes",
-         "%", _HW, "experience", "proportion", 100.0),
-    _ind("unplanned_adm_chronic",
-         "% unplanned admissions for adults with chronic long-term conditions",
-         "%", _HW, "effectiveness", "proportion", 100.0),
-    _ind("unplanned_adm_u19", "% unplanned admissions for asthma, diabetes and epilepsy in under 19s",
-         "%", _HW, "effectiveness", "proportion", 100.0),
-    _ind("emergency_adm_acute",
-         "% emergency admissions for acute conditions that should not usually need admission",
-         "%", _HW, "effectiveness", "proportion", 100.0),
-    _ind("readmissions_30d", "% emergency readmissions within 30 days of discharge",
-         "%", _HW, "effectiveness", "proportion", 100.0),
-    _ind("ae_4hr_type1", "% patients not seen within 4 hours at type 1 A&E",
-         "%", _HW, "experience", "proportion", 100.0),
-    _ind("rtt_18wk_admitted", "% patients not seen within 18 weeks (admitted, adjusted)",
-         "%", _HW, "experience", "proportion", 100.0),
-    _ind("cancer_2wk", "% patients not seen within 2 weeks (cancer)",
-         "%", _HW, "experience", "proportion", 100.0),
+    _ind(
+        "elective_deaths_30d",
+        "Deaths within 30 days of elective admission",
+        "per 1,000 elective admissions",
+        _HW,
+        "safety",
+        "proportion",
+        1000.0,
+    ),
+    _ind(
+        "amenable_deaths",
+        "Deaths in hospital from conditions amenable to healthcare",
+        "ratio observed/expected",
+        _HW,
+        "effectiveness",
+        "ratio",
+    ),
+    _ind(
+        "ambulance_cat_a_8min",
+        "% ambulance arrivals to Category A calls after 8 minutes",
+        "%",
+        _HW,
+        "experience",
+        "proportion",
+        100.0,
+    ),
+    _ind(
+        "unplanned_adm_chronic",
+        "% unplanned admissions for adults with chronic long-term conditions",
+        "%",
+        _HW,
+        "effectiveness",
+        "proportion",
+        100.0,
+    ),
+    _ind(
+        "unplanned_adm_u19",
+        "% unplanned admissions for asthma, diabetes and epilepsy in under 19s",
+        "%",
+        _HW,
+        "effectiveness",
+        "proportion",
+        100.0,
+    ),
+    _ind(
+        "emergency_adm_acute",
+        "% emergency admissions for acute conditions that should not usually need admission",
+        "%",
+        _HW,
+        "effectiveness",
+        "proportion",
+        100.0,
+    ),
+    _ind(
+        "readmissions_30d",
+        "% emergency readmissions within 30 days of discharge",
+        "%",
+        _HW,
+        "effectiveness",
+        "proportion",
+        100.0,
+    ),
+    _ind(
+        "ae_4hr_type1",
+        "% patients not seen within 4 hours at type 1 A&E",
+        "%",
+        _HW,
+        "experience",
+        "proportion",
+        100.0,
+    ),
+    _ind(
+        "rtt_18wk_admitted",
+        "% patients not seen within 18 weeks (admitted, adjusted)",
+        "%",
+        _HW,
+        "experience",
+        "proportion",
+        100.0,
+    ),
+    _ind(
+        "cancer_2wk",
+        "% patients not seen within 2 weeks (cancer)",
+        "%",
+        _HW,
+        "experience",
+        "proportion",
+        100.0,
+    ),
     _ind("net_promoter", "Net Promoter score", "score -100..100", _LW, "experience", "score"),
-    _ind("infections_rate", "MRSA, C. diff, MSSA and E. coli infections per 1,000 bed days",
-         _PER_1000_BD, _HW, "safety", "rate", 1000.0),
+    _ind(
+        "infections_rate",
+        "MRSA, C. diff, MSSA and E. coli infections per 1,000 bed days",
+        _PER_1000_BD,
+        _HW,
+        "safety",
+        "rate",
+        1000.0,
+    ),
     # More serious-incident reporting often means a better reporting culture: no direction.
-    _ind("serious_incidents_rate", "Serious incidents per 1,000 bed days",
-         _PER_1000_BD, _N, "safety", "rate", 1000.0),
-    _ind("never_events_rate", "Never events per 1,000 bed days",
-         _PER_1000_BD, _HW, "safety", "rate", 1000.0),
-    _ind("unexpected_deaths_rate", "Unexpected deaths per 1,000 bed days",
-         _PER_1000_BD, _HW, "safety", "rate", 1000.0),
-    _ind("harm_free_care", "% patients free of the four harms",
-         "%", _LW, "safety", "proportion", 100.0),
-    _ind("bed_occupancy", "Average daily % of beds in use",
-         "%", _HW, "safety", "proportion", 100.0),
+    _ind(
+        "serious_incidents_rate",
+        "Serious incidents per 1,000 bed days",
+        _PER_1000_BD,
+        _N,
+        "safety",
+        "rate",
+        1000.0,
+    ),
+    _ind(
+        "never_events_rate",
+        "Never events per 1,000 bed days",
+        _PER_1000_BD,
+        _HW,
+        "safety",
+        "rate",
+        1000.0,
+    ),
+    _ind(
+        "unexpected_deaths_rate",
+        "Unexpected deaths per 1,000 bed days",
+        _PER_1000_BD,
+        _HW,
+        "safety",
+        "rate",
+        1000.0,
+    ),
+    _ind(
+        "harm_free_care",
+        "% patients free of the four harms",
+        "%",
+        _LW,
+        "safety",
+        "proportion",
+        100.0,
+    ),
+    _ind(
+        "bed_occupancy", "Average daily % of beds in use", "%", _HW, "safety", "proportion", 100.0
+    ),
     _ind("nurses_per_bed", "Qualified nurses per bed", "WTE per bed", _LW, "safety", "ratio"),
     _ind("sickness_absence", "% sick leave", "%", _HW, "well_led", "proportion", 100.0),
-    _ind("doctors_to_patients", "Ratio of qualified doctors to patients treated",
-         "doctors per 1,000 patients", _LW, "safety", "ratio", 1000.0),
-    _ind("cqc_compliance_notices", "Number of CQC compliance notices",
-         "notices", _HW, "well_led", "count"),
-    _ind("trust_rating", "Trust rating", "1 inadequate .. 4 outstanding",
-         _LW, "well_led", "rating"),
+    _ind(
+        "doctors_to_patients",
+        "Ratio of qualified doctors to patients treated",
+        "doctors per 1,000 patients",
+        _LW,
+        "safety",
+        "ratio",
+        1000.0,
+    ),
+    _ind(
+        "cqc_compliance_notices",
+        "Number of CQC compliance notices",
+        "notices",
+        _HW,
+        "well_led",
+        "count",
+    ),
+    _ind(
+        "trust_rating", "Trust rating", "1 inadequate .. 4 outstanding", _LW, "well_led", "rating"
+    ),
 )
 
 BY_ID: dict[str, Indicator] = {indicator.id: indicator for indicator in CATALOGUE}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """A proposed level of surveillance. The string values are the wire format."""
 
     NO_CONCERNS = "no_concerns"

@@ -70,6 +70,7 @@ full-width digits) are not detected.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -297,7 +298,18 @@ _PHONE: Final = _phone_pattern()
 
 
 def _context_before(ends: list[int], start: int, window: int) -> bool:
-    return any(end <= start and start - end <= window for end in ends)
+    """True if some context phrase ends at most ``window`` characters before ``start``.
+
+    ``ends`` is sorted (``finditer`` order).
+    """
+    i = bisect.bisect_right(ends, start)
+    return i > 0 and start - ends[i - 1] <= window
+
+
+def _context_after(starts: list[int], end: int, window: int) -> bool:
+    """True if some context phrase starts at most ``window`` characters after ``end``."""
+    i = bisect.bisect_left(starts, end)
+    return i < len(starts) and starts[i] - end <= window
 
 
 def _nhs_findings(text: str) -> list[PiiFinding]:
@@ -312,17 +324,17 @@ def _nhs_findings(text: str) -> list[PiiFinding]:
 
 
 def _dob_findings(text: str) -> list[PiiFinding]:
-    contexts = [(m.start(), m.end()) for m in _DOB_CONTEXT.finditer(text)]
+    contexts = list(_DOB_CONTEXT.finditer(text))
     if not contexts:
         return []
+    context_starts = [m.start() for m in contexts]
+    context_ends = [m.end() for m in contexts]
     found: list[PiiFinding] = []
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             start, end = m.start(), m.end()
-            if any(
-                (c_end <= start and start - c_end <= DOB_CONTEXT_BEFORE)
-                or (c_start >= end and c_start - end <= DOB_CONTEXT_AFTER)
-                for c_start, c_end in contexts
+            if _context_before(context_ends, start, DOB_CONTEXT_BEFORE) or _context_after(
+                context_starts, end, DOB_CONTEXT_AFTER
             ):
                 found.append(PiiFinding("date_of_birth", start, end, certain=True))
     return found
@@ -347,11 +359,18 @@ def _simple_findings(text: str, kind: PiiKind, pattern: re.Pattern[str]) -> list
 def _resolve(candidates: list[PiiFinding]) -> list[PiiFinding]:
     """Drop overlapping candidates, keeping the higher-risk kind; sort by start."""
     ordered = sorted(candidates, key=lambda f: (_RANK[f.kind], f.start, f.start - f.end))
+    # ``kept`` stays sorted by start and non-overlapping, hence also by end.
     kept: list[PiiFinding] = []
+    starts: list[int] = []
     for cand in ordered:
-        if all(cand.end <= k.start or k.end <= cand.start for k in kept):
-            kept.append(cand)
-    return sorted(kept, key=lambda f: (f.start, f.end))
+        i = bisect.bisect_right(starts, cand.start)
+        if i > 0 and kept[i - 1].end > cand.start:
+            continue
+        if i < len(kept) and kept[i].start < cand.end:
+            continue
+        kept.insert(i, cand)
+        starts.insert(i, cand.start)
+    return kept
 
 
 def scan(text: str) -> list[PiiFinding]:

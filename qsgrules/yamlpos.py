@@ -76,7 +76,7 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
                 if not isinstance(key_node, yaml.ScalarNode):
                     problems.append(Problem(file, *_pos(key_node), "keys must be plain scalars"))
                     continue
-                key = constructor.construct_object(key_node)  # type: ignore[no-untyped-call]
+                key = constructor.construct_object(key_node)
                 if not isinstance(key, str | int):
                     key = str(key_node.value)
                 child: Path = (*path, key)
@@ -97,7 +97,7 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
         if isinstance(n, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(n.value)]
         try:
-            return constructor.construct_object(n)  # type: ignore[no-untyped-call]
+            return constructor.construct_object(n)
         except yaml.constructor.ConstructorError as exc:
             problems.append(Problem(file, *_pos(n), f"invalid value: {exc.problem}"))
             return None
@@ -115,9 +115,17 @@ def pydantic_problems(exc: Any, positions: Positions, prefix: Path = ()) -> list
         where = ".".join(str(x) for x in loc) or "(top level)"
         if kind == "extra_forbidden":
             name = loc[-1] if loc else "?"
-            out.append(positions.problem(loc, f'unknown key "{name}"{_suggest(err, name)}', key=True))
+            out.append(
+                positions.problem(loc, f'unknown key "{name}"{_suggest(err, name)}', key=True)
+            )
         elif kind == "missing":
-            out.append(positions.problem(loc[:-1], f'missing required key "{loc[-1]}" in {where.rsplit(".", 1)[0] or "(top level)"}'))
+            parent = ".".join(str(x) for x in loc[:-1]) or "(top level)"
+            out.append(
+                positions.problem(
+                    loc[:-1],
+                    f'missing required key "{loc[-1]}" in {parent}',
+                )
+            )
         else:
             msg = err["msg"]
             got = err.get("input")

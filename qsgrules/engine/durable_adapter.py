@@ -34,7 +34,7 @@ from typing import Any
 
 from durable import engine as _durable
 
-from ..ruleset.conditions import AllOf, AnyOf, Atom, Node
+from ..ruleset.conditions import AllOf, Atom, Node
 
 _OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
 _SENTINEL = "taken"
@@ -49,7 +49,7 @@ class EngineError(RuntimeError):
 class _SyncHost(_durable.Host):  # type: ignore[misc]
     """A durable_rules host without its background dispatch threads."""
 
-    def _run(self) -> None:  # noqa: D401 - overrides the thread-starting loop
+    def _run(self) -> None:
         return None
 
 
@@ -99,15 +99,16 @@ class RuleEngine:
         self._host = _SyncHost({self._name: definition})
 
     def _action(self, rule_id: str) -> Any:
-        fired, errors = self._fired, self._errors
-
         def action(c: Any) -> None:
             try:
-                fired.append((str(c.m["sid"]), str(c.m["id"]), rule_id))
+                self._record(str(c.m["sid"]), str(c.m["id"]), rule_id)
             except Exception as exc:  # recorded and raised after the run, never lost
-                errors.append(f"{rule_id}: {exc!r}")
+                self._errors.append(f"{rule_id}: {exc!r}")
 
         return action
+
+    def _record(self, sid: str, fact_id: str, rule_id: str) -> None:
+        self._fired.append((sid, fact_id, rule_id))
 
     def _ids(self, sid: str, n: int) -> list[str]:
         """n fact ids whose hashes are distinct within the session."""

@@ -74,7 +74,10 @@ def _latest_values(workspace: Workspace, as_of: int) -> dict[tuple[str, str], tu
     keys = np.char.add(np.char.add(sub.provider[order], "\x00"), sub.indicator[order])
     last = np.r_[keys[1:] != keys[:-1], True]
     return {
-        (str(sub.provider[i]), str(sub.indicator[i])): (month_text(int(sub.period[i])), float(sub.value[i]))
+        (str(sub.provider[i]), str(sub.indicator[i])): (
+            month_text(int(sub.period[i])),
+            float(sub.value[i]),
+        )
         for i in order[last]
     }
 
@@ -93,16 +96,21 @@ def triage(
         unknown = [c for c in providers if c not in workspace.providers]
         if unknown:
             raise InputError(
-                Problem("--provider", 1, None,
-                        f"unknown provider code {c!r}{did_you_mean(c, codes)}; see providers.csv")
+                Problem(
+                    "--provider",
+                    1,
+                    None,
+                    f"unknown provider code {c!r}{did_you_mean(c, codes)}; see providers.csv",
+                )
                 for c in unknown
             )
         codes = sorted(set(providers))
     hard = standard_breaches(workspace.observations, ruleset.spec, month)
     soft = summarise(workspace.intelligence, ruleset.spec.soft, month)
     latest = _latest_values(workspace, month)
-    subjects = sorted({(a.attr, a.subject) for r in ruleset.rules for a in atoms(r.condition)},
-                      key=lambda x: x[0])
+    subjects = sorted(
+        {(a.attr, a.subject) for r in ruleset.rules for a in atoms(r.condition)}, key=lambda x: x[0]
+    )
     engine = engine_for(ruleset)
     proposals = []
     for code in codes:
@@ -113,8 +121,17 @@ def triage(
         fired_ids = {f.rule for f in engine.run(code, [profile])}
         fired = [r for r in ruleset.rules if r.id in fired_ids]
         proposals.append(
-            _proposal(provider.code, provider.name, provider.type, fired, ruleset, profile,
-                      p_hard, p_soft, latest)
+            _proposal(
+                provider.code,
+                provider.name,
+                provider.type,
+                fired,
+                ruleset,
+                profile,
+                p_hard,
+                p_soft,
+                latest,
+            )
         )
     proposals.sort(key=lambda p: (-p.level.rank, p.provider))
     return Triage(
@@ -125,19 +142,28 @@ def triage(
 
 
 def _proposal(
-    code: str, name: str, ptype: str, fired: list[CompiledRule], ruleset: CompiledRuleset,
-    profile: dict[str, float | str], hard: list[HardFinding], soft: SoftSummary,
+    code: str,
+    name: str,
+    ptype: str,
+    fired: list[CompiledRule],
+    ruleset: CompiledRuleset,
+    profile: dict[str, float | str],
+    hard: list[HardFinding],
+    soft: SoftSummary,
     latest: dict[tuple[str, str], tuple[str, float]],
 ) -> Proposal:
     level = max((r.level for r in fired), key=lambda lv: lv.rank, default=Level.NO_CONCERNS)
     ordered = sorted(fired, key=lambda r: (-r.level.rank, r.index))
-    rules = tuple(
-        _fired_rule(r, code, name, ptype, profile, hard, soft, latest) for r in ordered
-    )
+    rules = tuple(_fired_rule(r, code, name, ptype, profile, hard, soft, latest) for r in ordered)
     nearest = None if level is Level.RISK_SUMMIT else _nearest(level, ruleset, profile)
     return Proposal(
-        provider=code, name=name, type=ptype, level=level, rules=rules,
-        evidence=Evidence(hard=tuple(hard), soft=tuple(soft.findings)), nearest=nearest,
+        provider=code,
+        name=name,
+        type=ptype,
+        level=level,
+        rules=rules,
+        evidence=Evidence(hard=tuple(hard), soft=tuple(soft.findings)),
+        nearest=nearest,
     )
 
 
@@ -156,8 +182,14 @@ def _positive(atom: Atom) -> bool:
 
 
 def _fired_rule(
-    rule: CompiledRule, code: str, name: str, ptype: str, profile: dict[str, float | str],
-    hard: list[HardFinding], soft: SoftSummary, latest: dict[tuple[str, str], tuple[str, float]],
+    rule: CompiledRule,
+    code: str,
+    name: str,
+    ptype: str,
+    profile: dict[str, float | str],
+    hard: list[HardFinding],
+    soft: SoftSummary,
+    latest: dict[tuple[str, str], tuple[str, float]],
 ) -> FiredRule:
     held = _held(rule.condition, profile)
     evidence: list[Any] = []
@@ -172,16 +204,30 @@ def _fired_rule(
         for s in _soft_for(atom.subject, soft, hard):
             soft_refs[s.id] = s
     for f in sorted(hard_refs.values(), key=lambda f: (f.indicator, f.test)):
-        evidence.append(HardRef(indicator=f.indicator, test=f.test, strength=f.strength,
-                                period=f.period, value=f.value, limit=f.limit, detail=f.detail))
+        evidence.append(
+            HardRef(
+                indicator=f.indicator,
+                test=f.test,
+                strength=f.strength,
+                period=f.period,
+                value=f.value,
+                limit=f.limit,
+                detail=f.detail,
+            )
+        )
     for s in sorted(soft_refs.values(), key=lambda s: s.id):
-        evidence.append(SoftRef(id=s.id, source=s.source, domain=s.domain, weight=s.weight,
-                                formula=s.formula))
-    values = _template_values(code, name, ptype, hard, soft, latest,
-                              list(hard_refs.values()) or hard)
+        evidence.append(
+            SoftRef(id=s.id, source=s.source, domain=s.domain, weight=s.weight, formula=s.formula)
+        )
+    values = _template_values(
+        code, name, ptype, hard, soft, latest, list(hard_refs.values()) or hard
+    )
     return FiredRule(
-        id=rule.id, level=rule.level, description=rule.rule.description,
-        because=render(rule.rule.because, values), evidence=tuple(evidence),
+        id=rule.id,
+        level=rule.level,
+        description=rule.rule.description,
+        because=render(rule.rule.because, values),
+        evidence=tuple(evidence),
     )
 
 
@@ -198,17 +244,28 @@ def _soft_for(subject: Subject, soft: SoftSummary, hard: list[HardFinding]) -> l
         return [s for s in soft.findings if s.counted and subject.domain in (None, s.domain)]
     if subject.kind == "hard_and_soft":
         breached = {f.domain for f in hard}
-        return [s for s in soft.findings if s.counted and s.domain in breached
-                and subject.domain in (None, s.domain)]
+        return [
+            s
+            for s in soft.findings
+            if s.counted and s.domain in breached and subject.domain in (None, s.domain)
+        ]
     return []
 
 
 def _template_values(
-    code: str, name: str, ptype: str, hard: list[HardFinding], soft: SoftSummary,
-    latest: dict[tuple[str, str], tuple[str, float]], breached: list[HardFinding],
+    code: str,
+    name: str,
+    ptype: str,
+    hard: list[HardFinding],
+    soft: SoftSummary,
+    latest: dict[tuple[str, str], tuple[str, float]],
+    breached: list[HardFinding],
 ) -> dict[str, object]:
     values: dict[str, object] = {
-        "provider": code, "name": name, "type": ptype, "soft": round(soft.total, 2),
+        "provider": code,
+        "name": name,
+        "type": ptype,
+        "soft": round(soft.total, 2),
         "organisations": len(soft.organisations),
         "sources": ", ".join(sorted(soft.organisations)) or "none",
         "breaches": len(hard),
@@ -233,7 +290,9 @@ def _template_values(
     return values
 
 
-def _nearest(level: Level, ruleset: CompiledRuleset, profile: dict[str, float | str]) -> Nearest | None:
+def _nearest(
+    level: Level, ruleset: CompiledRuleset, profile: dict[str, float | str]
+) -> Nearest | None:
     best: tuple[Any, ...] | None = None
     chosen = None
     for rule in ruleset.rules:
@@ -249,7 +308,9 @@ def _nearest(level: Level, ruleset: CompiledRuleset, profile: dict[str, float | 
         return None
     rule, lacks = chosen
     items = tuple(
-        Lacking(condition=lack.atom.text(), needs=lack.atom.value, value=lack.actual, text=lack.text())
+        Lacking(
+            condition=lack.atom.text(), needs=lack.atom.value, value=lack.actual, text=lack.text()
+        )
         for lack in lacks
     )
     text = f"{rule.level.label} ({rule.id}) would need " + "; and ".join(i.text for i in items)

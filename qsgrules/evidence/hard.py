@@ -23,9 +23,7 @@ def _fmt(v: float) -> str:
     return f"{v:.1f}" if abs(v) >= 0.1 or v == 0 else f"{v:.3g}"
 
 
-def standard_breaches(
-    obs: Observations, spec: Ruleset, as_of: int
-) -> dict[str, list[HardFinding]]:
+def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, list[HardFinding]]:
     """Every provider's breaches of the ruleset's fixed standards in the window ending ``as_of``.
 
     A month with no row is not a breach and not a pass: it is simply not counted, and the
@@ -47,22 +45,40 @@ def standard_breaches(
         counts = np.bincount(inverse, weights=beyond.astype(np.float64), minlength=len(providers))
         strong_counts = counts * 0
         if std.strong_limit is not None:
-            strong = sub.value > std.strong_limit if direction == "above" else sub.value < std.strong_limit
-            strong_counts = np.bincount(inverse, weights=strong.astype(np.float64), minlength=len(providers))
+            strong = (
+                sub.value > std.strong_limit
+                if direction == "above"
+                else sub.value < std.strong_limit
+            )
+            strong_counts = np.bincount(
+                inverse, weights=strong.astype(np.float64), minlength=len(providers)
+            )
         # rows grouped by provider, in month order, without a pass over all rows per provider
         order = np.lexsort((sub.period, inverse))
         bounds = np.searchsorted(inverse[order], np.arange(len(providers) + 1))
         for p_index in np.flatnonzero(counts >= std.min_months):
             rows = order[bounds[p_index] : bounds[p_index + 1]]
             found[str(providers[p_index])].append(
-                _finding(ind_id, std, direction, sub, rows, beyond,
-                         bool(strong_counts[p_index] >= std.min_months))
+                _finding(
+                    ind_id,
+                    std,
+                    direction,
+                    sub,
+                    rows,
+                    beyond,
+                    bool(strong_counts[p_index] >= std.min_months),
+                )
             )
     return found
 
 
 def _finding(
-    ind_id: str, std: Standard, direction: str, sub: Observations, rows: Any, beyond: Any,
+    ind_id: str,
+    std: Standard,
+    direction: str,
+    sub: Observations,
+    rows: Any,
+    beyond: Any,
     strong: bool,
 ) -> HardFinding:
     ind = BY_ID[ind_id]
@@ -82,7 +98,8 @@ def _finding(
     unit = "" if ind.unit.startswith(("ratio", "score", "1 ")) else f" {ind.unit}"
     unit = unit if unit != " %" else "%"
     window = (
-        f"{last.period}" if std.months == 1
+        f"{last.period}"
+        if std.months == 1
         else f"{n_breached} of the {len(months)} months to {last.period} (needs {std.min_months})"
     )
     detail = (
@@ -92,9 +109,17 @@ def _finding(
     if strong and std.strong_limit is not None:
         detail += f"; beyond the strong limit {_fmt(std.strong_limit)}{unit}"
     return HardFinding(
-        indicator=ind_id, title=ind.title, domain=ind.domain.value, unit=ind.unit,
-        test="standard", strength="strong" if strong else "notable", period=last.period,
-        value=last.value, limit=std.limit, strong_limit=std.strong_limit,
+        indicator=ind_id,
+        title=ind.title,
+        domain=ind.domain.value,
+        unit=ind.unit,
+        test="standard",
+        strength="strong" if strong else "notable",
+        period=last.period,
+        value=last.value,
+        limit=std.limit,
+        strong_limit=std.strong_limit,
         direction=direction,  # type: ignore[arg-type]
-        months=months, detail=detail,
+        months=months,
+        detail=detail,
     )

@@ -36,7 +36,9 @@ def value_of(
     if subject.kind == "soft":
         return round(soft.by_domain[subject.domain] if subject.domain else soft.total, 6)
     if subject.kind == "organisations":
-        orgs = soft.organisations_by_domain[subject.domain] if subject.domain else soft.organisations
+        orgs = (
+            soft.organisations_by_domain[subject.domain] if subject.domain else soft.organisations
+        )
         return float(len(orgs))
     domains = _hard_and_soft_domains(hard, soft)
     if subject.domain:

@@ -35,15 +35,19 @@ def weigh(item: SoftItem, settings: SoftSettings, as_of: dt.date) -> SoftFinding
     rel = settings.source_reliability[item.reliability]  # type: ignore[index]
     info = settings.information_assessment[item.assessment]
     decay = 0.5 ** (age / settings.half_life_days)
-    dom = settings.domain_weights.get(item.domain, 1.0)  # type: ignore[call-overload]
+    dom = settings.domain_weights.get(item.domain, 1.0)
     weight = points * rel * info * decay * dom
     factors = (
         SoftFactor(name="severity", value=points, why=f"{item.severity} severity"),
         SoftFactor(name="source_reliability", value=rel, why=f"source graded {item.reliability}"),
-        SoftFactor(name="information_assessment", value=info,
-                   why=f"information graded {item.assessment}"),
-        SoftFactor(name="recency", value=round(decay, 6),
-                   why=f"{age} days old, half-life {_n(settings.half_life_days)} days"),
+        SoftFactor(
+            name="information_assessment", value=info, why=f"information graded {item.assessment}"
+        ),
+        SoftFactor(
+            name="recency",
+            value=round(decay, 6),
+            why=f"{age} days old, half-life {_n(settings.half_life_days)} days",
+        ),
         SoftFactor(name="domain", value=dom, why=f"{item.domain} domain weight"),
     )
     parts = [_n(points), _n(rel), _n(info), f"{decay:.2f} ({age} days old)"]
@@ -54,9 +58,18 @@ def weigh(item: SoftItem, settings: SoftSettings, as_of: dt.date) -> SoftFinding
         f"{' × '.join(parts)} = {weight:.2f}"
     )
     return SoftFinding(
-        id=item.id, source=item.source, received=item.received.isoformat(), domain=item.domain,
-        severity=item.severity, grading=item.grading, age_days=age, summary=item.summary,
-        handling=item.handling, counted=True, weight=round(weight, 6), factors=factors,
+        id=item.id,
+        source=item.source,
+        received=item.received.isoformat(),
+        domain=item.domain,
+        severity=item.severity,
+        grading=item.grading,
+        age_days=age,
+        summary=item.summary,
+        handling=item.handling,
+        counted=True,
+        weight=round(weight, 6),
+        factors=factors,
         formula=formula,
     )
 

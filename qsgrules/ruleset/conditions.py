@@ -22,7 +22,13 @@ Op = Literal[">=", ">", "<=", "<", "==", "!="]
 NEGATE: dict[str, Op] = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 DOMAINS = [d.value for d in Domain]
 PROVIDER_TYPES = [
-    "acute", "mental_health", "community", "ambulance", "gp_practice", "dental", "independent",
+    "acute",
+    "mental_health",
+    "community",
+    "ambulance",
+    "gp_practice",
+    "dental",
+    "independent",
     "other",
 ]
 TESTS = ["standard", "trend", "peer", "any"]
@@ -95,8 +101,10 @@ def _fmt(v: float | str) -> str:
 
 
 def breach_attr(subject: Subject) -> str:
-    scope = f"i_{subject.indicator}" if subject.indicator else (
-        f"d_{subject.domain}" if subject.domain else "all"
+    scope = (
+        f"i_{subject.indicator}"
+        if subject.indicator
+        else (f"d_{subject.domain}" if subject.domain else "all")
     )
     return f"b__{scope}__{subject.test}__{subject.strength}"
 
@@ -115,10 +123,14 @@ def attr_for(subject: Subject) -> str:
 
 def label_for(subject: Subject) -> str:
     if subject.kind == "breach":
-        what = subject.indicator or (f"{subject.domain} indicators" if subject.domain else "any indicator")
-        test = "" if subject.test == "any" else f" {subject.test}"
-        strong = " strong" if subject.strength == "strong" else ""
-        return f"{strong.strip() + ' ' if strong else ''}{test.strip() + ' ' if test else ''}breaches of {what}".strip()
+        what = subject.indicator or (
+            f"{subject.domain} indicators" if subject.domain else "any indicator"
+        )
+        words = [
+            "strong" if subject.strength == "strong" else "",
+            "" if subject.test == "any" else subject.test,
+        ]
+        return " ".join(w for w in [*words, "breaches of", what] if w)
     if subject.kind == "soft":
         return f"soft {subject.domain} score" if subject.domain else "soft score"
     if subject.kind == "organisations":
@@ -208,7 +220,7 @@ class _Compiler:
                 + ", ".join(COMBINERS + LEAVES),
             )
             return None
-        (key, body), = raw.items()
+        ((key, body),) = raw.items()
         here: Path = (*path, key)
         if key in ("all", "any"):
             if not isinstance(body, list) or not body:
@@ -285,8 +297,8 @@ class _Compiler:
         if indicator is not None and indicator not in self.known_indicators:
             self.fail(
                 (*path, "indicator"),
-                f"unknown indicator {indicator!r}{did_you_mean(str(indicator), self.known_indicators)}"
-                "; see `qsg indicators`",
+                f"unknown indicator {indicator!r}"
+                f"{did_you_mean(str(indicator), self.known_indicators)}; see `qsg indicators`",
             )
             ok = False
         if domain is not None and domain not in DOMAINS:
@@ -297,15 +309,15 @@ class _Compiler:
             )
             ok = False
         if indicator is not None and domain is not None:
-            self.fail(path, "give either indicator or domain, not both (an indicator has one domain)")
+            self.fail(
+                path, "give either indicator or domain, not both (an indicator has one domain)"
+            )
             ok = False
         if test not in TESTS:
             self.fail((*path, "test"), f"unknown test {test!r}; use one of {', '.join(TESTS)}")
             ok = False
         if strength not in STRENGTHS:
-            self.fail(
-                (*path, "strength"), f"unknown strength {strength!r}; use notable or strong"
-            )
+            self.fail((*path, "strength"), f"unknown strength {strength!r}; use notable or strong")
             ok = False
         bounds: dict[str, float] = {}
         for b in ("min", "max"):

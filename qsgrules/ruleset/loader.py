@@ -70,7 +70,9 @@ def load_ruleset(path: str | FsPath) -> CompiledRuleset:
     return parse_ruleset(text, str(p), sha256=hashlib.sha256(raw).hexdigest())
 
 
-def parse_ruleset(text: str, file: str = "<ruleset>", *, sha256: str | None = None) -> CompiledRuleset:
+def parse_ruleset(
+    text: str, file: str = "<ruleset>", *, sha256: str | None = None
+) -> CompiledRuleset:
     data, positions, problems = load(text, file)
     if problems:
         raise InputError(problems)
@@ -174,7 +176,9 @@ def _schema_problems(exc: ValidationError, positions: Positions) -> list[Problem
                 name = str(err["loc"][-1])
                 hint = did_you_mean(name, allowed)
                 p = Problem(
-                    p.file, p.line, p.col,
+                    p.file,
+                    p.line,
+                    p.col,
                     f'unknown key "{name}"{hint}; allowed here: {", ".join(sorted(allowed))}',
                 )
         out.append(p)
@@ -194,7 +198,11 @@ def _fields_at(model: type[BaseModel], loc: list[Any]) -> set[str]:
         current = _unwrap(current)
         if current is None:
             return set()
-    current = _unwrap(current) if not (isinstance(current, type) and issubclass(current, BaseModel)) else current
+    current = (
+        _unwrap(current)
+        if not (isinstance(current, type) and issubclass(current, BaseModel))
+        else current
+    )
     if isinstance(current, type) and issubclass(current, BaseModel):
         return set(current.model_fields)
     return set()

@@ -30,13 +30,18 @@ def check(template: str) -> list[tuple[int, str]]:
         head, tail, spec = match.group(1), match.group(2), match.group(3)
         if tail is None and head not in _PLAIN:
             known = sorted(_PLAIN | _BY_INDICATOR)
-            problems.append((match.start(), f"unknown placeholder {{{head}}}{did_you_mean(head, known)}"))
+            problems.append(
+                (match.start(), f"unknown placeholder {{{head}}}{did_you_mean(head, known)}")
+            )
         elif tail is not None:
             if head in _BY_DOMAIN and tail not in _DOMAINS:
                 problems.append((match.start(), f"{{{head}.{tail}}}: {tail!r} is not a domain"))
             elif head in _BY_INDICATOR and tail not in BY_ID:
                 problems.append(
-                    (match.start(), f"{{{head}.{tail}}}: unknown indicator{did_you_mean(tail, BY_ID)}")
+                    (
+                        match.start(),
+                        f"{{{head}.{tail}}}: unknown indicator{did_you_mean(tail, BY_ID)}",
+                    )
                 )
             elif head == "breaches" and tail not in BY_ID and tail not in _DOMAINS:
                 problems.append((match.start(), f"{{breaches.{tail}}}: not an indicator or domain"))

@@ -150,7 +150,7 @@ class XmrBatchResult:
 
 def _sequential_sum(columns: FloatArray) -> FloatArray:
     """Sum over axis 0 strictly in order, so any number of series gives identical floats."""
-    total = columns[0].copy()
+    total: FloatArray = columns[0].copy()
     for row in columns[1:]:
         total += row
     return total
@@ -170,13 +170,15 @@ def _baseline_stats(base: FloatArray, screen: bool) -> tuple[FloatArray, FloatAr
     mean = np.where(flat, first, _sequential_sum(base) / k)
     if k < 2:
         return mean, np.zeros(n)
-    mr = np.abs(base[1:] - base[:-1])
+    mr = np.subtract(base[1:], base[:-1])
+    np.abs(mr, out=mr)  # in place: fresh large temporaries dominate the batch's run time
     mr_bar = _sequential_sum(mr) / (k - 1)
     if screen:
         # NHSRplotthedots keeps mr < 3.267 * MRbar; with MRbar == 0 nothing is an outlier
         # (R would drop every range and return NaN limits).
         keep = (mr < _SCREEN * mr_bar) | (mr_bar == 0)
-        mr_bar = _sequential_sum(np.where(keep, mr, 0.0)) / np.count_nonzero(keep, axis=0)
+        np.multiply(mr, keep, out=mr)  # dropped ranges add exactly 0.0
+        mr_bar = _sequential_sum(mr) / np.count_nonzero(keep, axis=0)
     return mean, mr_bar
 
 
@@ -240,18 +242,16 @@ def _trend_ends(y: list[float], length: int) -> list[int]:
 
 
 def _two_in_three(close: list[bool], rtm: list[int]) -> list[bool]:
-    """ptd_two_in_three + ptd_part_of_two_in_three: only the near-limit points are flagged."""
+    """ptd_two_in_three: points in a window of 3 with >= 2 near-limit points, all one side.
+
+    Only the near-limit points of such a window are flagged (ptd_part_of_two_in_three).
+    """
     n = len(close)
-    out = []
-    for i in range(n):
-        hit = False
-        for s in range(i - 2, i + 1):
-            if s < 0 or s + 3 > n:
-                continue
-            if sum(close[s : s + 3]) >= 2 and abs(sum(rtm[s : s + 3])) == 3:
-                hit = True
-        out.append(hit and close[i])
-    return out
+    covered = [False] * n
+    for s in range(n - 2):
+        if sum(close[s : s + 3]) >= 2 and abs(sum(rtm[s : s + 3])) == 3:
+            covered[s : s + 3] = [True, True, True]
+    return covered
 
 
 def _segment_codes(
@@ -283,7 +283,7 @@ def _segment_codes(
             right = values[i + 1] - values[i] if i + 1 < n and trend[i + 1] else 0.0
             step = right if right != 0 else (values[i] - values[i - 1] if i > 0 else 0.0)
             codes.append(3 if step > 0 else 4)
-        elif two[i]:
+        elif two[i] and close[i]:
             codes.append(5 if rtm[i] > 0 else 6)
         elif run[i]:
             codes.append(7 if rtm[i] > 0 else 8)
@@ -391,21 +391,24 @@ def xmr(
 def _in_long_stretch(
     valid: NDArray[np.bool_], cont: NDArray[np.bool_], length: int
 ) -> NDArray[np.bool_]:
-    """Cells of ``valid`` (time-major) lying in a maximal stretch of >= ``length`` cells.
+    """Cells of ``valid`` (time-major) lying in a stretch of >= ``length`` cells.
 
     ``cont[t]`` (t >= 1) says cell t continues the stretch of cell t-1 (it implies
-    ``valid`` at both); row 0 of ``cont`` is ignored.
+    ``valid`` at both); row 0 of ``cont`` is ignored. As in NHSRplotthedots, a cell
+    belongs when a stretch reaches ``length`` at it or within the next length-1 cells.
     """
     m = valid.shape[0]
-    count = np.zeros(valid.shape, dtype=np.int16)  # stretch length so far, forwards
+    count = np.zeros(valid.shape, dtype=np.int16 if m < 30_000 else np.int32)
     count[0] = valid[0]
-    for t in range(1, m):
-        np.add(count[t - 1], 1, out=count[t], where=cont[t])
-        np.copyto(count[t], valid[t], where=~cont[t])
-    final = count  # the stretch's full length, carried backwards (in place)
-    for t in range(m - 2, -1, -1):
-        np.copyto(final[t], final[t + 1], where=cont[t + 1])
-    return valid & (final >= length)
+    for t in range(1, m):  # stretch length so far; arithmetic beats masked copies here
+        np.add(count[t - 1], 1, out=count[t])
+        np.multiply(count[t], cont[t], out=count[t])
+        np.maximum(count[t], valid[t], out=count[t])
+    complete = count >= length
+    member = complete.copy()
+    for k in range(1, min(length, m)):
+        member[:-k] |= complete[k:]
+    return member
 
 
 def xmr_batch(
@@ -427,7 +430,7 @@ def xmr_batch(
     """
     rows = np.asarray(matrix, dtype=np.float64)
     if rows.ndim != 2 or rows.shape[1] == 0:
-        raise ValueError(f"matrix must be two-dimensional with at least one column, got {rows.shape}")
+        raise ValueError(f"matrix must be 2-D with at least one column, got shape {rows.shape}")
     if not np.all(np.isfinite(rows)):
         raise ValueError("matrix must be finite (no NaN or infinity)")
     direction = _validate_common(run_length, trend_length, improvement)
@@ -436,7 +439,9 @@ def xmr_batch(
 
     mean, mr_bar = _baseline_stats(y, screen_outliers)
     lpl, upl, nlpl, nupl = _limits(mean, mr_bar)
-    rtm = np.sign(y - mean).astype(np.int8)
+    above = y > mean
+    below = y < mean
+    rtm = above.view(np.int8) - below.view(np.int8)  # sign(y - mean) without a float temporary
     outside = (y > upl) | (y < lpl)
     close = ~outside & ((y < nlpl) | (y > nupl))
 
@@ -448,11 +453,12 @@ def xmr_batch(
 
     # Trends: stretches of strictly rising (falling) steps; m steps cover m + 1 points,
     # and a peak or trough belongs to both the rise and the fall.
-    step = np.sign(y[1:] - y[:-1]).astype(np.int8)
+    rising = y[1:] > y[:-1]
+    falling = y[1:] < y[:-1]
+    step = rising.view(np.int8) - falling.view(np.int8)
     trend = np.zeros((t_len, n), dtype=np.bool_)
     if t_len >= 2:
-        for sign in (1, -1):
-            moving = step == sign
+        for moving in (rising, falling):
             steady = np.zeros_like(moving)
             steady[1:] = moving[1:] & moving[:-1]
             member = _in_long_stretch(moving, steady, trend_length - 1)
@@ -476,19 +482,19 @@ def xmr_batch(
             two[offset : t_len - 2 + offset] |= ok
         two &= close
 
-    above = rtm > 0
+    i8 = np.int8
     code = np.zeros((t_len, n), dtype=np.int8)
-    np.copyto(code, np.where(above, 7, 8).astype(np.int8), where=run)
-    np.copyto(code, np.where(above, 5, 6).astype(np.int8), where=two)
-    np.copyto(code, np.where(trend_sign > 0, 3, 4).astype(np.int8), where=trend)
-    np.copyto(code, np.where(rtm == 1, 1, 2).astype(np.int8), where=outside)
+    np.copyto(code, np.where(above, i8(7), i8(8)), where=run)
+    np.copyto(code, np.where(above, i8(5), i8(6)), where=two)
+    np.copyto(code, np.where(trend_sign > 0, i8(3), i8(4)), where=trend)
+    np.copyto(code, np.where(above, i8(1), i8(2)), where=outside)
 
-    label_sign = _LABEL_SIGN[code]
+    oriented = _LABEL_SIGN[code]
     if direction == 0:
-        ptype = np.where(label_sign != 0, 3, 0).astype(np.int8)
+        ptype = np.where(oriented != 0, i8(3), i8(0))
     else:
-        oriented = label_sign * np.int8(direction)
-        ptype = np.where(oriented > 0, 1, np.where(oriented < 0, 2, 0)).astype(np.int8)
+        oriented *= i8(direction)
+        ptype = np.where(oriented > 0, i8(1), np.where(oriented < 0, i8(2), i8(0)))
     codes = np.ascontiguousarray(code.T)
     ptypes = np.ascontiguousarray(ptype.T)
     for a in (mean, mr_bar, lpl, upl, nlpl, nupl, codes, ptypes):

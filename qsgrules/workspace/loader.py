@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import math
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -21,7 +22,13 @@ from ..yamlpos import load as load_yaml
 from ..yamlpos import pydantic_problems
 
 ProviderType = Literal[
-    "acute", "mental_health", "community", "ambulance", "gp_practice", "dental", "independent",
+    "acute",
+    "mental_health",
+    "community",
+    "ambulance",
+    "gp_practice",
+    "dental",
+    "independent",
     "other",
 ]
 PROVIDER_COLUMNS = ("code", "name", "type", "qsg")
@@ -84,8 +91,12 @@ class Observations:
 
     def select(self, mask: np.ndarray[Any, np.dtype[np.bool_]]) -> Observations:
         return Observations(
-            self.provider[mask], self.indicator[mask], self.period[mask], self.value[mask],
-            self.numerator[mask], self.denominator[mask],
+            self.provider[mask],
+            self.indicator[mask],
+            self.period[mask],
+            self.value[mask],
+            self.numerator[mask],
+            self.denominator[mask],
         )
 
 
@@ -112,24 +123,35 @@ class Workspace:
     files: tuple[str, ...] = field(default=())
 
 
-def _read_csv(path: Path, required: tuple[str, ...], problems: list[Problem]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def _read_csv(
+    path: Path, required: tuple[str, ...], problems: list[Problem]
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     name = path.name
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(name, 1, None, f"not UTF-8 text: {exc.reason}; save it as UTF-8 CSV"))
+        problems.append(
+            Problem(name, 1, None, f"not UTF-8 text: {exc.reason}; save it as UTF-8 CSV")
+        )
         return [], []
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        problems.append(Problem(name, 1, None, f"empty file; expected a header {','.join(required)}"))
+        problems.append(
+            Problem(name, 1, None, f"empty file; expected a header {','.join(required)}")
+        )
         return [], []
     missing = [c for c in required if c not in header]
     if missing:
         problems.append(
-            Problem(name, 1, None, f"missing column(s) {', '.join(missing)}; the header must "
-                    f"include {','.join(required)}")
+            Problem(
+                name,
+                1,
+                None,
+                f"missing column(s) {', '.join(missing)}; the header must "
+                f"include {','.join(required)}",
+            )
         )
         return header, []
     rows: list[tuple[int, dict[str, str]]] = []
@@ -140,7 +162,9 @@ def _read_csv(path: Path, required: tuple[str, ...], problems: list[Problem]) ->
                 continue
             if len(cells) != len(header):
                 problems.append(
-                    Problem(name, line, None, f"{len(cells)} fields where the header has {len(header)}")
+                    Problem(
+                        name, line, None, f"{len(cells)} fields where the header has {len(header)}"
+                    )
                 )
                 continue
             rows.append((line, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
@@ -150,33 +174,47 @@ def _read_csv(path: Path, required: tuple[str, ...], problems: list[Problem]) ->
 
 
 def _load_providers(path: Path, problems: list[Problem]) -> dict[str, Provider]:
-    header, rows = _read_csv(path, PROVIDER_COLUMNS, problems)
+    _, rows = _read_csv(path, PROVIDER_COLUMNS, problems)
     providers: dict[str, Provider] = {}
     first_line: dict[str, int] = {}
     for line, row in rows:
         code = row["code"]
         if code in providers:
             problems.append(
-                Problem(path.name, line, None,
-                        f"duplicate provider code {code!r} (first at line {first_line[code]})")
+                Problem(
+                    path.name,
+                    line,
+                    None,
+                    f"duplicate provider code {code!r} (first at line {first_line[code]})",
+                )
             )
             continue
         extra = {k: v for k, v in row.items() if k not in PROVIDER_COLUMNS and k != "commissioners"}
-        commissioners = tuple(c.strip() for c in row.get("commissioners", "").split(";") if c.strip())
+        commissioners = tuple(
+            c.strip() for c in row.get("commissioners", "").split(";") if c.strip()
+        )
         try:
-            providers[code] = Provider(
-                code=code, name=row["name"], type=row["type"], qsg=row["qsg"],  # type: ignore[arg-type]
-                commissioners=commissioners, extra=extra,
+            providers[code] = Provider.model_validate(
+                {
+                    "code": code,
+                    "name": row["name"],
+                    "type": row["type"],
+                    "qsg": row["qsg"],
+                    "commissioners": commissioners,
+                    "extra": extra,
+                }
             )
             first_line[code] = line
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 col = err["loc"][0] if err["loc"] else "row"
                 if col == "type":
-                    allowed = list(ProviderType.__args__)
+                    allowed = list(typing.get_args(ProviderType))
                     got = row["type"]
-                    message = (f"unknown provider type {got!r}{did_you_mean(got, allowed)}; use one "
-                               f"of {', '.join(allowed)}")
+                    message = (
+                        f"unknown provider type {got!r}{did_you_mean(got, allowed)}; use one "
+                        f"of {', '.join(allowed)}"
+                    )
                 else:
                     message = f"{col}: {err['msg']}"
                 problems.append(Problem(path.name, line, None, message))
@@ -191,13 +229,19 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _load_indicators(path: Path, providers: dict[str, Provider], problems: list[Problem]) -> Observations:
+def _load_indicators(
+    path: Path, providers: dict[str, Provider], problems: list[Problem]
+) -> Observations:
     name = path.name
     header, rows = _read_csv(path, INDICATOR_COLUMNS, problems)
     has_counts = "numerator" in header and "denominator" in header
     if ("numerator" in header) != ("denominator" in header):
-        problems.append(Problem(name, 1, None, "give both numerator and denominator columns, or neither"))
-    cols: dict[str, list[Any]] = {k: [] for k in ("provider", "indicator", "period", "value", "num", "den")}
+        problems.append(
+            Problem(name, 1, None, "give both numerator and denominator columns, or neither")
+        )
+    cols: dict[str, list[Any]] = {
+        k: [] for k in ("provider", "indicator", "period", "value", "num", "den")
+    }
     seen: dict[tuple[str, str, int], int] = {}
     unknown_providers: dict[str, list[int]] = {}
     for line, row in rows:
@@ -210,25 +254,43 @@ def _load_indicators(path: Path, providers: dict[str, Provider], problems: list[
             unknown_providers.setdefault(code, []).append(line)
             bad = True
         if ind not in BY_ID:
-            problems.append(Problem(name, line, None,
-                                    f"unknown indicator {ind!r}{did_you_mean(ind, BY_ID)}; see `qsg indicators`"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    f"unknown indicator {ind!r}{did_you_mean(ind, BY_ID)}; see `qsg indicators`",
+                )
+            )
             bad = True
         period = month_number(period_text)
         if period is None:
-            problems.append(Problem(name, line, None, f"bad period {period_text!r}; write YYYY-MM, e.g. 2018-03"))
+            problems.append(
+                Problem(
+                    name, line, None, f"bad period {period_text!r}; write YYYY-MM, e.g. 2018-03"
+                )
+            )
             bad = True
         num = den = math.nan
         if has_counts and (row["numerator"] or row["denominator"]):
             n, d = _number(row["numerator"]), _number(row["denominator"])
             if n is None or d is None:
                 which = "numerator" if n is None else "denominator"
-                problems.append(Problem(name, line, None, f"{which} {row[which]!r} is not a number"))
+                problems.append(
+                    Problem(name, line, None, f"{which} {row[which]!r} is not a number")
+                )
                 bad = True
             elif d <= 0:
-                problems.append(Problem(name, line, None, f"denominator {row['denominator']} must be above zero"))
+                problems.append(
+                    Problem(
+                        name, line, None, f"denominator {row['denominator']} must be above zero"
+                    )
+                )
                 bad = True
             elif n < 0:
-                problems.append(Problem(name, line, None, f"numerator {row['numerator']} cannot be negative"))
+                problems.append(
+                    Problem(name, line, None, f"numerator {row['numerator']} cannot be negative")
+                )
                 bad = True
             else:
                 num, den = n, d
@@ -239,33 +301,63 @@ def _load_indicators(path: Path, providers: dict[str, Provider], problems: list[
             value = _number(value_text)
             if value is None:
                 shown = "empty" if value_text == "" else f"{value_text!r} is not a number"
-                problems.append(Problem(name, line, None, f"value {shown}; give a number "
-                                        "(or leave it empty and give numerator and denominator)"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        None,
+                        f"value {shown}; give a number "
+                        "(or leave it empty and give numerator and denominator)",
+                    )
+                )
                 bad = True
         if bad or period is None or value is None:
             continue
         key = (code, ind, period)
         if key in seen:
-            problems.append(Problem(name, line, None, f"duplicate row for {code} {ind} {period_text} "
-                                    f"(first at line {seen[key]})"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    f"duplicate row for {code} {ind} {period_text} (first at line {seen[key]})",
+                )
+            )
             continue
         seen[key] = line
-        for k, v in (("provider", code), ("indicator", ind), ("period", period), ("value", value),
-                     ("num", num), ("den", den)):
+        for k, v in (
+            ("provider", code),
+            ("indicator", ind),
+            ("period", period),
+            ("value", value),
+            ("num", num),
+            ("den", den),
+        ):
             cols[k].append(v)
     for code, lines in sorted(unknown_providers.items()):
         shown = ", ".join(str(n) for n in lines[:5]) + (", ..." if len(lines) > 5 else "")
-        problems.append(Problem(name, lines[0], None,
-                                f"unknown provider code {code!r}{did_you_mean(code, providers)} on "
-                                f"{len(lines)} row(s) (lines {shown}); add it to providers.csv"))
+        problems.append(
+            Problem(
+                name,
+                lines[0],
+                None,
+                f"unknown provider code {code!r}{did_you_mean(code, providers)} on "
+                f"{len(lines)} row(s) (lines {shown}); add it to providers.csv",
+            )
+        )
     return Observations(
-        np.array(cols["provider"], dtype=np.str_), np.array(cols["indicator"], dtype=np.str_),
-        np.array(cols["period"], dtype=np.int64), np.array(cols["value"], dtype=np.float64),
-        np.array(cols["num"], dtype=np.float64), np.array(cols["den"], dtype=np.float64),
+        np.array(cols["provider"], dtype=np.str_),
+        np.array(cols["indicator"], dtype=np.str_),
+        np.array(cols["period"], dtype=np.int64),
+        np.array(cols["value"], dtype=np.float64),
+        np.array(cols["num"], dtype=np.float64),
+        np.array(cols["den"], dtype=np.float64),
     )
 
 
-def _load_intelligence(path: Path, providers: dict[str, Provider], problems: list[Problem]) -> tuple[SoftItem, ...]:
+def _load_intelligence(
+    path: Path, providers: dict[str, Provider], problems: list[Problem]
+) -> tuple[SoftItem, ...]:
     name = path.name
     try:
         text = path.read_text(encoding="utf-8")
@@ -278,23 +370,29 @@ def _load_intelligence(path: Path, providers: dict[str, Provider], problems: lis
         return ()
     if data is None:
         return ()
+    prefix: tuple[str | int, ...] = ()
     if isinstance(data, dict) and list(data) == ["items"]:
         data, prefix = data["items"], ("items",)
-    else:
-        prefix = ()
     if not isinstance(data, list):
-        problems.append(Problem(name, 1, 1, "intelligence.yaml is a list of items (each starting with `- id:`)"))
+        problems.append(
+            Problem(name, 1, 1, "intelligence.yaml is a list of items (each starting with `- id:`)")
+        )
         return ()
     items: list[SoftItem] = []
     ids: dict[str, int] = {}
     for i, raw in enumerate(data):
-        path_i = (*prefix, i)
+        path_i: tuple[str | int, ...] = (*prefix, i)
         if not isinstance(raw, dict):
             problems.append(positions.problem(path_i, "each item is a mapping of fields"))
             continue
         if "provider" not in raw or raw.get("provider") in (None, ""):
-            problems.append(positions.problem(path_i, "item has no provider; say which provider "
-                                              "(its ODS code) the intelligence is about"))
+            problems.append(
+                positions.problem(
+                    path_i,
+                    "item has no provider; say which provider "
+                    "(its ODS code) the intelligence is about",
+                )
+            )
             continue
         try:
             item = SoftItem.model_validate(raw, strict=False)
@@ -303,25 +401,39 @@ def _load_intelligence(path: Path, providers: dict[str, Provider], problems: lis
             continue
         line = positions.at(path_i)[0]
         if item.provider not in providers:
-            problems.append(positions.problem(
-                (*path_i, "provider"),
-                f"unknown provider code {item.provider!r}{did_you_mean(item.provider, providers)}; "
-                "add it to providers.csv"))
+            problems.append(
+                positions.problem(
+                    (*path_i, "provider"),
+                    f"unknown provider code {item.provider!r}"
+                    f"{did_you_mean(item.provider, providers)}; add it to providers.csv",
+                )
+            )
             continue
         if item.id in ids:
-            problems.append(positions.problem((*path_i, "id"),
-                                              f"duplicate item id {item.id!r} (first at line {ids[item.id]})"))
+            problems.append(
+                positions.problem(
+                    (*path_i, "id"), f"duplicate item id {item.id!r} (first at line {ids[item.id]})"
+                )
+            )
             continue
         ids[item.id] = line
         items.append(item)
-    for i, item in enumerate(items):
+    for item in items:
         for ref_field in ("duplicate_of", "corroborates"):
             ref = getattr(item, ref_field)
             if ref is not None and ref not in ids:
-                problems.append(Problem(name, ids[item.id], None,
-                                        f"{ref_field}: no item with id {ref!r}{did_you_mean(ref, ids)}"))
+                problems.append(
+                    Problem(
+                        name,
+                        ids[item.id],
+                        None,
+                        f"{ref_field}: no item with id {ref!r}{did_you_mean(ref, ids)}",
+                    )
+                )
             if ref == item.id:
-                problems.append(Problem(name, ids[item.id], None, f"{ref_field} points at the item itself"))
+                problems.append(
+                    Problem(name, ids[item.id], None, f"{ref_field} points at the item itself")
+                )
     return tuple(items)
 
 
@@ -337,14 +449,22 @@ def load_workspace(root: str | Path) -> Workspace:
     required = ["providers.csv", "indicators.csv"]
     for f in required:
         if not (folder / f).is_file():
-            problems.append(Problem(f, 1, None, f"missing: a workspace needs {' and '.join(required)}"))
+            problems.append(
+                Problem(f, 1, None, f"missing: a workspace needs {' and '.join(required)}")
+            )
     if problems:
         raise InputError(problems)
     providers = _load_providers(folder / "providers.csv", problems)
     observations = _load_indicators(folder / "indicators.csv", providers, problems)
     intel_path = folder / "intelligence.yaml"
-    intelligence = _load_intelligence(intel_path, providers, problems) if intel_path.is_file() else ()
+    intelligence = (
+        _load_intelligence(intel_path, providers, problems) if intel_path.is_file() else ()
+    )
     if problems:
         raise InputError(problems)
-    files = tuple(f for f in ("providers.csv", "indicators.csv", "intelligence.yaml") if (folder / f).is_file())
+    files = tuple(
+        f
+        for f in ("providers.csv", "indicators.csv", "intelligence.yaml")
+        if (folder / f).is_file()
+    )
     return Workspace(str(folder), providers, observations, intelligence, files)

@@ -1,0 +1,1 @@
+"""The `qsg` command line: a thin layer over qsgrules.api."""

@@ -1,0 +1,1 @@
+"""Renderers: they read results, never raw files."""
