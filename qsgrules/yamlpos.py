@@ -8,13 +8,13 @@ to the last one) are reported as problems. Only the safe YAML types are built.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from .errors import Problem
+from .errors import Problem, did_you_mean
 
 Path = tuple[str | int, ...]
 
@@ -26,6 +26,7 @@ class Positions:
     file: str
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    broken: set[Path] = field(default_factory=set)  # values YAML could not build
 
     def at(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """Position of the deepest known prefix of ``path`` (the key itself when ``key``)."""
@@ -59,7 +60,11 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.append(Problem(file, line, col, f"invalid YAML: {exc.problem or exc}"))
+        message = f"invalid YAML: {exc.problem or exc}"
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            cm = exc.context_mark
+            message += f" ({exc.context} at line {cm.line + 1}, column {cm.column + 1})"
+        problems.append(Problem(file, line, col, message))
         return None, positions, problems
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error is marked in practice
         problems.append(Problem(file, 1, 1, f"invalid YAML: {exc}"))
@@ -100,30 +105,44 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
             return constructor.construct_object(n)
         except yaml.constructor.ConstructorError as exc:
             problems.append(Problem(file, *_pos(n), f"invalid value: {exc.problem}"))
+            positions.broken.add(path)
+            return None
+        except ValueError as exc:  # e.g. a date that does not exist: 2019-02-30
+            problems.append(Problem(file, *_pos(n), f"invalid value {n.value!r}: {exc}"))
+            positions.broken.add(path)
             return None
 
     data = build(node, ())
     return data, positions, problems
 
 
-def pydantic_problems(exc: Any, positions: Positions, prefix: Path = ()) -> list[Problem]:
-    """Map a pydantic ValidationError onto source positions."""
+def pydantic_problems(
+    exc: Any, positions: Positions, prefix: Path = (), allowed_keys: Collection[str] = ()
+) -> list[Problem]:
+    """Map a pydantic ValidationError onto source positions.
+
+    Paths in messages are relative to ``prefix`` (the item being validated); an unknown key
+    gets a "did you mean" from ``allowed_keys``.
+    """
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
-        loc: Path = (*prefix, *(x for x in err["loc"] if not _is_tag(x)))
+        rel: Path = tuple(x for x in err["loc"] if not _is_tag(x))
+        loc: Path = (*prefix, *rel)
+        if loc in positions.broken:
+            continue  # already reported by the YAML reader
         kind = err["type"]
-        where = ".".join(str(x) for x in loc) or "(top level)"
+        where = ".".join(str(x) for x in rel) or "(top level)"
         if kind == "extra_forbidden":
-            name = loc[-1] if loc else "?"
-            out.append(
-                positions.problem(loc, f'unknown key "{name}"{_suggest(err, name)}', key=True)
-            )
+            name = str(loc[-1]) if loc else "?"
+            hint = did_you_mean(name, allowed_keys) if allowed_keys else ""
+            allowed = f"; allowed: {', '.join(sorted(allowed_keys))}" if allowed_keys else ""
+            out.append(positions.problem(loc, f'unknown key "{name}"{hint}{allowed}', key=True))
         elif kind == "missing":
-            parent = ".".join(str(x) for x in loc[:-1]) or "(top level)"
+            parent = ".".join(str(x) for x in rel[:-1])
             out.append(
                 positions.problem(
                     loc[:-1],
-                    f'missing required key "{loc[-1]}" in {parent}',
+                    f'missing required key "{loc[-1]}"' + (f" in {parent}" if parent else ""),
                 )
             )
         else:
@@ -134,6 +153,10 @@ def pydantic_problems(exc: Any, positions: Positions, prefix: Path = ()) -> list
                 msg = msg.removeprefix("Value error, ")
             elif isinstance(got, str | int | float | bool) or got is None:
                 shown = f" (got {got!r})"
+                if kind == "string_type" and isinstance(got, int | float):
+                    shown += f'; quote it: "{got}"'
+                elif kind == "string_type" and isinstance(got, bool):
+                    shown += "; YAML reads yes/no/on/off as true/false: quote it"
             out.append(positions.problem(loc, f"{where}: {msg}{shown}"))
     return out
 
@@ -141,13 +164,3 @@ def pydantic_problems(exc: Any, positions: Positions, prefix: Path = ()) -> list
 def _is_tag(x: Any) -> bool:
     # pydantic inserts union member tags (e.g. "function-after[...]") into loc
     return isinstance(x, str) and ("[" in x or x.startswith("function-"))
-
-
-def _suggest(err: Any, name: Any) -> str:
-    ctx = err.get("ctx") or {}
-    allowed = ctx.get("allowed")
-    if not allowed:
-        return ""
-    from .errors import did_you_mean
-
-    return did_you_mean(str(name), allowed)

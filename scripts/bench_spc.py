@@ -13,7 +13,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from qsgrules.stats.spc import SPECIAL_CAUSES, xmr_batch  # noqa: E402
+from qsgrules.stats.spc import SPECIAL_CAUSES, xmr_batch
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ ProviderType = Literal[
 PROVIDER_COLUMNS = ("code", "name", "type", "qsg")
 INDICATOR_COLUMNS = ("provider", "indicator", "period", "value")
 PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+GRADING = re.compile(r"^[A-E][1-5]$")
 
 
 class Provider(Model):
@@ -54,7 +55,7 @@ class SoftItem(Model):
     received: dt.date
     domain: Literal["safety", "effectiveness", "experience", "well_led"]
     severity: Literal["low", "moderate", "high", "critical"]
-    grading: str = Field(pattern=r"^[A-E][1-5]$")
+    grading: str
     summary: str = Field(min_length=1)
     handling: Literal["open", "confidential"] = "open"
     duplicate_of: str | None = None
@@ -65,6 +66,15 @@ class SoftItem(Model):
     def _ids_as_text(cls, v: Any) -> Any:
         # `id: 12` in YAML is an int; ids are labels, so keep them as text
         return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    @field_validator("grading")
+    @classmethod
+    def _grading(cls, v: str) -> str:
+        if not GRADING.match(v):
+            raise ValueError(
+                f"{v!r} is not a grading: source reliability A-E then information assessment 1-5, e.g. B2"
+            )
+        return v
 
     @property
     def reliability(self) -> str:
@@ -295,6 +305,8 @@ def _load_indicators(
             else:
                 num, den = n, d
         value_text = row["value"]
+        if bad and value_text == "":
+            continue  # the counts were wrong: an empty value adds nothing to say
         if value_text == "" and not math.isnan(den) and ind in BY_ID:
             value: float | None = BY_ID[ind].scale * num / den
         else:
@@ -366,8 +378,6 @@ def _load_intelligence(
         return ()
     data, positions, found = load_yaml(text, name)
     problems.extend(found)
-    if found:
-        return ()
     if data is None:
         return ()
     prefix: tuple[str | int, ...] = ()
@@ -394,20 +404,24 @@ def _load_intelligence(
                 )
             )
             continue
-        try:
-            item = SoftItem.model_validate(raw, strict=False)
-        except ValidationError as exc:
-            problems.extend(pydantic_problems(exc, positions, path_i))
-            continue
-        line = positions.at(path_i)[0]
-        if item.provider not in providers:
+        code = str(raw["provider"])
+        if code not in providers:
             problems.append(
                 positions.problem(
                     (*path_i, "provider"),
-                    f"unknown provider code {item.provider!r}"
-                    f"{did_you_mean(item.provider, providers)}; add it to providers.csv",
+                    f"unknown provider code {code!r}{did_you_mean(code, providers)}; "
+                    "add it to providers.csv",
                 )
             )
+        try:
+            item = SoftItem.model_validate(raw, strict=False)
+        except ValidationError as exc:
+            problems.extend(
+                pydantic_problems(exc, positions, path_i, allowed_keys=SoftItem.model_fields)
+            )
+            continue
+        line = positions.at(path_i)[0]
+        if code not in providers:
             continue
         if item.id in ids:
             problems.append(

@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import math
 from collections import defaultdict
+from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +16,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from qsgrules.stats import spc
-from qsgrules.stats.spc import POINT_TYPES, SPECIAL_CAUSES, XmrResult, xmr, xmr_batch
+from qsgrules.stats.spc import (
+    POINT_TYPES,
+    SPECIAL_CAUSES,
+    Improvement,
+    XmrResult,
+    xmr,
+    xmr_batch,
+)
 
 TOL = 1e-6
 EIGHTEEN = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
@@ -38,8 +48,8 @@ def types(result: XmrResult) -> list[str]:
     return [p.point_type for p in result.points]
 
 
-def pattern_labels(pattern: list[float], **kwargs: object) -> list[str]:
-    result = xmr([*BASELINE, *pattern], fix_after=NB, **kwargs)  # type: ignore[arg-type]
+def pattern_labels(pattern: Sequence[float], **kwargs: Any) -> list[str]:
+    result = xmr([*BASELINE, *pattern], fix_after=NB, **kwargs)
     assert result.mean == 20 and result.mr_bar == pytest.approx(460 / 12)
     assert set(labels(result)[:NB]) == {"common_cause"}
     return labels(result)[NB:]
@@ -188,14 +198,14 @@ def test_tied_step_between_two_trends_keeps_each_trend_direction() -> None:
         ("neutral", "special_cause_neutral", "special_cause_neutral"),
     ],
 )
-def test_point_type_follows_improvement(improvement: str, above: str, below: str) -> None:
-    result = xmr(EIGHTEEN, improvement=improvement)  # type: ignore[arg-type]
+def test_point_type_follows_improvement(improvement: Improvement, above: str, below: str) -> None:
+    result = xmr(EIGHTEEN, improvement=improvement)
     assert types(result)[4] == above
     assert result.variation == "common_cause"
-    low = xmr([-v for v in EIGHTEEN], improvement=improvement)  # type: ignore[arg-type]
+    low = xmr([-v for v in EIGHTEEN], improvement=improvement)
     assert types(low)[4] == below
     # trends take their own direction, even for points on the other side of the mean
-    rising = xmr([*BASELINE, *range(17, 24)], fix_after=NB, improvement=improvement)  # type: ignore[arg-type]
+    rising = xmr([*BASELINE, *range(17, 24)], fix_after=NB, improvement=improvement)
     assert set(types(rising)[NB:]) == {above}
     assert rising.variation == above
 
@@ -282,9 +292,9 @@ def test_single_point() -> None:
         ([1.0, 2.0], {"target": math.nan}, "target"),
     ],
 )
-def test_invalid_input_raises(values: object, kwargs: dict[str, object], message: str) -> None:
+def test_invalid_input_raises(values: Any, kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        xmr(values, **kwargs)  # type: ignore[arg-type]
+        xmr(values, **kwargs)
 
 
 def test_batch_invalid_input_raises() -> None:
@@ -309,7 +319,8 @@ def test_batch_code_tables() -> None:
 # --------------------------------------------------------------------------- properties
 
 series = st.lists(st.integers(-50, 50), min_size=1, max_size=40)
-improvements = st.sampled_from(["increase", "decrease", "neutral"])
+IMPROVEMENTS: list[Improvement] = ["increase", "decrease", "neutral"]
+improvements = st.sampled_from(IMPROVEMENTS)
 
 
 def clear_of_boundaries(values: list[float], screen: bool) -> bool:
@@ -330,17 +341,17 @@ def clear_of_boundaries(values: list[float], screen: bool) -> bool:
 @settings(deadline=None, max_examples=100)
 @given(
     values=series,
-    shift=st.one_of(st.integers(-10**6, 10**6), st.integers(-400, 400).map(lambda k: k / 4)),
+    shift=st.one_of(st.integers(-(10**6), 10**6), st.integers(-400, 400).map(lambda k: k / 4)),
     screen=st.booleans(),
     improvement=improvements,
 )
 def test_shift_moves_limits_and_keeps_labels(
-    values: list[int], shift: float, screen: bool, improvement: str
+    values: list[int], shift: float, screen: bool, improvement: Improvement
 ) -> None:
     y = [float(v) for v in values]
     assume(clear_of_boundaries(y, screen))
-    a = xmr(y, screen_outliers=screen, improvement=improvement)  # type: ignore[arg-type]
-    b = xmr([v + shift for v in y], screen_outliers=screen, improvement=improvement)  # type: ignore[arg-type]
+    a = xmr(y, screen_outliers=screen, improvement=improvement)
+    b = xmr([v + shift for v in y], screen_outliers=screen, improvement=improvement)
     for name in ("mean", "lpl", "upl", "near_lpl", "near_upl"):
         assert getattr(b, name) == pytest.approx(getattr(a, name) + shift, abs=1e-6)
     assert b.mr_bar == pytest.approx(a.mr_bar, abs=1e-9)
@@ -358,7 +369,7 @@ def test_shift_moves_limits_and_keeps_labels(
     improvement=improvements,
 )
 def test_positive_scale_scales_limits_and_keeps_labels(
-    values: list[int], factor: float, screen: bool, improvement: str
+    values: list[int], factor: float, screen: bool, improvement: Improvement
 ) -> None:
     y = [float(v) for v in values]
     assume(clear_of_boundaries(y, screen))
@@ -366,8 +377,8 @@ def test_positive_scale_scales_limits_and_keeps_labels(
     mean = xmr(y, screen_outliers=screen).mean
     # a mean exactly on a point must stay exactly on it after rounding the products
     assume(all((v == mean) == (s == xmr(scaled).mean) for v, s in zip(y, scaled, strict=True)))
-    a = xmr(y, screen_outliers=screen, improvement=improvement)  # type: ignore[arg-type]
-    b = xmr(scaled, screen_outliers=screen, improvement=improvement)  # type: ignore[arg-type]
+    a = xmr(y, screen_outliers=screen, improvement=improvement)
+    b = xmr(scaled, screen_outliers=screen, improvement=improvement)
     for name in ("mean", "mr_bar", "lpl", "upl", "near_lpl", "near_upl"):
         assert getattr(b, name) == pytest.approx(getattr(a, name) * factor, rel=1e-9, abs=1e-9)
     assert labels(b) == labels(a) and types(b) == types(a)
@@ -418,17 +429,17 @@ def matrices(draw: st.DrawFn) -> np.ndarray:
     improvement=improvements,
 )
 def test_batch_agrees_exactly_with_xmr(
-    matrix: np.ndarray, screen: bool, run_length: int, trend_length: int, improvement: str
+    matrix: np.ndarray, screen: bool, run_length: int, trend_length: int, improvement: Improvement
 ) -> None:
-    options = {
+    options: dict[str, Any] = {
         "screen_outliers": screen,
         "run_length": run_length,
         "trend_length": trend_length,
         "improvement": improvement,
     }
-    batch = xmr_batch(matrix, **options)  # type: ignore[arg-type]
+    batch = xmr_batch(matrix, **options)
     for i, row in enumerate(matrix):
-        one = xmr(row, **options)  # type: ignore[arg-type]
+        one = xmr(row, **options)
         assert batch.mean[i] == one.mean and batch.mr_bar[i] == one.mr_bar
         assert (batch.lpl[i], batch.upl[i]) == (one.lpl, one.upl)
         assert (batch.near_lpl[i], batch.near_upl[i]) == (one.near_lpl, one.near_upl)
@@ -457,7 +468,7 @@ def test_real_trust_chart_matches_hand_calculation() -> None:
     y = [pct for _, pct in series["RF4"]]
     assert len(y) == 36
     mean = sum(y) / len(y)
-    ranges = [abs(b - a) for a, b in zip(y, y[1:], strict=False)]
+    ranges = [abs(b - a) for a, b in pairwise(y)]
     mr_bar = sum(ranges) / len(ranges)
     kept = [r for r in ranges if r < 3.267 * mr_bar]
     mr_bar = sum(kept) / len(kept)
