@@ -34,7 +34,11 @@ def leaves(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(["breach", "soft", "organisations", "provider_type", "hs"]))
     lo, hi = draw(st.none() | numbers), draw(st.none() | numbers)
     if kind == "provider_type":
-        return {"provider_type": draw(st.sampled_from(TYPES) | st.lists(st.sampled_from(TYPES), min_size=1, max_size=2))}
+        return {
+            "provider_type": draw(
+                st.sampled_from(TYPES) | st.lists(st.sampled_from(TYPES), min_size=1, max_size=2)
+            )
+        }
     if kind == "hs":
         return {"hard_and_soft": {"domain": draw(st.sampled_from(DOMAINS))}}
     body = _bounds(lo, hi)
@@ -80,7 +84,9 @@ def naive(raw: dict[str, Any], profile: dict[str, Any]) -> bool:
     value = profile[attr_for(subject)]
     if "min" not in body and "max" not in body:
         return bool(value > 0)
-    return ("min" not in body or value >= body["min"]) and ("max" not in body or value <= body["max"])
+    return ("min" not in body or value >= body["min"]) and (
+        "max" not in body or value <= body["max"]
+    )
 
 
 def _compile(raw: dict[str, Any]) -> Any:
@@ -91,7 +97,9 @@ def _compile(raw: dict[str, Any]) -> Any:
 
 
 @given(raw=conditions, data=st.data())
-def test_engine_and_oracle_and_naive_reading_agree(raw: dict[str, Any], data: st.DataObject) -> None:
+def test_engine_and_oracle_and_naive_reading_agree(
+    raw: dict[str, Any], data: st.DataObject
+) -> None:
     node = _compile(raw)
     profile: dict[str, Any] = {}
     for atom in atoms(node):
@@ -112,13 +120,22 @@ def test_several_rules_over_several_facts(raws: list[dict[str, Any]], data: st.D
     attrs = sorted({a.attr for n in nodes for a in atoms(n)})
     facts = []
     for _ in range(data.draw(st.integers(1, 3))):
-        facts.append({
-            a: (data.draw(st.sampled_from(TYPES)) if a == "provider_type" else float(data.draw(numbers)))
-            for a in attrs
-        })
+        facts.append(
+            {
+                a: (
+                    data.draw(st.sampled_from(TYPES))
+                    if a == "provider_type"
+                    else float(data.draw(numbers))
+                )
+                for a in attrs
+            }
+        )
     engine = RuleEngine([(f"r{i}", n) for i, n in enumerate(nodes)])
     got = sorted((f.fact, f.rule) for f in engine.run("P", facts))
     want = sorted(
-        (i, f"r{j}") for i, fact in enumerate(facts) for j, n in enumerate(nodes) if evaluate(n, fact)
+        (i, f"r{j}")
+        for i, fact in enumerate(facts)
+        for j, n in enumerate(nodes)
+        if evaluate(n, fact)
     )
     assert got == want

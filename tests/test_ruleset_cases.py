@@ -46,7 +46,9 @@ def test_misspelt_key_points_at_the_key() -> None:
     col = text[line - 1].index("levle") + 1
     with pytest.raises(InputError) as info:
         load_ruleset(CASES / "misspelt_key.yaml")
-    assert any(p.line == line and p.col == col and "levle" in p.message for p in info.value.problems)
+    assert any(
+        p.line == line and p.col == col and "levle" in p.message for p in info.value.problems
+    )
 
 
 def test_unreadable_ruleset_is_a_problem_not_a_traceback(tmp_path: Path) -> None:

@@ -16,7 +16,9 @@ CASES = Path(__file__).parent / "cases" / "workspaces"
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
-def test_invalid_workspace_reports_every_problem(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_invalid_workspace_reports_every_problem(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(CASES / case)
     result = CliRunner().invoke(cli, ["triage", "--workspace", "."])
     assert result.exit_code == 2

@@ -329,14 +329,16 @@ def xmr(
         bad = np.flatnonzero(~np.isfinite(y)).tolist()
         raise ValueError(f"values must be finite (remove missing months); bad indices {bad}")
     direction = _validate_common(run_length, trend_length, improvement)
-    if fix_after is not None and (isinstance(fix_after, bool) or fix_after < 1):
+    if fix_after is not None and (
+        isinstance(fix_after, bool) or not isinstance(fix_after, int | np.integer) or fix_after < 1
+    ):
         raise ValueError(f"fix_after must be a positive integer or None, got {fix_after!r}")
     if target is not None and not np.isfinite(target):
         raise ValueError(f"target must be finite, got {target!r}")
     n = y.size
     starts = {0}
     for idx in rebase_at or ():
-        if isinstance(idx, bool) or not 0 <= idx < n:
+        if isinstance(idx, bool) or not isinstance(idx, int | np.integer) or not 0 <= idx < n:
             raise ValueError(f"rebase_at index {idx!r} is outside 0..{n - 1}")
         starts.add(int(idx))
     bounds = [*sorted(starts), n]

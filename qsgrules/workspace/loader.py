@@ -72,7 +72,8 @@ class SoftItem(Model):
     def _grading(cls, v: str) -> str:
         if not GRADING.match(v):
             raise ValueError(
-                f"{v!r} is not a grading: source reliability A-E then information assessment 1-5, e.g. B2"
+                f"{v!r} is not a grading: source reliability A-E then "
+                "information assessment 1-5, e.g. B2"
             )
         return v
 

@@ -16,7 +16,19 @@ from hypothesis import strategies as st
 from qsgrules.stats.funnel import Z_95, Z_998, FunnelKind, funnel
 
 TOL = 1e-6
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "nhs" / "ae_attendances.csv"
+# The repository's vendored copy, else the shared original beside the checkout.
+_REPO = Path(__file__).resolve().parents[2]
+DATA = next(
+    (
+        path
+        for path in (
+            _REPO / "data" / "nhs" / "ae_attendances.csv",
+            _REPO.parent / "shared" / "data" / "nhs" / "ae_attendances.csv",
+        )
+        if path.is_file()
+    ),
+    _REPO / "data" / "nhs" / "ae_attendances.csv",
+)
 
 
 # --------------------------------------------------------------------------- hand reference

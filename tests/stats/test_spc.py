@@ -37,7 +37,19 @@ RNORM_20 = [
 # after it is judged against wide limits without runs or trends spilling out of it.
 BASELINE = [40.0, 0.0] * 6 + [20.0]
 NB = len(BASELINE)
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "nhs" / "ae_attendances.csv"
+# The repository's vendored copy, else the shared original beside the checkout.
+_REPO = Path(__file__).resolve().parents[2]
+DATA = next(
+    (
+        path
+        for path in (
+            _REPO / "data" / "nhs" / "ae_attendances.csv",
+            _REPO.parent / "shared" / "data" / "nhs" / "ae_attendances.csv",
+        )
+        if path.is_file()
+    ),
+    _REPO / "data" / "nhs" / "ae_attendances.csv",
+)
 
 
 def labels(result: XmrResult) -> list[str]:
@@ -289,6 +301,8 @@ def test_single_point() -> None:
         ([1.0, 2.0], {"fix_after": 0}, "fix_after"),
         ([1.0, 2.0], {"rebase_at": [2]}, "rebase_at"),
         ([1.0, 2.0], {"rebase_at": [-1]}, "rebase_at"),
+        ([1.0, 2.0], {"rebase_at": [1.5]}, "rebase_at"),
+        ([1.0, 2.0], {"fix_after": 1.5}, "fix_after"),
         ([1.0, 2.0], {"target": math.nan}, "target"),
     ],
 )
