@@ -31,7 +31,7 @@ from ..model.proposal import (
     Triage,
 )
 from ..ruleset import CompiledRule, CompiledRuleset
-from ..ruleset.conditions import AllOf, Atom, Node, Subject, atoms, evaluate, shortfall
+from ..ruleset.conditions import AllOf, Atom, Node, Subject, atoms, gap, evaluate, shortfall
 from ..ruleset.template import render
 from ..workspace import Workspace
 from ..workspace.loader import month_number, month_text
@@ -199,7 +199,7 @@ def _fired_rule(
         evidence.append(ConditionMet(condition=atom.text(), value=profile[atom.attr]))
         if not _positive(atom):
             continue
-        for f in _hard_for(atom.subject, hard):
+        for f in _hard_for(atom.subject, hard, soft):
             hard_refs[(f.indicator, f.test)] = f
         for s in _soft_for(atom.subject, soft, hard):
             soft_refs[s.id] = s
@@ -222,20 +222,24 @@ def _fired_rule(
     values = _template_values(
         code, name, ptype, hard, soft, latest, list(hard_refs.values()) or hard
     )
+    cited = list(soft_refs.values())
+    values["cited_soft"] = round(sum(s.weight for s in cited), 2)
+    values["cited_sources"] = ", ".join(sorted({s.source for s in cited})) or "none"
     return FiredRule(
         id=rule.id,
         level=rule.level,
-        description=rule.rule.description,
-        because=render(rule.rule.because, values),
+        description=" ".join(rule.rule.description.split()),
+        because=" ".join(render(rule.rule.because, values).split()),
         evidence=tuple(evidence),
     )
 
 
-def _hard_for(subject: Subject, hard: list[HardFinding]) -> list[HardFinding]:
+def _hard_for(subject: Subject, hard: list[HardFinding], soft: SoftSummary) -> list[HardFinding]:
     if subject.kind == "breach":
         return matching_breaches(subject, hard)
     if subject.kind == "hard_and_soft":
-        return [f for f in hard if subject.domain in (None, f.domain)]
+        with_soft = {d for d in DOMAINS if soft.by_domain[d] > 0}
+        return [f for f in hard if subject.domain in (None, f.domain) and f.domain in with_soft]
     return []
 
 
@@ -301,7 +305,7 @@ def _nearest(
         lacks = shortfall(rule.condition, profile)
         if not lacks:
             continue
-        key = (len(lacks), rule.level.rank, rule.index)
+        key = (len(lacks), round(gap(lacks), 9), rule.level.rank, rule.index)
         if best is None or key < best:
             best, chosen = key, (rule, lacks)
     if chosen is None:

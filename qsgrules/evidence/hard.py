@@ -92,7 +92,8 @@ def _finding(
         )
         for r in rows
     )
-    last = months[-1]
+    # the finding speaks of the latest month that breached, and says which months it saw
+    last = next(m for m in reversed(months) if m.breached)
     n_breached = sum(m.breached for m in months)
     sign = ">" if direction == "above" else "<"
     unit = "" if ind.unit.startswith(("ratio", "score", "1 ")) else f" {ind.unit}"
@@ -100,7 +101,8 @@ def _finding(
     window = (
         f"{last.period}"
         if std.months == 1
-        else f"{n_breached} of the {len(months)} months to {last.period} (needs {std.min_months})"
+        else f"{n_breached} of the {len(months)} months to {months[-1].period} "
+        f"(needs {std.min_months})"
     )
     detail = (
         f"{ind.title}: {_fmt(last.value)}{unit} in {last.period}; standard {sign} "

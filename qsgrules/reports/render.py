@@ -74,7 +74,7 @@ def explanation(result: Triage, proposal: Proposal) -> str:
             elif isinstance(ev, SoftRef):
                 out.extend(_wrap(f"soft {ev.id}: {ev.formula}", "      "))
             else:
-                value = ev.value if isinstance(ev.value, str) else f"{ev.value:g}"
+                value = ev.value if isinstance(ev.value, str) else f"{ev.value:.4g}"
                 out.extend(_wrap(f"met: {ev.condition} (is {value})", "      "))
     if p.nearest is not None:
         out.append("")
@@ -92,6 +92,8 @@ def explanation(result: Triage, proposal: Proposal) -> str:
     out.append(f"Soft intelligence ({len(p.evidence.soft)}):")
     for s in p.evidence.soft:
         status = "" if s.counted else f" [not counted: {s.note}]"
+        if s.handling == "confidential":
+            status += " [confidential]"
         out.extend(_wrap(f"{s.id} {s.received}: {s.formula}{status}", "  "))
         out.extend(_wrap(f'"{s.summary}"', "    "))
     if not p.evidence.soft:

@@ -186,10 +186,10 @@ def shortfall(node: Node, profile: Mapping[str, float | str]) -> list[Lack]:
     if isinstance(node, AllOf):
         return [lack for p in node.parts for lack in shortfall(p, profile)]
     options = [shortfall(p, profile) for p in node.parts]
-    return min(options, key=lambda lacks: (len(lacks), _gap(lacks)))
+    return min(options, key=lambda lacks: (len(lacks), gap(lacks)))
 
 
-def _gap(lacks: list[Lack]) -> float:
+def gap(lacks: list[Lack]) -> float:
     total = 0.0
     for lack in lacks:
         if isinstance(lack.actual, str) or isinstance(lack.atom.value, str):

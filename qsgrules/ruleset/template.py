@@ -5,7 +5,8 @@ organisations raised safety concerns, ``{sources.safety}`` which, ``{breaches.ae
 how many breaches of an indicator (or a domain), ``{value.ae_4hr_type1}``,
 ``{limit.ae_4hr_type1}`` and ``{period.ae_4hr_type1}`` the latest value, its standard and its
 month, ``{breached}`` the indicators behind the rule's breaches, and ``{provider}``,
-``{name}``, ``{type}``. A format spec may follow a colon: ``{value.ae_4hr_type1:.1f}``.
+``{name}``, ``{type}``; ``{cited_soft}`` and ``{cited_sources}`` the weight and sources of
+the soft items the rule itself cites (for example those in the domain it matched). A format spec may follow a colon: ``{value.ae_4hr_type1:.1f}``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from ..indicators import BY_ID, Domain
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([a-z0-9_]+))?(?::([^{}]*))?\}")
 _DOMAINS = {d.value for d in Domain}
-_PLAIN = {"provider", "name", "type", "soft", "organisations", "sources", "breaches", "breached"}
+_PLAIN = {
+    "provider", "name", "type", "soft", "organisations", "sources", "breaches", "breached",
+    "cited_soft", "cited_sources",
+}
 _BY_DOMAIN = {"soft", "organisations", "sources"}
 _BY_INDICATOR = {"value", "limit", "period"}
 

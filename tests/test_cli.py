@@ -1,0 +1,169 @@
+"""The command line end to end, on the bundled demo (real A&E data for London's acute trusts)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qsgrules import __version__
+from qsgrules.bundled import default_ruleset, demo_workspace
+from qsgrules.cli.main import cli
+from qsgrules.indicators import CATALOGUE
+from qsgrules.levels import Level
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_json() -> dict:  # type: ignore[type-arg]
+    code, out, err = run("triage", "--format", "json")
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and out.strip() == f"qsg, version {__version__}"
+
+
+def test_triage_table_shows_all_four_levels_highest_first() -> None:
+    code, out, err = run("triage")
+    assert code == 0, err
+    assert all(len(line) <= 80 for line in out.splitlines())
+    rows = [line for line in out.splitlines() if re.match(r"^(risk|regular|further|no) ", line)]
+    labels = [next(lv for lv in Level if line.startswith(lv.label)) for line in rows]
+    assert {lv for lv in labels} == set(Level)
+    assert [lv.rank for lv in labels] == sorted((lv.rank for lv in labels), reverse=True)
+    assert len(rows) == 18  # London's 18 acute trusts with a type 1 A&E department
+
+
+def test_json_follows_the_contract(demo_json: dict) -> None:  # type: ignore[type-arg]
+    assert set(demo_json) == {"ruleset", "as_of", "proposals"}
+    assert set(demo_json["ruleset"]) == {"name", "version", "sha256"}
+    assert (
+        demo_json["ruleset"]["sha256"]
+        == __import__("hashlib").sha256(default_ruleset().read_bytes()).hexdigest()
+    )
+    assert demo_json["as_of"] == "2019-03"
+    ranks = {lv.value: lv.rank for lv in Level}
+    keys = [(-ranks[p["level"]], p["provider"]) for p in demo_json["proposals"]]
+    assert keys == sorted(keys)
+    for p in demo_json["proposals"]:
+        assert {"provider", "name", "level", "rules", "evidence"} <= set(p)
+        assert set(p["evidence"]) == {"hard", "soft"}
+        for rule in p["rules"]:
+            assert {"id", "level", "because", "evidence"} <= set(rule)
+        fired = [ranks[r["level"]] for r in p["rules"]]
+        assert ranks[p["level"]] == max(fired, default=0)
+
+
+def test_json_is_byte_identical_across_runs() -> None:
+    assert run("triage", "--format", "json")[1] == run("triage", "--format", "json")[1]
+
+
+def test_real_ae_value_reaches_the_explanation(demo_json: dict) -> None:  # type: ignore[type-arg]
+    # RAS, March 2019, type 1: the real figures from NHS England's published statistics
+    line = next(
+        line
+        for line in (ROOT / "data/nhs/ae_attendances.csv").read_text().splitlines()
+        if line.startswith('"2019-03-01","RAS","1"')
+    )
+    attendances, breaches = (int(x) for x in line.split(",")[3:5])
+    ras = next(p for p in demo_json["proposals"] if p["provider"] == "RAS")
+    ae = next(h for h in ras["evidence"]["hard"] if h["indicator"] == "ae_4hr_type1")
+    assert ae["value"] == pytest.approx(100 * breaches / attendances, abs=1e-4)
+
+
+def test_explain_risk_summit_shows_each_fired_rule_with_numbers(demo_json: dict) -> None:  # type: ignore[type-arg]
+    summit = [p for p in demo_json["proposals"] if p["level"] == "risk_summit"]
+    assert summit
+    for p in summit:
+        code, out, err = run("explain", p["provider"])
+        assert code == 0, err
+        assert "Proposed level: risk summit required" in out
+        for rule in p["rules"]:
+            assert rule["id"] in out
+        # every soft item's weight is shown made of its factors
+        for s in p["evidence"]["soft"]:
+            assert s["formula"].split(":")[0] in out
+        assert re.search(r"\d+(\.\d+)? × \d", out)
+
+
+def test_explain_below_summit_says_what_would_raise_it(demo_json: dict) -> None:  # type: ignore[type-arg]
+    p = next(p for p in demo_json["proposals"] if p["level"] == "regular_review")
+    out = run("explain", p["provider"])[1]
+    assert "What would raise it:" in out
+    assert "risk summit required" in out.split("What would raise it:")[1]
+    assert re.search(r"; it is \d", out)
+
+
+def test_explain_unknown_provider_is_bad_input() -> None:
+    code, out, err = run("explain", "RJ8")
+    assert code == 2 and out == ""
+    assert "--provider:1: unknown provider code 'RJ8'" in err
+
+
+def test_csv_has_one_row_per_provider() -> None:
+    code, out, _ = run("triage", "--format", "csv")
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[0].startswith("provider,name,type,level,rules")
+    assert len(lines) == 19
+
+
+def test_provider_filter_and_as_of() -> None:
+    code, out, _ = run("triage", "--format", "json", "--provider", "RAS", "--as-of", "2018-06")
+    data = json.loads(out)
+    assert code == 0 and data["as_of"] == "2018-06"
+    assert [p["provider"] for p in data["proposals"]] == ["RAS"]
+
+
+def test_bad_as_of_is_bad_input() -> None:
+    code, _, err = run("triage", "--as-of", "March")
+    assert code == 2 and "bad month 'March'" in err
+
+
+def test_indicators_lists_the_whole_catalogue() -> None:
+    code, out, _ = run("indicators", "--format", "json")
+    ids = [i["id"] for i in json.loads(out)]
+    assert code == 0 and len(ids) == 22 == len(CATALOGUE)
+    assert {"ae_4hr_type1", "never_events_rate", "trust_rating", "net_promoter"} <= set(ids)
+
+
+def test_check_misspelt_key_prints_file_line_col_and_exits_2(tmp_path: Path) -> None:
+    text = (
+        default_ruleset()
+        .read_text()
+        .replace("    because: >\n      Never", "    becuase: >\n      Never", 1)
+    )
+    bad = tmp_path / "mine.yaml"
+    bad.write_text(text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "becuase" in t)
+    code, out, err = run("check", str(bad))
+    assert code == 2 and out == ""
+    assert f'{bad}:{line}:5: unknown key "becuase" (did you mean "because"?)' in err
+
+
+def test_demo_fixtures_are_what_the_script_generates() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/make_demo.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bundled_paths_exist() -> None:
+    assert default_ruleset().is_file()
+    assert (demo_workspace() / "providers.csv").is_file()
