@@ -31,7 +31,7 @@ from ..model.proposal import (
     Triage,
 )
 from ..ruleset import CompiledRule, CompiledRuleset
-from ..ruleset.conditions import AllOf, Atom, Node, Subject, atoms, gap, evaluate, shortfall
+from ..ruleset.conditions import AllOf, Atom, Node, Subject, atoms, evaluate, gap, shortfall
 from ..ruleset.template import render
 from ..workspace import Workspace
 from ..workspace.loader import month_number, month_text

@@ -36,7 +36,8 @@ def table(result: Triage) -> str:
         )
     counts = Counter(p.level for p in result.proposals)
     lines.append("-" * 78)
-    lines.append(", ".join(f"{counts.get(lv, 0)} {lv.label}" for lv in reversed(list(Level))))
+    summary = ", ".join(f"{counts.get(lv, 0)} {lv.label}" for lv in reversed(list(Level)))
+    lines.extend(textwrap.wrap(summary, WIDTH))
     lines.append(
         "HARD = standards breached, SOFT = weighted soft intelligence. Why: qsg explain CODE"
     )

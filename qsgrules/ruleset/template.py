@@ -6,7 +6,8 @@ how many breaches of an indicator (or a domain), ``{value.ae_4hr_type1}``,
 ``{limit.ae_4hr_type1}`` and ``{period.ae_4hr_type1}`` the latest value, its standard and its
 month, ``{breached}`` the indicators behind the rule's breaches, and ``{provider}``,
 ``{name}``, ``{type}``; ``{cited_soft}`` and ``{cited_sources}`` the weight and sources of
-the soft items the rule itself cites (for example those in the domain it matched). A format spec may follow a colon: ``{value.ae_4hr_type1:.1f}``.
+the soft items the rule itself cites (for example those in the domain it matched).
+A format spec may follow a colon: ``{value.ae_4hr_type1:.1f}``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,16 @@ from ..indicators import BY_ID, Domain
 PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([a-z0-9_]+))?(?::([^{}]*))?\}")
 _DOMAINS = {d.value for d in Domain}
 _PLAIN = {
-    "provider", "name", "type", "soft", "organisations", "sources", "breaches", "breached",
-    "cited_soft", "cited_sources",
+    "provider",
+    "name",
+    "type",
+    "soft",
+    "organisations",
+    "sources",
+    "breaches",
+    "breached",
+    "cited_soft",
+    "cited_sources",
 }
 _BY_DOMAIN = {"soft", "organisations", "sources"}
 _BY_INDICATOR = {"value", "limit", "period"}
