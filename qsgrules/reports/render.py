@@ -39,7 +39,7 @@ def table(result: Triage) -> str:
     summary = ", ".join(f"{counts.get(lv, 0)} {lv.label}" for lv in reversed(list(Level)))
     lines.extend(textwrap.wrap(summary, WIDTH))
     lines.append(
-        "HARD: standards breached. SOFT: weight of soft intelligence. Why: qsg explain CODE"
+        "HARD: standards breached. SOFT: soft intelligence weight. Why: qsg explain CODE"
     )
     return "\n".join(lines) + "\n"
 
