@@ -43,7 +43,7 @@ def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str,
         beyond = sub.value > std.limit if direction == "above" else sub.value < std.limit
         providers, inverse = np.unique(sub.provider, return_inverse=True)
         counts = np.bincount(inverse, weights=beyond.astype(np.float64), minlength=len(providers))
-        strong_counts = counts * 0
+        strong_counts = np.zeros_like(counts)
         if std.strong_limit is not None:
             strong = (
                 sub.value > std.strong_limit
@@ -66,7 +66,7 @@ def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str,
                     sub,
                     rows,
                     beyond,
-                    bool(strong_counts[p_index] >= std.min_months),
+                    int(strong_counts[p_index]),
                 )
             )
     return found
@@ -79,8 +79,9 @@ def _finding(
     sub: Observations,
     rows: Any,
     beyond: Any,
-    strong: bool,
+    strong_months: int,
 ) -> HardFinding:
+    strong = std.strong_limit is not None and strong_months >= std.min_months
     ind = BY_ID[ind_id]
     months = tuple(
         MonthValue(
@@ -109,7 +110,10 @@ def _finding(
         f"{_fmt(std.limit)}{unit} breached in {window}"
     )
     if strong and std.strong_limit is not None:
-        detail += f"; beyond the strong limit {_fmt(std.strong_limit)}{unit}"
+        detail += (
+            f"; beyond the strong limit {_fmt(std.strong_limit)}{unit} in "
+            f"{strong_months} of those months"
+        )
     return HardFinding(
         indicator=ind_id,
         title=ind.title,

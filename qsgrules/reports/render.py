@@ -36,7 +36,9 @@ def table(result: Triage) -> str:
         )
     counts = Counter(p.level for p in result.proposals)
     lines.append("-" * 78)
-    summary = ", ".join(f"{counts.get(lv, 0)} {lv.label}" for lv in reversed(list(Level)))
+    summary = ", ".join(
+        f"{counts.get(lv, 0)} {lv.value.replace('_', ' ')}" for lv in reversed(list(Level))
+    )
     lines.extend(textwrap.wrap(summary, WIDTH))
     lines.append(
         "HARD: standards breached. SOFT: soft intelligence weight. Why: qsg explain CODE"
