@@ -139,7 +139,9 @@ SCENARIO: dict[str, tuple[str, str]] = {
         "Safety concerns from four organisations (CQC, HEE London, "
         "Healthwatch Croydon, NHS Croydon CCG), mostly January-March 2019, weighing about 9 "
         "(rule safety-concerns-from-several-organisations). A second CQC report of the same "
-        "concern is marked duplicate_of and counted once. Real A&E above 20% as well.",
+        "concern is marked duplicate_of and counted once. Real A&E above 20%, beyond its own "
+        "upper process limit and above the peer funnel limit (rule "
+        "four-hour-outlier-and-deteriorating) as well.",
     ),
     "RF4": (
         "risk_summit",
@@ -151,7 +153,8 @@ SCENARIO: dict[str, tuple[str, str]] = {
         "regular_review",
         "Real A&E about 40% not seen within four hours (experience) with "
         "experience concerns from Healthwatch Hillingdon, corroborated by NHS Hillingdon "
-        "CCG, weighing about 4 (rule hard-breach-corroborated-by-soft).",
+        "CCG, weighing about 4 (rule hard-breach-corroborated-by-soft); also above the peer "
+        "funnel limit after the over-dispersion adjustment.",
     ),
     "RJ7": (
         "regular_review",
@@ -183,9 +186,10 @@ SCENARIO: dict[str, tuple[str, str]] = {
     "RQM": ("no_concerns", "Real A&E between 5% and 20%; one minor, older soft item."),
     "RQX": ("no_concerns", "Real A&E between 5% and 20%; no soft intelligence."),
     "RRV": (
-        "no_concerns",
-        "Real A&E between 5% and 20% (March 2019 is 20.003%, but January "
-        "and February are below 20%, so not a sustained strong breach); one minor item.",
+        "further_information",
+        "Real A&E 20.0% in March 2019 is beyond the upper process limit of its own XmR "
+        "chart (mean 13.3%, upper limit 17.8%): a trend signal (rule four-hour-waits), though "
+        "not a sustained breach of 20% (January and February are below it); one minor item.",
     ),
 }
 LEVEL_ORDER = ("risk_summit", "regular_review", "further_information", "no_concerns")

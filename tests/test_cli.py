@@ -167,3 +167,22 @@ def test_demo_fixtures_are_what_the_script_generates() -> None:
 def test_bundled_paths_exist() -> None:
     assert default_ruleset().is_file()
     assert (demo_workspace() / "providers.csv").is_file()
+
+
+def test_demo_triage_matches_the_documented_scenario(demo_json: dict) -> None:  # type: ignore[type-arg]
+    import runpy
+
+    scenario = runpy.run_path(str(ROOT / "scripts/make_demo.py"))["SCENARIO"]
+    got = {p["provider"]: p["level"] for p in demo_json["proposals"]}
+    assert got == {code: level for code, (level, _) in scenario.items()}
+
+
+def test_demo_shows_trend_and_peer_findings_with_their_numbers(demo_json: dict) -> None:  # type: ignore[type-arg]
+    hard = [h for p in demo_json["proposals"] for h in p["evidence"]["hard"]]
+    trend = [h for h in hard if h["test"] == "trend"]
+    peer = [h for h in hard if h["test"] == "peer"]
+    assert trend and peer
+    assert all(h["spc"]["lpl"] < h["spc"]["mean"] < h["spc"]["upl"] for h in trend)
+    assert all(h["funnel"]["adjusted"] and h["funnel"]["phi"] > 1 for h in peer)
+    code, out, _ = run("explain", "RJ6")
+    assert code == 0 and "funnel limit" in out and "XmR over 36 months" in out

@@ -13,8 +13,10 @@ import numpy as np
 
 from ..errors import InputError, Problem, did_you_mean
 from ..evidence.hard import standard_breaches
+from ..evidence.peer import peer_breaches
 from ..evidence.profile import build_profile, matching_breaches
 from ..evidence.soft import DOMAINS, SoftSummary, summarise
+from ..evidence.trend import trend_breaches
 from ..indicators import BY_ID
 from ..levels import Level
 from ..model.evidence import HardFinding
@@ -106,6 +108,12 @@ def triage(
             )
         codes = sorted(set(providers))
     hard = standard_breaches(workspace.observations, ruleset.spec, month)
+    for more in (
+        trend_breaches(workspace.observations, ruleset.spec, month),
+        peer_breaches(workspace.observations, ruleset.spec, month, workspace.providers),
+    ):
+        for code, findings in more.items():
+            hard.setdefault(code, []).extend(findings)
     soft = summarise(workspace.intelligence, ruleset.spec.soft, month)
     latest = _latest_values(workspace, month)
     subjects = sorted(
@@ -221,6 +229,13 @@ def _fired_rule(
         )
     values = _template_values(
         code, name, ptype, hard, soft, latest, list(hard_refs.values()) or hard
+    )
+    values["tests"] = (
+        ", ".join(
+            f"{f.test} ({f.strength})"
+            for f in sorted(hard_refs.values(), key=lambda f: (f.indicator, f.test))
+        )
+        or "none"
     )
     cited = list(soft_refs.values())
     values["cited_soft"] = round(sum(s.weight for s in cited), 2)

@@ -13,14 +13,30 @@ from ..ruleset.schema import Ruleset, Standard
 from ..workspace.loader import Observations, month_text
 
 
-def _direction(indicator_id: str, standard: Standard) -> str:
-    if standard.direction is not None:
-        return standard.direction
+def concern_direction(indicator_id: str, override: str | None) -> str:
+    """Which side of a limit is a concern: the ruleset's word, else the polarity's."""
+    if override is not None:
+        return override
     return "below" if BY_ID[indicator_id].polarity is Polarity.LOWER_IS_WORSE else "above"
 
 
-def _fmt(v: float) -> str:
+def fmt(v: float) -> str:
     return f"{v:.1f}" if abs(v) >= 0.1 or v == 0 else f"{v:.3g}"
+
+
+def unit_suffix(indicator_id: str) -> str:
+    unit = BY_ID[indicator_id].unit
+    if unit.startswith(("ratio", "score", "1 ")):
+        return ""
+    return "%" if unit == "%" else f" {unit}"
+
+
+def grouped(providers: Any, periods: Any) -> tuple[Any, Any, Any]:
+    """(unique providers, row order by provider then period, group bounds into that order)."""
+    names, inverse = np.unique(providers, return_inverse=True)
+    order = np.lexsort((periods, inverse))
+    bounds = np.searchsorted(inverse[order], np.arange(len(names) + 1))
+    return names, order, bounds
 
 
 def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, list[HardFinding]]:
@@ -34,7 +50,7 @@ def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str,
         std = settings.standard
         if std is None:
             continue
-        direction = _direction(ind_id, std)
+        direction = concern_direction(ind_id, std.direction)
         start = as_of - std.months + 1
         mask = (obs.indicator == ind_id) & (obs.period >= start) & (obs.period <= as_of)
         if not mask.any():
@@ -97,8 +113,7 @@ def _finding(
     last = next(m for m in reversed(months) if m.breached)
     n_breached = sum(m.breached for m in months)
     sign = ">" if direction == "above" else "<"
-    unit = "" if ind.unit.startswith(("ratio", "score", "1 ")) else f" {ind.unit}"
-    unit = unit if unit != " %" else "%"
+    unit = unit_suffix(ind_id)
     window = (
         f"{last.period}"
         if std.months == 1
@@ -106,12 +121,12 @@ def _finding(
         f"(needs {std.min_months})"
     )
     detail = (
-        f"{ind.title}: {_fmt(last.value)}{unit} in {last.period}; standard {sign} "
-        f"{_fmt(std.limit)}{unit} breached in {window}"
+        f"{ind.title}: {fmt(last.value)}{unit} in {last.period}; standard {sign} "
+        f"{fmt(std.limit)}{unit} breached in {window}"
     )
     if strong and std.strong_limit is not None:
         detail += (
-            f"; beyond the strong limit {_fmt(std.strong_limit)}{unit} in "
+            f"; beyond the strong limit {fmt(std.strong_limit)}{unit} in "
             f"{strong_months} of those months"
         )
     return HardFinding(

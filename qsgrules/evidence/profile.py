@@ -32,7 +32,8 @@ def value_of(
     if subject.kind == "provider_type":
         return provider_type
     if subject.kind == "breach":
-        return float(len(matching_breaches(subject, hard)))
+        # a count of indicators breached: two tests of one indicator are one breach
+        return float(len({f.indicator for f in matching_breaches(subject, hard)}))
     if subject.kind == "soft":
         return round(soft.by_domain[subject.domain] if subject.domain else soft.total, 6)
     if subject.kind == "organisations":

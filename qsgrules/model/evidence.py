@@ -15,6 +15,46 @@ class MonthValue(Model):
     breached: bool
 
 
+class SpcSignal(Model):
+    period: str
+    value: float
+    special_cause: str
+
+
+class SpcNumbers(Model):
+    """The XmR chart behind a trend finding."""
+
+    mean: float
+    mr_bar: float
+    lpl: float
+    upl: float
+    near_lpl: float
+    near_upl: float
+    points: int
+    first_period: str
+    trial_limits: bool
+    screened: bool
+    signals: tuple[SpcSignal, ...]  # the points of concern in the window
+
+
+class FunnelNumbers(Model):
+    """The funnel plot behind a peer finding (proportions on the 0-1 scale)."""
+
+    target: float
+    phi: float
+    tau2: float
+    adjusted: bool
+    z: float
+    z_adjusted: float
+    numerator: float
+    denominator: float
+    level: float
+    lower: float
+    upper: float
+    peers: int
+    peer_group: str
+
+
 class HardFinding(Model):
     """A hard-data signal for one provider and indicator, from one test."""
 
@@ -31,6 +71,8 @@ class HardFinding(Model):
     direction: Literal["above", "below"]
     months: tuple[MonthValue, ...]
     detail: str  # one line, with the numbers
+    spc: SpcNumbers | None = None
+    funnel: FunnelNumbers | None = None
 
 
 class SoftFactor(Model):

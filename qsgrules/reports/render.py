@@ -22,8 +22,7 @@ def table(result: Triage) -> str:
     """The triage as a table for an 80-column terminal, highest level first."""
     r = result.ruleset
     lines = [
-        f"Proposed triage as of {result.as_of}, ruleset {r.name} {r.version} "
-        f"(sha {r.sha256[:8]})",
+        f"Proposed triage as of {result.as_of}, ruleset {r.name} {r.version} (sha {r.sha256[:8]})",
         "",
         f"{'LEVEL':<28} {'CODE':<5} {'PROVIDER':<31} {'HARD':>4} {'SOFT':>6}",
     ]
@@ -40,9 +39,7 @@ def table(result: Triage) -> str:
         f"{counts.get(lv, 0)} {lv.value.replace('_', ' ')}" for lv in reversed(list(Level))
     )
     lines.extend(textwrap.wrap(summary, WIDTH))
-    lines.append(
-        "HARD: standards breached. SOFT: soft intelligence weight. Why: qsg explain CODE"
-    )
+    lines.append("HARD: standards breached. SOFT: soft intelligence weight. Why: qsg explain CODE")
     return "\n".join(lines) + "\n"
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem, did_you_mean
-from ..indicators import BY_ID, Polarity
+from ..indicators import BY_ID, DataKind, Polarity
 from ..levels import Level
 from ..yamlpos import Path, Positions, load, pydantic_problems
 from . import template
@@ -138,8 +138,31 @@ def _check_indicators(
         return problems
     for ind_id, settings in spec.indicators.items():
         where: Path = ("indicators", ind_id)
+        if ind_id not in BY_ID:
+            continue
+        neutral = BY_ID[ind_id].polarity is Polarity.NEUTRAL
+        for name, test in (("trend", settings.trend), ("peer", settings.peer)):
+            if test is not None and neutral and test.direction is None:
+                problems.append(
+                    positions.problem(
+                        (*where, name),
+                        f"{ind_id} has no direction of concern in the catalogue; "
+                        "say `direction: above` or `direction: below`",
+                    )
+                )
+        if settings.peer is not None and BY_ID[ind_id].kind not in (
+            DataKind.PROPORTION,
+            DataKind.RATIO,
+        ):
+            problems.append(
+                positions.problem(
+                    (*where, "peer"),
+                    f"a peer (funnel) test needs numerators and denominators: {ind_id} is a "
+                    f"{BY_ID[ind_id].kind.value}; peer tests work on proportions and ratios",
+                )
+            )
         std = settings.standard
-        if ind_id not in BY_ID or std is None:
+        if std is None:
             continue
         if BY_ID[ind_id].polarity is Polarity.NEUTRAL and std.direction is None:
             problems.append(

@@ -37,8 +37,68 @@ class Standard(Model):
         return self
 
 
+Signal = Literal["outside_limits", "trend", "two_in_three", "run"]
+ALL_SIGNALS: tuple[Signal, ...] = ("outside_limits", "trend", "two_in_three", "run")
+STRONG_SIGNALS: tuple[Signal, ...] = ("outside_limits",)
+
+
+class TrendTest(Model):
+    """A Making Data Count XmR chart of the provider's own series (METHODS.md section 1).
+
+    A breach when a special cause *of concern* (never improvement: the direction comes from
+    the catalogue's polarity) of one of ``signals`` falls in the last ``months`` months up to
+    the as-of month; strong when one of them is of a ``strong`` kind. Series with fewer than
+    ``min_points`` months are not tested (the explanation says so).
+    """
+
+    months: int = Field(default=6, ge=1, le=36)
+    signals: list[Signal] = Field(default_factory=lambda: list(ALL_SIGNALS), min_length=1)
+    strong: list[Signal] = Field(default_factory=lambda: list(STRONG_SIGNALS))
+    screen_outliers: bool = True
+    run_length: int = Field(default=7, ge=2, le=36)
+    trend_length: int = Field(default=7, ge=2, le=36)
+    min_points: int = Field(default=12, ge=2)
+    direction: Literal["above", "below"] | None = None
+    rationale: str = ""
+
+
+class PeerTest(Model):
+    """A funnel plot of one month's cross-section (METHODS.md section 2).
+
+    A breach when the provider is outside the ``level`` limit on the side of concern; strong
+    when outside ``strong_level``. Peers are providers of the same type in the workspace, or
+    all of them; ``target`` (in the indicator's units) compares against a national norm
+    instead of the pooled peer value.
+    """
+
+    level: float = 0.95
+    strong_level: float = 0.998
+    overdispersion: bool = True
+    peers: Literal["provider_type", "all"] = "provider_type"
+    target: float | None = None
+    ratio_method: Literal["shmi", "cqc"] = "shmi"
+    min_peers: int = Field(default=5, ge=2)
+    direction: Literal["above", "below"] | None = None
+    rationale: str = ""
+
+    @field_validator("level", "strong_level")
+    @classmethod
+    def _level(cls, v: float) -> float:
+        if v not in (0.95, 0.998):
+            raise ValueError(f"{v} is not a funnel level: use 0.95 or 0.998")
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeerTest:
+        if self.strong_level < self.level:
+            raise ValueError("strong_level must be at least level (0.998 is the stronger)")
+        return self
+
+
 class IndicatorSettings(Model):
     standard: Standard | None = None
+    trend: TrendTest | None = None
+    peer: PeerTest | None = None
 
 
 class SoftSettings(Model):

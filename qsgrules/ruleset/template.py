@@ -7,6 +7,7 @@ how many breaches of an indicator (or a domain), ``{value.ae_4hr_type1}``,
 month, ``{breached}`` the indicators behind the rule's breaches, and ``{provider}``,
 ``{name}``, ``{type}``; ``{cited_soft}`` and ``{cited_sources}`` the weight and sources of
 the soft items the rule itself cites (for example those in the domain it matched).
+``{tests}`` the tests behind the rule's breaches with their strength ("trend (strong)").
 A format spec may follow a colon: ``{value.ae_4hr_type1:.1f}``.
 """
 
@@ -31,6 +32,7 @@ _PLAIN = {
     "breached",
     "cited_soft",
     "cited_sources",
+    "tests",
 }
 _BY_DOMAIN = {"soft", "organisations", "sources"}
 _BY_INDICATOR = {"value", "limit", "period"}
