@@ -6,12 +6,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .bundled import default_ruleset, demo_workspace
-from .engine.triage import triage
+from .engine.triage import resolve_as_of, triage
+from .errors import InputError, Problem, did_you_mean
+from .evidence.soft import summarise
+from .model.evidence import SoftFinding
 from .model.proposal import Triage
+from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
+from .workspace.intake import add_item
+from .workspace.intelligence import scan_workspace
 
-__all__ = ["load_ruleset", "load_workspace", "run_triage", "triage"]
+__all__ = [
+    "add_item",
+    "list_intelligence",
+    "load_ruleset",
+    "load_workspace",
+    "publishable",
+    "run_triage",
+    "scan_workspace",
+    "triage",
+]
 
 
 def run_triage(
@@ -36,3 +51,42 @@ def run_triage(
         else load_ruleset(ruleset or default_ruleset())
     )
     return triage(ws, rs, as_of=as_of, providers=providers)
+
+
+def list_intelligence(
+    workspace: str | Path | Workspace | None = None,
+    ruleset: str | Path | CompiledRuleset | None = None,
+    *,
+    as_of: str | None = None,
+    provider: str | None = None,
+) -> list[tuple[str, SoftFinding]]:
+    """Every soft item known at the as-of month, with its current weight, by provider."""
+    ws = (
+        workspace
+        if isinstance(workspace, Workspace)
+        else load_workspace(workspace or demo_workspace())
+    )
+    rs = (
+        ruleset
+        if isinstance(ruleset, CompiledRuleset)
+        else load_ruleset(ruleset or default_ruleset())
+    )
+    if provider is not None and provider not in ws.providers:
+        raise InputError(
+            [
+                Problem(
+                    "--provider",
+                    1,
+                    None,
+                    f"unknown provider code {provider!r}{did_you_mean(provider, ws.providers)}",
+                )
+            ]
+        )
+    month = resolve_as_of(ws, as_of)
+    summaries = summarise(ws.intelligence, rs.spec.soft, month)
+    return [
+        (code, finding)
+        for code in sorted(summaries)
+        if provider in (None, code)
+        for finding in summaries[code].findings
+    ]

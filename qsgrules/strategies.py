@@ -13,7 +13,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .indicators import BY_ID
-from .workspace.loader import Observations, Provider, SoftItem, Workspace, month_text
+from .workspace import Observations, Provider, SoftItem, Workspace
+from .workspace.loader import month_text
 
 __all__ = ["providers", "soft_items", "workspaces"]
 

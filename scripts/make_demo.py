@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 AE_CSV = ROOT / "data" / "nhs" / "ae_attendances.csv"
 ODS_CSV = ROOT / "data" / "nhs" / "ods_trusts_2020-12.csv"
 DEFAULT_OUT = ROOT / "fixtures" / "demo"
-FILES = ("providers.csv", "indicators.csv", "intelligence.yaml", "README.md")
+FILES = ("providers.csv", "indicators.csv", "members.csv", "intelligence.yaml", "README.md")
 
 SEED = 20130101
 FIRST_MONTH = (2016, 4)  # April 2016 .. March 2019, as in the A&E data
@@ -184,7 +184,11 @@ SCENARIO: dict[str, tuple[str, str]] = {
     "RJ1": ("no_concerns", "Real A&E between 5% and 20%; one minor, older soft item."),
     "RKE": ("no_concerns", "Real A&E between 5% and 20%; one minor, older soft item."),
     "RQM": ("no_concerns", "Real A&E between 5% and 20%; one minor, older soft item."),
-    "RQX": ("no_concerns", "Real A&E between 5% and 20%; no soft intelligence."),
+    "RQX": (
+        "no_concerns",
+        "Real A&E between 5% and 20%; a high safety concern from Healthwatch Hackney, closed "
+        "in November 2018 after assurance: in the record, not counted.",
+    ),
     "RRV": (
         "further_information",
         "Real A&E 20.0% in March 2019 is beyond the upper process limit of its own XmR "
@@ -211,9 +215,26 @@ class Soft:
     handling: str = "open"
     duplicate_of: str | None = None  # key of another item
     corroborates: str | None = None  # key of another item
+    closed_on: str | None = None  # a closed item stays in the record and stops counting
+    closed_reason: str | None = None
 
 
 SOFT: tuple[Soft, ...] = (
+    # RQX Homerton: a closed item - in the record, no longer counted
+    Soft(
+        "rqx-closed",
+        "RQX",
+        "Healthwatch Hackney",
+        "2018-09-10",
+        "safety",
+        "high",
+        "B2",
+        "Visitors reported medicines trolleys left unlocked on a surgical ward during evening "
+        "visiting on several occasions.",
+        closed_on="2018-11-30",
+        closed_reason="Assurance received: a follow-up visit found medicines stored securely "
+        "and a weekly audit in place.",
+    ),
     # RJ6 Croydon: risk summit from safety concerns raised by several organisations
     Soft(
         "rj6-cqc",
@@ -888,8 +909,32 @@ def soft_items() -> list[dict[str, object]]:
             item["duplicate_of"] = ids[s.duplicate_of]
         if s.corroborates:
             item["corroborates"] = ids[s.corroborates]
+        if s.closed_on:
+            item["status"] = "closed"
+            item["closed_on"] = dt.date.fromisoformat(s.closed_on)
+            item["closed_reason"] = s.closed_reason
         items.append(item)
     return items
+
+
+NATIONAL = {"CQC", "Monitor", "TDA", "NHS England", "PHE", "HEE", "GMC", "NMC", "Ombudsman"}
+
+
+def members_csv() -> str:
+    """The local member organisations the soft items name (national ones are built in)."""
+    kinds = (
+        ("Healthwatch ", "healthwatch"),
+        ("NHS ", "commissioner"),
+        ("LB ", "local_authority"),
+        ("HEE ", "education"),
+    )
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["name", "kind"])
+    for name in sorted({s.source for s in SOFT} - NATIONAL):
+        kind = next(k for prefix, k in kinds if name.startswith(prefix))
+        writer.writerow([name, kind])
+    return buf.getvalue()
 
 
 def intelligence_yaml(items: list[dict[str, object]]) -> str:
@@ -959,8 +1004,9 @@ def readme(
         "Soft weights: severity points x source reliability x information assessment x "
         "0.5^(age in days / 182), age measured to 2019-03-31. Demonstrated: a duplicate "
         "(same concern reported twice by the CQC, RJ6), a corroboration across "
-        "organisations (RJ6, RF4, RAS), a confidential item (RJ7) and an old item "
-        "(April 2018, RAL) whose weight has decayed.",
+        "organisations (RJ6, RF4, RAS), a confidential item (RJ7), an old item "
+        "(April 2018, RAL) whose weight has decayed, and a closed item (RQX) that stays in the "
+        "record but no longer counts. Local member organisations are listed in `members.csv`.",
         "",
         "| Level | Trust | QSG | Real A&E % not seen in 4h, "
         f"{last3[0]} / {last3[1]} / {last3[2]} | Why |",
@@ -989,6 +1035,7 @@ def build() -> dict[str, str]:
         "providers.csv": providers_csv(names),
         "indicators.csv": indicators_csv(indicator_rows(ae)),
         "intelligence.yaml": intelligence_yaml(items),
+        "members.csv": members_csv(),
         "README.md": readme(names, ae, items),
     }
 

@@ -31,7 +31,9 @@ def _bounds(draw_min: Any, draw_max: Any) -> dict[str, Any]:
 
 @st.composite
 def leaves(draw: st.DrawFn) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["breach", "soft", "organisations", "provider_type", "hs"]))
+    kind = draw(
+        st.sampled_from(["breach", "soft", "organisations", "corroborated", "provider_type", "hs"])
+    )
     lo, hi = draw(st.none() | numbers), draw(st.none() | numbers)
     if kind == "provider_type":
         return {
@@ -41,6 +43,8 @@ def leaves(draw: st.DrawFn) -> dict[str, Any]:
         }
     if kind == "hs":
         return {"hard_and_soft": {"domain": draw(st.sampled_from(DOMAINS))}}
+    if kind == "corroborated":
+        return {"corroborated": draw(st.sampled_from([{}, {"domain": "safety"}]))}
     body = _bounds(lo, hi)
     scope = draw(st.sampled_from(["none", "domain", "indicator"]))
     if scope == "domain":

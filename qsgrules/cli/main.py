@@ -1,8 +1,9 @@
-"""`qsg`: triage, explain, check, indicators."""
+"""`qsg`: triage, explain, check, indicators, intel, privacy."""
 
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -10,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from .. import __version__
-from ..api import run_triage
+from ..api import add_item, list_intelligence, publishable, run_triage, scan_workspace
 from ..errors import InputError
 from ..indicators import CATALOGUE
 from ..reports import render
@@ -37,30 +38,35 @@ def reports_input_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_WORKSPACE = click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Workspace folder (default: the bundled demo).",
+)
+_RULESET = click.option(
+    "--ruleset",
+    "-r",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Ruleset YAML (default: the bundled default ruleset).",
+)
+_AS_OF = click.option(
+    "--as-of",
+    default=None,
+    metavar="YYYY-MM",
+    help="As of this month (default: the latest month in the data).",
+)
+_PUBLIC = click.option(
+    "--public",
+    is_flag=True,
+    help="For publication: withhold summaries of items given in confidence (weights kept).",
+)
+
+
 def triage_options(func: F) -> F:
-    options = [
-        click.option(
-            "--workspace",
-            "-w",
-            type=click.Path(file_okay=False),
-            default=None,
-            help="Workspace folder (default: the bundled demo).",
-        ),
-        click.option(
-            "--ruleset",
-            "-r",
-            type=click.Path(dir_okay=False),
-            default=None,
-            help="Ruleset YAML (default: the bundled default ruleset).",
-        ),
-        click.option(
-            "--as-of",
-            default=None,
-            metavar="YYYY-MM",
-            help="Triage as of this month (default: the latest month in the data).",
-        ),
-    ]
-    for option in reversed(options):
+    for option in reversed([_WORKSPACE, _RULESET, _AS_OF, _PUBLIC]):
         func = option(func)
     return func
 
@@ -98,11 +104,14 @@ def triage(
     workspace: str | None,
     ruleset: str | None,
     as_of: str | None,
+    public: bool,
     providers: tuple[str, ...],
     fmt: str,
 ) -> None:
     """Propose a level for every provider, highest level first."""
     result = run_triage(workspace, ruleset, as_of=as_of, providers=list(providers) or None)
+    if public:
+        result = publishable(result)
     writer = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt]
     click.echo(writer(result), nl=False)
 
@@ -115,10 +124,12 @@ def triage(
 )
 @reports_input_errors
 def explain(
-    code: str, workspace: str | None, ruleset: str | None, as_of: str | None, fmt: str
+    code: str, workspace: str | None, ruleset: str | None, as_of: str | None, public: bool, fmt: str
 ) -> None:
     """Explain the proposal for provider CODE: every rule that fired, with its numbers."""
     result = run_triage(workspace, ruleset, as_of=as_of, providers=[code])
+    if public:
+        result = publishable(result)
     proposal = result.proposals[0]
     if fmt == "json":
         click.echo(proposal.model_dump_json(indent=2))
@@ -149,8 +160,6 @@ def check(ruleset: str) -> None:
 def indicators(fmt: str) -> None:
     """List the indicator catalogue (National Quality Dashboard, Annex B)."""
     if fmt == "json":
-        import json
-
         click.echo(json.dumps([i.model_dump(mode="json") for i in CATALOGUE], indent=2))
         return
     click.echo(f"{'ID':<24} {'DOMAIN':<13} {'POLARITY':<15} {'KIND':<10} UNIT")
@@ -159,6 +168,116 @@ def indicators(fmt: str) -> None:
             f"{i.id:<24} {i.domain.value:<13} {i.polarity.value:<15} {i.kind.value:<10} {i.unit}"
         )
         click.echo(f"{'':<24} {i.title}")
+
+
+@cli.group()
+def intel() -> None:
+    """Soft intelligence: log an item between meetings, list items with their weights."""
+
+
+@intel.command("add")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False), required=True)
+@click.option("--provider", required=True, metavar="CODE")
+@click.option("--source", required=True, metavar="ORG", help="Member organisation, e.g. CQC.")
+@click.option(
+    "--domain",
+    required=True,
+    type=click.Choice(["safety", "effectiveness", "experience", "well_led"]),
+)
+@click.option(
+    "--severity", required=True, type=click.Choice(["low", "moderate", "high", "critical"])
+)
+@click.option(
+    "--grading",
+    required=True,
+    metavar="B2",
+    help="Source reliability A-E and information assessment 1-5.",
+)
+@click.option("--summary", required=True, help="Free text: never patient-identifiable.")
+@click.option(
+    "--received",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date received (default: today).",
+)
+@click.option(
+    "--confidential", is_flag=True, help="Provided in confidence: withheld when published."
+)
+@click.option("--duplicate-of", default=None, metavar="ID")
+@click.option("--corroborates", default=None, metavar="ID")
+@click.option("--id", "item_id", default=None, help="Item id (default: the next SI-NNN).")
+@reports_input_errors
+def intel_add(
+    workspace: str,
+    provider: str,
+    source: str,
+    domain: str,
+    severity: str,
+    grading: str,
+    summary: str,
+    received: Any,
+    confidential: bool,
+    duplicate_of: str | None,
+    corroborates: str | None,
+    item_id: str | None,
+) -> None:
+    """Append one validated item to the workspace, with a new id."""
+    item = add_item(
+        workspace,
+        {
+            "id": item_id,
+            "provider": provider,
+            "source": source,
+            "domain": domain,
+            "severity": severity,
+            "grading": grading,
+            "summary": summary,
+            "received": received.date() if received else None,
+            "handling": "confidential" if confidential else "open",
+            "duplicate_of": duplicate_of,
+            "corroborates": corroborates,
+        },
+    )
+    click.echo(
+        f"added {item.id}: {item.provider} {item.source} {item.domain} {item.severity} "
+        f"({item.grading}), received {item.received.isoformat()}"
+    )
+
+
+@intel.command("list")
+@_WORKSPACE
+@_RULESET
+@_AS_OF
+@_PUBLIC
+@click.option("--provider", "-p", default=None, metavar="CODE")
+@reports_input_errors
+def intel_list(
+    workspace: str | None,
+    ruleset: str | None,
+    as_of: str | None,
+    public: bool,
+    provider: str | None,
+) -> None:
+    """Show the items with their current weights (how each weight is made)."""
+    rows = list_intelligence(workspace, ruleset, as_of=as_of, provider=provider)
+    click.echo(render.intelligence(rows, public=public), nl=False)
+
+
+@cli.group()
+def privacy() -> None:
+    """Patient- and staff-identifiable data: find it before it spreads."""
+
+
+@privacy.command("scan")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True))
+def privacy_scan(folder: str) -> None:
+    """Report every possible identifier in a workspace's files (kind and place, never the
+    identifier). Exit 1 when anything is found."""
+    found = scan_workspace(folder)
+    for problem in found:
+        click.echo(str(problem))
+    click.echo(f"{len(found)} possible identifier(s) in {folder}", err=True)
+    sys.exit(EXIT_FINDINGS if found else EXIT_OK)
 
 
 def main() -> None:

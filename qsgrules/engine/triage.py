@@ -261,6 +261,12 @@ def _hard_for(subject: Subject, hard: list[HardFinding], soft: SoftSummary) -> l
 def _soft_for(subject: Subject, soft: SoftSummary, hard: list[HardFinding]) -> list[Any]:
     if subject.kind in ("soft", "organisations"):
         return [s for s in soft.findings if s.counted and subject.domain in (None, s.domain)]
+    if subject.kind == "corroborated":
+        return [
+            s
+            for s in soft.findings
+            if s.counted and s.corroborated_by and subject.domain in (None, s.domain)
+        ]
     if subject.kind == "hard_and_soft":
         breached = {f.domain for f in hard}
         return [

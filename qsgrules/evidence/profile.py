@@ -41,6 +41,10 @@ def value_of(
             soft.organisations_by_domain[subject.domain] if subject.domain else soft.organisations
         )
         return float(len(orgs))
+    if subject.kind == "corroborated":
+        if subject.domain:
+            return float(subject.domain in soft.corroborated)
+        return float(len(soft.corroborated))
     domains = _hard_and_soft_domains(hard, soft)
     if subject.domain:
         return float(subject.domain in domains)

@@ -1,7 +1,10 @@
 """Soft findings: each item's weight from the ruleset's factors, and a provider's totals.
 
 weight = severity points × source reliability × information assessment × recency decay ×
-domain weight. Scores only ever add: nothing hard can lower them (guidance, chapter 8).
+domain weight [× corroboration weight]. Scores only ever add: nothing hard can lower them
+(guidance, chapter 8), no factor is negative, and the corroboration weight is at least 1.
+An item counts unless it is a duplicate of another (counted once, through that one), closed
+by the as-of date, or expired by then; uncounted items stay in the record and are shown.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..model.evidence import SoftFactor, SoftFinding
 from ..ruleset.schema import SoftSettings
-from ..workspace.loader import SoftItem
+from ..workspace import SoftItem
 
 DOMAINS = ("safety", "effectiveness", "experience", "well_led")
 
@@ -28,7 +31,9 @@ def _n(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v)}"
 
 
-def weigh(item: SoftItem, settings: SoftSettings, as_of: dt.date) -> SoftFinding:
+def weigh(
+    item: SoftItem, settings: SoftSettings, as_of: dt.date, corroborated_by: tuple[str, ...] = ()
+) -> SoftFinding:
     """One item's weight with every factor that made it."""
     age = max(0, (as_of - item.received).days)
     points = settings.severity_points[item.severity]
@@ -36,8 +41,9 @@ def weigh(item: SoftItem, settings: SoftSettings, as_of: dt.date) -> SoftFinding
     info = settings.information_assessment[item.assessment]
     decay = 0.5 ** (age / settings.half_life_days)
     dom = settings.domain_weights.get(item.domain, 1.0)
-    weight = points * rel * info * decay * dom
-    factors = (
+    corr = settings.corroboration_weight if corroborated_by else 1.0
+    weight = points * rel * info * decay * dom * corr
+    factors = [
         SoftFactor(name="severity", value=points, why=f"{item.severity} severity"),
         SoftFactor(name="source_reliability", value=rel, why=f"source graded {item.reliability}"),
         SoftFactor(
@@ -49,10 +55,20 @@ def weigh(item: SoftItem, settings: SoftSettings, as_of: dt.date) -> SoftFinding
             why=f"{age} days old, half-life {_n(settings.half_life_days)} days",
         ),
         SoftFactor(name="domain", value=dom, why=f"{item.domain} domain weight"),
-    )
+    ]
     parts = [_n(points), _n(rel), _n(info), f"{decay:.2f} ({age} days old)"]
     if dom != 1.0:
         parts.append(f"{_n(dom)} ({item.domain} weight)")
+    if corroborated_by:
+        factors.append(
+            SoftFactor(
+                name="corroboration",
+                value=corr,
+                why="corroborated by " + ", ".join(corroborated_by),
+            )
+        )
+        if corr != 1.0:
+            parts.append(f"{_n(corr)} (corroborated)")
     formula = (
         f"{item.source}, {item.domain}, {item.severity} ({item.grading}): "
         f"{' × '.join(parts)} = {weight:.2f}"
@@ -69,8 +85,9 @@ def weigh(item: SoftItem, settings: SoftSettings, as_of: dt.date) -> SoftFinding
         handling=item.handling,
         counted=True,
         weight=round(weight, 6),
-        factors=factors,
+        factors=tuple(factors),
         formula=formula,
+        corroborated_by=corroborated_by,
     )
 
 
@@ -85,6 +102,33 @@ class SoftSummary:
     organisations_by_domain: dict[str, set[str]] = field(
         default_factory=lambda: {d: set() for d in DOMAINS}
     )
+    corroborated: set[str] = field(default_factory=set)  # domains
+
+
+def _not_counted(item: SoftItem, as_of: dt.date) -> str:
+    if item.duplicate_of is not None:
+        return f"duplicate of {item.duplicate_of}: counted once"
+    if item.status == "closed" and item.closed_on is not None and item.closed_on <= as_of:
+        return f"closed on {item.closed_on.isoformat()}: {item.closed_reason}"
+    if item.expires is not None and item.expires <= as_of:
+        return f"expired on {item.expires.isoformat()}"
+    return ""
+
+
+def _corroborators(counted: list[SoftItem], settings: SoftSettings) -> dict[str, tuple[str, ...]]:
+    """item id -> ids of items from other organisations raising the same concern."""
+    window = settings.corroboration_window_days
+    by_id = {i.id: i for i in counted}
+    out: dict[str, set[str]] = defaultdict(set)
+    for a in counted:
+        for b in counted:
+            if a.source == b.source or a.provider != b.provider:
+                continue
+            linked = a.corroborates == b.id or b.corroborates == a.id
+            close = a.domain == b.domain and abs((a.received - b.received).days) <= window
+            if linked or close:
+                out[a.id].add(b.id)
+    return {k: tuple(sorted(v, key=lambda i: (by_id[i].received, i))) for k, v in out.items()}
 
 
 def summarise(
@@ -92,26 +136,33 @@ def summarise(
 ) -> dict[str, SoftSummary]:
     """Per provider: every item known by the end of ``as_of_month``, weighed and totalled.
 
-    Items are taken in id order so that totals do not depend on file order. An item marked
-    ``duplicate_of`` another is shown but counts once (through the item it duplicates).
+    Items are taken in id order so that totals do not depend on file order.
     """
     as_of = month_end(as_of_month)
+    known = sorted((i for i in items if i.received <= as_of), key=lambda i: (i.provider, i.id))
+    reasons = {i.id: _not_counted(i, as_of) for i in known}
+    counted = [i for i in known if not reasons[i.id]]
+    # an item that weighs nothing (say, information graded 5) corroborates nothing
+    weighty = [i for i in counted if weigh(i, settings, as_of).weight > 0]
+    corroborators = _corroborators(weighty, settings)
+    sources = {i.id: i.source for i in known}
     out: dict[str, SoftSummary] = defaultdict(SoftSummary)
-    for item in sorted(items, key=lambda i: (i.provider, i.id)):
-        if item.received > as_of:
-            continue
-        finding = weigh(item, settings, as_of)
+    for item in known:
         summary = out[item.provider]
-        if item.duplicate_of is not None:
-            finding = finding.model_copy(
-                update={"counted": False, "note": f"duplicate of {item.duplicate_of}: counted once"}
+        if reasons[item.id]:
+            finding = weigh(item, settings, as_of).model_copy(
+                update={"counted": False, "note": reasons[item.id]}
             )
-        summary.findings.append(finding)
-        if not finding.counted:
+            summary.findings.append(finding)
             continue
+        by = tuple(f"{sources[j]} ({j})" for j in corroborators.get(item.id, ()))
+        finding = weigh(item, settings, as_of, by)
+        summary.findings.append(finding)
         summary.total += finding.weight
         summary.by_domain[item.domain] += finding.weight
         if finding.weight > 0:
             summary.organisations.add(item.source)
             summary.organisations_by_domain[item.domain].add(item.source)
+            if by:
+                summary.corroborated.add(item.domain)
     return dict(out)

@@ -97,4 +97,5 @@ class SoftFinding(Model):
     weight: float
     factors: tuple[SoftFactor, ...]
     formula: str
+    corroborated_by: tuple[str, ...] = ()
     note: str = ""

@@ -9,6 +9,7 @@ import textwrap
 from collections import Counter
 
 from ..levels import Level
+from ..model.evidence import SoftFinding
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
 
 WIDTH = 80
@@ -39,7 +40,7 @@ def table(result: Triage) -> str:
         f"{counts.get(lv, 0)} {lv.value.replace('_', ' ')}" for lv in reversed(list(Level))
     )
     lines.extend(textwrap.wrap(summary, WIDTH))
-    lines.append("HARD: standards breached. SOFT: soft intelligence weight. Why: qsg explain CODE")
+    lines.append("HARD: hard-data findings. SOFT: soft intelligence weight. Why: qsg explain CODE")
     return "\n".join(lines) + "\n"
 
 
@@ -92,6 +93,8 @@ def explanation(result: Triage, proposal: Proposal) -> str:
     out.append(f"Soft intelligence ({len(p.evidence.soft)}):")
     for s in p.evidence.soft:
         status = "" if s.counted else f" [not counted: {s.note}]"
+        if s.counted and s.corroborated_by:
+            status += f" [corroborated by {', '.join(s.corroborated_by)}]"
         if s.handling == "confidential":
             status += " [confidential]"
         out.extend(_wrap(f"{s.id} {s.received}: {s.formula}{status}", "  "))
@@ -127,3 +130,20 @@ def to_csv(result: Triage) -> str:
             ]
         )
     return buf.getvalue()
+
+
+def intelligence(rows: list[tuple[str, SoftFinding]], *, public: bool = False) -> str:
+    """Soft items with their current weights, one block each."""
+    from .public import WITHHELD
+
+    out: list[str] = []
+    for provider, s in rows:
+        state = "counted" if s.counted else f"not counted: {s.note}"
+        tags = " [confidential]" if s.handling == "confidential" else ""
+        out.append(f"{s.id}  {provider}  {s.received}  weight {s.weight:.2f} ({state}){tags}")
+        out.extend(_wrap(s.formula, "    "))
+        summary = WITHHELD if public and s.handling == "confidential" else s.summary
+        out.extend(_wrap(f'"{summary}"', "    "))
+    counted = sum(1 for _, s in rows if s.counted)
+    out.append(f"{len(rows)} item(s), {counted} counted")
+    return "\n".join(out) + "\n"

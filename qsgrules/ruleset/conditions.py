@@ -33,7 +33,7 @@ PROVIDER_TYPES = [
 ]
 TESTS = ["standard", "trend", "peer", "any"]
 STRENGTHS = ["notable", "strong"]
-LEAVES = ["breach", "soft", "organisations", "provider_type", "hard_and_soft"]
+LEAVES = ["breach", "soft", "organisations", "corroborated", "provider_type", "hard_and_soft"]
 COMBINERS = ["all", "any", "not"]
 
 
@@ -41,7 +41,9 @@ COMBINERS = ["all", "any", "not"]
 class Subject:
     """What an atom is about, so the explanation can pick the evidence behind it."""
 
-    kind: Literal["breach", "soft", "organisations", "provider_type", "hard_and_soft"]
+    kind: Literal[
+        "breach", "soft", "organisations", "corroborated", "provider_type", "hard_and_soft"
+    ]
     indicator: str | None = None
     domain: str | None = None
     test: str = "any"
@@ -118,6 +120,8 @@ def attr_for(subject: Subject) -> str:
         return f"orgs__{subject.domain or 'all'}"
     if subject.kind == "hard_and_soft":
         return f"hs__{subject.domain or 'all'}"
+    if subject.kind == "corroborated":
+        return f"corr__{subject.domain or 'all'}"
     return "provider_type"
 
 
@@ -138,6 +142,12 @@ def label_for(subject: Subject) -> str:
             f"organisations raising {subject.domain} concerns"
             if subject.domain
             else "organisations raising concerns"
+        )
+    if subject.kind == "corroborated":
+        return (
+            f"{subject.domain} concerns corroborated across organisations"
+            if subject.domain
+            else "domains with concerns corroborated across organisations"
         )
     if subject.kind == "hard_and_soft":
         return (
@@ -276,9 +286,9 @@ class _Compiler:
         allowed = {"min", "max"}
         if kind == "breach":
             allowed |= {"indicator", "domain", "test", "strength"}
-        elif kind in ("soft", "organisations", "hard_and_soft"):
+        elif kind in ("soft", "organisations", "hard_and_soft", "corroborated"):
             allowed |= {"domain"}
-        if kind == "hard_and_soft":
+        if kind in ("hard_and_soft", "corroborated"):
             allowed -= {"max"}
         ok = True
         for k in body:

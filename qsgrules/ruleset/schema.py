@@ -109,6 +109,20 @@ class SoftSettings(Model):
     information_assessment: dict[int, float]
     half_life_days: float = Field(gt=0)
     domain_weights: dict[DomainName, float] = Field(default_factory=dict)
+    # the same concern (provider and domain) from two or more independent organisations,
+    # received within this many days of each other (or linked by `corroborates`)...
+    corroboration_window_days: int = Field(default=90, ge=0)
+    # ...is corroborated, and each of those items' weight is multiplied by this (at least 1:
+    # scores only ever add)
+    corroboration_weight: float = Field(default=1.0, ge=1.0)
+
+    @field_validator("domain_weights")
+    @classmethod
+    def _domain_weights(cls, v: dict[str, float]) -> dict[str, float]:
+        negative = [k for k, w in v.items() if w < 0]
+        if negative:
+            raise ValueError(f"weights cannot be negative (scores only add): {', '.join(negative)}")
+        return v
 
     @field_validator("severity_points")
     @classmethod

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import math
 import re
@@ -13,13 +12,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 
 from ..errors import InputError, Problem, did_you_mean
 from ..indicators import BY_ID
 from ..model import Model
-from ..yamlpos import load as load_yaml
-from ..yamlpos import pydantic_problems
+from .intelligence import Member, SoftItem, load_intelligence, load_members
 
 ProviderType = Literal[
     "acute",
@@ -33,8 +31,14 @@ ProviderType = Literal[
 ]
 PROVIDER_COLUMNS = ("code", "name", "type", "qsg")
 INDICATOR_COLUMNS = ("provider", "indicator", "period", "value")
+WORKSPACE_FILES = (
+    "providers.csv",
+    "indicators.csv",
+    "members.csv",
+    "intelligence.yaml",
+    "intelligence.csv",
+)
 PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
-GRADING = re.compile(r"^[A-E][1-5]$")
 
 
 class Provider(Model):
@@ -44,46 +48,6 @@ class Provider(Model):
     qsg: str
     commissioners: tuple[str, ...] = ()
     extra: dict[str, str] = Field(default_factory=dict)
-
-
-class SoftItem(Model):
-    """One piece of soft intelligence from a member organisation."""
-
-    id: str = Field(min_length=1)
-    provider: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    received: dt.date
-    domain: Literal["safety", "effectiveness", "experience", "well_led"]
-    severity: Literal["low", "moderate", "high", "critical"]
-    grading: str
-    summary: str = Field(min_length=1)
-    handling: Literal["open", "confidential"] = "open"
-    duplicate_of: str | None = None
-    corroborates: str | None = None
-
-    @field_validator("id", "duplicate_of", "corroborates", mode="before")
-    @classmethod
-    def _ids_as_text(cls, v: Any) -> Any:
-        # `id: 12` in YAML is an int; ids are labels, so keep them as text
-        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
-
-    @field_validator("grading")
-    @classmethod
-    def _grading(cls, v: str) -> str:
-        if not GRADING.match(v):
-            raise ValueError(
-                f"{v!r} is not a grading: source reliability A-E then "
-                "information assessment 1-5, e.g. B2"
-            )
-        return v
-
-    @property
-    def reliability(self) -> str:
-        return self.grading[0]
-
-    @property
-    def assessment(self) -> int:
-        return int(self.grading[1])
 
 
 @dataclass(frozen=True)
@@ -132,6 +96,7 @@ class Workspace:
     observations: Observations
     intelligence: tuple[SoftItem, ...]
     files: tuple[str, ...] = field(default=())
+    members: dict[str, Member] = field(default_factory=dict)
 
 
 def _read_csv(
@@ -368,92 +333,9 @@ def _load_indicators(
     )
 
 
-def _load_intelligence(
-    path: Path, providers: dict[str, Provider], problems: list[Problem]
-) -> tuple[SoftItem, ...]:
-    name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(name, 1, None, f"not UTF-8 text: {exc.reason}"))
-        return ()
-    data, positions, found = load_yaml(text, name)
-    problems.extend(found)
-    if data is None:
-        return ()
-    prefix: tuple[str | int, ...] = ()
-    if isinstance(data, dict) and list(data) == ["items"]:
-        data, prefix = data["items"], ("items",)
-    if not isinstance(data, list):
-        problems.append(
-            Problem(name, 1, 1, "intelligence.yaml is a list of items (each starting with `- id:`)")
-        )
-        return ()
-    items: list[SoftItem] = []
-    ids: dict[str, int] = {}
-    for i, raw in enumerate(data):
-        path_i: tuple[str | int, ...] = (*prefix, i)
-        if not isinstance(raw, dict):
-            problems.append(positions.problem(path_i, "each item is a mapping of fields"))
-            continue
-        if "provider" not in raw or raw.get("provider") in (None, ""):
-            problems.append(
-                positions.problem(
-                    path_i,
-                    "item has no provider; say which provider "
-                    "(its ODS code) the intelligence is about",
-                )
-            )
-            continue
-        code = str(raw["provider"])
-        if code not in providers:
-            problems.append(
-                positions.problem(
-                    (*path_i, "provider"),
-                    f"unknown provider code {code!r}{did_you_mean(code, providers)}; "
-                    "add it to providers.csv",
-                )
-            )
-        try:
-            item = SoftItem.model_validate(raw, strict=False)
-        except ValidationError as exc:
-            problems.extend(
-                pydantic_problems(exc, positions, path_i, allowed_keys=SoftItem.model_fields)
-            )
-            continue
-        line = positions.at(path_i)[0]
-        if code not in providers:
-            continue
-        if item.id in ids:
-            problems.append(
-                positions.problem(
-                    (*path_i, "id"), f"duplicate item id {item.id!r} (first at line {ids[item.id]})"
-                )
-            )
-            continue
-        ids[item.id] = line
-        items.append(item)
-    for item in items:
-        for ref_field in ("duplicate_of", "corroborates"):
-            ref = getattr(item, ref_field)
-            if ref is not None and ref not in ids:
-                problems.append(
-                    Problem(
-                        name,
-                        ids[item.id],
-                        None,
-                        f"{ref_field}: no item with id {ref!r}{did_you_mean(ref, ids)}",
-                    )
-                )
-            if ref == item.id:
-                problems.append(
-                    Problem(name, ids[item.id], None, f"{ref_field} points at the item itself")
-                )
-    return tuple(items)
-
-
 def load_workspace(root: str | Path) -> Workspace:
-    """Load ``providers.csv``, ``indicators.csv`` and (optional) ``intelligence.yaml``.
+    """Load ``providers.csv``, ``indicators.csv`` and (optional) ``members.csv``,
+    ``intelligence.yaml`` and ``intelligence.csv``.
 
     Raises InputError listing every problem in every file; never returns partial data.
     """
@@ -471,15 +353,9 @@ def load_workspace(root: str | Path) -> Workspace:
         raise InputError(problems)
     providers = _load_providers(folder / "providers.csv", problems)
     observations = _load_indicators(folder / "indicators.csv", providers, problems)
-    intel_path = folder / "intelligence.yaml"
-    intelligence = (
-        _load_intelligence(intel_path, providers, problems) if intel_path.is_file() else ()
-    )
+    members = load_members(folder, problems)
+    intelligence = load_intelligence(folder, providers, members, problems)
     if problems:
         raise InputError(problems)
-    files = tuple(
-        f
-        for f in ("providers.csv", "indicators.csv", "intelligence.yaml")
-        if (folder / f).is_file()
-    )
-    return Workspace(str(folder), providers, observations, intelligence, files)
+    files = tuple(f for f in WORKSPACE_FILES if (folder / f).is_file())
+    return Workspace(str(folder), providers, observations, intelligence, files, members)
