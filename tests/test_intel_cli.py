@@ -107,7 +107,9 @@ def test_intel_add_refuses_an_unknown_source_with_a_suggestion(ws: Path) -> None
 def test_a_workspace_with_an_nhs_number_in_a_summary_is_refused(ws: Path) -> None:
     path = ws / "intelligence.yaml"
     text = path.read_text()
-    path.write_text(text.replace("Visitors reported", f"NHS no {NHS_NUMBER} - visitors reported", 1))
+    path.write_text(
+        text.replace("Visitors reported", f"NHS no {NHS_NUMBER} - visitors reported", 1)
+    )
     line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "NHS no" in t)
     code, out, err = run("triage", "--workspace", str(ws))
     assert code == 2 and out == ""
@@ -168,7 +170,7 @@ def test_intake_from_csv(tmp_path: Path) -> None:
         "id,provider,source,received,domain,severity,grading,summary,handling\n"
         "SI-1,RXA,CQC,2019-01-10,safety,high,B2,Staffing below plan on night shifts.,open\n"
     )
-    code, out, err = run(
+    code, _, err = run(
         "intel",
         "add",
         "--workspace",
