@@ -67,20 +67,23 @@ def resolve_as_of(workspace: Workspace, as_of: str | None) -> int:
 
 
 def _latest_values(workspace: Workspace, as_of: int) -> dict[tuple[str, str], tuple[str, float]]:
+    """(provider, indicator) -> (month, value) of the latest row up to ``as_of``."""
     obs = workspace.observations
-    mask = obs.period <= as_of
-    if not mask.any():
+    rows = np.flatnonzero(obs.period <= as_of)
+    if rows.size == 0:
         return {}
-    sub = obs.select(mask)
-    order = np.lexsort((sub.period, sub.indicator, sub.provider))
-    keys = np.char.add(np.char.add(sub.provider[order], "\x00"), sub.indicator[order])
-    last = np.r_[keys[1:] != keys[:-1], True]
+    # sorting and comparing integer codes, never strings, is what makes this fast
+    p_codes, i_codes = obs.codes[0][rows], obs.codes[1][rows]
+    order = np.lexsort((obs.period[rows], i_codes, p_codes))
+    p_sorted, i_sorted = p_codes[order], i_codes[order]
+    last = rows[
+        order[np.r_[(p_sorted[1:] != p_sorted[:-1]) | (i_sorted[1:] != i_sorted[:-1]), True]]
+    ]
+    providers, indicators = obs.provider[last].tolist(), obs.indicator[last].tolist()
+    periods, values = obs.period[last].tolist(), obs.value[last].tolist()
     return {
-        (str(sub.provider[i]), str(sub.indicator[i])): (
-            month_text(int(sub.period[i])),
-            float(sub.value[i]),
-        )
-        for i in order[last]
+        (p, i): (month_text(t), v)
+        for p, i, t, v in zip(providers, indicators, periods, values, strict=True)
     }
 
 
@@ -162,7 +165,8 @@ def _proposal(
 ) -> Proposal:
     level = max((r.level for r in fired), key=lambda lv: lv.rank, default=Level.NO_CONCERNS)
     ordered = sorted(fired, key=lambda r: (-r.level.rank, r.index))
-    rules = tuple(_fired_rule(r, code, name, ptype, profile, hard, soft, latest) for r in ordered)
+    base = _template_values(code, name, ptype, hard, soft, latest) if ordered else {}
+    rules = tuple(_fired_rule(r, profile, hard, soft, base) for r in ordered)
     nearest = None if level is Level.RISK_SUMMIT else _nearest(level, ruleset, profile)
     return Proposal(
         provider=code,
@@ -191,13 +195,10 @@ def _positive(atom: Atom) -> bool:
 
 def _fired_rule(
     rule: CompiledRule,
-    code: str,
-    name: str,
-    ptype: str,
     profile: dict[str, float | str],
     hard: list[HardFinding],
     soft: SoftSummary,
-    latest: dict[tuple[str, str], tuple[str, float]],
+    base: dict[str, object],
 ) -> FiredRule:
     held = _held(rule.condition, profile)
     evidence: list[Any] = []
@@ -227,9 +228,9 @@ def _fired_rule(
         evidence.append(
             SoftRef(id=s.id, source=s.source, domain=s.domain, weight=s.weight, formula=s.formula)
         )
-    values = _template_values(
-        code, name, ptype, hard, soft, latest, list(hard_refs.values()) or hard
-    )
+    values = dict(base)
+    breached = list(hard_refs.values()) or hard
+    values["breached"] = ", ".join(sorted({f.title for f in breached})) or "none"
     values["tests"] = (
         ", ".join(
             f"{f.test} ({f.strength})"
@@ -284,8 +285,8 @@ def _template_values(
     hard: list[HardFinding],
     soft: SoftSummary,
     latest: dict[tuple[str, str], tuple[str, float]],
-    breached: list[HardFinding],
 ) -> dict[str, object]:
+    """The placeholders every rule of a provider shares (counts are of indicators)."""
     values: dict[str, object] = {
         "provider": code,
         "name": name,
@@ -293,16 +294,16 @@ def _template_values(
         "soft": round(soft.total, 2),
         "organisations": len(soft.organisations),
         "sources": ", ".join(sorted(soft.organisations)) or "none",
-        "breaches": len(hard),
-        "breached": ", ".join(sorted({f.title for f in breached})) or "none",
+        "breaches": len({f.indicator for f in hard}),
     }
     for d in DOMAINS:
         values[f"soft.{d}"] = round(soft.by_domain[d], 2)
         values[f"organisations.{d}"] = len(soft.organisations_by_domain[d])
         values[f"sources.{d}"] = ", ".join(sorted(soft.organisations_by_domain[d])) or "none"
-        values[f"breaches.{d}"] = sum(f.domain == d for f in hard)
+        values[f"breaches.{d}"] = len({f.indicator for f in hard if f.domain == d})
+    breached = {f.indicator for f in hard}
     for ind in BY_ID:
-        values[f"breaches.{ind}"] = sum(f.indicator == ind for f in hard)
+        values[f"breaches.{ind}"] = int(ind in breached)
         if (code, ind) in latest:
             period, value = latest[(code, ind)]
             values[f"value.{ind}"] = value

@@ -31,12 +31,14 @@ def unit_suffix(indicator_id: str) -> str:
     return "%" if unit == "%" else f" {unit}"
 
 
-def grouped(providers: Any, periods: Any) -> tuple[Any, Any, Any]:
-    """(unique providers, row order by provider then period, group bounds into that order)."""
-    names, inverse = np.unique(providers, return_inverse=True)
-    order = np.lexsort((periods, inverse))
-    bounds = np.searchsorted(inverse[order], np.arange(len(names) + 1))
-    return names, order, bounds
+def grouped(obs: Observations) -> tuple[Any, Any, Any, Any]:
+    """Rows grouped by provider: (provider names, group of each row, row order by provider
+    then period, group bounds into that order). Integer codes only: no string sorting."""
+    codes, first, inverse = np.unique(obs.codes[0], return_index=True, return_inverse=True)
+    names = obs.provider[first]
+    order = np.lexsort((obs.period, inverse))
+    bounds = np.searchsorted(inverse[order], np.arange(len(codes) + 1))
+    return names, inverse, order, bounds
 
 
 def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, list[HardFinding]]:
@@ -52,12 +54,12 @@ def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str,
             continue
         direction = concern_direction(ind_id, std.direction)
         start = as_of - std.months + 1
-        mask = (obs.indicator == ind_id) & (obs.period >= start) & (obs.period <= as_of)
+        mask = obs.indicator_mask(ind_id) & (obs.period >= start) & (obs.period <= as_of)
         if not mask.any():
             continue
         sub = obs.select(mask)
         beyond = sub.value > std.limit if direction == "above" else sub.value < std.limit
-        providers, inverse = np.unique(sub.provider, return_inverse=True)
+        providers, inverse, order, bounds = grouped(sub)
         counts = np.bincount(inverse, weights=beyond.astype(np.float64), minlength=len(providers))
         strong_counts = np.zeros_like(counts)
         if std.strong_limit is not None:
@@ -69,9 +71,6 @@ def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str,
             strong_counts = np.bincount(
                 inverse, weights=strong.astype(np.float64), minlength=len(providers)
             )
-        # rows grouped by provider, in month order, without a pass over all rows per provider
-        order = np.lexsort((sub.period, inverse))
-        bounds = np.searchsorted(inverse[order], np.arange(len(providers) + 1))
         for p_index in np.flatnonzero(counts >= std.min_months):
             rows = order[bounds[p_index] : bounds[p_index + 1]]
             found[str(providers[p_index])].append(

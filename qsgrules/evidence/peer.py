@@ -30,7 +30,7 @@ def peer_breaches(
         if test is None:
             continue
         mask = (
-            (obs.indicator == ind_id)
+            obs.indicator_mask(ind_id)
             & (obs.period == as_of)
             & ~np.isnan(obs.numerator)
             & ~np.isnan(obs.denominator)

@@ -119,15 +119,18 @@ def _corroborators(counted: list[SoftItem], settings: SoftSettings) -> dict[str,
     """item id -> ids of items from other organisations raising the same concern."""
     window = settings.corroboration_window_days
     by_id = {i.id: i for i in counted}
+    by_provider: dict[str, list[SoftItem]] = defaultdict(list)
+    for i in counted:
+        by_provider[i.provider].append(i)
     out: dict[str, set[str]] = defaultdict(set)
-    for a in counted:
-        for b in counted:
-            if a.source == b.source or a.provider != b.provider:
-                continue
-            linked = a.corroborates == b.id or b.corroborates == a.id
-            close = a.domain == b.domain and abs((a.received - b.received).days) <= window
-            if linked or close:
-                out[a.id].add(b.id)
+    pairs = ((a, b) for group in by_provider.values() for a in group for b in group)
+    for a, b in pairs:
+        if a.source == b.source:
+            continue
+        linked = a.corroborates == b.id or b.corroborates == a.id
+        close = a.domain == b.domain and abs((a.received - b.received).days) <= window
+        if linked or close:
+            out[a.id].add(b.id)
     return {k: tuple(sorted(v, key=lambda i: (by_id[i].received, i))) for k, v in out.items()}
 
 

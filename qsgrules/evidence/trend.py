@@ -49,11 +49,11 @@ def trend_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, li
         if test is None:
             continue
         direction = concern_direction(ind_id, test.direction)
-        mask = (obs.indicator == ind_id) & (obs.period <= as_of)
+        mask = obs.indicator_mask(ind_id) & (obs.period <= as_of)
         if not mask.any():
             continue
         sub = obs.select(mask)
-        names, order, bounds = grouped(sub.provider, sub.period)
+        names, _, order, bounds = grouped(sub)
         lengths = np.diff(bounds)
         for length in np.unique(lengths):
             if length < test.min_points:

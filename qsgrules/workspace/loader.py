@@ -60,19 +60,48 @@ class Observations:
     value: np.ndarray[Any, np.dtype[np.float64]]
     numerator: np.ndarray[Any, np.dtype[np.float64]]
     denominator: np.ndarray[Any, np.dtype[np.float64]]
+    # integer codes of provider and indicator (grouping and sorting integers is what makes
+    # national-scale triage fast); computed once, carried through every selection
+    codes: tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.int64]]] = field(
+        default=None, repr=False, compare=False
+    )  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.codes is None:
+            _, p_codes = np.unique(self.provider, return_inverse=True)
+            _, i_codes = np.unique(self.indicator, return_inverse=True)
+            object.__setattr__(self, "codes", (p_codes.astype(np.int64), i_codes.astype(np.int64)))
 
     def __len__(self) -> int:
         return int(self.value.shape[0])
 
     def select(self, mask: np.ndarray[Any, np.dtype[np.bool_]]) -> Observations:
+        rows = np.flatnonzero(mask)  # selections are sparse: index, don't mask, each column
         return Observations(
-            self.provider[mask],
-            self.indicator[mask],
-            self.period[mask],
-            self.value[mask],
-            self.numerator[mask],
-            self.denominator[mask],
+            self.provider[rows],
+            self.indicator[rows],
+            self.period[rows],
+            self.value[rows],
+            self.numerator[rows],
+            self.denominator[rows],
+            (self.codes[0][rows], self.codes[1][rows]),
         )
+
+    def indicator_mask(self, indicator_id: str) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        """Rows of one indicator (an integer comparison after one string lookup)."""
+        code = self._indicator_codes().get(indicator_id)
+        if code is None:
+            return np.zeros(len(self), dtype=np.bool_)
+        mask: np.ndarray[Any, np.dtype[np.bool_]] = self.codes[1] == code
+        return mask
+
+    def _indicator_codes(self) -> dict[str, int]:
+        cached: dict[str, int] | None = self.__dict__.get("_icodes")
+        if cached is None:
+            codes, first = np.unique(self.codes[1], return_index=True)
+            cached = {str(self.indicator[i]): int(c) for c, i in zip(codes, first, strict=True)}
+            object.__setattr__(self, "_icodes", cached)
+        return cached
 
 
 def month_number(text: str) -> int | None:
@@ -330,7 +359,13 @@ def _load_indicators(
         np.array(cols["value"], dtype=np.float64),
         np.array(cols["num"], dtype=np.float64),
         np.array(cols["den"], dtype=np.float64),
+        (_factorise(cols["provider"]), _factorise(cols["indicator"])),
     )
+
+
+def _factorise(values: list[str]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    index: dict[str, int] = {}
+    return np.fromiter((index.setdefault(v, len(index)) for v in values), np.int64, len(values))
 
 
 def load_workspace(root: str | Path) -> Workspace:
