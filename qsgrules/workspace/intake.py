@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
-from .intelligence import SoftItem, _Raw, check_item, item_yaml, next_id
+from .intelligence import OPTIONS, SoftItem, _Raw, check_item, item_yaml, next_id
 from .loader import load_workspace
 
 
@@ -28,13 +28,13 @@ def add_item(folder: str | Path, fields: dict[str, Any]) -> SoftItem:
     if any(i.id == str(data["id"]) for i in workspace.intelligence):
         raise InputError([Problem("--id", 1, None, f"an item with id {data['id']!r} exists")])
     problems: list[Problem] = []
-    raw = _Raw(data, "new item", 1, None, ())
+    raw = _Raw(data, OPTIONS, 1, None, ())
     item = check_item(raw, workspace.providers, workspace.members, problems)
     if item is None or problems:
         raise InputError(problems)
     for ref in (item.duplicate_of, item.corroborates):
         if ref is not None and all(i.id != ref for i in workspace.intelligence):
-            raise InputError([Problem("new item", 1, None, f"no item with id {ref!r}")])
+            raise InputError([Problem("--id", 1, None, f"no item with id {ref!r} to refer to")])
     yaml_path, csv_path = root / "intelligence.yaml", root / "intelligence.csv"
     if csv_path.is_file() and not yaml_path.is_file():
         _append(csv_path, _csv_row(csv_path, item))

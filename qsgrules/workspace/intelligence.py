@@ -24,6 +24,7 @@ from ..yamlpos import Positions, pydantic_problems
 from ..yamlpos import load as load_yaml
 
 GRADING = re.compile(r"^[A-E][1-5]$")
+OPTIONS = "<options>"  # the "file" of an item given on the command line
 FREE_TEXT = ("summary", "closed_reason")
 
 #: Member organisations every workspace knows, by the short names members use (guidance,
@@ -160,6 +161,8 @@ class _Raw:
     def problem(self, field: str | None, message: str) -> Problem:
         if self.positions is not None:
             return self.positions.problem((*self.path, field) if field else self.path, message)
+        if self.file == OPTIONS and field:  # from the command line: name the option
+            return Problem(f"--{field.replace('_', '-')}", 1, None, message)
         return Problem(self.file, self.line, None, message)
 
 
@@ -288,9 +291,8 @@ def check_item(
                 got = err.get("input")
                 if err["type"] != "value_error" and isinstance(got, str):
                     msg += f" (got {got!r})"
-                problems.append(
-                    Problem(raw.file, raw.line, None, f"{where + ': ' if where else ''}{msg}")
-                )
+                loc_field: str | None = str(err["loc"][0]) if err["loc"] else None
+                problems.append(raw.problem(loc_field, f"{where + ': ' if where else ''}{msg}"))
         return None
     return item if ok else None
 
