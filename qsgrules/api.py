@@ -29,6 +29,23 @@ __all__ = [
 ]
 
 
+def _inputs(
+    workspace: str | Path | Workspace | None, ruleset: str | Path | CompiledRuleset | None
+) -> tuple[Workspace, CompiledRuleset]:
+    """Load what was given by path; the bundled demo and default ruleset when nothing was."""
+    ws = (
+        workspace
+        if isinstance(workspace, Workspace)
+        else load_workspace(workspace or demo_workspace())
+    )
+    rs = (
+        ruleset
+        if isinstance(ruleset, CompiledRuleset)
+        else load_ruleset(ruleset or default_ruleset())
+    )
+    return ws, rs
+
+
 def run_triage(
     workspace: str | Path | Workspace | None = None,
     ruleset: str | Path | CompiledRuleset | None = None,
@@ -40,16 +57,7 @@ def run_triage(
 
     Raises ``qsgrules.errors.InputError`` listing every problem in the inputs.
     """
-    ws = (
-        workspace
-        if isinstance(workspace, Workspace)
-        else load_workspace(workspace or demo_workspace())
-    )
-    rs = (
-        ruleset
-        if isinstance(ruleset, CompiledRuleset)
-        else load_ruleset(ruleset or default_ruleset())
-    )
+    ws, rs = _inputs(workspace, ruleset)
     return triage(ws, rs, as_of=as_of, providers=providers)
 
 
@@ -61,16 +69,7 @@ def list_intelligence(
     provider: str | None = None,
 ) -> list[tuple[str, SoftFinding]]:
     """Every soft item known at the as-of month, with its current weight, by provider."""
-    ws = (
-        workspace
-        if isinstance(workspace, Workspace)
-        else load_workspace(workspace or demo_workspace())
-    )
-    rs = (
-        ruleset
-        if isinstance(ruleset, CompiledRuleset)
-        else load_ruleset(ruleset or default_ruleset())
-    )
+    ws, rs = _inputs(workspace, ruleset)
     if provider is not None and provider not in ws.providers:
         raise InputError(
             [

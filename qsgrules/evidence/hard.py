@@ -31,6 +31,18 @@ def unit_suffix(indicator_id: str) -> str:
     return "%" if unit == "%" else f" {unit}"
 
 
+def month_value(obs: Observations, row: int, breached: bool) -> MonthValue:
+    """One row of the data as evidence: its month, value and counts (when given)."""
+    num, den = obs.numerator[row], obs.denominator[row]
+    return MonthValue(
+        period=month_text(int(obs.period[row])),
+        value=round(float(obs.value[row]), 6),
+        numerator=None if np.isnan(num) else float(num),
+        denominator=None if np.isnan(den) else float(den),
+        breached=breached,
+    )
+
+
 def grouped(obs: Observations) -> tuple[Any, Any, Any, Any]:
     """Rows grouped by provider: (provider names, group of each row, row order by provider
     then period, group bounds into that order). Integer codes only: no string sorting."""
@@ -98,16 +110,7 @@ def _finding(
 ) -> HardFinding:
     strong = std.strong_limit is not None and strong_months >= std.min_months
     ind = BY_ID[ind_id]
-    months = tuple(
-        MonthValue(
-            period=month_text(int(sub.period[r])),
-            value=round(float(sub.value[r]), 6),
-            numerator=None if np.isnan(sub.numerator[r]) else float(sub.numerator[r]),
-            denominator=None if np.isnan(sub.denominator[r]) else float(sub.denominator[r]),
-            breached=bool(beyond[r]),
-        )
-        for r in rows
-    )
+    months = tuple(month_value(sub, r, bool(beyond[r])) for r in rows)
     # the finding speaks of the latest month that breached, and says which months it saw
     last = next(m for m in reversed(months) if m.breached)
     n_breached = sum(m.breached for m in months)

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 
 from ..indicators import BY_ID
-from ..model.evidence import HardFinding, MonthValue, SpcNumbers, SpcSignal
+from ..model.evidence import HardFinding, SpcNumbers, SpcSignal
 from ..ruleset.schema import Ruleset, Signal, TrendTest
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, xmr_batch
 from ..workspace.loader import Observations, month_text
-from .hard import concern_direction, fmt, grouped, unit_suffix
+from .hard import concern_direction, fmt, grouped, month_value, unit_suffix
 
 _SIGNAL_OF: dict[str, Signal] = {
     "above_upper_limit": "outside_limits",
@@ -102,18 +102,7 @@ def _finding(
     window = [
         i for i in range(len(rows)) if sub.period[rows[i]] > sub.period[rows[-1]] - test.months
     ]
-    months = tuple(
-        MonthValue(
-            period=month_text(int(sub.period[rows[i]])),
-            value=round(float(sub.value[rows[i]]), 6),
-            numerator=None if np.isnan(sub.numerator[rows[i]]) else float(sub.numerator[rows[i]]),
-            denominator=None
-            if np.isnan(sub.denominator[rows[i]])
-            else float(sub.denominator[rows[i]]),
-            breached=i in flagged,
-        )
-        for i in window
-    )
+    months = tuple(month_value(sub, rows[i], i in flagged) for i in window)
     numbers = SpcNumbers(
         mean=round(float(chart.mean[k]), 6),
         mr_bar=round(float(chart.mr_bar[k]), 6),

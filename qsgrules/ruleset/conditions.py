@@ -16,21 +16,12 @@ from typing import Any, Literal
 
 from ..errors import Problem, did_you_mean
 from ..indicators import BY_ID, Domain
+from ..model.vocabulary import PROVIDER_TYPES
 from ..yamlpos import Path, Positions
 
 Op = Literal[">=", ">", "<=", "<", "==", "!="]
 NEGATE: dict[str, Op] = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 DOMAINS = [d.value for d in Domain]
-PROVIDER_TYPES = [
-    "acute",
-    "mental_health",
-    "community",
-    "ambulance",
-    "gp_practice",
-    "dental",
-    "independent",
-    "other",
-]
 TESTS = ["standard", "trend", "peer", "any"]
 STRENGTHS = ["notable", "strong"]
 LEAVES = ["breach", "soft", "organisations", "corroborated", "provider_type", "hard_and_soft"]

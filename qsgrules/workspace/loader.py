@@ -6,10 +6,9 @@ import csv
 import io
 import math
 import re
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import Field, ValidationError
@@ -17,18 +16,9 @@ from pydantic import Field, ValidationError
 from ..errors import InputError, Problem, did_you_mean
 from ..indicators import BY_ID
 from ..model import Model
+from ..model.vocabulary import PROVIDER_TYPES, ProviderType
 from .intelligence import Member, SoftItem, load_intelligence, load_members
 
-ProviderType = Literal[
-    "acute",
-    "mental_health",
-    "community",
-    "ambulance",
-    "gp_practice",
-    "dental",
-    "independent",
-    "other",
-]
 PROVIDER_COLUMNS = ("code", "name", "type", "qsg")
 INDICATOR_COLUMNS = ("provider", "indicator", "period", "value")
 WORKSPACE_FILES = (
@@ -214,7 +204,7 @@ def _load_providers(path: Path, problems: list[Problem]) -> dict[str, Provider]:
             for err in exc.errors(include_url=False):
                 col = err["loc"][0] if err["loc"] else "row"
                 if col == "type":
-                    allowed = list(typing.get_args(ProviderType))
+                    allowed = list(PROVIDER_TYPES)
                     got = row["type"]
                     message = (
                         f"unknown provider type {got!r}{did_you_mean(got, allowed)}; use one "
