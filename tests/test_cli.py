@@ -186,3 +186,15 @@ def test_demo_shows_trend_and_peer_findings_with_their_numbers(demo_json: dict) 
     assert all(h["funnel"]["adjusted"] and h["funnel"]["phi"] > 1 for h in peer)
     code, out, _ = run("explain", "RJ6")
     assert code == 0 and "funnel limit" in out and "XmR over 36 months" in out
+
+
+def test_an_engine_failure_exits_1_and_reports_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qsgrules.engine import durable_adapter
+
+    def failing(self: object, sid: str, facts: object) -> None:
+        raise durable_adapter.EngineError(f"1 fact(s) not taken in session {sid}")
+
+    monkeypatch.setattr(durable_adapter.RuleEngine, "run", failing)
+    code, out, err = run("triage")
+    assert code == 1 and out == ""
+    assert "engine failure, no triage reported: 1 fact(s) not taken" in err

@@ -12,6 +12,7 @@ import click
 
 from .. import __version__
 from ..api import add_item, list_intelligence, publishable, run_triage, scan_workspace
+from ..engine.durable_adapter import EngineError
 from ..errors import InputError
 from ..indicators import CATALOGUE
 from ..reports import render
@@ -34,6 +35,11 @@ def reports_input_errors(func: F) -> F:
             n = len(exc.problems)
             click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was done.", err=True)
             sys.exit(EXIT_BAD_INPUT)
+        except EngineError as exc:
+            # not the user's input: the engine did not take every fact cleanly, so nothing is
+            # reported rather than a triage that may have lost something
+            click.echo(f"engine failure, no triage reported: {exc}", err=True)
+            sys.exit(EXIT_FINDINGS)
 
     return wrapper  # type: ignore[return-value]
 
