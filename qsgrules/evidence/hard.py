@@ -31,6 +31,14 @@ def unit_suffix(indicator_id: str) -> str:
     return "%" if unit == "%" else f" {unit}"
 
 
+def indicator_finding(indicator_id: str, **fields: Any) -> HardFinding:
+    """A hard finding with the indicator's catalogue fields (title, domain, unit) filled in."""
+    ind = BY_ID[indicator_id]
+    return HardFinding(
+        indicator=indicator_id, title=ind.title, domain=ind.domain.value, unit=ind.unit, **fields
+    )
+
+
 def month_value(obs: Observations, row: int, breached: bool) -> MonthValue:
     """One row of the data as evidence: its month, value and counts (when given)."""
     num, den = obs.numerator[row], obs.denominator[row]
@@ -131,18 +139,15 @@ def _finding(
             f"; beyond the strong limit {fmt(std.strong_limit)}{unit} in "
             f"{strong_months} of those months"
         )
-    return HardFinding(
-        indicator=ind_id,
-        title=ind.title,
-        domain=ind.domain.value,
-        unit=ind.unit,
+    return indicator_finding(
+        ind_id,
         test="standard",
         strength="strong" if strong else "notable",
         period=last.period,
         value=last.value,
         limit=std.limit,
         strong_limit=std.strong_limit,
-        direction=direction,  # type: ignore[arg-type]
+        direction=direction,
         months=months,
         detail=detail,
     )

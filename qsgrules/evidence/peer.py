@@ -11,7 +11,7 @@ from ..model.evidence import FunnelNumbers, HardFinding, MonthValue
 from ..ruleset.schema import PeerTest, Ruleset
 from ..stats.funnel import funnel
 from ..workspace.loader import Observations, Provider, month_text
-from .hard import concern_direction, fmt, unit_suffix
+from .hard import concern_direction, fmt, indicator_finding, unit_suffix
 
 PEER_KINDS = (DataKind.PROPORTION, DataKind.RATIO)
 
@@ -118,17 +118,14 @@ def _group(
         out.append(
             (
                 str(sub.provider[r]),
-                HardFinding(
-                    indicator=ind_id,
-                    title=ind.title,
-                    domain=ind.domain.value,
-                    unit=ind.unit,
+                indicator_finding(
+                    ind_id,
                     test="peer",
                     strength="strong" if strong[j] else "notable",
                     period=month_text(as_of),
                     value=round(value, 6),
                     limit=round(limit, 6),
-                    direction=direction,  # type: ignore[arg-type]
+                    direction=direction,
                     months=(month,),
                     detail=detail,
                     funnel=numbers,

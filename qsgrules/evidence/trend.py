@@ -17,7 +17,7 @@ from ..model.evidence import HardFinding, SpcNumbers, SpcSignal
 from ..ruleset.schema import Ruleset, Signal, TrendTest
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, xmr_batch
 from ..workspace.loader import Observations, month_text
-from .hard import concern_direction, fmt, grouped, month_value, unit_suffix
+from .hard import concern_direction, fmt, grouped, indicator_finding, month_value, unit_suffix
 
 _SIGNAL_OF: dict[str, Signal] = {
     "above_upper_limit": "outside_limits",
@@ -127,18 +127,15 @@ def _finding(
         f"{fmt(numbers.mean)}{unit}, limits {fmt(numbers.lpl)} to {fmt(numbers.upl)}); "
         f"{len(signals)} point(s) of concern in the last {test.months} months"
     )
-    return HardFinding(
-        indicator=ind_id,
-        title=ind.title,
-        domain=ind.domain.value,
-        unit=ind.unit,
+    return indicator_finding(
+        ind_id,
         test="trend",
         strength="strong" if strong else "notable",
         period=last.period,
         value=last.value,
         limit=limit,
         strong_limit=None,
-        direction=direction,  # type: ignore[arg-type]
+        direction=direction,
         months=months,
         detail=detail,
         spc=numbers,

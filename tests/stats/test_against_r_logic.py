@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import math
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
@@ -24,9 +23,9 @@ from qsgrules.stats.funnel import funnel
 from qsgrules.stats.spc import xmr
 
 from . import rtools_reference as r
+from .ae_data import AE_CSV
 
-_REPO = Path(__file__).resolve().parents[2]
-DATA = _REPO / "data" / "nhs" / "ae_attendances.csv"
+DATA = AE_CSV
 
 SPC_ABS_TOL = 1e-6
 FUNNEL_REL_TOL = 1e-9
