@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The exit status of every `qsg` command (README, "Exit codes")."""
+
+    OK = 0
+    FINDINGS = 1  # the command ran and found something (a privacy scan's finding, a failure)
+    BAD_INPUT = 2  # the user's input is wrong: every problem was printed, nothing was done
+    INTERNAL = 3  # the engine or qsgrules itself failed: nothing was reported
 
 
 @dataclass(frozen=True, order=True)

@@ -188,7 +188,7 @@ def test_demo_shows_trend_and_peer_findings_with_their_numbers(demo_json: dict) 
     assert code == 0 and "funnel limit" in out and "XmR over 36 months" in out
 
 
-def test_an_engine_failure_exits_1_and_reports_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_engine_failure_exits_3_and_reports_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     from qsgrules.engine import durable_adapter
 
     def failing(self: object, sid: str, facts: object) -> None:
@@ -196,5 +196,5 @@ def test_an_engine_failure_exits_1_and_reports_nothing(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(durable_adapter.RuleEngine, "run", failing)
     code, out, err = run("triage")
-    assert code == 1 and out == ""
+    assert code == 3 and out == ""
     assert "engine failure, no triage reported: 1 fact(s) not taken" in err

@@ -101,7 +101,7 @@ def test_adapter_raises_for_an_exception_swallowed_into_state() -> None:
         raise ValueError("boom")
 
     # replace the recorded action with one that raises inside durable_rules
-    ruleset = engine._host.get_ruleset(engine._name)
+    ruleset = engine._host.get_ruleset(engine._chunks[0].name)
     ruleset._actions["r0"] = durable_engine.Promise(boom)
     with pytest.raises(EngineError, match="boom"):
         engine.run("S", [{"x": 1}])
@@ -146,7 +146,7 @@ def test_adapter_runs_more_sessions_than_the_limit_by_deleting_each() -> None:
 
 def test_a_failed_run_still_frees_its_session() -> None:
     engine = RuleEngine([("r", _atom("x", ">=", 1))])
-    ruleset = engine._host.get_ruleset(engine._name)
+    ruleset = engine._host.get_ruleset(engine._chunks[0].name)
     good = ruleset._actions["r0"]
 
     def boom(c: object) -> None:

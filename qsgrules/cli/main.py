@@ -13,12 +13,11 @@ import click
 from .. import __version__
 from ..api import add_item, list_intelligence, publishable, run_triage, scan_workspace
 from ..engine.durable_adapter import EngineError
-from ..errors import InputError
+from ..errors import ExitCode, InputError
 from ..indicators import CATALOGUE
 from ..reports import render
 from ..ruleset import load_ruleset
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -34,12 +33,16 @@ def reports_input_errors(func: F) -> F:
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
             click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was done.", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            sys.exit(ExitCode.BAD_INPUT)
         except EngineError as exc:
             # not the user's input: the engine did not take every fact cleanly, so nothing is
             # reported rather than a triage that may have lost something
-            click.echo(f"engine failure, no triage reported: {exc}", err=True)
-            sys.exit(EXIT_FINDINGS)
+            click.echo(
+                f"engine failure, no triage reported: {exc}; this is a fault in qsgrules or "
+                "its rules engine, not in your input: please report it",
+                err=True,
+            )
+            sys.exit(ExitCode.INTERNAL)
 
     return wrapper  # type: ignore[return-value]
 
@@ -283,7 +286,7 @@ def privacy_scan(folder: str) -> None:
     for problem in found:
         click.echo(str(problem))
     click.echo(f"{len(found)} possible identifier(s) in {folder}", err=True)
-    sys.exit(EXIT_FINDINGS if found else EXIT_OK)
+    sys.exit(ExitCode.FINDINGS if found else ExitCode.OK)
 
 
 def main() -> None:

@@ -22,24 +22,52 @@ cannot tolerate (each is pinned by a test in tests/test_durable_adapter.py):
 * At most 1,024 live sessions per ruleset, and a failed session creation leaks a slot: one
   session per provider, deleted in ``finally`` whatever happened.
 * Rulesets are global by name: each compiled engine gets a unique name.
+* Its parser refuses numbers written with an exponent and no fraction (``1e-05``, ``1e+16``,
+  as ``json.dumps`` writes them): every number is sent as an integer count of millionths
+  (``engine_number``), clamped to a range the engine holds exactly, and the oracle compares
+  the same integers, so the two cannot disagree.
+* Session ids are the caller's words (provider codes from a CSV): the adapter sends its own,
+  ``s1``, ``s2``, ... so that nothing a user writes reaches the engine's hashing.
+* Its alpha network is walked with a fixed stack of 64 nodes (``ERR_MAX_STACK_SIZE``, 303),
+  and larger networks can also loop forever inside ``assert_fact``; a fact holds at most 255
+  properties. Rules are therefore split across several durable rulesets of at most
+  ``MAX_ATOMS_PER_ENGINE`` comparisons each, and each gets only the attributes it compares.
+  A single rule larger than that is refused when the ruleset is loaded.
+* On Python 3.12 every action raises a DeprecationWarning (``utcfromtimestamp`` in
+  ``durable.engine._unix_now``); the host silences exactly that warning where it is raised.
+* Any other error the engine raises becomes ``EngineError``: nothing is reported from a run
+  that did not complete.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from durable import engine as _durable
 
-from ..ruleset.conditions import AllOf, Atom, Node
+from ..ruleset.conditions import (
+    MAX_ATOMS_PER_RULE,
+    MAX_GROUPS_PER_RULE,
+    AllOf,
+    Atom,
+    Node,
+    atoms,
+    engine_number,
+    groups,
+)
 
 _OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
 _SENTINEL = "taken"
 _FACT_TYPE = "qsg_profile"
 _names = itertools.count(1)
+#: Comparisons per durable ruleset: durable walks its alpha network with a 64-node stack.
+MAX_ATOMS_PER_ENGINE = MAX_ATOMS_PER_RULE
+_UTC_WARNING = r"datetime\.datetime\.utcfromtimestamp\(\) is deprecated"
 
 
 class EngineError(RuntimeError):
@@ -51,6 +79,15 @@ class _SyncHost(_durable.Host):  # type: ignore[misc]
 
     def _run(self) -> None:
         return None
+
+    def _handle_function(self, *args: Any) -> Any:
+        # every call into the engine passes here; durable's own clock helper is deprecated
+        # on Python 3.12, and that one warning, from that one module, is not ours to show
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", message=_UTC_WARNING, category=DeprecationWarning, module="durable"
+            )
+            return super()._handle_function(*args)
 
 
 def fnv1_32(text: str) -> int:
@@ -65,7 +102,7 @@ def fnv1_32(text: str) -> int:
 def condition_json(node: Node) -> dict[str, Any]:
     """A compiled condition as a durable_rules expression."""
     if isinstance(node, Atom):
-        value: Any = node.value
+        value: Any = engine_number(node.value) if not isinstance(node.value, str) else node.value
         if node.op == "==":
             return {node.attr: value}
         return {_OPS[node.op]: {node.attr: value}}
@@ -81,6 +118,41 @@ class Firing:
     rule: str
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """One durable ruleset: some of the rules, and the attributes they compare."""
+
+    name: str
+    rule_ids: tuple[str, ...]
+    attrs: tuple[str, ...]
+
+
+def _chunks(rules: Sequence[tuple[str, Node]]) -> list[list[tuple[str, Node]]]:
+    """Rules in file order, packed into groups of at most MAX_ATOMS_PER_ENGINE comparisons."""
+    packed: list[list[tuple[str, Node]]] = []
+    size = 0
+    for rule_id, node in rules:
+        n = len(atoms(node))
+        if n > MAX_ATOMS_PER_RULE or groups(node) > MAX_GROUPS_PER_RULE:
+            raise ValueError(
+                f"rule {rule_id} makes {n} comparisons in {groups(node)} groups; the engine "
+                f"takes at most {MAX_ATOMS_PER_RULE} in {MAX_GROUPS_PER_RULE} groups"
+            )
+        if not packed or size + n > MAX_ATOMS_PER_ENGINE:
+            packed.append([])
+            size = 0
+        packed[-1].append((rule_id, node))
+        size += n
+    return packed
+
+
+def _engine_value(value: Any) -> Any:
+    """A fact value the engine's parser takes: text as it is, numbers as whole millionths."""
+    if isinstance(value, str):
+        return value
+    return engine_number(value)
+
+
 class RuleEngine:
     """A compiled set of rules; ``run`` matches one session's facts and returns what fired."""
 
@@ -88,15 +160,26 @@ class RuleEngine:
         self._rule_ids = [rule_id for rule_id, _ in rules]
         if len(set(self._rule_ids)) != len(self._rule_ids):
             raise ValueError("rule ids must be unique")
-        self._name = f"qsgrules_{next(_names)}"
         self._fired: list[tuple[str, str, str]] = []  # (sid, fact id, rule id)
         self._errors: list[str] = []
-        definition: dict[str, Any] = {}
-        for i, (rule_id, node) in enumerate(rules):
-            cond = {"$and": [{"t": _FACT_TYPE}, condition_json(node)]}
-            definition[f"r{i}"] = {"all": [{"m": cond}], "run": self._action(rule_id)}
-        definition[_SENTINEL] = {"all": [{"m": {"t": _FACT_TYPE}}], "run": self._action(_SENTINEL)}
-        self._host = _SyncHost({self._name: definition})
+        self._sessions = itertools.count(1)
+        self._chunks: list[_Chunk] = []
+        definitions: dict[str, Any] = {}
+        for group in _chunks(rules) or [[]]:
+            name = f"qsgrules_{next(_names)}"
+            definition: dict[str, Any] = {}
+            for i, (rule_id, node) in enumerate(group):
+                parts = node.parts if isinstance(node, AllOf) else (node,)
+                cond = {"$and": [{"t": _FACT_TYPE}, *(condition_json(p) for p in parts)]}
+                definition[f"r{i}"] = {"all": [{"m": cond}], "run": self._action(rule_id)}
+            definition[_SENTINEL] = {
+                "all": [{"m": {"t": _FACT_TYPE}}],
+                "run": self._action(_SENTINEL),
+            }
+            definitions[name] = definition
+            attrs = sorted({a.attr for _, node in group for a in atoms(node)})
+            self._chunks.append(_Chunk(name, tuple(r for r, _ in group), tuple(attrs)))
+        self._host = _SyncHost(definitions)
 
     def _action(self, rule_id: str) -> Any:
         def action(c: Any) -> None:
@@ -124,34 +207,55 @@ class RuleEngine:
         return ids
 
     def run(self, sid: str, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
-        """Assert ``facts`` in session ``sid``; return every rule that fired, per fact.
+        """Assert ``facts`` in a session for ``sid``; return every rule that fired, per fact.
 
-        Raises EngineError when a fact was not taken or an action failed.
+        Raises EngineError when a fact was not taken, an action failed or the engine refused.
         """
+        internal = f"s{next(self._sessions)}"
+        ids = self._ids(internal, len(facts))
+        firings: set[tuple[int, str]] = set()
+        for chunk in self._chunks:
+            firings |= self._run_chunk(chunk, sid, internal, ids, facts)
+        order = {rule_id: i for i, rule_id in enumerate(self._rule_ids)}
+        return [Firing(f, r) for f, r in sorted(firings, key=lambda x: (x[0], order[x[1]]))]
+
+    def _run_chunk(
+        self,
+        chunk: _Chunk,
+        sid: str,
+        internal: str,
+        ids: Sequence[str],
+        facts: Sequence[Mapping[str, Any]],
+    ) -> set[tuple[int, str]]:
         self._fired.clear()
         self._errors.clear()
-        ids = self._ids(sid, len(facts))
         try:
             for fact_id, fact in zip(ids, facts, strict=True):
-                self._assert(sid, fact_id, fact)
-            state = self._host.get_state(self._name, sid)
+                body = {a: _engine_value(fact[a]) for a in chunk.attrs if a in fact}
+                self._assert(chunk.name, sid, internal, fact_id, body)
+            state = self._host.get_state(chunk.name, internal)
             if "exception" in state:
                 raise EngineError(f"an action failed in session {sid}: {state['exception']}")
+        except EngineError:
+            raise
+        except Exception as exc:  # the engine refused: say what, report nothing
+            raise EngineError(f"the rules engine failed in session {sid}: {exc}") from exc
         finally:
             try:
-                self._host.delete_state(self._name, sid)
+                self._host.delete_state(chunk.name, internal)
             except Exception as exc:  # pragma: no cover - deletion of a known sid cannot fail
                 raise EngineError(f"could not delete session {sid}: {exc}") from exc
         if self._errors:
             raise EngineError("; ".join(self._errors))
-        return self._collect(sid, ids)
+        return self._collect(sid, internal, ids)
 
-    def _assert(self, sid: str, fact_id: str, fact: Mapping[str, Any]) -> None:
-        body = dict(fact)
-        body.update({"sid": sid, "id": fact_id, "t": _FACT_TYPE})
+    def _assert(
+        self, name: str, sid: str, internal: str, fact_id: str, body: dict[str, Any]
+    ) -> None:
+        body.update({"sid": internal, "id": fact_id, "t": _FACT_TYPE})
         for attempt in range(8):
             try:
-                self._host.assert_fact(self._name, body)
+                self._host.assert_fact(name, body)
                 return
             except _durable.MessageObservedException:
                 # a hash collision with a fact already in the session: re-id and retry
@@ -161,14 +265,13 @@ class RuleEngine:
                 raise EngineError(f"fact not taken in session {sid}: {json.dumps(body)}") from exc
         raise EngineError(f"fact rejected as a duplicate in session {sid}: {json.dumps(body)}")
 
-    def _collect(self, sid: str, ids: Sequence[str]) -> list[Firing]:
+    def _collect(self, sid: str, internal: str, ids: Sequence[str]) -> set[tuple[int, str]]:
         index = {fact_id: i for i, fact_id in enumerate(ids)}
         taken: dict[int, int] = {}
         firings: set[tuple[int, str]] = set()
-        order = {rule_id: i for i, rule_id in enumerate(self._rule_ids)}
         for fired_sid, fact_id, rule_id in self._fired:
             base = fact_id.split("~", 1)[0]
-            if fired_sid != sid or base not in index:
+            if fired_sid != internal or base not in index:
                 raise EngineError(f"a rule fired for an unknown fact {fact_id} in session {sid}")
             if rule_id == _SENTINEL:
                 taken[index[base]] = taken.get(index[base], 0) + 1
@@ -178,4 +281,4 @@ class RuleEngine:
         missing = [i for i in range(len(ids)) if taken.get(i) != 1]
         if missing:
             raise EngineError(f"{len(missing)} fact(s) not taken in session {sid}")
-        return [Firing(f, r) for f, r in sorted(firings, key=lambda x: (x[0], order[x[1]]))]
+        return firings

@@ -39,6 +39,8 @@ from ..workspace import Workspace
 from ..workspace.loader import month_number, month_text
 from .durable_adapter import RuleEngine
 
+#: The last month qsgrules will triage as of (dates beyond it are not calendar arithmetic).
+LAST_MONTH = 2100 * 12 + 11
 _ENGINES: dict[int, tuple[CompiledRuleset, RuleEngine]] = {}
 
 
@@ -55,11 +57,21 @@ def engine_for(ruleset: CompiledRuleset) -> RuleEngine:
 def resolve_as_of(workspace: Workspace, as_of: str | None) -> int:
     if as_of is not None:
         month = month_number(as_of)
-        if month is None:
-            raise InputError([Problem("--as-of", 1, None, f"bad month {as_of!r}; write YYYY-MM")])
+        if month is None or month > LAST_MONTH:
+            raise InputError(
+                [
+                    Problem(
+                        "--as-of",
+                        1,
+                        None,
+                        f"bad month {as_of!r}; write YYYY-MM, from 1948-01 to "
+                        f"{month_text(LAST_MONTH)}",
+                    )
+                ]
+            )
         return month
     if len(workspace.observations):
-        return int(workspace.observations.period.max())
+        return int(np.max(workspace.observations.period))
     if workspace.intelligence:
         latest = max(i.received for i in workspace.intelligence)
         return latest.year * 12 + latest.month - 1

@@ -24,6 +24,15 @@ NEGATE: dict[str, Op] = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=",
 DOMAINS = [d.value for d in Domain]
 TESTS = ["standard", "trend", "peer", "any"]
 STRENGTHS = ["notable", "strong"]
+#: Numbers are compared as whole millionths, as the engine is given them (``engine_number``):
+#: thresholds may have at most six decimal places and must be below ``LARGEST`` in size.
+DECIMALS = 6
+SCALE = 1_000_000  # 10 ** DECIMALS
+LARGEST = 1_000_000_000_000
+#: The most comparisons one rule may make, and the most all/any groups the engine can hold
+#: for one rule (durable_rules keeps 32 expression slots per rule, two per group).
+MAX_ATOMS_PER_RULE = 40
+MAX_GROUPS_PER_RULE = 15
 LEAVES = ["breach", "soft", "organisations", "corroborated", "provider_type", "hard_and_soft"]
 COMBINERS = ["all", "any", "not"]
 
@@ -69,12 +78,29 @@ class AnyOf:
 Node = Atom | AllOf | AnyOf
 
 
+def engine_number(value: float) -> int:
+    """A number as the engine sees it: whole millionths, clamped to +-LARGEST.
+
+    Values beyond the range compare as the range's end, which no threshold can reach (a
+    threshold must be strictly inside it), so clamping never changes a comparison; a value
+    that is not a number at all is refused.
+    """
+    v = float(value)
+    if v != v:
+        raise ValueError("NaN cannot be compared")
+    if v >= LARGEST:
+        return LARGEST * SCALE
+    if v <= -LARGEST:
+        return -LARGEST * SCALE
+    return round(v * SCALE)
+
+
 def compare(actual: float | str, op: str, expected: float | str) -> bool:
     if op == "==":
         return actual == expected
     if op == "!=":
         return actual != expected
-    a, e = float(actual), float(expected)
+    a, e = engine_number(float(actual)), engine_number(float(expected))
     if op == ">=":
         return a >= e
     if op == ">":
@@ -147,6 +173,28 @@ def label_for(subject: Subject) -> str:
             else "domains with both a hard breach and a soft concern"
         )
     return "provider type"
+
+
+def groups(node: Node) -> int:
+    """How many all/any groups the engine builds for ``node`` (its own `all` included)."""
+
+    def count(n: Node) -> int:
+        return 0 if isinstance(n, Atom) else 1 + sum(count(p) for p in n.parts)
+
+    return count(node) + (0 if isinstance(node, AllOf) else 1)
+
+
+def flatten(node: Node) -> Node:
+    """The same condition with an `all` inside an `all` (an `any` inside an `any`) merged."""
+    if isinstance(node, Atom):
+        return node
+    kind = type(node)
+    parts: list[Node] = []
+    for part in (flatten(p) for p in node.parts):
+        parts.extend(
+            part.parts if isinstance(part, AllOf | AnyOf) and type(part) is kind else (part,)
+        )
+    return kind(tuple(parts))
 
 
 def atoms(node: Node) -> list[Atom]:
@@ -327,6 +375,16 @@ class _Compiler:
                 if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
                     self.fail((*path, b), f"{b} must be a number (got {v!r})")
                     ok = False
+                elif abs(v) >= LARGEST:
+                    self.fail((*path, b), f"{b} {v!r} is too large: use a number below {LARGEST:g}")
+                    ok = False
+                elif round(float(v), DECIMALS) != float(v):
+                    self.fail(
+                        (*path, b),
+                        f"{b} {v!r} has more than {DECIMALS} decimal places; numbers are "
+                        f"compared to {DECIMALS} places: round it",
+                    )
+                    ok = False
                 else:
                     bounds[b] = float(v)
         if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
@@ -364,4 +422,14 @@ def compile_condition(
     """Compile a rule's ``when`` (at ``path`` in the YAML) into a condition tree."""
     compiler = _Compiler(positions, set(BY_ID) if known_indicators is None else known_indicators)
     node = compiler.node(raw, path, negated=False)
+    if node is not None:
+        node = flatten(node)
+        n_atoms, n_groups = len(atoms(node)), groups(node)
+        if n_atoms > MAX_ATOMS_PER_RULE or n_groups > MAX_GROUPS_PER_RULE:
+            compiler.fail(
+                path,
+                f"this condition is too large for the rules engine: {n_atoms} comparisons "
+                f"(at most {MAX_ATOMS_PER_RULE}) in {n_groups} all/any groups (at most "
+                f"{MAX_GROUPS_PER_RULE}); split it into several rules",
+            )
     return (node if not compiler.problems else None), compiler.problems
