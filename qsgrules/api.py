@@ -73,10 +73,8 @@ def list_intelligence(
     if provider is not None and provider not in ws.providers:
         raise InputError(
             [
-                Problem(
-                    "--provider",
-                    1,
-                    None,
+                Problem.for_argument(
+                    "provider",
                     f"unknown provider code {provider!r}{did_you_mean(provider, ws.providers)}",
                 )
             ]

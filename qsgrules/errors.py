@@ -1,10 +1,17 @@
-"""Errors about user input: each names the file, the line (and column) and what to do."""
+"""Problems with user input, as data: where each came from, a stable code, and what to do.
+
+A problem comes either from a place in a file (``file:line[:col]``) or from an argument the
+caller gave (a command-line option, a Python keyword). The library says which argument by
+its Python name (``as_of``, ``duplicate_of``); only the command line turns that into the
+option the user typed (``--as-of``), through ``Problem.render``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Literal
 
 
 class ExitCode(IntEnum):
@@ -16,31 +23,77 @@ class ExitCode(IntEnum):
     INTERNAL = 3  # the engine or qsgrules itself failed: nothing was reported
 
 
-@dataclass(frozen=True, order=True)
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
 class Problem:
-    """One problem found in one input file, rendered as ``file:line[:col]: message``."""
+    """One problem found in one input, rendered as ``file:line[:col]: message``.
+
+    ``argument`` is set (and ``file`` empty) when the value came from an argument rather
+    than a file. ``code`` is stable across releases (``QSG`` and three digits) so that
+    tools can match on it; ``severity`` is ``warning`` for input that is legal but
+    suspicious.
+    """
 
     file: str
     line: int
     col: int | None
     message: str
+    code: str = "QSG000"
+    severity: Severity = "error"
+    argument: str | None = None
+
+    @classmethod
+    def for_argument(
+        cls, name: str, message: str, code: str = "QSG000", severity: Severity = "error"
+    ) -> Problem:
+        """A problem with the value of argument ``name`` (its Python name, e.g. ``as_of``)."""
+        return cls("", 0, None, message, code, severity, name)
+
+    @property
+    def where(self) -> str:
+        if self.argument is not None:
+            return self.argument
+        if self.col is None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.col}"
+
+    def render(self, options: Mapping[str, str] | None = None) -> str:
+        """The problem as text; ``options`` maps argument names to what the user typed."""
+        if self.argument is not None:
+            default = "--" + self.argument.replace("_", "-")
+            return f"{(options or {}).get(self.argument, default)}: {self.message}"
+        return f"{self.where}: {self.message}"
 
     def __str__(self) -> str:
-        where = (
-            f"{self.file}:{self.line}"
-            if self.col is None
-            else f"{self.file}:{self.line}:{self.col}"
+        return self.render()
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        """The problem as plain data (for ``--format json``)."""
+        out: dict[str, str | int | None] = {"code": self.code, "severity": self.severity}
+        if self.argument is not None:
+            out["argument"] = self.argument
+        else:
+            out.update({"file": self.file, "line": self.line, "col": self.col})
+        out["message"] = self.message
+        return out
+
+    def sort_key(self) -> tuple[int, str, int, int, str]:
+        return (
+            self.argument is None,
+            self.argument or self.file,
+            self.line,
+            self.col or 0,
+            self.message,
         )
-        return f"{where}: {self.message}"
 
 
 class InputError(Exception):
     """Bad input: carries every problem found, never a partial result."""
 
-    exit_code = 2
-
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.col or 0, p.message))
+        self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -111,7 +111,7 @@ def test_explain_below_summit_says_what_would_raise_it(demo_json: dict) -> None:
 def test_explain_unknown_provider_is_bad_input() -> None:
     code, out, err = run("explain", "RJ8")
     assert code == 2 and out == ""
-    assert "--provider:1: unknown provider code 'RJ8'" in err
+    assert err.startswith("CODE: unknown provider code 'RJ8'")
 
 
 def test_csv_has_one_row_per_provider() -> None:

@@ -222,7 +222,7 @@ def test_a_future_as_of_month_triages(as_of: str) -> None:
 def test_an_as_of_month_past_2100_is_bad_input() -> None:
     result = CliRunner().invoke(cli, ["triage", "--as-of", "9999-12"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("--as-of:1: bad month '9999-12'; write YYYY-MM, from 1948-01")
+    assert result.stderr.startswith("--as-of: bad month '9999-12'; write YYYY-MM, from 1948-01")
 
 
 def test_engine_runs_raise_no_warning_and_leave_the_global_filters_alone() -> None:

@@ -81,6 +81,20 @@ def test_intel_add_refuses_an_nhs_number_without_printing_it(ws: Path) -> None:
     assert (ws / "intelligence.yaml").read_bytes() == original
 
 
+@pytest.mark.parametrize("option", ["--duplicate-of", "--corroborates"])
+def test_a_bad_reference_names_the_option_it_came_from(ws: Path, option: str) -> None:
+    original = (ws / "intelligence.yaml").read_bytes()
+    code, out, err = _add(ws, option, "SI-999")
+    assert code == 2 and out == ""
+    assert err.startswith(f"{option}: no item with id 'SI-999' to refer to\n")
+    assert (ws / "intelligence.yaml").read_bytes() == original
+
+
+def test_an_existing_id_names_the_id_option(ws: Path) -> None:
+    code, _, err = _add(ws, "--id", "SI-001")
+    assert code == 2 and err.startswith("--id: an item with id 'SI-001' exists")
+
+
 def test_intel_add_refuses_an_unknown_source_with_a_suggestion(ws: Path) -> None:
     code, _, err = run(
         "intel",

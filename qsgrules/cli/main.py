@@ -21,30 +21,37 @@ from ..ruleset import load_ruleset
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def reports_input_errors(func: F) -> F:
-    """Bad input: every problem on stderr as file:line[:col]: message, exit 2, no traceback."""
+def reports_input_errors(**options: str) -> Callable[[F], F]:
+    """Bad input: every problem on stderr as file:line[:col]: message, exit 2, no traceback.
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            n = len(exc.problems)
-            click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was done.", err=True)
-            sys.exit(ExitCode.BAD_INPUT)
-        except EngineError as exc:
-            # not the user's input: the engine did not take every fact cleanly, so nothing is
-            # reported rather than a triage that may have lost something
-            click.echo(
-                f"engine failure, no triage reported: {exc}; this is a fault in qsgrules or "
-                "its rules engine, not in your input: please report it",
-                err=True,
-            )
-            sys.exit(ExitCode.INTERNAL)
+    ``options`` names what the user typed for an argument whose name differs from its
+    option (``providers="CODE"`` for `explain`); others are ``--name-with-dashes``.
+    """
 
-    return wrapper  # type: ignore[return-value]
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except InputError as exc:
+                for problem in exc.problems:
+                    click.echo(problem.render(options), err=True)
+                n = len(exc.problems)
+                click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was done.", err=True)
+                sys.exit(ExitCode.BAD_INPUT)
+            except EngineError as exc:
+                # not the user's input: the engine did not take every fact cleanly, so nothing
+                # is reported rather than a triage that may have lost something
+                click.echo(
+                    f"engine failure, no triage reported: {exc}; this is a fault in qsgrules or "
+                    "its rules engine, not in your input: please report it",
+                    err=True,
+                )
+                sys.exit(ExitCode.INTERNAL)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 _WORKSPACE = click.option(
@@ -108,7 +115,7 @@ def cli() -> None:
     default="table",
     show_default=True,
 )
-@reports_input_errors
+@reports_input_errors(providers="--provider")
 def triage(
     workspace: str | None,
     ruleset: str | None,
@@ -131,7 +138,7 @@ def triage(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@reports_input_errors
+@reports_input_errors(providers="CODE")
 def explain(
     code: str, workspace: str | None, ruleset: str | None, as_of: str | None, public: bool, fmt: str
 ) -> None:
@@ -148,7 +155,7 @@ def explain(
 
 @cli.command()
 @click.argument("ruleset", type=click.Path(dir_okay=False))
-@reports_input_errors
+@reports_input_errors()
 def check(ruleset: str) -> None:
     """Check a ruleset: a one-line summary, or every problem as file:line:col."""
     compiled = load_ruleset(ruleset)
@@ -215,7 +222,7 @@ def intel() -> None:
 @click.option("--duplicate-of", default=None, metavar="ID")
 @click.option("--corroborates", default=None, metavar="ID")
 @click.option("--id", "item_id", default=None, help="Item id (default: the next SI-NNN).")
-@reports_input_errors
+@reports_input_errors()
 def intel_add(
     workspace: str,
     provider: str,
@@ -259,7 +266,7 @@ def intel_add(
 @_AS_OF
 @_PUBLIC
 @click.option("--provider", "-p", default=None, metavar="CODE")
-@reports_input_errors
+@reports_input_errors()
 def intel_list(
     workspace: str | None,
     ruleset: str | None,

@@ -60,10 +60,8 @@ def resolve_as_of(workspace: Workspace, as_of: str | None) -> int:
         if month is None or month > LAST_MONTH:
             raise InputError(
                 [
-                    Problem(
-                        "--as-of",
-                        1,
-                        None,
+                    Problem.for_argument(
+                        "as_of",
                         f"bad month {as_of!r}; write YYYY-MM, from 1948-01 to "
                         f"{month_text(LAST_MONTH)}",
                     )
@@ -113,10 +111,8 @@ def triage(
         unknown = [c for c in providers if c not in workspace.providers]
         if unknown:
             raise InputError(
-                Problem(
-                    "--provider",
-                    1,
-                    None,
+                Problem.for_argument(
+                    "providers",
                     f"unknown provider code {c!r}{did_you_mean(c, codes)}; see providers.csv",
                 )
                 for c in unknown

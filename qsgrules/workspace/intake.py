@@ -26,15 +26,15 @@ def add_item(folder: str | Path, fields: dict[str, Any]) -> SoftItem:
     data.setdefault("id", next_id(workspace.intelligence))
     data.setdefault("received", dt.date.today())
     if any(i.id == str(data["id"]) for i in workspace.intelligence):
-        raise InputError([Problem("--id", 1, None, f"an item with id {data['id']!r} exists")])
+        raise InputError([Problem.for_argument("id", f"an item with id {data['id']!r} exists")])
     problems: list[Problem] = []
     raw = _Raw(data, OPTIONS, 1, None, ())
     item = check_item(raw, workspace.providers, workspace.members, problems)
     if item is None or problems:
         raise InputError(problems)
-    for ref in (item.duplicate_of, item.corroborates):
+    for name, ref in (("duplicate_of", item.duplicate_of), ("corroborates", item.corroborates)):
         if ref is not None and all(i.id != ref for i in workspace.intelligence):
-            raise InputError([Problem("--id", 1, None, f"no item with id {ref!r} to refer to")])
+            raise InputError([Problem.for_argument(name, f"no item with id {ref!r} to refer to")])
     yaml_path, csv_path = root / "intelligence.yaml", root / "intelligence.csv"
     if csv_path.is_file() and not yaml_path.is_file():
         _append(csv_path, _csv_row(csv_path, item))

@@ -161,8 +161,8 @@ class _Raw:
     def problem(self, field: str | None, message: str) -> Problem:
         if self.positions is not None:
             return self.positions.problem((*self.path, field) if field else self.path, message)
-        if self.file == OPTIONS and field:  # from the command line: name the option
-            return Problem(f"--{field.replace('_', '-')}", 1, None, message)
+        if self.file == OPTIONS:  # given as arguments: name the argument, not a file
+            return Problem.for_argument(field or "provider", message)
         return Problem(self.file, self.line, None, message)
 
 
