@@ -8,33 +8,11 @@ can mean a good reporting culture) need an explicit direction in a ruleset's sta
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict
 
+from .model.vocabulary import DataKind, Domain, Polarity
 
-class Polarity(StrEnum):
-    HIGHER_IS_WORSE = "higher_is_worse"
-    LOWER_IS_WORSE = "lower_is_worse"
-    NEUTRAL = "neutral"
-
-
-class Domain(StrEnum):
-    """Quality domains shared by indicators and soft intelligence."""
-
-    SAFETY = "safety"
-    EFFECTIVENESS = "effectiveness"
-    EXPERIENCE = "experience"
-    WELL_LED = "well_led"
-
-
-class DataKind(StrEnum):
-    PROPORTION = "proportion"  # numerator / denominator, shown scaled (% or per 1,000)
-    RATE = "rate"  # events per exposure (bed days)
-    RATIO = "ratio"  # observed / expected, or staff / activity
-    COUNT = "count"
-    SCORE = "score"
-    RATING = "rating"  # ordinal: 1 inadequate, 2 requires improvement, 3 good, 4 outstanding
+__all__ = ["BY_ID", "CATALOGUE", "DataKind", "Domain", "Indicator", "Polarity"]
 
 
 class Indicator(BaseModel):

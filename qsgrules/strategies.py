@@ -13,20 +13,21 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .indicators import BY_ID
+from .model.vocabulary import Domain, Handling, ProviderType, Severity
 from .workspace import Observations, Provider, SoftItem, Workspace
 from .workspace.loader import month_text
 
 __all__ = ["providers", "soft_items", "workspaces"]
 
 SOURCES = ("CQC", "Healthwatch", "NHS England", "PHE", "HEE London", "NHS Croydon CCG")
-PROVIDER_TYPES = ("acute", "community", "mental_health")
+PROVIDER_TYPES = tuple(ProviderType)
 
 
 def providers(*, codes: list[str]) -> st.SearchStrategy[list[Provider]]:
     """One provider per code, of a random type."""
     return st.lists(st.sampled_from(PROVIDER_TYPES), min_size=len(codes), max_size=len(codes)).map(
         lambda types: [
-            Provider(code=c, name=f"Test Provider {c}", type=t, qsg="Test QSG")  # type: ignore[arg-type]
+            Provider(code=c, name=f"Test Provider {c}", type=t, qsg="Test QSG")
             for c, t in zip(codes, types, strict=True)
         ]
     )
@@ -43,11 +44,11 @@ def soft_items(
         provider=draw(st.sampled_from(provider_codes)),
         source=draw(st.sampled_from(SOURCES)),
         received=as_of - dt.timedelta(days=draw(st.integers(0, 365))),
-        domain=draw(st.sampled_from(["safety", "effectiveness", "experience", "well_led"])),
-        severity=draw(st.sampled_from(["low", "moderate", "high", "critical"])),
+        domain=draw(st.sampled_from(Domain)),
+        severity=draw(st.sampled_from(Severity)),
         grading=draw(st.sampled_from("ABCDE")) + str(draw(st.integers(1, 5))),
         summary="Synthetic concern for a property test.",
-        handling=draw(st.sampled_from(["open", "confidential"])),
+        handling=draw(st.sampled_from(Handling)),
     )
 
 

@@ -15,7 +15,7 @@ from qsgrules import __version__
 from qsgrules.bundled import default_ruleset, demo_workspace
 from qsgrules.cli.main import cli
 from qsgrules.indicators import CATALOGUE
-from qsgrules.levels import Level
+from qsgrules.model.vocabulary import Level
 
 ROOT = Path(__file__).resolve().parents[1]
 

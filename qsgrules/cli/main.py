@@ -15,6 +15,7 @@ from ..api import add_item, list_intelligence, publishable, run_triage, scan_wor
 from ..engine.durable_adapter import EngineError
 from ..errors import ExitCode, InputError
 from ..indicators import CATALOGUE
+from ..model.vocabulary import Domain, Severity
 from ..reports import render
 from ..ruleset import load_ruleset
 
@@ -198,11 +199,9 @@ def intel() -> None:
 @click.option(
     "--domain",
     required=True,
-    type=click.Choice(["safety", "effectiveness", "experience", "well_led"]),
+    type=click.Choice(Domain.values()),
 )
-@click.option(
-    "--severity", required=True, type=click.Choice(["low", "moderate", "high", "critical"])
-)
+@click.option("--severity", required=True, type=click.Choice(Severity.values()))
 @click.option(
     "--grading",
     required=True,

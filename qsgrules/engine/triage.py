@@ -15,10 +15,9 @@ from ..errors import InputError, Problem, did_you_mean
 from ..evidence.hard import standard_breaches
 from ..evidence.peer import peer_breaches
 from ..evidence.profile import build_profile, matching_breaches
-from ..evidence.soft import DOMAINS, SoftSummary, summarise
+from ..evidence.soft import SoftSummary, summarise
 from ..evidence.trend import trend_breaches
 from ..indicators import BY_ID
-from ..levels import Level
 from ..model.evidence import HardFinding
 from ..model.proposal import (
     ConditionMet,
@@ -32,6 +31,7 @@ from ..model.proposal import (
     SoftRef,
     Triage,
 )
+from ..model.vocabulary import DOMAINS, Level
 from ..ruleset import CompiledRule, CompiledRuleset
 from ..ruleset.conditions import AllOf, Atom, Node, Subject, atoms, evaluate, gap, shortfall
 from ..ruleset.template import render

@@ -35,7 +35,7 @@ def indicator_finding(indicator_id: str, **fields: Any) -> HardFinding:
     """A hard finding with the indicator's catalogue fields (title, domain, unit) filled in."""
     ind = BY_ID[indicator_id]
     return HardFinding(
-        indicator=indicator_id, title=ind.title, domain=ind.domain.value, unit=ind.unit, **fields
+        indicator=indicator_id, title=ind.title, domain=ind.domain, unit=ind.unit, **fields
     )
 
 

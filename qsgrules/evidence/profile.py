@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..model.evidence import HardFinding
+from ..model.vocabulary import DOMAINS
 from ..ruleset.conditions import Subject
-from .soft import DOMAINS, SoftSummary
+from .soft import SoftSummary
 
 
 def matching_breaches(subject: Subject, hard: Sequence[HardFinding]) -> list[HardFinding]:

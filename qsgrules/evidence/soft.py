@@ -15,10 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model.evidence import SoftFactor, SoftFinding
+from ..model.vocabulary import DOMAINS
 from ..ruleset.schema import SoftSettings
 from ..workspace import SoftItem
-
-DOMAINS = ("safety", "effectiveness", "experience", "well_led")
 
 
 def month_end(month: int) -> dt.date:

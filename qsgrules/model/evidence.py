@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from . import Model
+from .vocabulary import Direction, Domain, Handling, Severity, Strength, Test
 
 
 class MonthValue(Model):
@@ -60,15 +59,15 @@ class HardFinding(Model):
 
     indicator: str
     title: str
-    domain: str
+    domain: Domain
     unit: str
-    test: Literal["standard", "trend", "peer"]
-    strength: Literal["notable", "strong"]
+    test: Test
+    strength: Strength
     period: str  # the latest month the test looked at
     value: float  # the value in that month
     limit: float
     strong_limit: float | None = None
-    direction: Literal["above", "below"]
+    direction: Direction
     months: tuple[MonthValue, ...]
     detail: str  # one line, with the numbers
     spc: SpcNumbers | None = None
@@ -87,12 +86,12 @@ class SoftFinding(Model):
     id: str
     source: str
     received: str
-    domain: str
-    severity: str
+    domain: Domain
+    severity: Severity
     grading: str
     age_days: int
     summary: str
-    handling: str
+    handling: Handling
     counted: bool
     weight: float
     factors: tuple[SoftFactor, ...]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..levels import Level
+from ..model.vocabulary import Level
 from . import Model
 from .evidence import HardFinding, SoftFinding
 

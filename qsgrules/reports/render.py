@@ -8,9 +8,9 @@ import json
 import textwrap
 from collections import Counter
 
-from ..levels import Level
 from ..model.evidence import SoftFinding
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
+from ..model.vocabulary import Level
 
 WIDTH = 80
 

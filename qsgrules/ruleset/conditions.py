@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import Problem, did_you_mean
-from ..indicators import BY_ID, Domain
-from ..model.vocabulary import PROVIDER_TYPES
+from ..indicators import BY_ID
+from ..model.vocabulary import DOMAINS, PROVIDER_TYPES, Strength, Test
 from ..yamlpos import Path, Positions
 
 Op = Literal[">=", ">", "<=", "<", "==", "!="]
 NEGATE: dict[str, Op] = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
-DOMAINS = [d.value for d in Domain]
-TESTS = ["standard", "trend", "peer", "any"]
-STRENGTHS = ["notable", "strong"]
+TESTS = [*Test.values(), "any"]
+STRENGTHS = Strength.values()
 #: Numbers are compared as whole millionths, as the engine is given them (``engine_number``):
 #: thresholds may have at most six decimal places and must be below ``LARGEST`` in size.
 DECIMALS = 6

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem, did_you_mean
 from ..indicators import BY_ID, DataKind, Polarity
-from ..levels import Level
+from ..model.vocabulary import Level
 from ..yamlpos import Path, Positions, load, pydantic_problems
 from . import template
 from .conditions import Node, atoms, compile_condition

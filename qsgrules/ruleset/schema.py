@@ -6,14 +6,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..levels import Level
 from ..model import Model
-
-Severity = Literal["low", "moderate", "high", "critical"]
-Reliability = Literal["A", "B", "C", "D", "E"]
-Test = Literal["standard", "trend", "peer"]
-Strength = Literal["notable", "strong"]
-DomainName = Literal["safety", "effectiveness", "experience", "well_led"]
+from ..model.vocabulary import ASSESSMENTS, Direction, Domain, Level, Reliability, Severity
 
 
 class Standard(Model):
@@ -25,7 +19,7 @@ class Standard(Model):
 
     limit: float
     strong_limit: float | None = None
-    direction: Literal["above", "below"] | None = None
+    direction: Direction | None = None
     months: int = Field(default=1, ge=1, le=36)
     min_months: int = Field(default=1, ge=1, le=36)
     rationale: str = ""
@@ -58,7 +52,7 @@ class TrendTest(Model):
     run_length: int = Field(default=7, ge=2, le=36)
     trend_length: int = Field(default=7, ge=2, le=36)
     min_points: int = Field(default=12, ge=2)
-    direction: Literal["above", "below"] | None = None
+    direction: Direction | None = None
     rationale: str = ""
 
 
@@ -78,7 +72,7 @@ class PeerTest(Model):
     target: float | None = None
     ratio_method: Literal["shmi", "cqc"] = "shmi"
     min_peers: int = Field(default=5, ge=2)
-    direction: Literal["above", "below"] | None = None
+    direction: Direction | None = None
     rationale: str = ""
 
     @field_validator("level", "strong_level")
@@ -108,7 +102,7 @@ class SoftSettings(Model):
     source_reliability: dict[Reliability, float]
     information_assessment: dict[int, float]
     half_life_days: float = Field(gt=0)
-    domain_weights: dict[DomainName, float] = Field(default_factory=dict)
+    domain_weights: dict[Domain, float] = Field(default_factory=dict)
     # the same concern (provider and domain) from two or more independent organisations,
     # received within this many days of each other (or linked by `corroborates`)...
     corroboration_window_days: int = Field(default=90, ge=0)
@@ -127,17 +121,17 @@ class SoftSettings(Model):
     @field_validator("severity_points")
     @classmethod
     def _all_severities(cls, v: dict[str, float]) -> dict[str, float]:
-        return _complete(v, ["low", "moderate", "high", "critical"], "severity")
+        return _complete(v, Severity.values(), "severity")
 
     @field_validator("source_reliability")
     @classmethod
     def _all_reliabilities(cls, v: dict[str, float]) -> dict[str, float]:
-        return _complete(v, ["A", "B", "C", "D", "E"], "source reliability")
+        return _complete(v, Reliability.values(), "source reliability")
 
     @field_validator("information_assessment")
     @classmethod
     def _all_assessments(cls, v: dict[int, float]) -> dict[int, float]:
-        return _complete(v, [1, 2, 3, 4, 5], "information assessment")
+        return _complete(v, list(ASSESSMENTS), "information assessment")
 
 
 def _complete(v: dict[Any, float], keys: list[Any], what: str) -> dict[Any, float]:

@@ -17,7 +17,8 @@ import re
 from collections.abc import Mapping
 
 from ..errors import did_you_mean
-from ..indicators import BY_ID, Domain
+from ..indicators import BY_ID
+from ..model.vocabulary import Domain
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([a-z0-9_]+))?(?::([^{}]*))?\}")
 _DOMAINS = {d.value for d in Domain}

@@ -13,13 +13,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .. import privacy
 from ..errors import Problem, did_you_mean
 from ..model import Model
+from ..model.vocabulary import Domain, Handling, ItemStatus, Severity
 from ..yamlpos import Positions, pydantic_problems
 from ..yamlpos import load as load_yaml
 
@@ -62,12 +63,12 @@ class SoftItem(Model):
     provider: str = Field(min_length=1)
     source: str = Field(min_length=1)
     received: dt.date
-    domain: Literal["safety", "effectiveness", "experience", "well_led"]
-    severity: Literal["low", "moderate", "high", "critical"]
+    domain: Domain
+    severity: Severity
     grading: str
     summary: str = Field(min_length=1)
-    handling: Literal["open", "confidential"] = "open"
-    status: Literal["open", "closed"] = "open"
+    handling: Handling = Handling.OPEN
+    status: ItemStatus = ItemStatus.OPEN
     closed_on: dt.date | None = None
     closed_reason: str | None = None
     expires: dt.date | None = None
