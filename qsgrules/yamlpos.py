@@ -8,7 +8,7 @@ to the last one) are reported as problems. Only the safe YAML types are built.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,7 +71,8 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
         return None, positions, problems
     if node is None:
         return None, positions, problems
-    constructor = yaml.SafeLoader("")
+    # typed once here: older stubs leave construct_object unannotated
+    construct: Callable[[yaml.Node], Any] = yaml.SafeLoader("").construct_object
 
     def build(n: yaml.Node, path: Path) -> Any:
         positions.values[path] = _pos(n)
@@ -81,7 +82,7 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
                 if not isinstance(key_node, yaml.ScalarNode):
                     problems.append(Problem(file, *_pos(key_node), "keys must be plain scalars"))
                     continue
-                key = constructor.construct_object(key_node)
+                key = construct(key_node)
                 if not isinstance(key, str | int):
                     key = str(key_node.value)
                 child: Path = (*path, key)
@@ -102,7 +103,7 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
         if isinstance(n, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(n.value)]
         try:
-            return constructor.construct_object(n)
+            return construct(n)
         except yaml.constructor.ConstructorError as exc:
             problems.append(Problem(file, *_pos(n), f"invalid value: {exc.problem}"))
             positions.broken.add(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,12 @@ def peer_breaches(
 
 
 def _group(
-    ind_id: str, test: PeerTest, sub: Observations, idx: np.ndarray, key: str, as_of: int
+    ind_id: str,
+    test: PeerTest,
+    sub: Observations,
+    idx: np.ndarray[Any, np.dtype[np.int64]],
+    key: str,
+    as_of: int,
 ) -> list[tuple[str, HardFinding]]:
     ind = BY_ID[ind_id]
     direction = concern_direction(ind_id, test.direction)

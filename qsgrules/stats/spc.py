@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Final, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -400,13 +400,15 @@ def _in_long_stretch(
     belongs when a stretch reaches ``length`` at it or within the next length-1 cells.
     """
     m = valid.shape[0]
-    count = np.zeros(valid.shape, dtype=np.int16 if m < 30_000 else np.int32)
+    count: np.ndarray[Any, np.dtype[np.signedinteger[Any]]] = np.zeros(
+        valid.shape, dtype=np.int16 if m < 30_000 else np.int32
+    )
     count[0] = valid[0]
     for t in range(1, m):  # stretch length so far; arithmetic beats masked copies here
         np.add(count[t - 1], 1, out=count[t])
         np.multiply(count[t], cont[t], out=count[t])
         np.maximum(count[t], valid[t], out=count[t])
-    complete = count >= length
+    complete: np.ndarray[Any, np.dtype[np.bool_]] = count >= length
     member = complete.copy()
     for k in range(1, min(length, m)):
         member[:-k] |= complete[k:]
