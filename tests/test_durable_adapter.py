@@ -13,11 +13,11 @@ from durable import engine as durable_engine
 
 from qsgrules.engine import durable_adapter as adapter
 from qsgrules.engine.durable_adapter import EngineError, RuleEngine, fnv1_32
-from qsgrules.ruleset.conditions import AllOf, AnyOf, Atom, Subject
+from qsgrules.ruleset.conditions import AllOf, AnyOf, Atom, Soft
 
 # Two ids with the same 32-bit FNV-1 hash (found by search; checked below).
 COLLIDING = ("fact-25388", "fact-909936")
-SOFT = Subject("soft")
+SOFT = Soft()
 
 
 def _atom(attr: str, op: str, value: float | str) -> Atom:

@@ -6,10 +6,19 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from qsgrules.engine.durable_adapter import RuleEngine
-from qsgrules.ruleset.conditions import Subject, atoms, attr_for, compile_condition, evaluate
-from qsgrules.yamlpos import Positions
+from qsgrules.ruleset.conditions import (
+    LEAVES,
+    Condition,
+    atoms,
+    compile_condition,
+    evaluate,
+    flatten,
+)
+
+CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
 
 INDICATORS = ["ae_4hr_type1", "never_events_rate"]
 DOMAINS = ["safety", "experience"]
@@ -78,14 +87,7 @@ def naive(raw: dict[str, Any], profile: dict[str, Any]) -> bool:
         return not naive(body, profile)
     if key == "provider_type":
         return profile["provider_type"] in (body if isinstance(body, list) else [body])
-    subject = Subject(
-        key,
-        indicator=body.get("indicator"),
-        domain=body.get("domain"),
-        test=body.get("test", "any") if key == "breach" else "any",
-        strength=body.get("strength", "notable") if key == "breach" else "notable",
-    )
-    value = profile[attr_for(subject)]
+    value = profile[LEAVES[key].model_validate(body).attr]
     if "min" not in body and "max" not in body:
         return bool(value > 0)
     return ("min" not in body or value >= body["min"]) and (
@@ -94,10 +96,7 @@ def naive(raw: dict[str, Any], profile: dict[str, Any]) -> bool:
 
 
 def _compile(raw: dict[str, Any]) -> Any:
-    node, problems = compile_condition(raw, ("when",), Positions("t.yaml"))
-    assert problems == [], problems
-    assert node is not None
-    return node
+    return flatten(compile_condition(CONDITION.validate_python(raw)))
 
 
 @given(raw=conditions, data=st.data())

@@ -32,12 +32,12 @@ from qsgrules.ruleset.conditions import (
     AllOf,
     AnyOf,
     Atom,
-    Subject,
+    Soft,
     engine_number,
     evaluate,
 )
 
-SOFT = Subject("soft")
+SOFT = Soft()
 
 
 def _raw_host() -> adapter._SyncHost:

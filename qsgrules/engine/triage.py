@@ -1,63 +1,47 @@
 """Triage: workspace + ruleset -> one explained proposal per provider.
 
 Numbers first (numpy, before inference), then one durable_rules session per provider over a
-compact profile, then the explanation from the same compiled conditions.
+compact profile of what each rule's conditions measure, then the explanation from the same
+compiled conditions (``explain.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
 from ..errors import InputError, Problem, did_you_mean
 from ..evidence.hard import standard_breaches
 from ..evidence.peer import peer_breaches
-from ..evidence.profile import build_profile, matching_breaches
 from ..evidence.soft import SoftSummary, summarise
 from ..evidence.trend import trend_breaches
-from ..indicators import BY_ID
 from ..model.evidence import HardFinding
-from ..model.proposal import (
-    ConditionMet,
-    Evidence,
-    FiredRule,
-    HardRef,
-    Lacking,
-    Nearest,
-    Proposal,
-    RulesetRef,
-    SoftRef,
-    Triage,
-)
-from ..model.vocabulary import DOMAINS, Level
-from ..ruleset import CompiledRule, CompiledRuleset
-from ..ruleset.conditions import AllOf, Atom, Node, Subject, atoms, evaluate, gap, shortfall
-from ..ruleset.template import render
+from ..model.facts import ProviderFacts
+from ..model.months import LAST_MONTH, month_number, month_text
+from ..model.proposal import Evidence, Proposal, RulesetRef, Triage
+from ..model.vocabulary import Level
+from ..ruleset import CompiledRuleset
+from ..ruleset.conditions import Measured, atoms
 from ..workspace import Workspace
-from ..workspace.loader import month_number, month_text
 from .durable_adapter import RuleEngine
-
-#: The last month qsgrules will triage as of (dates beyond it are not calendar arithmetic).
-LAST_MONTH = 2100 * 12 + 11
-_ENGINES: dict[int, tuple[CompiledRuleset, RuleEngine]] = {}
+from .explain import Latest, fired_rule, nearest, template_values
 
 
 def engine_for(ruleset: CompiledRuleset) -> RuleEngine:
-    """One durable_rules engine per compiled ruleset, reused across triages."""
-    key = id(ruleset)
-    cached = _ENGINES.get(key)
-    if cached is None or cached[0] is not ruleset:
-        cached = (ruleset, RuleEngine([(r.id, r.condition) for r in ruleset.rules]))
-        _ENGINES[key] = cached
-    return cached[1]
+    """The durable_rules engine of a compiled ruleset, built once and kept with it."""
+    engine = ruleset.cache.get("engine")
+    if not isinstance(engine, RuleEngine):
+        engine = RuleEngine([(r.id, r.condition) for r in ruleset.rules])
+        ruleset.cache["engine"] = engine
+    return engine
 
 
 def resolve_as_of(workspace: Workspace, as_of: str | None) -> int:
+    """The month to triage as of: the one given, else the latest month in the data."""
     if as_of is not None:
         month = month_number(as_of)
-        if month is None or month > LAST_MONTH:
+        if month is None:
             raise InputError(
                 [
                     Problem.for_argument(
@@ -127,29 +111,36 @@ def triage(
             hard.setdefault(code, []).extend(findings)
     soft = summarise(workspace.intelligence, ruleset.spec.soft, month)
     latest = _latest_values(workspace, month)
-    subjects = sorted(
-        {(a.attr, a.subject) for r in ruleset.rules for a in atoms(r.condition)}, key=lambda x: x[0]
-    )
+    measures: dict[str, Measured] = {}
+    for rule in ruleset.rules:
+        for atom in atoms(rule.condition):
+            measures.setdefault(atom.attr, atom.leaf)
     engine = engine_for(ruleset)
     proposals = []
     for code in codes:
         provider = workspace.providers[code]
-        p_hard = sorted(hard.get(code, []), key=lambda f: (f.indicator, f.test))
         p_soft = soft.get(code, SoftSummary())
-        profile = build_profile(subjects, provider.type, p_hard, p_soft)
+        facts = ProviderFacts(
+            code=code,
+            type=provider.type,
+            hard=tuple(sorted(hard.get(code, []), key=lambda f: (f.indicator, f.test))),
+            soft=tuple(p_soft.findings),
+        )
+        profile = {attr: leaf.measure(facts) for attr, leaf in measures.items()}
         fired_ids = {f.rule for f in engine.run(code, [profile])}
         fired = [r for r in ruleset.rules if r.id in fired_ids]
+        level = max((r.level for r in fired), default=Level.NO_CONCERNS)
+        ordered = sorted(fired, key=lambda r: (-r.level.rank, r.index))
+        base = template_values(facts, provider.name, p_soft, latest) if ordered else {}
         proposals.append(
-            _proposal(
-                provider.code,
-                provider.name,
-                provider.type,
-                fired,
-                ruleset,
-                profile,
-                p_hard,
-                p_soft,
-                latest,
+            Proposal(
+                provider=code,
+                name=provider.name,
+                type=provider.type,
+                level=level,
+                rules=tuple(fired_rule(r, profile, facts, base) for r in ordered),
+                evidence=Evidence(hard=facts.hard, soft=facts.soft),
+                nearest=None if level is Level.RISK_SUMMIT else nearest(level, ruleset, profile),
             )
         )
     proposals.sort(key=lambda p: (-p.level.rank, p.provider))
@@ -160,192 +151,4 @@ def triage(
     )
 
 
-def _proposal(
-    code: str,
-    name: str,
-    ptype: str,
-    fired: list[CompiledRule],
-    ruleset: CompiledRuleset,
-    profile: dict[str, float | str],
-    hard: list[HardFinding],
-    soft: SoftSummary,
-    latest: dict[tuple[str, str], tuple[str, float]],
-) -> Proposal:
-    level = max((r.level for r in fired), key=lambda lv: lv.rank, default=Level.NO_CONCERNS)
-    ordered = sorted(fired, key=lambda r: (-r.level.rank, r.index))
-    base = _template_values(code, name, ptype, hard, soft, latest) if ordered else {}
-    rules = tuple(_fired_rule(r, profile, hard, soft, base) for r in ordered)
-    nearest = None if level is Level.RISK_SUMMIT else _nearest(level, ruleset, profile)
-    return Proposal(
-        provider=code,
-        name=name,
-        type=ptype,
-        level=level,
-        rules=rules,
-        evidence=Evidence(hard=tuple(hard), soft=tuple(soft.findings)),
-        nearest=nearest,
-    )
-
-
-def _held(node: Node, profile: dict[str, float | str]) -> list[Atom]:
-    """The atoms that made ``node`` true: every part of an `all`, the true parts of an `any`."""
-    if isinstance(node, Atom):
-        return [node] if node.holds(profile[node.attr]) else []
-    if isinstance(node, AllOf):
-        return [a for p in node.parts for a in _held(p, profile)]
-    return [a for p in node.parts if evaluate(p, profile) for a in _held(p, profile)]
-
-
-def _positive(atom: Atom) -> bool:
-    """An atom that asks for something present (so it has findings behind it)."""
-    return atom.op in (">", ">=") and atom.subject.kind != "provider_type"
-
-
-def _fired_rule(
-    rule: CompiledRule,
-    profile: dict[str, float | str],
-    hard: list[HardFinding],
-    soft: SoftSummary,
-    base: dict[str, object],
-) -> FiredRule:
-    held = _held(rule.condition, profile)
-    evidence: list[Any] = []
-    hard_refs: dict[tuple[str, str], HardFinding] = {}
-    soft_refs: dict[str, Any] = {}
-    for atom in held:
-        evidence.append(ConditionMet(condition=atom.text(), value=profile[atom.attr]))
-        if not _positive(atom):
-            continue
-        for f in _hard_for(atom.subject, hard, soft):
-            hard_refs[(f.indicator, f.test)] = f
-        for s in _soft_for(atom.subject, soft, hard):
-            soft_refs[s.id] = s
-    for f in sorted(hard_refs.values(), key=lambda f: (f.indicator, f.test)):
-        evidence.append(
-            HardRef(
-                indicator=f.indicator,
-                test=f.test,
-                strength=f.strength,
-                period=f.period,
-                value=f.value,
-                limit=f.limit,
-                detail=f.detail,
-            )
-        )
-    for s in sorted(soft_refs.values(), key=lambda s: s.id):
-        evidence.append(
-            SoftRef(id=s.id, source=s.source, domain=s.domain, weight=s.weight, formula=s.formula)
-        )
-    values = dict(base)
-    breached = list(hard_refs.values()) or hard
-    values["breached"] = ", ".join(sorted({f.title for f in breached})) or "none"
-    values["tests"] = (
-        ", ".join(
-            f"{f.test} ({f.strength})"
-            for f in sorted(hard_refs.values(), key=lambda f: (f.indicator, f.test))
-        )
-        or "none"
-    )
-    cited = list(soft_refs.values())
-    values["cited_soft"] = round(sum(s.weight for s in cited), 2)
-    values["cited_sources"] = ", ".join(sorted({s.source for s in cited})) or "none"
-    return FiredRule(
-        id=rule.id,
-        level=rule.level,
-        description=" ".join(rule.rule.description.split()),
-        because=" ".join(render(rule.rule.because, values).split()),
-        evidence=tuple(evidence),
-    )
-
-
-def _hard_for(subject: Subject, hard: list[HardFinding], soft: SoftSummary) -> list[HardFinding]:
-    if subject.kind == "breach":
-        return matching_breaches(subject, hard)
-    if subject.kind == "hard_and_soft":
-        with_soft = {d for d in DOMAINS if soft.by_domain[d] > 0}
-        return [f for f in hard if subject.domain in (None, f.domain) and f.domain in with_soft]
-    return []
-
-
-def _soft_for(subject: Subject, soft: SoftSummary, hard: list[HardFinding]) -> list[Any]:
-    if subject.kind in ("soft", "organisations"):
-        return [s for s in soft.findings if s.counted and subject.domain in (None, s.domain)]
-    if subject.kind == "corroborated":
-        return [
-            s
-            for s in soft.findings
-            if s.counted and s.corroborated_by and subject.domain in (None, s.domain)
-        ]
-    if subject.kind == "hard_and_soft":
-        breached = {f.domain for f in hard}
-        return [
-            s
-            for s in soft.findings
-            if s.counted and s.domain in breached and subject.domain in (None, s.domain)
-        ]
-    return []
-
-
-def _template_values(
-    code: str,
-    name: str,
-    ptype: str,
-    hard: list[HardFinding],
-    soft: SoftSummary,
-    latest: dict[tuple[str, str], tuple[str, float]],
-) -> dict[str, object]:
-    """The placeholders every rule of a provider shares (counts are of indicators)."""
-    values: dict[str, object] = {
-        "provider": code,
-        "name": name,
-        "type": ptype,
-        "soft": round(soft.total, 2),
-        "organisations": len(soft.organisations),
-        "sources": ", ".join(sorted(soft.organisations)) or "none",
-        "breaches": len({f.indicator for f in hard}),
-    }
-    for d in DOMAINS:
-        values[f"soft.{d}"] = round(soft.by_domain[d], 2)
-        values[f"organisations.{d}"] = len(soft.organisations_by_domain[d])
-        values[f"sources.{d}"] = ", ".join(sorted(soft.organisations_by_domain[d])) or "none"
-        values[f"breaches.{d}"] = len({f.indicator for f in hard if f.domain == d})
-    breached = {f.indicator for f in hard}
-    for ind in BY_ID:
-        values[f"breaches.{ind}"] = int(ind in breached)
-        if (code, ind) in latest:
-            period, value = latest[(code, ind)]
-            values[f"value.{ind}"] = value
-            values[f"period.{ind}"] = period
-    for f in hard:
-        if f.test == "standard":
-            values[f"limit.{f.indicator}"] = f.limit
-            values[f"value.{f.indicator}"] = f.value
-            values[f"period.{f.indicator}"] = f.period
-    return values
-
-
-def _nearest(
-    level: Level, ruleset: CompiledRuleset, profile: dict[str, float | str]
-) -> Nearest | None:
-    best: tuple[Any, ...] | None = None
-    chosen = None
-    for rule in ruleset.rules:
-        if rule.level.rank <= level.rank:
-            continue
-        lacks = shortfall(rule.condition, profile)
-        if not lacks:
-            continue
-        key = (len(lacks), round(gap(lacks), 9), rule.level.rank, rule.index)
-        if best is None or key < best:
-            best, chosen = key, (rule, lacks)
-    if chosen is None:
-        return None
-    rule, lacks = chosen
-    items = tuple(
-        Lacking(
-            condition=lack.atom.text(), needs=lack.atom.value, value=lack.actual, text=lack.text()
-        )
-        for lack in lacks
-    )
-    text = f"{rule.level.label} ({rule.id}) would need " + "; and ".join(i.text for i in items)
-    return Nearest(rule=rule.id, level=rule.level, lacks=items, text=text)
+__all__ = ["HardFinding", "Latest", "engine_for", "resolve_as_of", "triage"]

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import hashlib
-import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ..errors import InputError, Problem, did_you_mean
 from ..indicators import BY_ID, DataKind, Polarity
 from ..model.vocabulary import Level
-from ..yamlpos import Path, Positions, load, pydantic_problems
+from ..yamlpos import Path, Positions, load
 from . import template
-from .conditions import Node, atoms, compile_condition
+from .conditions import (
+    MAX_ATOMS_PER_RULE,
+    MAX_GROUPS_PER_RULE,
+    Node,
+    atoms,
+    compile_condition,
+    flatten,
+    groups,
+)
+from .problems import schema_problems
 from .schema import Rule, Ruleset
 
 
@@ -40,6 +48,8 @@ class CompiledRuleset:
     rules: tuple[CompiledRule, ...]
     sha256: str
     source: str
+    # what the engine builds from this ruleset, kept with it (and freed with it)
+    cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -48,10 +58,6 @@ class CompiledRuleset:
     @property
     def version(self) -> str:
         return self.spec.version
-
-    def attributes(self) -> list[str]:
-        """Every profile attribute some rule compares: all the engine needs to see."""
-        return sorted({a.attr for r in self.rules for a in atoms(r.condition)})
 
 
 def load_ruleset(path: str | FsPath) -> CompiledRuleset:
@@ -73,6 +79,7 @@ def load_ruleset(path: str | FsPath) -> CompiledRuleset:
 def parse_ruleset(
     text: str, file: str = "<ruleset>", *, sha256: str | None = None
 ) -> CompiledRuleset:
+    """Validate and compile a ruleset's text; raise InputError with every problem found."""
     data, positions, problems = load(text, file)
     if problems:
         raise InputError(problems)
@@ -84,12 +91,35 @@ def parse_ruleset(
     try:
         spec = Ruleset.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_schema_problems(exc, positions))
+        problems.extend(schema_problems(exc, positions))
     problems.extend(_check_indicators(data, spec, positions))
-    compiled: list[CompiledRule] = []
     raw_rules = data.get("rules")
+    problems.extend(_check_rule_texts(raw_rules if isinstance(raw_rules, list) else [], positions))
+    compiled: list[CompiledRule] = []
+    for i, rule in enumerate(spec.rules if spec is not None else []):
+        node = flatten(compile_condition(rule.when))
+        n_atoms, n_groups = len(atoms(node)), groups(node)
+        if n_atoms > MAX_ATOMS_PER_RULE or n_groups > MAX_GROUPS_PER_RULE:
+            problems.append(
+                positions.problem(
+                    ("rules", i, "when"),
+                    f"this condition is too large for the rules engine: {n_atoms} comparisons "
+                    f"(at most {MAX_ATOMS_PER_RULE}) in {n_groups} all/any groups (at most "
+                    f"{MAX_GROUPS_PER_RULE}); split it into several rules",
+                )
+            )
+        compiled.append(CompiledRule(rule, node, i))
+    if problems or spec is None:
+        raise InputError(problems)
+    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return CompiledRuleset(spec, tuple(compiled), digest, file)
+
+
+def _check_rule_texts(raw_rules: list[Any], positions: Positions) -> list[Problem]:
+    """Duplicate rule ids, and placeholders in `because` that name nothing."""
+    problems: list[Problem] = []
     seen: dict[str, int] = {}
-    for i, raw in enumerate(raw_rules if isinstance(raw_rules, list) else []):
+    for i, raw in enumerate(raw_rules):
         if not isinstance(raw, dict):
             continue
         rule_id = raw.get("id")
@@ -107,16 +137,8 @@ def parse_ruleset(
         if isinstance(because, str):
             line, col = positions.at(("rules", i, "because"))
             for offset, message in template.check(because):
-                problems.append(Problem(file, line, col + offset, f"because: {message}"))
-        if "when" in raw:
-            node, found = compile_condition(raw["when"], ("rules", i, "when"), positions)
-            problems.extend(found)
-            if node is not None and spec is not None:
-                compiled.append(CompiledRule(spec.rules[i], node, i))
-    if problems or spec is None:
-        raise InputError(problems)
-    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return CompiledRuleset(spec, tuple(compiled), digest, file)
+                problems.append(Problem(positions.file, line, col + offset, f"because: {message}"))
+    return problems
 
 
 def _check_indicators(
@@ -187,57 +209,3 @@ def _check_indicators(
                 )
             )
     return problems
-
-
-def _schema_problems(exc: ValidationError, positions: Positions) -> list[Problem]:
-    problems = pydantic_problems(exc, positions)
-    out: list[Problem] = []
-    for p, err in zip(problems, exc.errors(include_url=False), strict=True):
-        if err["type"] == "extra_forbidden":
-            allowed = _fields_at(Ruleset, [x for x in err["loc"][:-1]])
-            if allowed:
-                name = str(err["loc"][-1])
-                hint = did_you_mean(name, allowed)
-                p = Problem(
-                    p.file,
-                    p.line,
-                    p.col,
-                    f'unknown key "{name}"{hint}; allowed here: {", ".join(sorted(allowed))}',
-                )
-        out.append(p)
-    return out
-
-
-def _fields_at(model: type[BaseModel], loc: list[Any]) -> set[str]:
-    """The field names of the model found by following ``loc`` from ``model``."""
-    current: Any = model
-    for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            if field is None:
-                return set()
-            current = field.annotation
-            continue
-        current = _unwrap(current)
-        if current is None:
-            return set()
-    current = (
-        _unwrap(current)
-        if not (isinstance(current, type) and issubclass(current, BaseModel))
-        else current
-    )
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return set(current.model_fields)
-    return set()
-
-
-def _unwrap(tp: Any) -> Any:
-    """Step into list[X] / dict[K, X] / X | None to the model inside, if any."""
-    args = typing.get_args(tp)
-    for arg in reversed(args):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-        inner = _unwrap(arg) if typing.get_args(arg) else None
-        if inner is not None:
-            return inner
-    return None

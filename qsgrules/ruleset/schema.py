@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..model import Model
 from ..model.vocabulary import ASSESSMENTS, Direction, Domain, Level, Reliability, Severity
+from .conditions import Condition
 
 
 class Standard(Model):
@@ -101,21 +102,19 @@ class SoftSettings(Model):
     severity_points: dict[Severity, float]
     source_reliability: dict[Reliability, float]
     information_assessment: dict[int, float]
-    half_life_days: float = Field(gt=0)
+    half_life_days: float = Field(gt=0, allow_inf_nan=False)
     domain_weights: dict[Domain, float] = Field(default_factory=dict)
     # the same concern (provider and domain) from two or more independent organisations,
     # received within this many days of each other (or linked by `corroborates`)...
     corroboration_window_days: int = Field(default=90, ge=0)
     # ...is corroborated, and each of those items' weight is multiplied by this (at least 1:
     # scores only ever add)
-    corroboration_weight: float = Field(default=1.0, ge=1.0)
+    corroboration_weight: float = Field(default=1.0, ge=1.0, le=1e6)
 
     @field_validator("domain_weights")
     @classmethod
     def _domain_weights(cls, v: dict[str, float]) -> dict[str, float]:
-        negative = [k for k, w in v.items() if w < 0]
-        if negative:
-            raise ValueError(f"weights cannot be negative (scores only add): {', '.join(negative)}")
+        _weights(v)
         return v
 
     @field_validator("severity_points")
@@ -141,17 +140,28 @@ def _complete(v: dict[Any, float], keys: list[Any], what: str) -> dict[Any, floa
     extra = [str(k) for k in v if k not in keys]
     if extra:
         raise ValueError(f"unknown {what} codes: {', '.join(extra)}")
+    _weights(v)
+    return v
+
+
+#: The largest weight a ruleset may give (so that no product of weights overflows).
+MAX_WEIGHT = 1e6
+
+
+def _weights(v: dict[Any, float]) -> None:
     negative = [str(k) for k, w in v.items() if w < 0]
     if negative:
         raise ValueError(f"weights cannot be negative (scores only add): {', '.join(negative)}")
-    return v
+    huge = [str(k) for k, w in v.items() if not w <= MAX_WEIGHT]
+    if huge:
+        raise ValueError(f"weights must be finite and at most {MAX_WEIGHT:g}: {', '.join(huge)}")
 
 
 class Rule(Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     description: str = Field(min_length=1)
     level: Level
-    when: dict[str, Any]
+    when: Condition
     because: str = Field(min_length=1)
 
     @field_validator("level", mode="before")
