@@ -13,9 +13,9 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .indicators import BY_ID
+from .model.months import month_text
 from .model.vocabulary import Domain, Handling, ProviderType, Severity
 from .workspace import Observations, Provider, SoftItem, Workspace
-from .workspace.loader import month_text
 
 __all__ = ["providers", "soft_items", "workspaces"]
 

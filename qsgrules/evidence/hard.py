@@ -9,8 +9,10 @@ import numpy as np
 
 from ..indicators import BY_ID, Polarity
 from ..model.evidence import HardFinding, MonthValue
+from ..model.months import month_text
+from ..model.numbers import short
 from ..ruleset.schema import Ruleset, Standard
-from ..workspace.loader import Observations, month_text
+from ..workspace.loader import Observations
 
 
 def concern_direction(indicator_id: str, override: str | None) -> str:
@@ -18,10 +20,6 @@ def concern_direction(indicator_id: str, override: str | None) -> str:
     if override is not None:
         return override
     return "below" if BY_ID[indicator_id].polarity is Polarity.LOWER_IS_WORSE else "above"
-
-
-def fmt(v: float) -> str:
-    return f"{v:.1f}" if abs(v) >= 0.1 or v == 0 else f"{v:.3g}"
 
 
 def unit_suffix(indicator_id: str) -> str:
@@ -131,12 +129,12 @@ def _finding(
         f"(needs {std.min_months})"
     )
     detail = (
-        f"{ind.title}: {fmt(last.value)}{unit} in {last.period}; standard {sign} "
-        f"{fmt(std.limit)}{unit} breached in {window}"
+        f"{ind.title}: {short(last.value)}{unit} in {last.period}; standard {sign} "
+        f"{short(std.limit)}{unit} breached in {window}"
     )
     if strong and std.strong_limit is not None:
         detail += (
-            f"; beyond the strong limit {fmt(std.strong_limit)}{unit} in "
+            f"; beyond the strong limit {short(std.strong_limit)}{unit} in "
             f"{strong_months} of those months"
         )
     return indicator_finding(

@@ -9,10 +9,12 @@ import numpy as np
 
 from ..indicators import BY_ID, DataKind
 from ..model.evidence import FunnelNumbers, HardFinding, MonthValue
+from ..model.months import month_text
+from ..model.numbers import short
 from ..ruleset.schema import PeerTest, Ruleset
 from ..stats.funnel import funnel
-from ..workspace.loader import Observations, Provider, month_text
-from .hard import concern_direction, fmt, indicator_finding, unit_suffix
+from ..workspace.loader import Observations, Provider
+from .hard import concern_direction, indicator_finding, unit_suffix
 
 PEER_KINDS = (DataKind.PROPORTION, DataKind.RATIO)
 
@@ -103,10 +105,10 @@ def _group(
         )
         unit = unit_suffix(ind_id)
         detail = (
-            f"{ind.title}: {fmt(value)}{unit} in {month_text(as_of)} is "
+            f"{ind.title}: {short(value)}{unit} in {month_text(as_of)} is "
             f"{'above' if side == 1 else 'below'} the {level * 100:g}% funnel limit "
-            f"{fmt(limit)}{unit} of {len(idx)} {key} peers (target {fmt(chart.target * ind.scale)}"
-            f"{unit}, z {numbers.z:.2f}"
+            f"{short(limit)}{unit} of {len(idx)} {key} peers "
+            f"(target {short(chart.target * ind.scale)}{unit}, z {numbers.z:.2f}"
             + (
                 f", adjusted for over-dispersion: phi {numbers.phi:.1f}, "
                 f"z {numbers.z_adjusted:.2f})"

@@ -15,19 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model.evidence import SoftFactor, SoftFinding
+from ..model.months import month_end
+from ..model.numbers import trimmed
 from ..model.vocabulary import DOMAINS
 from ..ruleset.schema import SoftSettings
 from ..workspace import SoftItem
-
-
-def month_end(month: int) -> dt.date:
-    year, m = divmod(month, 12)
-    first_next = dt.date(year + (m + 1) // 12, (m + 1) % 12 + 1, 1)
-    return first_next - dt.timedelta(days=1)
-
-
-def _n(v: float) -> str:
-    return f"{v:.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v)}"
 
 
 def weigh(
@@ -51,13 +43,13 @@ def weigh(
         SoftFactor(
             name="recency",
             value=round(decay, 6),
-            why=f"{age} days old, half-life {_n(settings.half_life_days)} days",
+            why=f"{age} days old, half-life {trimmed(settings.half_life_days)} days",
         ),
         SoftFactor(name="domain", value=dom, why=f"{item.domain} domain weight"),
     ]
-    parts = [_n(points), _n(rel), _n(info), f"{decay:.2f} ({age} days old)"]
+    parts = [trimmed(points), trimmed(rel), trimmed(info), f"{decay:.2f} ({age} days old)"]
     if dom != 1.0:
-        parts.append(f"{_n(dom)} ({item.domain} weight)")
+        parts.append(f"{trimmed(dom)} ({item.domain} weight)")
     if corroborated_by:
         factors.append(
             SoftFactor(
@@ -67,7 +59,7 @@ def weigh(
             )
         )
         if corr != 1.0:
-            parts.append(f"{_n(corr)} (corroborated)")
+            parts.append(f"{trimmed(corr)} (corroborated)")
     formula = (
         f"{item.source}, {item.domain}, {item.severity} ({item.grading}): "
         f"{' × '.join(parts)} = {weight:.2f}"

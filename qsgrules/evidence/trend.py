@@ -14,10 +14,12 @@ import numpy as np
 
 from ..indicators import BY_ID
 from ..model.evidence import HardFinding, SpcNumbers, SpcSignal
+from ..model.months import month_text
+from ..model.numbers import short
 from ..ruleset.schema import Ruleset, Signal, TrendTest
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, xmr_batch
-from ..workspace.loader import Observations, month_text
-from .hard import concern_direction, fmt, grouped, indicator_finding, month_value, unit_suffix
+from ..workspace.loader import Observations
+from .hard import concern_direction, grouped, indicator_finding, month_value, unit_suffix
 
 _SIGNAL_OF: dict[str, Signal] = {
     "above_upper_limit": "outside_limits",
@@ -122,9 +124,9 @@ def _finding(
     limit = numbers.upl if direction == "above" else numbers.lpl
     ind = BY_ID[ind_id]
     detail = (
-        f"{ind.title}: {fmt(last.value)}{unit} in {last.period} is {_WORDS[last.special_cause]} "
+        f"{ind.title}: {short(last.value)}{unit} in {last.period} is {_WORDS[last.special_cause]} "
         f"(XmR over {numbers.points} months from {numbers.first_period}: mean "
-        f"{fmt(numbers.mean)}{unit}, limits {fmt(numbers.lpl)} to {fmt(numbers.upl)}); "
+        f"{short(numbers.mean)}{unit}, limits {short(numbers.lpl)} to {short(numbers.upl)}); "
         f"{len(signals)} point(s) of concern in the last {test.months} months"
     )
     return indicator_finding(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from pydantic import Field, ValidationError
 from ..errors import InputError, Problem, did_you_mean
 from ..indicators import BY_ID
 from ..model import Model
+from ..model.months import month_number
 from ..model.vocabulary import PROVIDER_TYPES, ProviderType
 from .intelligence import Member, SoftItem, load_intelligence, load_members
 
@@ -28,7 +28,6 @@ WORKSPACE_FILES = (
     "intelligence.yaml",
     "intelligence.csv",
 )
-PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class Provider(Model):
@@ -92,20 +91,6 @@ class Observations:
             cached = {str(self.indicator[i]): int(c) for c, i in zip(codes, first, strict=True)}
             object.__setattr__(self, "_icodes", cached)
         return cached
-
-
-def month_number(text: str) -> int | None:
-    m = PERIOD.match(text)
-    if not m:
-        return None
-    year, month = int(m.group(1)), int(m.group(2))
-    if not 1 <= month <= 12 or year < 1948:
-        return None
-    return year * 12 + month - 1
-
-
-def month_text(number: int) -> str:
-    return f"{number // 12:04d}-{number % 12 + 1:02d}"
 
 
 @dataclass(frozen=True)
