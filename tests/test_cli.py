@@ -49,7 +49,7 @@ def test_triage_table_shows_all_four_levels_highest_first() -> None:
 
 
 def test_json_follows_the_contract(demo_json: dict) -> None:  # type: ignore[type-arg]
-    assert set(demo_json) == {"ruleset", "as_of", "proposals"}
+    assert set(demo_json) == {"ruleset", "as_of", "proposals", "notes"}
     assert set(demo_json["ruleset"]) == {"name", "version", "sha256"}
     assert (
         demo_json["ruleset"]["sha256"]

@@ -116,6 +116,11 @@ def cli() -> None:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--strict-data",
+    is_flag=True,
+    help="Exit 1 when any provider's data stop before the as-of month (stale data).",
+)
 @reports_input_errors(providers="--provider")
 def triage(
     workspace: str | None,
@@ -124,13 +129,23 @@ def triage(
     public: bool,
     providers: tuple[str, ...],
     fmt: str,
+    strict_data: bool,
 ) -> None:
-    """Propose a level for every provider, highest level first."""
+    """Propose a level for every provider, highest level first.
+
+    Warns on stderr when providers' data stop before the as-of month (their proposals are
+    marked); with --strict-data that is a failure (exit 1).
+    """
     result = run_triage(workspace, ruleset, as_of=as_of, providers=list(providers) or None)
     if public:
         result = publishable(result)
     writer = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt]
     click.echo(writer(result), nl=False)
+    warnings = render.data_warnings(result)
+    for line in warnings + ([] if fmt == "table" else [f"note: {n}" for n in result.notes]):
+        click.echo(line, err=True)
+    if strict_data and warnings:
+        sys.exit(ExitCode.FINDINGS)
 
 
 @cli.command()

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import InputError, Problem, did_you_mean
+from ..evidence.coverage import coverage
 from ..evidence.hard import standard_breaches
 from ..evidence.peer import peer_breaches
 from ..evidence.soft import SoftSummary, summarise
 from ..evidence.trend import trend_breaches
 from ..model.evidence import HardFinding
 from ..model.facts import ProviderFacts
-from ..model.months import LAST_MONTH, month_number, month_text
+from ..model.months import LAST_MONTH, month_end, month_number, month_text
 from ..model.proposal import Evidence, Proposal, RulesetRef, Triage
 from ..model.vocabulary import Level
 from ..ruleset import CompiledRuleset
@@ -111,6 +112,7 @@ def triage(
             hard.setdefault(code, []).extend(findings)
     soft = summarise(workspace.intelligence, ruleset.spec.soft, month)
     latest = _latest_values(workspace, month)
+    covered = coverage(workspace.observations, ruleset.spec, month, codes)
     measures: dict[str, Measured] = {}
     for rule in ruleset.rules:
         for atom in atoms(rule.condition):
@@ -141,6 +143,7 @@ def triage(
                 rules=tuple(fired_rule(r, profile, facts, base) for r in ordered),
                 evidence=Evidence(hard=facts.hard, soft=facts.soft),
                 nearest=None if level is Level.RISK_SUMMIT else nearest(level, ruleset, profile),
+                coverage=covered[code],
             )
         )
     proposals.sort(key=lambda p: (-p.level.rank, p.provider))
@@ -148,6 +151,20 @@ def triage(
         ruleset=RulesetRef(name=ruleset.name, version=ruleset.version, sha256=ruleset.sha256),
         as_of=month_text(month),
         proposals=tuple(proposals),
+        notes=_notes(workspace, month, set(codes)),
+    )
+
+
+def _notes(workspace: Workspace, month: int, codes: set[str]) -> tuple[str, ...]:
+    """What the triage could not use, in a line each (nothing is dropped without a word)."""
+    end = month_end(month)
+    later = [i for i in workspace.intelligence if i.received > end and i.provider in codes]
+    if not later:
+        return ()
+    first = min(i.received for i in later).isoformat()
+    return (
+        f"{len(later)} soft item(s) received after {month_text(month)} (from {first}) are not "
+        f"counted as of {month_text(month)}",
     )
 
 

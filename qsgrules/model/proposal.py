@@ -59,6 +59,35 @@ class Nearest(Model):
     text: str
 
 
+class IndicatorCoverage(Model):
+    """How far one tested indicator's data reach, and how much of its tests' window is empty."""
+
+    indicator: str
+    latest: str  # the latest month with data, up to the as-of month
+    window_months: int  # the months up to the as-of month its tests look at
+    missing_months: int  # of those, the months with no row
+
+
+class Coverage(Model):
+    """A provider's data for the ruleset's tested indicators, as of the triage's month.
+
+    ``stale`` when the latest data are the ruleset's ``stale_after_months`` or more months
+    old, or when there are none: then no finding can come from the missing months, and the
+    proposal is marked ``no data since YYYY-MM`` (or ``no data``) wherever it is shown.
+    """
+
+    latest: str | None
+    stale: bool
+    missing_months: int
+    indicators: tuple[IndicatorCoverage, ...]
+
+    @property
+    def mark(self) -> str:
+        if not self.stale:
+            return ""
+        return f"no data since {self.latest}" if self.latest else "no data"
+
+
 class Evidence(Model):
     hard: tuple[HardFinding, ...]
     soft: tuple[SoftFinding, ...]
@@ -72,6 +101,7 @@ class Proposal(Model):
     rules: tuple[FiredRule, ...]
     evidence: Evidence
     nearest: Nearest | None = None
+    coverage: Coverage | None = None
 
 
 class RulesetRef(Model):
@@ -84,3 +114,4 @@ class Triage(Model):
     ruleset: RulesetRef
     as_of: str
     proposals: tuple[Proposal, ...]
+    notes: tuple[str, ...] = ()  # one line each: what the triage did not use, and why

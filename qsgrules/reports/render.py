@@ -15,33 +15,88 @@ from ..model.vocabulary import Level
 WIDTH = 80
 
 
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)], "?")
+
+
+def clean(text: str) -> str:
+    """Text safe for a terminal: control characters (a bell, an escape, a newline) as '?'."""
+    return text.translate(_CONTROL)
+
+
 def _cut(text: str, width: int) -> str:
+    text = clean(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def mark(p: Proposal) -> str:
+    """The stale-data mark of a proposal ('no data since 2019-03'), or ''."""
+    return p.coverage.mark if p.coverage is not None else ""
+
+
+def level_text(p: Proposal, *, short: bool = False) -> str:
+    """A proposal's level as shown, with the stale-data mark beside it when there is one."""
+    label = p.level.value.replace("_", " ") if short else p.level.label
+    return f"{label}, {mark(p)}" if mark(p) else label
+
+
 def table(result: Triage) -> str:
-    """The triage as a table for an 80-column terminal, highest level first."""
+    """The triage as a table for an 80-column terminal, highest level first.
+
+    Column widths are computed from the data (ODS codes are 3 to 6 characters; a stale mark
+    widens the level column); the provider's name takes what is left, at least 12 columns.
+    """
     r = result.ruleset
+    short = any(mark(p) for p in result.proposals)  # room for the marks in 80 columns
+    levels = [level_text(p, short=short) for p in result.proposals]
+    codes = [clean(p.provider) for p in result.proposals]
+    w_level = max([len("LEVEL"), *map(len, levels)])
+    w_code = max([len("CODE") + 1, *map(len, codes)])
+    fixed = w_level + 1 + w_code + 1 + 1 + 4 + 1 + 6
+    w_name = max(12, WIDTH - 2 - fixed)
+    rule = "-" * (fixed + w_name)
     lines = [
-        f"Proposed triage as of {result.as_of}, ruleset {r.name} {r.version} (sha {r.sha256[:8]})",
+        f"Proposed triage as of {result.as_of}, ruleset {clean(r.name)} {clean(r.version)} "
+        f"(sha {r.sha256[:8]})",
         "",
-        f"{'LEVEL':<28} {'CODE':<5} {'PROVIDER':<31} {'HARD':>4} {'SOFT':>6}",
+        f"{'LEVEL':<{w_level}} {'CODE':<{w_code}} {'PROVIDER':<{w_name}} {'HARD':>4} {'SOFT':>6}",
+        rule,
     ]
-    lines.append("-" * 78)
-    for p in result.proposals:
+    for p, level, code in zip(result.proposals, levels, codes, strict=True):
         soft = sum(s.weight for s in p.evidence.soft if s.counted)
         lines.append(
-            f"{p.level.label:<28} {p.provider:<5} {_cut(p.name, 31):<31} "
+            f"{level:<{w_level}} {code:<{w_code}} {_cut(p.name, w_name):<{w_name}} "
             f"{len(p.evidence.hard):>4} {soft:>6.1f}"
         )
     counts = Counter(p.level for p in result.proposals)
-    lines.append("-" * 78)
+    lines.append(rule)
     summary = ", ".join(
         f"{counts.get(lv, 0)} {lv.value.replace('_', ' ')}" for lv in reversed(list(Level))
     )
+    stale = sum(1 for p in result.proposals if p.coverage is not None and p.coverage.stale)
+    if stale:
+        summary += f"; {stale} with stale data (marked)"
     lines.extend(textwrap.wrap(summary, WIDTH))
+    for note in result.notes:
+        lines.extend(textwrap.wrap(f"Note: {clean(note)}", WIDTH))
     lines.append("HARD: hard-data findings. SOFT: soft intelligence weight. Why: qsg explain CODE")
     return "\n".join(lines) + "\n"
+
+
+def data_warnings(result: Triage) -> list[str]:
+    """Warnings a chair must see, even in JSON: providers whose data stop before the month."""
+    stale = [p for p in result.proposals if p.coverage is not None and p.coverage.stale]
+    if not stale:
+        return []
+    latest = sorted({p.coverage.latest for p in stale if p.coverage and p.coverage.latest})
+    none = sum(1 for p in stale if p.coverage is not None and p.coverage.latest is None)
+    reach = f"latest month with data: {latest[-1]}" if latest else "no data at all"
+    if latest and none:
+        reach += f"; {none} with no data at all"
+    return [
+        f"warning: the data of {len(stale)} of {len(result.proposals)} provider(s) stop "
+        f"before {result.as_of} ({reach}); no finding can come from the missing months, so "
+        "their proposals are marked 'no data since YYYY-MM' and do not mean no concerns"
+    ]
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -57,8 +112,24 @@ def explanation(result: Triage, proposal: Proposal) -> str:
         f"{p.provider}  {p.name} ({p.type})",
         f"Proposed level: {p.level.label} [{p.level.value}]",
         f"As of {result.as_of}; ruleset {result.ruleset.name} {result.ruleset.version}",
-        "",
     ]
+    cov = p.coverage
+    if cov is not None and cov.stale:
+        out.extend(
+            _wrap(
+                f"Data: {cov.mark} (as of {result.as_of}): no finding can come from the "
+                "missing months, so this proposal does not mean there are no concerns.",
+                "",
+            )
+        )
+    if cov is not None and cov.missing_months:
+        gaps = ", ".join(
+            f"{i.indicator} {i.missing_months} of {i.window_months} (latest {i.latest})"
+            for i in cov.indicators
+            if i.missing_months
+        )
+        out.extend(_wrap(f"Months missing from the tests' windows: {gaps}.", ""))
+    out.append("")
     if not p.rules:
         out.append("No rule fired: no concerns proposed. The provider should still be discussed")
         out.append("at some point in the QSG's business cycle.")

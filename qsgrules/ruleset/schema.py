@@ -183,6 +183,9 @@ class Ruleset(Model):
     name: str
     version: str
     description: str = ""
+    # a provider whose latest data are this many months older than the as-of month (or who
+    # has none) is marked stale: missing data are never read as "no concerns"
+    stale_after_months: int = Field(default=3, ge=1, le=120)
     indicators: dict[str, IndicatorSettings] = Field(default_factory=dict)
     soft: SoftSettings
     rules: list[Rule] = Field(min_length=1)
