@@ -185,7 +185,11 @@ def test_demo_shows_trend_and_peer_findings_with_their_numbers(demo_json: dict) 
     assert all(h["spc"]["lpl"] < h["spc"]["mean"] < h["spc"]["upl"] for h in trend)
     assert all(h["funnel"]["adjusted"] and h["funnel"]["phi"] > 1 for h in peer)
     code, out, _ = run("explain", "RJ6")
-    assert code == 0 and "funnel limit" in out and "XmR over 36 months" in out
+    assert (
+        code == 0
+        and "funnel limit" in out
+        and "limits from the 24 months 2017-01 to 2018-12" in out
+    )
 
 
 def test_an_engine_failure_exits_3_and_reports_nothing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ and charted in one vectorised call per length (``xmr_batch``).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from ..indicators import BY_ID
 from ..model.evidence import HardFinding, SpcNumbers, SpcSignal
 from ..model.months import month_text
-from ..model.numbers import short
+from ..model.numbers import apart, short
 from ..ruleset.schema import Ruleset, Signal, TrendTest
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, xmr_batch
 from ..workspace.loader import Observations
@@ -44,7 +45,54 @@ _WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class SeriesGroup:
+    """Providers whose charts have the same shape: ``base`` baseline points, then ``judged``.
+
+    ``rows[k]`` indexes, in time order, the observations of provider ``names[k]`` that its
+    chart uses; the limits come from the first ``base`` of them (all of them when the test's
+    baseline is the whole series, ``fixed`` False).
+    """
+
+    names: list[str]
+    rows: np.ndarray[Any, np.dtype[np.int64]]
+    base: int
+    judged: int
+    fixed: bool
+
+
+def series_groups(sub: Observations, test: TrendTest, as_of: int) -> list[SeriesGroup]:
+    """Each provider's chart for a trend test as of a month, grouped by shape.
+
+    By default (``baseline: before_window``) the limits come from up to ``baseline_months``
+    points that end before the judged window (the last ``months`` months), fixed and extended
+    over it, as Making Data Count advises: a worse judged month cannot widen the limits it
+    is judged against. ``whole_series`` takes the limits from every point, window included.
+    A chart whose baseline has fewer than ``min_points`` points, or with nothing in the
+    window, is not drawn.
+    """
+    names, inverse, order, bounds = grouped(sub)
+    lengths = np.diff(bounds)
+    in_window = sub.period[order] > as_of - test.months
+    judged = np.bincount(inverse[order], weights=in_window, minlength=len(names)).astype(np.int64)
+    before = lengths - judged
+    fixed = test.baseline == "before_window"
+    base = np.minimum(before, test.baseline_months) if fixed else lengths
+    start = bounds[:-1] + (before - base if fixed else 0)
+    out: list[SeriesGroup] = []
+    shapes = sorted({(int(b), int(j)) for b, j in zip(base, judged, strict=True)})
+    for b, j in shapes:
+        if j == 0 or b < test.min_points:
+            continue
+        which = np.flatnonzero((base == b) & (judged == j))
+        width = b + j if fixed else b
+        rows = order[start[which][:, None] + np.arange(width)]
+        out.append(SeriesGroup([str(names[k]) for k in which], rows, b, j, fixed))
+    return out
+
+
 def trend_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, list[HardFinding]]:
+    """Every provider's special causes of concern in the judged window of its XmR chart."""
     found: dict[str, list[HardFinding]] = defaultdict(list)
     for ind_id, settings in sorted(spec.indicators.items()):
         test = settings.trend
@@ -55,27 +103,36 @@ def trend_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, li
         if not mask.any():
             continue
         sub = obs.select(mask)
-        names, _, order, bounds = grouped(sub)
-        lengths = np.diff(bounds)
-        for length in np.unique(lengths):
-            if length < test.min_points:
-                continue
-            which = np.flatnonzero(lengths == length)
-            rows = np.stack([order[bounds[i] : bounds[i + 1]] for i in which])
+        for group in series_groups(sub, test, as_of):
             chart = xmr_batch(
-                sub.value[rows],
+                sub.value[group.rows],
                 screen_outliers=test.screen_outliers,
                 run_length=test.run_length,
                 trend_length=test.trend_length,
                 improvement="decrease" if direction == "above" else "increase",
+                fix_after=group.base if group.fixed else None,
             )
-            in_window = sub.period[rows] > as_of - test.months
+            in_window = sub.period[group.rows] > as_of - test.months
             concern = (chart.point_type == _CONCERN) & in_window
             for k in np.flatnonzero(concern.any(axis=1)):
-                finding = _finding(ind_id, test, direction, sub, rows[k], chart, int(k), concern[k])
+                finding = _finding(
+                    ind_id, test, direction, sub, group, chart, int(k), concern[k], as_of
+                )
                 if finding is not None:
-                    found[str(names[which[k]])].append(finding)
+                    found[group.names[k]].append(finding)
     return found
+
+
+def _compared(cause: str, numbers: SpcNumbers) -> float | None:
+    """The number a special cause compares its point with (None for a trend)."""
+    return {
+        "above_upper_limit": numbers.upl,
+        "below_lower_limit": numbers.lpl,
+        "two_in_three_above": numbers.near_upl,
+        "two_in_three_below": numbers.near_lpl,
+        "run_above": numbers.mean,
+        "run_below": numbers.mean,
+    }.get(cause)
 
 
 def _finding(
@@ -83,11 +140,13 @@ def _finding(
     test: TrendTest,
     direction: str,
     sub: Observations,
-    rows: Any,
+    group: SeriesGroup,
     chart: Any,
     k: int,
     concern: Any,
+    as_of: int,
 ) -> HardFinding | None:
+    rows = group.rows[k]
     causes = [SPECIAL_CAUSES[c] for c in chart.special_cause[k]]
     flagged = [i for i in np.flatnonzero(concern) if _SIGNAL_OF.get(causes[i]) in test.signals]
     if not flagged:
@@ -101,10 +160,9 @@ def _finding(
         )
         for i in flagged
     )
-    window = [
-        i for i in range(len(rows)) if sub.period[rows[i]] > sub.period[rows[-1]] - test.months
-    ]
+    window = [i for i in range(len(rows)) if sub.period[rows[i]] > as_of - test.months]
     months = tuple(month_value(sub, rows[i], i in flagged) for i in window)
+    base = group.base if group.fixed else len(rows)
     numbers = SpcNumbers(
         mean=round(float(chart.mean[k]), 6),
         mr_bar=round(float(chart.mr_bar[k]), 6),
@@ -117,17 +175,39 @@ def _finding(
         trial_limits=bool(chart.trial_limits),
         screened=test.screen_outliers,
         signals=signals,
+        baseline_points=base,
+        baseline_from=month_text(int(sub.period[rows[0]])),
+        baseline_to=month_text(int(sub.period[rows[base - 1]])),
     )
     strong_signals = [s for s in signals if _SIGNAL_OF[s.special_cause] in test.strong]
     last = (strong_signals or list(signals))[-1]
     unit = unit_suffix(ind_id)
     limit = numbers.upl if direction == "above" else numbers.lpl
     ind = BY_ID[ind_id]
+    against = _compared(last.special_cause, numbers)
+    if against is None:
+        said = f"{short(last.value)}{unit} in {last.period} is {_WORDS[last.special_cause]}"
+    else:
+        value_text, against_text = apart(last.value, against)
+        said = (
+            f"{value_text}{unit} in {last.period} is {_WORDS[last.special_cause]} "
+            f"{against_text}{unit}"
+        )
+    lpl, upl = apart(numbers.lpl, numbers.upl)
+    if group.fixed:
+        chart_text = (
+            f"limits from the {base} months {numbers.baseline_from} to {numbers.baseline_to}, "
+            f"fixed over the months judged: mean {short(numbers.mean)}{unit}, process limits "
+            f"{lpl} to {upl}"
+        )
+    else:
+        chart_text = (
+            f"XmR over {numbers.points} months from {numbers.first_period}: mean "
+            f"{short(numbers.mean)}{unit}, limits {lpl} to {upl}"
+        )
     detail = (
-        f"{ind.title}: {short(last.value)}{unit} in {last.period} is {_WORDS[last.special_cause]} "
-        f"(XmR over {numbers.points} months from {numbers.first_period}: mean "
-        f"{short(numbers.mean)}{unit}, limits {short(numbers.lpl)} to {short(numbers.upl)}); "
-        f"{len(signals)} point(s) of concern in the last {test.months} months"
+        f"{ind.title}: {said} ({chart_text}); {len(signals)} point(s) of concern in the last "
+        f"{test.months} months"
     )
     return indicator_finding(
         ind_id,

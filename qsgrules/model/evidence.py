@@ -34,6 +34,10 @@ class SpcNumbers(Model):
     trial_limits: bool
     screened: bool
     signals: tuple[SpcSignal, ...]  # the points of concern in the window
+    # the points the mean and limits come from (the first ones of the chart)
+    baseline_points: int
+    baseline_from: str
+    baseline_to: str
 
 
 class FunnelNumbers(Model):

@@ -42,8 +42,8 @@ class TrendTest(Model):
 
     A breach when a special cause *of concern* (never improvement: the direction comes from
     the catalogue's polarity) of one of ``signals`` falls in the last ``months`` months up to
-    the as-of month; strong when one of them is of a ``strong`` kind. Series with fewer than
-    ``min_points`` months are not tested (the explanation says so).
+    the as-of month; strong when one of them is of a ``strong`` kind. A chart whose baseline
+    has fewer than ``min_points`` months is not tested (see ``baseline``).
     """
 
     months: int = Field(default=6, ge=1, le=36)
@@ -53,6 +53,10 @@ class TrendTest(Model):
     run_length: int = Field(default=7, ge=2, le=36)
     trend_length: int = Field(default=7, ge=2, le=36)
     min_points: int = Field(default=12, ge=2)
+    # where the limits come from: by default the baseline_months points before the judged
+    # window, fixed and extended over it; whole_series recomputes them over every point
+    baseline: Literal["before_window", "whole_series"] = "before_window"
+    baseline_months: int = Field(default=24, ge=2, le=120)
     direction: Direction | None = None
     rationale: str = ""
 

@@ -52,7 +52,8 @@ PointType = Literal[
     "common_cause",
     "special_cause_improvement",
     "special_cause_concern",
-    "special_cause_neutral",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
 ]
 Assurance = Literal["consistent_pass", "consistent_fail", "inconsistent"]
 
@@ -73,7 +74,8 @@ POINT_TYPES: Final[tuple[PointType, ...]] = (
     "common_cause",  # 0
     "special_cause_improvement",  # 1
     "special_cause_concern",  # 2
-    "special_cause_neutral",  # 3
+    "special_cause_neutral_high",  # 3: a special cause upwards, no improvement direction
+    "special_cause_neutral_low",  # 4: a special cause downwards, no improvement direction
 )
 
 # Constants exactly as NHSRplotthedots writes them (limitclose <- 2 * (limit / 3)).
@@ -131,7 +133,7 @@ class XmrBatchResult:
     """XmR charts of many series: arrays of shape (n,) and codes of shape (n, T).
 
     ``special_cause`` codes index :data:`SPECIAL_CAUSES`, ``point_type`` codes index
-    :data:`POINT_TYPES`. ``trial_limits`` is True when T < 12.
+    :data:`POINT_TYPES`. ``trial_limits`` is True when the baseline has fewer than 12 points.
     """
 
     mean: FloatArray
@@ -208,7 +210,7 @@ def _point_type_code(sign: int, direction: int) -> int:
     if sign == 0:
         return 0
     if direction == 0:
-        return 3
+        return 3 if sign > 0 else 4
     return 1 if sign * direction > 0 else 2
 
 
@@ -422,6 +424,7 @@ def xmr_batch(
     run_length: int = 7,
     trend_length: int = 7,
     improvement: Improvement = "neutral",
+    fix_after: int | None = None,
 ) -> XmrBatchResult:
     """XmR charts of every row of ``matrix`` (shape (n, T), finite), without Python row loops.
 
@@ -430,7 +433,10 @@ def xmr_batch(
     2 below_lower_limit, 3 trend_increasing, 4 trend_decreasing, 5 two_in_three_above,
     6 two_in_three_below, 7 run_above, 8 run_below); ``point_type`` indexes
     :data:`POINT_TYPES` (0 common_cause, 1 special_cause_improvement,
-    2 special_cause_concern, 3 special_cause_neutral).
+    2 special_cause_concern, 3 special_cause_neutral_high, 4 special_cause_neutral_low).
+
+    ``fix_after=k`` takes the mean and MRbar from the first k points of every row (limits
+    fixed on a baseline and extended), as :func:`xmr` does.
     """
     rows = np.asarray(matrix, dtype=np.float64)
     if rows.ndim != 2 or rows.shape[1] == 0:
@@ -441,7 +447,12 @@ def xmr_batch(
     n, t_len = rows.shape
     y = np.ascontiguousarray(rows.T)  # time-major: each time step is one contiguous row
 
-    mean, mr_bar = _baseline_stats(y, screen_outliers)
+    if fix_after is not None and (
+        isinstance(fix_after, bool) or not isinstance(fix_after, int | np.integer) or fix_after < 1
+    ):
+        raise ValueError(f"fix_after must be a positive integer or None, got {fix_after!r}")
+    baseline = t_len if fix_after is None else min(int(fix_after), t_len)
+    mean, mr_bar = _baseline_stats(y[:baseline], screen_outliers)
     lpl, upl, nlpl, nupl = _limits(mean, mr_bar)
     above = y > mean
     below = y < mean
@@ -495,7 +506,7 @@ def xmr_batch(
 
     oriented = _LABEL_SIGN[code]
     if direction == 0:
-        ptype = np.where(oriented != 0, i8(3), i8(0))
+        ptype = np.where(oriented > 0, i8(3), np.where(oriented < 0, i8(4), i8(0)))
     else:
         oriented *= i8(direction)
         ptype = np.where(oriented > 0, i8(1), np.where(oriented < 0, i8(2), i8(0)))
@@ -512,5 +523,5 @@ def xmr_batch(
         near_upl=nupl,
         special_cause=codes,
         point_type=ptypes,
-        trial_limits=t_len < _MIN_BASELINE,
+        trial_limits=baseline < _MIN_BASELINE,
     )

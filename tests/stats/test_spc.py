@@ -196,7 +196,8 @@ def test_tied_step_between_two_trends_keeps_each_trend_direction() -> None:
     [
         ("increase", "special_cause_improvement", "special_cause_concern"),
         ("decrease", "special_cause_concern", "special_cause_improvement"),
-        ("neutral", "special_cause_neutral", "special_cause_neutral"),
+        # as NHSRplotthedots labels them: no improvement direction, but a side
+        ("neutral", "special_cause_neutral_high", "special_cause_neutral_low"),
     ],
 )
 def test_point_type_follows_improvement(improvement: Improvement, above: str, below: str) -> None:
@@ -312,7 +313,8 @@ def test_batch_invalid_input_raises() -> None:
 def test_batch_code_tables() -> None:
     assert SPECIAL_CAUSES[0] == POINT_TYPES[0] == "common_cause"
     assert SPECIAL_CAUSES.index("run_below") == 8
-    assert POINT_TYPES.index("special_cause_neutral") == 3
+    assert POINT_TYPES.index("special_cause_neutral_high") == 3
+    assert POINT_TYPES.index("special_cause_neutral_low") == 4
     batch = xmr_batch([EIGHTEEN, [-v for v in EIGHTEEN]], improvement="increase")
     assert batch.special_cause[:, 4].tolist() == [1, 2]
     assert batch.point_type[:, 4].tolist() == [1, 2]
@@ -430,15 +432,22 @@ def matrices(draw: st.DrawFn) -> np.ndarray:
     run_length=st.integers(2, 9),
     trend_length=st.integers(2, 9),
     improvement=improvements,
+    fix_after=st.none() | st.integers(1, 40),
 )
 def test_batch_agrees_exactly_with_xmr(
-    matrix: np.ndarray, screen: bool, run_length: int, trend_length: int, improvement: Improvement
+    matrix: np.ndarray,
+    screen: bool,
+    run_length: int,
+    trend_length: int,
+    improvement: Improvement,
+    fix_after: int | None,
 ) -> None:
     options: dict[str, Any] = {
         "screen_outliers": screen,
         "run_length": run_length,
         "trend_length": trend_length,
         "improvement": improvement,
+        "fix_after": fix_after,
     }
     batch = xmr_batch(matrix, **options)
     for i, row in enumerate(matrix):
