@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .bundled import default_ruleset, demo_workspace
@@ -18,7 +19,9 @@ from .workspace.intake import add_item
 from .workspace.intelligence import scan_workspace
 
 __all__ = [
+    "RulesetCheck",
     "add_item",
+    "check_ruleset",
     "list_intelligence",
     "load_ruleset",
     "load_workspace",
@@ -59,6 +62,44 @@ def run_triage(
     """
     ws, rs = _inputs(workspace, ruleset)
     return triage(ws, rs, as_of=as_of, providers=providers)
+
+
+@dataclass(frozen=True)
+class RulesetCheck:
+    """What `qsg check` reports: the ruleset, its analysis findings, and a summary line."""
+
+    path: str
+    ruleset: CompiledRuleset
+    findings: tuple[Problem, ...]
+
+    @property
+    def summary(self) -> str:
+        rs = self.ruleset
+        levels: dict[str, int] = {}
+        for rule in rs.rules:
+            levels[rule.level.value] = levels.get(rule.level.value, 0) + 1
+        by_level = ", ".join(f"{n} {lv}" for lv, n in sorted(levels.items()))
+        return (
+            f"ruleset {rs.name} {rs.version}, {len(rs.rules)} rules ({by_level}), "
+            f"{len(rs.spec.indicators)} indicator settings"
+        )
+
+
+def check_ruleset(path: str | Path, *, strict: bool = False) -> RulesetCheck:
+    """Validate a ruleset (InputError with every problem) and analyse it.
+
+    The analysis findings are warnings, or errors when ``strict``.
+    """
+    from .ruleset.analysis import analyse
+
+    compiled = load_ruleset(path)
+    assert compiled.positions is not None
+    found = analyse(compiled, compiled.positions)
+    if strict:
+        found = [
+            Problem(p.file, p.line, p.col, p.message, p.code, "error", p.argument) for p in found
+        ]
+    return RulesetCheck(str(path), compiled, tuple(found))
 
 
 def list_intelligence(

@@ -11,13 +11,19 @@ from typing import Any, TypeVar
 import click
 
 from .. import __version__
-from ..api import add_item, list_intelligence, publishable, run_triage, scan_workspace
+from ..api import (
+    add_item,
+    check_ruleset,
+    list_intelligence,
+    publishable,
+    run_triage,
+    scan_workspace,
+)
 from ..engine.durable_adapter import EngineError
 from ..errors import ExitCode, InputError
 from ..indicators import CATALOGUE
 from ..model.vocabulary import Domain, Severity
 from ..reports import render
-from ..ruleset import load_ruleset
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -171,18 +177,38 @@ def explain(
 
 @cli.command()
 @click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="Treat the analysis' warnings as errors (exit 1).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github: workflow annotations (::warning file=...::message).",
+)
 @reports_input_errors()
-def check(ruleset: str) -> None:
-    """Check a ruleset: a one-line summary, or every problem as file:line:col."""
-    compiled = load_ruleset(ruleset)
-    levels: dict[str, int] = {}
-    for rule in compiled.rules:
-        levels[rule.level.value] = levels.get(rule.level.value, 0) + 1
-    by_level = ", ".join(f"{n} {lv}" for lv, n in sorted(levels.items()))
-    click.echo(
-        f"{ruleset}: ok: ruleset {compiled.name} {compiled.version}, {len(compiled.rules)} rules "
-        f"({by_level}), {len(compiled.spec.indicators)} indicator settings"
-    )
+def check(ruleset: str, strict: bool, fmt: str) -> None:
+    """Check a ruleset: every problem as file:line:col, then the analysis (QSG1xx codes).
+
+    Exit 0 when valid (warnings are shown), 1 with --strict when the analysis finds
+    anything, 2 when the ruleset is invalid.
+    """
+    try:
+        result = check_ruleset(ruleset, strict=strict)
+    except InputError as exc:
+        if fmt == "text":
+            raise
+        click.echo(render.problems(ruleset, exc.problems, fmt, ok=False), nl=False)
+        sys.exit(ExitCode.BAD_INPUT)
+    if fmt == "text":
+        for p in result.findings:
+            click.echo(f"{p.where}: {p.severity} {p.code}: {p.message}")
+        state = "ok" if not result.findings else f"{len(result.findings)} finding(s)"
+        click.echo(f"{ruleset}: {state}: {result.summary}")
+    else:
+        click.echo(render.problems(ruleset, result.findings, fmt, ok=True), nl=False)
+    if strict and result.findings:
+        sys.exit(ExitCode.FINDINGS)
 
 
 @cli.command()

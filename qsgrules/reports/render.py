@@ -7,7 +7,9 @@ import io
 import json
 import textwrap
 from collections import Counter
+from collections.abc import Sequence
 
+from ..errors import Problem
 from ..model.evidence import SoftFinding
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
 from ..model.vocabulary import Level
@@ -201,6 +203,20 @@ def to_csv(result: Triage) -> str:
             ]
         )
     return buf.getvalue()
+
+
+def problems(source: str, found: Sequence[Problem], fmt: str, *, ok: bool) -> str:
+    """Problems as JSON (``{"file", "valid", "problems"}``) or GitHub workflow annotations."""
+    if fmt == "json":
+        data = {"file": source, "valid": ok, "problems": [p.to_dict() for p in found]}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    lines = []
+    for p in found:
+        level = "warning" if p.severity == "warning" else "error"
+        where = f"file={p.file},line={p.line}" + (f",col={p.col}" if p.col else "")
+        message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        lines.append(f"::{level} {where},title={p.code}::{message}")
+    return "".join(line + "\n" for line in lines)
 
 
 def intelligence(rows: list[tuple[str, SoftFinding]], *, public: bool = False) -> str:

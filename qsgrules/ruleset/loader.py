@@ -48,6 +48,8 @@ class CompiledRuleset:
     rules: tuple[CompiledRule, ...]
     sha256: str
     source: str
+    # where each part of the file is, for later analysis (qsg check)
+    positions: Positions | None = field(default=None, compare=False, repr=False)
     # what the engine builds from this ruleset, kept with it (and freed with it)
     cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -112,7 +114,7 @@ def parse_ruleset(
     if problems or spec is None:
         raise InputError(problems)
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return CompiledRuleset(spec, tuple(compiled), digest, file)
+    return CompiledRuleset(spec, tuple(compiled), digest, file, positions)
 
 
 def _check_rule_texts(raw_rules: list[Any], positions: Positions) -> list[Problem]:

@@ -1,0 +1,399 @@
+"""Static analysis of a valid ruleset: what can never fire, what contradicts, what lowers a
+level as evidence grows, what is configured and never used, what another rule shadows.
+
+Each finding is a ``Problem`` with a stable code and the position of the YAML it is about;
+``qsg check`` shows them as warnings (errors with ``--strict``). The codes:
+
+======  ==============================================================================
+QSG101  a condition that can never hold (a test not configured for the indicator, an
+        indicator with no tests, a domain with no tested indicator)
+QSG102  a threshold outside what the condition can measure (above the number of things it
+        counts, a ceiling below zero)
+QSG103  contradictory conditions under one `all` (no value satisfies both)
+QSG104  a non-monotone construct: `not` over evidence, or a ceiling (`max`) on evidence,
+        so that more or worse evidence can lower a level
+QSG105  a condition that always holds (a floor at or below zero)
+QSG106  settings no rule uses (an indicator's tests, the soft-intelligence weights)
+QSG107  a rule with the same condition and level as an earlier one
+QSG108  a rule always shadowed: whenever it fires, a rule of a higher level fires too
+======  ==============================================================================
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..errors import Problem
+from ..indicators import BY_ID
+from ..model import Model
+from ..model.vocabulary import DOMAINS, Test
+from ..yamlpos import Path, Positions
+from .conditions import (
+    AllCondition,
+    AnyCondition,
+    AnyOf,
+    Atom,
+    Breach,
+    Corroborated,
+    HardAndSoft,
+    Leaf,
+    Node,
+    NotCondition,
+    ProviderTypeIs,
+    leaf_of,
+)
+from .loader import CompiledRule, CompiledRuleset
+
+CODES = {
+    "QSG101": "never holds",
+    "QSG102": "threshold out of range",
+    "QSG103": "contradiction",
+    "QSG104": "not monotone",
+    "QSG105": "always holds",
+    "QSG106": "unused setting",
+    "QSG107": "duplicate rule",
+    "QSG108": "shadowed rule",
+}
+_MAX_BRANCHES = 64  # implication is checked on conditions whose normal form is this small
+
+
+def analyse(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
+    """Every finding of the analysis, in file order."""
+    found: list[Problem] = []
+    for rule in ruleset.rules:
+        where: Path = ("rules", rule.index, "when")
+        for leaf, negated, path in _leaves(rule.rule.when, where):
+            found.extend(_leaf_findings(ruleset, leaf, negated, path, positions))
+        found.extend(_contradictions(rule, positions, where))
+    found.extend(_unused(ruleset, positions))
+    found.extend(_duplicates_and_shadows(ruleset, positions))
+    return sorted(found, key=lambda p: (p.line, p.col or 0, p.code, p.message))
+
+
+def _warn(positions: Positions, path: Path, code: str, message: str, key: bool = False) -> Problem:
+    p = positions.problem(path, message, key=key)
+    return Problem(p.file, p.line, p.col, message, code, "warning")
+
+
+def _leaves(
+    condition: Model, path: Path, negated: bool = False
+) -> Iterator[tuple[Leaf | ProviderTypeIs, bool, Path]]:
+    """Each leaf of a typed condition with whether it is negated and its YAML path."""
+    if isinstance(condition, AllCondition | AnyCondition):
+        key = "all" if isinstance(condition, AllCondition) else "any"
+        parts = condition.all if isinstance(condition, AllCondition) else condition.any
+        for i, part in enumerate(parts):
+            yield from _leaves(part, (*path, key, i), negated)
+        return
+    if isinstance(condition, NotCondition):
+        yield from _leaves(condition.not_, (*path, "not"), not negated)
+        return
+    leaf = leaf_of(condition)
+    assert leaf is not None
+    yield leaf, negated, (*path, leaf.KIND)
+
+
+# ------------------------------------------------------------------------ one leaf
+
+
+def _tested(ruleset: CompiledRuleset, indicator: str, test: str) -> bool:
+    settings = ruleset.spec.indicators.get(indicator)
+    if settings is None:
+        return False
+    if test == "any":
+        return any(t is not None for t in (settings.standard, settings.trend, settings.peer))
+    return getattr(settings, str(test)) is not None
+
+
+def _countable(ruleset: CompiledRuleset, breach: Breach) -> list[str]:
+    """The indicators a breach condition could ever count, given the ruleset's tests."""
+    scope = [breach.indicator] if breach.indicator else sorted(BY_ID)
+    return [
+        i
+        for i in scope
+        if (breach.domain is None or BY_ID[i].domain == breach.domain)
+        and _tested(ruleset, i, str(breach.test))
+        and (breach.strength == "notable" or _can_be_strong(ruleset, i, str(breach.test)))
+    ]
+
+
+def _can_be_strong(ruleset: CompiledRuleset, indicator: str, test: str) -> bool:
+    settings = ruleset.spec.indicators[indicator]
+    tests = [Test.STANDARD, Test.TREND, Test.PEER] if test == "any" else [Test(test)]
+    for t in tests:
+        if t is Test.STANDARD and settings.standard and settings.standard.strong_limit is not None:
+            return True
+        if t is Test.TREND and settings.trend and settings.trend.strong:
+            return True
+        if t is Test.PEER and settings.peer:
+            return True
+    return False
+
+
+def _leaf_findings(
+    ruleset: CompiledRuleset,
+    leaf: Leaf | ProviderTypeIs,
+    negated: bool,
+    path: Path,
+    positions: Positions,
+) -> list[Problem]:
+    if isinstance(leaf, ProviderTypeIs):
+        return []
+    out: list[Problem] = []
+    ceiling: float | None = None  # the most the measure can be, when it is bounded
+    if isinstance(leaf, Breach):
+        countable = _countable(ruleset, leaf)
+        if not countable:
+            what = leaf.indicator or (
+                f"{leaf.domain} indicators" if leaf.domain else "any indicator"
+            )
+            test = "any test" if leaf.test == "any" else f"a {leaf.test} test"
+            strong = " that can be strong" if leaf.strength == "strong" else ""
+            out.append(
+                _warn(
+                    positions,
+                    path,
+                    "QSG101",
+                    f"never holds: no indicator in scope ({what}) has {test}{strong} configured "
+                    "under `indicators:`",
+                )
+            )
+            return out
+        ceiling = float(len(countable))
+    elif isinstance(leaf, HardAndSoft | Corroborated):
+        ceiling = 1.0 if leaf.domain else float(len(DOMAINS))
+    if leaf.min is not None and ceiling is not None and leaf.min > ceiling:
+        out.append(
+            _warn(
+                positions,
+                (*path, "min"),
+                "QSG102",
+                f"never holds: min {leaf.min:g} is above the most this can count ({ceiling:g})",
+            )
+        )
+    if leaf.max is not None and leaf.max < 0:
+        out.append(
+            _warn(positions, (*path, "max"), "QSG102", f"never holds: max {leaf.max:g} is below 0")
+        )
+    if leaf.min is not None and leaf.min <= 0 and not negated:
+        out.append(
+            _warn(
+                positions,
+                (*path, "min"),
+                "QSG105",
+                f"always holds: min {leaf.min:g} is met by every provider (measures start at 0)",
+            )
+        )
+    if negated:
+        out.append(
+            _warn(
+                positions,
+                path,
+                "QSG104",
+                f"not monotone: `not` over {leaf.KIND} evidence holds when evidence is absent, "
+                "so more or worse evidence can lower the level",
+            )
+        )
+    if leaf.max is not None and not negated:
+        out.append(
+            _warn(
+                positions,
+                (*path, "max"),
+                "QSG104",
+                f"not monotone: a ceiling on {leaf.KIND} evidence stops holding as evidence "
+                "grows, so more or worse evidence can lower the level",
+            )
+        )
+    return out
+
+
+# ------------------------------------------------------------------------ contradictions
+
+
+@dataclass(frozen=True)
+class _Interval:
+    low: float = float("-inf")
+    low_open: bool = False
+    high: float = float("inf")
+    high_open: bool = False
+
+    def meet(self, atom: Atom) -> _Interval:
+        v = float(atom.value)
+        low, low_open, high, high_open = self.low, self.low_open, self.high, self.high_open
+        if atom.op in (">", ">=") and (v > low or (v == low and atom.op == ">")):
+            low, low_open = v, atom.op == ">"
+        if atom.op in ("<", "<=") and (v < high or (v == high and atom.op == "<")):
+            high, high_open = v, atom.op == "<"
+        return _Interval(low, low_open, high, high_open)
+
+    @property
+    def empty(self) -> bool:
+        return self.low > self.high or (self.low == self.high and (self.low_open or self.high_open))
+
+
+def _satisfiable(atoms: list[Atom]) -> bool:
+    """Whether a conjunction of comparisons can hold at once (attribute by attribute)."""
+    by_attr: dict[str, list[Atom]] = {}
+    for a in atoms:
+        by_attr.setdefault(a.attr, []).append(a)
+    for group in by_attr.values():
+        texts = [a for a in group if isinstance(a.value, str)]
+        equal = {a.value for a in texts if a.op == "=="}
+        unequal = {a.value for a in texts if a.op == "!="}
+        if len(equal) > 1 or equal & unequal:
+            return False
+        interval = _Interval()
+        for a in group:
+            if not isinstance(a.value, str):
+                interval = interval.meet(a)
+        if interval.empty:
+            return False
+    return True
+
+
+def _branches(node: Node) -> list[list[Atom]] | None:
+    """The condition in disjunctive normal form, or None when it is too large to expand."""
+    if isinstance(node, Atom):
+        return [[node]]
+    parts = [_branches(p) for p in node.parts]
+    if any(p is None for p in parts):
+        return None
+    if isinstance(node, AnyOf):
+        out = [b for p in parts for b in p or []]
+        return out if len(out) <= _MAX_BRANCHES else None
+    combined: list[list[Atom]] = [[]]
+    for p in parts:
+        combined = [a + b for a in combined for b in p or []]
+        if len(combined) > _MAX_BRANCHES:
+            return None
+    return combined
+
+
+def _contradictions(rule: CompiledRule, positions: Positions, where: Path) -> list[Problem]:
+    branches = _branches(rule.condition)
+    if branches is None or any(_satisfiable(b) for b in branches):
+        return []
+    return [
+        _warn(
+            positions,
+            where,
+            "QSG103",
+            f"never holds: rule {rule.id}'s conditions contradict each other (no provider can "
+            "meet all of them at once)",
+        )
+    ]
+
+
+# ------------------------------------------------------------------------ unused settings
+
+
+def _unused(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
+    out: list[Problem] = []
+    breaches = [
+        leaf
+        for rule in ruleset.rules
+        for leaf, _, _ in _leaves(rule.rule.when, ())
+        if isinstance(leaf, Breach | HardAndSoft)
+    ]
+    for ind_id in ruleset.spec.indicators:
+        used = any(
+            isinstance(b, HardAndSoft)
+            or (
+                (b.indicator in (None, ind_id))
+                and (b.domain in (None, BY_ID[ind_id].domain))
+                and _tested(ruleset, ind_id, str(b.test))
+            )
+            for b in breaches
+        )
+        if not used:
+            out.append(
+                _warn(
+                    positions,
+                    ("indicators", ind_id),
+                    "QSG106",
+                    f"unused: no rule counts a breach of {ind_id} (its tests run but never "
+                    "change a level)",
+                    key=True,
+                )
+            )
+    soft_kinds = {"soft", "organisations", "corroborated", "hard_and_soft"}
+    if not any(
+        leaf.KIND in soft_kinds
+        for rule in ruleset.rules
+        for leaf, _, _ in _leaves(rule.rule.when, ())
+    ):
+        out.append(
+            _warn(
+                positions,
+                ("soft",),
+                "QSG106",
+                "unused: no rule looks at soft intelligence, so its weights never change a level",
+                key=True,
+            )
+        )
+    return out
+
+
+# ------------------------------------------------------------------------ rules against rules
+
+
+def _implies(a: list[list[Atom]], b: list[list[Atom]]) -> bool:
+    """Whether every way ``a`` holds makes ``b`` hold (checked branch by branch)."""
+    return all(any(_branch_implies(x, y) for y in b) for x in a if _satisfiable(x))
+
+
+def _branch_implies(x: list[Atom], y: list[Atom]) -> bool:
+    return all(any(_atom_implies(p, q) for p in x) for q in y)
+
+
+def _atom_implies(p: Atom, q: Atom) -> bool:
+    if p.attr != q.attr:
+        return False
+    if isinstance(p.value, str) or isinstance(q.value, str):
+        return p.op == q.op == "==" and p.value == q.value
+    pv, qv = float(p.value), float(q.value)
+    if q.op in (">", ">=") and p.op in (">", ">="):
+        return pv > qv or (pv == qv and (q.op == ">=" or p.op == ">"))
+    if q.op in ("<", "<=") and p.op in ("<", "<="):
+        return pv < qv or (pv == qv and (q.op == "<=" or p.op == "<"))
+    return False
+
+
+def _duplicates_and_shadows(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
+    out: list[Problem] = []
+    forms = {r.id: _branches(r.condition) for r in ruleset.rules}
+    for earlier, later in itertools.combinations(ruleset.rules, 2):
+        if earlier.level == later.level and earlier.condition == later.condition:
+            first = positions.at(("rules", earlier.index, "id"))[0]
+            out.append(
+                _warn(
+                    positions,
+                    ("rules", later.index, "id"),
+                    "QSG107",
+                    f"duplicate: rule {later.id} has the same condition and level as rule "
+                    f"{earlier.id} (line {first})",
+                )
+            )
+    for rule in ruleset.rules:
+        mine = forms[rule.id]
+        if mine is None:
+            continue
+        for other in ruleset.rules:
+            theirs = forms[other.id]
+            if other.level <= rule.level or theirs is None:
+                continue
+            if _implies(mine, theirs):
+                out.append(
+                    _warn(
+                        positions,
+                        ("rules", rule.index, "id"),
+                        "QSG108",
+                        f"shadowed: whenever rule {rule.id} ({rule.level.value}) fires, rule "
+                        f"{other.id} ({other.level.value}) fires too, so it never decides the "
+                        "level (it still explains)",
+                    )
+                )
+                break
+    return out
