@@ -101,11 +101,24 @@ def test_explain_risk_summit_shows_each_fired_rule_with_numbers(demo_json: dict)
 
 
 def test_explain_below_summit_says_what_would_raise_it(demo_json: dict) -> None:  # type: ignore[type-arg]
-    p = next(p for p in demo_json["proposals"] if p["level"] == "regular_review")
-    out = run("explain", p["provider"])[1]
+    out = run("explain", "RJ7")[1]
     assert "What would raise it:" in out
     assert "risk summit required" in out.split("What would raise it:")[1]
     assert re.search(r"; it is \d", out)
+
+
+def test_what_would_raise_it_never_asks_for_evidence_of_a_new_kind(demo_json: dict) -> None:  # type: ignore[type-arg]
+    # as filed: "What would raise it" suggested a never event to providers with none
+    for p in demo_json["proposals"]:
+        if p["nearest"] is None:
+            continue
+        for lack in p["nearest"]["lacks"]:
+            assert isinstance(lack["value"], float | int) and lack["value"] > 0, (
+                p["provider"],
+                lack,
+            )
+    out = run("explain", "RQX")[1].split("What would raise it:")[1]
+    assert "never_events_rate" not in out and "within reach of the evidence it has" in out
 
 
 def test_explain_unknown_provider_is_bad_input() -> None:
@@ -202,3 +215,16 @@ def test_an_engine_failure_exits_3_and_reports_nothing(monkeypatch: pytest.Monke
     code, out, err = run("triage")
     assert code == 3 and out == ""
     assert "engine failure, no triage reported: 1 fact(s) not taken" in err
+
+
+def test_explain_takes_several_codes_and_all() -> None:
+    code, out, _ = run("explain", "RJ6", "RQX")
+    assert code == 0 and out.count("Proposed level:") == 2
+    assert out.index("RJ6  Croydon") < out.index("RQX  Homerton")
+    code, out, _ = run("explain", "--all")
+    assert code == 0 and out.count("Proposed level:") == 18
+    code, out, _ = run("explain", "RJ6", "RQX", "--format", "json")
+    assert [p["provider"] for p in json.loads(out)] == ["RJ6", "RQX"]
+    assert json.loads(run("explain", "RJ6", "--format", "json")[1])["provider"] == "RJ6"
+    code, _, err = run("explain")
+    assert code == 2 and "give one or more provider codes, or --all" in err

@@ -155,24 +155,42 @@ def triage(
 
 
 @cli.command()
-@click.argument("code")
+@click.argument("codes", nargs=-1, metavar="CODE...")
 @triage_options
+@click.option("--all", "every", is_flag=True, help="Explain every provider, highest level first.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @reports_input_errors(providers="CODE")
 def explain(
-    code: str, workspace: str | None, ruleset: str | None, as_of: str | None, public: bool, fmt: str
+    codes: tuple[str, ...],
+    workspace: str | None,
+    ruleset: str | None,
+    as_of: str | None,
+    public: bool,
+    every: bool,
+    fmt: str,
 ) -> None:
-    """Explain the proposal for provider CODE: every rule that fired, with its numbers."""
-    result = run_triage(workspace, ruleset, as_of=as_of, providers=[code])
+    """Explain the proposal for each provider CODE (or --all): every rule that fired, with its
+    numbers. JSON is one proposal for one CODE, a list otherwise."""
+    if not codes and not every:
+        raise click.UsageError("give one or more provider codes, or --all")
+    if codes and every:
+        raise click.UsageError("give provider codes or --all, not both")
+    result = run_triage(workspace, ruleset, as_of=as_of, providers=list(codes) or None)
     if public:
         result = publishable(result)
-    proposal = result.proposals[0]
+    by_code = {p.provider: p for p in result.proposals}
+    chosen = [by_code[c] for c in dict.fromkeys(codes)] if codes else list(result.proposals)
     if fmt == "json":
-        click.echo(proposal.model_dump_json(indent=2))
+        if len(codes) == 1:
+            click.echo(chosen[0].model_dump_json(indent=2))
+        else:
+            click.echo("[\n" + ",\n".join(p.model_dump_json(indent=2) for p in chosen) + "\n]")
     else:
-        click.echo(render.explanation(result, proposal), nl=False)
+        click.echo(render.explanations(result, chosen), nl=False)
+    for line in render.data_warnings(result):
+        click.echo(line, err=True)
 
 
 @cli.command()

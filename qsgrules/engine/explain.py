@@ -12,7 +12,7 @@ from ..model.facts import ProviderFacts
 from ..model.proposal import ConditionMet, FiredRule, HardRef, Lacking, Nearest, SoftRef
 from ..model.vocabulary import DOMAINS, Level
 from ..ruleset import CompiledRule, CompiledRuleset
-from ..ruleset.conditions import gap, held, shortfall
+from ..ruleset.conditions import AllOf, Atom, Lack, Node, gap, held, shortfall
 from ..ruleset.template import render
 
 Profile = Mapping[str, float | str]
@@ -102,14 +102,40 @@ def template_values(
     return values
 
 
+def _absent(lack: Lack) -> bool:
+    """A lack that asks for evidence of a kind the provider has none of (or another type)."""
+    if isinstance(lack.actual, str) or isinstance(lack.atom.value, str):
+        return True
+    return lack.atom.asks_for_presence and float(lack.actual) == 0
+
+
+def reachable(node: Node, profile: Profile) -> list[Lack] | None:
+    """The smallest change in the evidence the provider has that would make ``node`` hold.
+
+    None when every way to make it hold needs evidence of a kind the provider has none of
+    (a first never event, a first safety concern) or a different provider type.
+    """
+    if isinstance(node, Atom):
+        lacks = shortfall(node, profile)
+        return None if any(_absent(x) for x in lacks) else lacks
+    options = [reachable(p, profile) for p in node.parts]
+    if isinstance(node, AllOf):
+        if any(o is None for o in options):
+            return None
+        return [lack for o in options for lack in o or []]
+    found = [o for o in options if o is not None]
+    return min(found, key=lambda lacks: (len(lacks), gap(lacks))) if found else None
+
+
 def nearest(level: Level, ruleset: CompiledRuleset, profile: Profile) -> Nearest | None:
-    """The closest rule above ``level`` that did not fire, and what it lacked."""
+    """The closest rule above ``level`` that did not fire, by the smallest change in the
+    evidence the provider has; None when every rule above needs evidence of a new kind."""
     best: tuple[int, float, int, int] | None = None
     chosen = None
     for rule in ruleset.rules:
         if rule.level <= level:
             continue
-        lacks = shortfall(rule.condition, profile)
+        lacks = reachable(rule.condition, profile)
         if not lacks:
             continue
         key = (len(lacks), round(gap(lacks), 9), rule.level.rank, rule.index)

@@ -154,6 +154,16 @@ def explanation(result: Triage, proposal: Proposal) -> str:
         out.append("")
         out.append("What would raise it:")
         out.extend(_wrap(p.nearest.text, "  "))
+    elif p.level is not Level.RISK_SUMMIT:
+        out.append("")
+        out.append("What would raise it:")
+        out.extend(
+            _wrap(
+                "no rule above this level is within reach of the evidence it has: each would "
+                "need evidence of a kind it has none of.",
+                "  ",
+            )
+        )
     out.append("")
     out.append(f"Hard evidence ({len(p.evidence.hard)}):")
     for h in p.evidence.hard:
@@ -175,6 +185,11 @@ def explanation(result: Triage, proposal: Proposal) -> str:
     if not p.evidence.soft:
         out.append("  none")
     return "\n".join(out) + "\n"
+
+
+def explanations(result: Triage, proposals: Sequence[Proposal]) -> str:
+    """Several explanations, each after a rule line."""
+    return ("=" * (WIDTH - 2) + "\n").join(explanation(result, p) for p in proposals)
 
 
 def to_json(result: Triage) -> str:
