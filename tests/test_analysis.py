@@ -116,3 +116,23 @@ def test_a_narrower_rule_above_a_broader_one_does_not_shadow_it(tmp_path: Path) 
 
 def test_the_default_ruleset_has_no_finding() -> None:
     assert check_ruleset(default_ruleset()).findings == ()
+
+
+def test_the_readme_condition_reference_is_the_generated_one() -> None:
+    from qsgrules.ruleset.conditions.reference import reference_markdown
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme.split("<!-- conditions:start -->\n")[1].split("<!-- conditions:end -->")[0]
+    assert section == reference_markdown()
+    out = CliRunner().invoke(cli, ["conditions", "--format", "markdown"]).stdout
+    assert out == reference_markdown()
+    text = CliRunner().invoke(cli, ["conditions"]).stdout
+    for kind in (
+        "breach",
+        "soft",
+        "organisations",
+        "corroborated",
+        "hard_and_soft",
+        "provider_type",
+    ):
+        assert f"\n{kind}\n" in f"\n{text}"

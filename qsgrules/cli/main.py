@@ -246,6 +246,17 @@ def indicators(fmt: str) -> None:
         click.echo(f"{'':<24} {i.title}")
 
 
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True
+)
+def conditions(fmt: str) -> None:
+    """List the kinds of condition a rule's `when` may use, with what each measures."""
+    from ..ruleset.conditions.reference import reference_markdown, reference_text
+
+    click.echo(reference_markdown() if fmt == "markdown" else reference_text(), nl=False)
+
+
 @cli.group()
 def intel() -> None:
     """Soft intelligence: log an item between meetings, list items with their weights."""

@@ -1,0 +1,77 @@
+"""The condition reference, made from the condition models themselves.
+
+`qsg conditions` prints it, and the README's "Conditions" section is this text (a test keeps
+them equal), so the documentation cannot drift from what the loader accepts.
+"""
+
+from __future__ import annotations
+
+from .kinds import COMBINERS, LEAVES, Leaf, ProviderTypeIs
+
+#: What each key of a leaf means, for the reference.
+KEYS: dict[str, str] = {
+    "indicator": "one catalogue indicator (`qsg indicators`)",
+    "domain": "one quality domain: safety, effectiveness, experience, well_led",
+    "test": "standard, trend, peer, or any (the default)",
+    "strength": "notable (the default: any finding) or strong",
+    "min": "holds when the measure is at least this",
+    "max": "holds when the measure is at most this (a ceiling: see QSG104)",
+}
+
+
+def _keys(model: type[Leaf] | type[ProviderTypeIs]) -> list[str]:
+    if model is ProviderTypeIs:
+        return []
+    fields = [f for f in model.model_fields if f not in ("min", "max")]
+    bounds = ["min", "max"] if getattr(model, "BOUNDED", True) else ["min"]
+    return [*fields, *bounds]
+
+
+def reference_markdown() -> str:
+    """The reference as Markdown (the README's section, between its markers)."""
+    lines = [
+        "| condition | holds when | measures | keys | example |",
+        "|---|---|---|---|---|",
+    ]
+    for name, model in LEAVES.items():
+        keys = ", ".join(f"`{k}`" for k in _keys(model)) or "a type or a list of types"
+        lines.append(
+            f"| `{name}` | {model.SUMMARY} | {model.MEASURES} | {keys} | `{model.EXAMPLE}` |"
+        )
+    for name, meaning in COMBINERS.items():
+        body = "a condition" if name == "not" else "a list of conditions"
+        lines.append(f"| `{name}` | {meaning} | | {body} | |")
+    lines.append("")
+    lines.append("Keys:")
+    lines.append("")
+    lines.extend(f"- `{key}`: {meaning}" for key, meaning in KEYS.items())
+    lines.append("")
+    lines.append(
+        "A leaf with neither `min` nor `max` holds when its measure is above zero. Numbers are "
+        "compared to six decimal places."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def reference_text(width: int = 80) -> str:
+    """The reference for a terminal (`qsg conditions`)."""
+    import textwrap
+
+    out: list[str] = []
+    for name, model in LEAVES.items():
+        out.append(name)
+        out.extend(textwrap.wrap(model.SUMMARY, width, initial_indent="  ", subsequent_indent="  "))
+        out.extend(
+            textwrap.wrap(
+                f"measures: {model.MEASURES}", width, initial_indent="  ", subsequent_indent="    "
+            )
+        )
+        keys = ", ".join(_keys(model)) or "a provider type, or a list of them"
+        out.append(f"  keys: {keys}")
+        out.append(f"  e.g.  {model.EXAMPLE}")
+        out.append("")
+    for name, meaning in COMBINERS.items():
+        out.append(f"{name}: {meaning}")
+    out.append("")
+    out.extend(f"{key}: {meaning}" for key, meaning in KEYS.items())
+    return "\n".join(out) + "\n"
