@@ -25,6 +25,7 @@ from qsgrules.cli.main import cli
 from qsgrules.engine import durable_adapter as adapter
 from qsgrules.engine.durable_adapter import RuleEngine
 from qsgrules.errors import InputError
+from qsgrules.model.vocabulary import Domain, Severity
 from qsgrules.ruleset import parse_ruleset
 from qsgrules.ruleset.conditions import (
     LARGEST,
@@ -32,6 +33,7 @@ from qsgrules.ruleset.conditions import (
     AllOf,
     AnyOf,
     Atom,
+    Node,
     Soft,
     engine_number,
     evaluate,
@@ -73,7 +75,7 @@ threshold = st.one_of(
 def test_the_engine_takes_extreme_values_and_agrees_with_the_oracle(
     values: list[float], limits: list[float]
 ) -> None:
-    rules = [
+    rules: list[tuple[str, Node]] = [
         ("ge", Atom("a", ">=", limits[0], "a", SOFT)),
         ("le", Atom("b", "<=", limits[1], "b", SOFT)),
         (
@@ -254,8 +256,8 @@ def test_received_dates_from_1900_to_2100_weigh_without_error() -> None:
             provider="P",
             source="CQC",
             received=dt.date(year, 1, 1),
-            domain="safety",
-            severity="high",
+            domain=Domain.SAFETY,
+            severity=Severity.HIGH,
             grading="A1",
             summary="s",
         )

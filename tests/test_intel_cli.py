@@ -57,7 +57,7 @@ def _add(
 
 def _soft(ws: Path, code: str) -> float:
     data = json.loads(run("triage", "--workspace", str(ws), "--format", "json", "-p", code)[1])
-    return sum(s["weight"] for s in data["proposals"][0]["evidence"]["soft"] if s["counted"])
+    return float(sum(s["weight"] for s in data["proposals"][0]["evidence"]["soft"] if s["counted"]))
 
 
 def test_intel_add_appends_an_item_and_the_next_triage_counts_it(ws: Path) -> None:

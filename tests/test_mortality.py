@@ -61,6 +61,6 @@ def test_doubled_mortality_with_a_safety_concern_is_regular_review(tmp_path: Pat
     assert level is Level.REGULAR_REVIEW
     assert rules[0] == "mortality-signal-with-safety-concern"
     fired = run_triage(ws, providers=["RAX"]).proposals[0].rules[0]
-    cited = {e.indicator for e in fired.evidence if e.type == "hard"}  # type: ignore[union-attr]
+    cited = {e.indicator for e in fired.evidence if e.type == "hard"}
     assert "amenable_deaths" in cited
-    assert any(e.type == "soft" and e.id == "SI-MORT" for e in fired.evidence)  # type: ignore[union-attr]
+    assert any(e.type == "soft" and e.id == "SI-MORT" for e in fired.evidence)

@@ -9,20 +9,23 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qsgrules.bundled import default_ruleset
-from qsgrules.evidence.soft import month_end, summarise, weigh
+from qsgrules.evidence.soft import summarise, weigh
+from qsgrules.model.months import month_end
 from qsgrules.ruleset import load_ruleset
 from qsgrules.ruleset.schema import SoftSettings
 from qsgrules.strategies import soft_items
 from qsgrules.workspace import SoftItem
 
-SETTINGS = SoftSettings(
-    severity_points={"low": 1, "moderate": 2, "high": 5, "critical": 10},
-    source_reliability={"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2},
-    information_assessment={1: 1.0, 2: 0.9, 3: 0.7, 4: 0.4, 5: 0.0},
-    half_life_days=100,
-    domain_weights={"safety": 1.5},
-    corroboration_window_days=30,
-    corroboration_weight=1.25,
+SETTINGS = SoftSettings.model_validate(
+    {
+        "severity_points": {"low": 1, "moderate": 2, "high": 5, "critical": 10},
+        "source_reliability": {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2},
+        "information_assessment": {1: 1.0, 2: 0.9, 3: 0.7, 4: 0.4, 5: 0.0},
+        "half_life_days": 100,
+        "domain_weights": {"safety": 1.5},
+        "corroboration_window_days": 30,
+        "corroboration_weight": 1.25,
+    }
 )
 AS_OF = dt.date(2019, 3, 31)
 MARCH_2019 = 2019 * 12 + 2
