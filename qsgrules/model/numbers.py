@@ -22,14 +22,20 @@ def trimmed(v: float, places: int = 2) -> str:
     return f"{v:.{places}f}".rstrip("0").rstrip(".")
 
 
+def _fixed(v: float, places: int) -> str:
+    text = f"{v:.{places}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.0"
+
+
 def apart(value: float, limit: float, *, start: int = 1, most: int = 6) -> tuple[str, str]:
     """``value`` and ``limit`` with just enough decimals that their order is visible.
 
     ``10.08`` above ``10.06``, never ``10.1`` above ``10.1``: the fewest places (from
-    ``start``) at which the two differ as they really do; equal numbers stay equal.
+    ``start``) at which the two printed numbers compare as the numbers themselves do.
     """
     for places in range(start, most + 1):
-        a, b = f"{value:.{places}f}", f"{limit:.{places}f}"
-        if a != b or value == limit:
+        a, b = _fixed(value, places), _fixed(limit, places)
+        x, y = float(a), float(b)
+        if (value < limit) == (x < y) and (value > limit) == (x > y):
             return a, b
-    return f"{value:.{most}f}", f"{limit:.{most}f}"
+    return _fixed(value, most), _fixed(limit, most)
