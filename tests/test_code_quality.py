@@ -22,7 +22,18 @@ FORBIDDEN = {
     "workspace": {"engine", "reports", "cli", "api", "evidence", "ruleset"},
     "model": {"engine", "reports", "cli", "api", "evidence", "ruleset", "workspace"},
     "engine": {"reports", "cli", "api"},
-    "reports": {"cli", "api"},
+    "reports": {"cli", "api", "api_register"},
+    # the register records decisions; it never runs a triage nor renders one
+    "register": {
+        "engine",
+        "reports",
+        "cli",
+        "api",
+        "api_register",
+        "evidence",
+        "ruleset",
+        "stats",
+    },
 }
 
 
