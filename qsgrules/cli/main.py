@@ -2,88 +2,25 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from .. import __version__
 from ..api import add_item, list_intelligence, publishable, run_triage, scan_workspace
-from ..engine.durable_adapter import EngineError
-from ..errors import ExitCode, InputError
+from ..errors import ExitCode
 from ..indicators import CATALOGUE
 from ..model.vocabulary import Domain, Severity
 from ..reports import render
 from ..ruleset import load_ruleset
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_input_errors(**options: str) -> Callable[[F], F]:
-    """Bad input: every problem on stderr as file:line[:col]: message, exit 2, no traceback.
-
-    ``options`` names what the user typed for an argument whose name differs from its
-    option (``providers="CODE"`` for `explain`); others are ``--name-with-dashes``.
-    """
-
-    def decorate(func: F) -> F:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return func(*args, **kwargs)
-            except InputError as exc:
-                for problem in exc.problems:
-                    click.echo(problem.render(options), err=True)
-                n = len(exc.problems)
-                click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was done.", err=True)
-                sys.exit(ExitCode.BAD_INPUT)
-            except EngineError as exc:
-                # not the user's input: the engine did not take every fact cleanly, so nothing
-                # is reported rather than a triage that may have lost something
-                click.echo(
-                    f"engine failure, no triage reported: {exc}; this is a fault in qsgrules or "
-                    "its rules engine, not in your input: please report it",
-                    err=True,
-                )
-                sys.exit(ExitCode.INTERNAL)
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorate
-
-
-_WORKSPACE = click.option(
-    "--workspace",
-    "-w",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Workspace folder (default: the bundled demo).",
-)
-_RULESET = click.option(
-    "--ruleset",
-    "-r",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Ruleset YAML (default: the bundled default ruleset).",
-)
-_AS_OF = click.option(
-    "--as-of",
-    default=None,
-    metavar="YYYY-MM",
-    help="As of this month (default: the latest month in the data).",
-)
-_PUBLIC = click.option(
-    "--public",
-    is_flag=True,
-    help="For publication: withhold summaries of items given in confidence (weights kept).",
-)
+from . import register_commands
+from .common import _AS_OF, _PUBLIC, _REGISTER, _RULESET, _WORKSPACE, F, reports_input_errors
 
 
 def triage_options(func: F) -> F:
-    for option in reversed([_WORKSPACE, _RULESET, _AS_OF, _PUBLIC]):
+    for option in reversed([_WORKSPACE, _RULESET, _AS_OF, _PUBLIC, _REGISTER]):
         func = option(func)
     return func
 
@@ -122,11 +59,14 @@ def triage(
     ruleset: str | None,
     as_of: str | None,
     public: bool,
+    register: str | None,
     providers: tuple[str, ...],
     fmt: str,
 ) -> None:
-    """Propose a level for every provider, highest level first."""
-    result = run_triage(workspace, ruleset, as_of=as_of, providers=list(providers) or None)
+    """Propose a level for every provider, highest level first, with its standing level."""
+    result = run_triage(
+        workspace, ruleset, as_of=as_of, providers=list(providers) or None, register=register
+    )
     if public:
         result = publishable(result)
     writer = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt]
@@ -141,10 +81,16 @@ def triage(
 )
 @reports_input_errors(providers="CODE")
 def explain(
-    code: str, workspace: str | None, ruleset: str | None, as_of: str | None, public: bool, fmt: str
+    code: str,
+    workspace: str | None,
+    ruleset: str | None,
+    as_of: str | None,
+    public: bool,
+    register: str | None,
+    fmt: str,
 ) -> None:
     """Explain the proposal for provider CODE: every rule that fired, with its numbers."""
-    result = run_triage(workspace, ruleset, as_of=as_of, providers=[code])
+    result = run_triage(workspace, ruleset, as_of=as_of, providers=[code], register=register)
     if public:
         result = publishable(result)
     proposal = result.proposals[0]
@@ -293,6 +239,9 @@ def privacy_scan(folder: str) -> None:
         click.echo(str(problem))
     click.echo(f"{len(found)} possible identifier(s) in {folder}", err=True)
     sys.exit(ExitCode.FINDINGS if found else ExitCode.OK)
+
+
+register_commands.add_to(cli)
 
 
 def main() -> None:

@@ -50,7 +50,7 @@ def quorum(m: Meeting) -> Quorum:
     present = sorted({a.organisation for a in m.attendance.values()})
     rule = m.settings.get("quorum")
     if rule is None:
-        return Quorum(None, None, "not determined: no quorum is set (settings.yaml `quorum`)")
+        return Quorum(None, None, "no quorum is set: settings.yaml `quorum`")
     if isinstance(rule, int):
         return Quorum(
             f"{rule} organisations",

@@ -10,6 +10,7 @@ from collections import Counter
 
 from ..model.evidence import SoftFinding
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
+from ..model.standing import Standing
 from ..model.vocabulary import Level
 
 WIDTH = 80
@@ -17,6 +18,20 @@ WIDTH = 80
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def mark(proposed: Level, standing: Standing) -> str:
+    """↑ when the proposal would escalate the standing level, ↓ de-escalate, = keep it."""
+    if proposed > standing.level:
+        return "↑"
+    return "↓" if proposed < standing.level else "="
+
+
+def _standing_line(p: Proposal) -> str:
+    s = p.standing
+    assert s is not None
+    review = f", review by {s.review_by}" if s.review_by else ""
+    return _cut(f"  {mark(p.level, s)} standing {s.level.label} ({s.meeting}){review}", WIDTH)
 
 
 def table(result: Triage) -> str:
@@ -34,6 +49,8 @@ def table(result: Triage) -> str:
             f"{p.level.label:<28} {p.provider:<5} {_cut(p.name, 31):<31} "
             f"{len(p.evidence.hard):>4} {soft:>6.1f}"
         )
+        if p.standing is not None:
+            lines.append(_standing_line(p))
     counts = Counter(p.level for p in result.proposals)
     lines.append("-" * 78)
     summary = ", ".join(
@@ -41,6 +58,9 @@ def table(result: Triage) -> str:
     )
     lines.extend(textwrap.wrap(summary, WIDTH))
     lines.append("HARD: hard-data findings. SOFT: soft intelligence weight. Why: qsg explain CODE")
+    if any(p.standing is not None for p in result.proposals):
+        lines.append("Standing: the QSG's last decision; the proposal would ↑ escalate it,")
+        lines.append("↓ de-escalate it, or = keep it.")
     return "\n".join(lines) + "\n"
 
 
@@ -50,6 +70,22 @@ def _wrap(text: str, indent: str) -> list[str]:
     ) or [indent.rstrip()]
 
 
+def _standing_text(p: Proposal) -> list[str]:
+    s = p.standing
+    if s is None:
+        return []
+    m = mark(p.level, s)
+    effect = {"↑": "would escalate it", "↓": "would de-escalate it", "=": "keeps it"}[m]
+    out = [
+        f"Standing level: {s.level.label} [{s.level.value}], decided {s.decided_on} ({s.meeting})",
+        f"  {m} the proposal {effect}"
+        + (f"; review by {s.review_by}" if s.review_by else "; no review date"),
+    ]
+    if s.exit_criteria:
+        out.extend(_wrap(f"Exit criteria: {s.exit_criteria}", "  "))
+    return out
+
+
 def explanation(result: Triage, proposal: Proposal) -> str:
     """Why a provider got its proposed level: every rule that fired, with its numbers."""
     p = proposal
@@ -57,6 +93,7 @@ def explanation(result: Triage, proposal: Proposal) -> str:
         f"{p.provider}  {p.name} ({p.type})",
         f"Proposed level: {p.level.label} [{p.level.value}]",
         f"As of {result.as_of}; ruleset {result.ruleset.name} {result.ruleset.version}",
+        *_standing_text(p),
         "",
     ]
     if not p.rules:

@@ -1,0 +1,81 @@
+"""What every `qsg` command shares: how bad input is reported, and the common options."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ..engine.durable_adapter import EngineError
+from ..errors import ExitCode, InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_input_errors(**options: str) -> Callable[[F], F]:
+    """Bad input: every problem on stderr as file:line[:col]: message, exit 2, no traceback.
+
+    ``options`` names what the user typed for an argument whose name differs from its
+    option (``providers="CODE"`` for `explain`); others are ``--name-with-dashes``.
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except InputError as exc:
+                for problem in exc.problems:
+                    click.echo(problem.render(options), err=True)
+                n = len(exc.problems)
+                click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was done.", err=True)
+                sys.exit(ExitCode.BAD_INPUT)
+            except EngineError as exc:
+                # not the user's input: the engine did not take every fact cleanly, so nothing
+                # is reported rather than a triage that may have lost something
+                click.echo(
+                    f"engine failure, no triage reported: {exc}; this is a fault in qsgrules or "
+                    "its rules engine, not in your input: please report it",
+                    err=True,
+                )
+                sys.exit(ExitCode.INTERNAL)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+_WORKSPACE = click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Workspace folder (default: the bundled demo).",
+)
+_RULESET = click.option(
+    "--ruleset",
+    "-r",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Ruleset YAML (default: the bundled default ruleset).",
+)
+_AS_OF = click.option(
+    "--as-of",
+    default=None,
+    metavar="YYYY-MM",
+    help="As of this month (default: the latest month in the data).",
+)
+_PUBLIC = click.option(
+    "--public",
+    is_flag=True,
+    help="For publication: withhold summaries of items given in confidence (weights kept).",
+)
+_REGISTER = click.option(
+    "--register",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Register file (default: register.sqlite in the workspace folder).",
+)
