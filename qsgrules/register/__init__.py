@@ -3,6 +3,7 @@ SQLite file with a hash-chained audit trail. Everything ``qsg meeting``, ``confi
 ``override``, ``decide``, ``action``, ``agenda``, ``coverage``, ``note`` and ``audit``
 do is here; the commands are thin."""
 
+from . import agenda as agenda_module
 from .actions import add_action, close_action, list_actions, move_action
 from .agenda import AgendaItem, Uncovered, agenda, coverage
 from .meetings import Decided, agree, amend, attend, confirm, decide, open_meeting, override
@@ -27,6 +28,7 @@ __all__ = [
     "Uncovered",
     "Verification",
     "add_action",
+    "agenda_module",
     "agenda",
     "agree",
     "amend",

@@ -46,7 +46,7 @@ def _provider(m: Meeting, code: str, argument: str = "provider") -> str:
         m.proposed,
         "provider",
         checks.UNKNOWN_PROVIDER,
-        f"meeting {m.id} discussed the providers of its frozen triage (qsg note {m.id})",
+        f"it is not in the triage frozen when meeting {m.id} was opened",
     )
 
 

@@ -233,14 +233,15 @@ class Register:
         conn.execute("BEGIN IMMEDIATE")  # the write lock first: checks see the latest records
         try:
             new = list(build(self.records()))
-            stored = [self._append(n) for n in new]
+            at = self._now()  # one transaction, one moment
+            stored = [self._append(n, at) for n in new]
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         return stored
 
-    def _append(self, new: NewRecord) -> Record:
+    def _append(self, new: NewRecord, at: str) -> Record:
         conn = self._conn
         last = conn.execute("SELECT hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
         top = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'records'").fetchone()
@@ -252,7 +253,7 @@ class Register:
             new.provider,
             new.subject,
             new.corrects,
-            self._now(),
+            at,
             self.actor,
             canonical(new.body),
         )
