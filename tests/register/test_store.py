@@ -74,7 +74,7 @@ def test_a_register_from_a_newer_qsgrules_is_refused(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_register_is_refused(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "x.sqlite"
     path.write_bytes(content)
-    with pytest.raises(InputError, match="not a register|empty"):
+    with pytest.raises(InputError, match=r"not a register|empty"):
         Register(path, readonly=True)
 
 
