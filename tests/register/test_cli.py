@@ -266,3 +266,17 @@ def test_the_regional_report_leaves_out_meetings_not_agreed(tmp_path: Path) -> N
     assert code == 0 and json.loads(out)["conclusions"] == []
     code, _, err = run("report", "regional", str(tmp_path / "missing.sqlite"))
     assert code == 2 and "REGISTER: no register at" in err
+
+
+def test_the_public_note_withholds_what_was_given_in_confidence(fresh: Path) -> None:
+    w = ("-w", str(fresh))
+    run("meeting", "open", "--date", "2019-04-10", "--chair", "C", "--qsg", "South London", *w)
+    run("decide", "RJ7", "--meeting", MEETING, "--level", "regular_review", "--rationale", "r", *w)
+    secret = "details are held in confidence pending a review"
+    code, full, _ = run("note", MEETING, *w)
+    assert code == 0 and secret in full
+    for fmt in ("md", "html"):
+        code, public, _ = run("note", MEETING, "--public", "--format", fmt, *w)
+        assert code == 0 and secret not in public
+        assert "withheld: information provided in confidence" in public
+        assert "SI-015" in public  # the item is still listed, with its weight
