@@ -7,6 +7,7 @@ gives the current view; every earlier version stays in the register (and in the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -353,32 +354,35 @@ _FOLD: dict[Kind, Callable[[State, Record], None]] = {
 }
 
 
-def standings(records: list[Record]) -> dict[str, Standing]:
-    """Each provider's standing from decision and amendment records alone (what
-    ``Register.decisions_by_provider`` reads in one query): the last decision by meeting
-    date, then record order, with its amendments applied."""
+def standings(rows: list[tuple[Any, ...]]) -> dict[str, Standing]:
+    """Each provider's standing from ``Register.decisions_by_provider`` rows: the last
+    decision by meeting date, then record order, with its amendments applied."""
     decided: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in records:
-        if r.provider is None or r.meeting is None:
-            continue
-        key = (r.meeting, r.provider)
-        if r.kind == Kind.DECISION:
-            decided[key] = {**r.body, "seq": r.seq}
-        elif r.kind == Kind.AMENDMENT and key in decided:
-            decided[key].update(r.body.get("changes", {}))
-    out: dict[str, tuple[tuple[str, int], Standing]] = {}
+    for kind, meeting, provider, seq, level, decided_on, review_by, exit_criteria, changes in rows:
+        key = (meeting, provider)
+        if kind == Kind.DECISION:
+            decided[key] = {
+                "level": level,
+                "decided_on": decided_on,
+                "review_by": review_by,
+                "exit_criteria": exit_criteria,
+                "seq": seq,
+            }
+        elif key in decided and changes:
+            decided[key].update(json.loads(changes))
+    latest: dict[str, tuple[str, dict[str, Any]]] = {}
     for (meeting, provider), d in decided.items():
-        order = (d["decided_on"], d["seq"])
-        if provider in out and out[provider][0] > order:
-            continue
-        out[provider] = (
-            order,
-            Standing(
-                level=Level(d["level"]),
-                decided_on=d["decided_on"],
-                meeting=meeting,
-                review_by=d.get("review_by"),
-                exit_criteria=d.get("exit_criteria"),
-            ),
+        held = latest.get(provider)
+        if held is None or (held[1]["decided_on"], held[1]["seq"]) < (d["decided_on"], d["seq"]):
+            latest[provider] = (meeting, d)
+    levels = {lv.value: lv for lv in Level}
+    return {
+        provider: Standing.model_construct(  # the register's own values, checked when written
+            level=levels[d["level"]],
+            decided_on=d["decided_on"],
+            meeting=meeting,
+            review_by=d["review_by"],
+            exit_criteria=d["exit_criteria"],
         )
-    return {code: s for code, (_, s) in out.items()}
+        for provider, (meeting, d) in latest.items()
+    }

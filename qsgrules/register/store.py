@@ -204,12 +204,17 @@ class Register:
         rows = self._conn.execute(f"SELECT {_COLUMNS} FROM records {where} ORDER BY seq")
         return [_record(row) for row in rows]
 
-    def decisions_by_provider(self) -> list[Record]:
-        """Decisions and amendments, in order: what standings are made of (one query)."""
-        rows = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM records WHERE kind IN ('decision', 'amendment') ORDER BY seq"
-        )
-        return [_record(row) for row in rows]
+    def decisions_by_provider(self) -> list[tuple[Any, ...]]:
+        """What standings are made of, in one query over the (kind, provider) index: for each
+        decision and amendment in order, (kind, meeting, provider, seq, level, decided_on,
+        review_by, exit_criteria, changes as JSON); only these fields are read."""
+        return self._conn.execute(
+            "SELECT kind, meeting, provider, seq, json_extract(body, '$.level'), "
+            "json_extract(body, '$.decided_on'), json_extract(body, '$.review_by'), "
+            "json_extract(body, '$.exit_criteria'), json_extract(body, '$.changes') "
+            "FROM records WHERE kind IN ('decision', 'amendment') AND provider IS NOT NULL "
+            "ORDER BY seq"
+        ).fetchall()
 
     def frozen_triage(self, meeting: str) -> str:
         """The triage a meeting discussed, as frozen when it was opened (the JSON contract)."""
