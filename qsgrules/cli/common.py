@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 
 import click
 
+from .. import register as R
+from ..api_register import open_register
 from ..engine.durable_adapter import EngineError
 from ..errors import ExitCode, InputError
+from ..model.vocabulary import Level
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,3 +82,32 @@ _REGISTER = click.option(
     default=None,
     help="Register file (default: register.sqlite in the workspace folder).",
 )
+
+# ---- the register's commands --------------------------------------------------------
+
+LEVELS = "|".join(Level.values())
+_BY = click.option(
+    "--by", default=None, metavar="NAME", help="Who records this (default: the OS user)."
+)
+_MEETING = click.option(
+    "--meeting", required=True, metavar="ID", help="Meeting id, e.g. M-2019-04-10."
+)
+
+
+def _where(func: F) -> F:
+    for option in reversed([_WORKSPACE, _REGISTER]):
+        func = option(func)
+    return func
+
+
+def _writer(func: F) -> F:
+    return _where(_BY(func))
+
+
+def _write(workspace: str | None, register: str | None, by: str | None) -> R.Register:
+    """The register to write: the user's own (never the bundled demo's), already started."""
+    return open_register(workspace, register, write=True, by=by)
+
+
+def _read(workspace: str | None, register: str | None) -> R.Register:
+    return open_register(workspace, register, write=False)
