@@ -137,10 +137,12 @@ def coverage(
     *,
     months: int | None = None,
     on: str | dt.date | None = None,
+    qsg: str | None = None,
 ) -> tuple[int, list[reg_api.Uncovered]]:
-    """The workspace's providers not discussed in the last ``months`` (default: the
-    business cycle of settings.yaml) before ``on`` (default today): (months, providers).
-    With no register file every provider is "never" discussed."""
+    """The workspace's providers (of one local QSG when ``qsg`` is given) not discussed in
+    the last ``months`` (default: the business cycle of settings.yaml) before ``on``
+    (default today): (months, providers). With no register every provider is "never"
+    discussed."""
     ws = _workspace(workspace)
     n = months if months is not None else load_settings(ws.root, ws.members).business_cycle_months
     if n < 1:
@@ -151,7 +153,16 @@ def coverage(
     if path.is_file():
         with Register(path, readonly=True) as reg:
             state = reg_api.fold(reg.records())
-    names = {code: p.name for code, p in sorted(ws.providers.items())}
+    if qsg is not None:
+        checks.one_of(
+            "qsg",
+            qsg,
+            sorted({p.qsg for p in ws.providers.values()}),
+            "local QSG",
+            checks.UNKNOWN_QSG,
+            "a local QSG is named in the qsg column of providers.csv",
+        )
+    names = {code: p.name for code, p in sorted(ws.providers.items()) if qsg in (None, p.qsg)}
     return n, reg_api.coverage(state, names, months=n, on=day)
 
 

@@ -141,13 +141,18 @@ def note(
 @click.command("coverage")
 @click.option("--months", type=int, default=None, help="Default: the business cycle (12).")
 @click.option("--on", default=None, metavar="YYYY-MM-DD", help="Default: today.")
+@click.option("--qsg", default=None, metavar="NAME", help="Only this local QSG's providers.")
 @_where
 @reports_input_errors()
 def coverage_command(
-    months: int | None, on: str | None, workspace: str | None, register: str | None
+    months: int | None,
+    on: str | None,
+    qsg: str | None,
+    workspace: str | None,
+    register: str | None,
 ) -> None:
     """Providers not discussed in the last N months, with when each last was."""
-    n, rows = coverage(workspace, register, months=months, on=on)
+    n, rows = coverage(workspace, register, months=months, on=on, qsg=qsg)
     for u in rows:
         last = u.last_discussed.isoformat() if u.last_discussed else "never"
         click.echo(f"{u.provider:<5} {last:<10}  {u.name}")

@@ -202,6 +202,17 @@ def test_coverage_and_action_list(scripted: tuple[Path, dict]) -> None:
     ws, _ = scripted
     code, out, err = run("coverage", "-w", str(ws), "--on", "2019-07-01", "--months", "3")
     assert code == 0 and "RJ6" not in out and "17 provider(s) not discussed in the last 3" in err
+    code, out, err = run("coverage", "-w", str(ws), "--on", "2019-07-01", "--qsg", "South London")
+    assert code == 0 and [x.split()[0] for x in out.splitlines()] == [
+        "RAX",
+        "RJ1",
+        "RJ2",
+        "RJ7",
+        "RJZ",
+        "RVR",
+    ]
+    code, _, err = run("coverage", "-w", str(ws), "--qsg", "South Londn")
+    assert code == 2 and 'did you mean "South London"' in err
     code, out, _ = run("action", "list", "-w", str(ws), "--overdue", "--on", "2019-06-01")
     assert code == 0 and out.startswith("A-001  RJ6") and "OVERDUE" in out
 
