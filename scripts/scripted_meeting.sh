@@ -4,8 +4,15 @@
 # Usage: scripts/scripted_meeting.sh [FOLDER]   (default: a new temporary folder)
 set -uo pipefail
 cd "${1:-$(mktemp -d)}"
+show() {  # the command as it would be typed, quoting what needs it
+  local out="" a
+  for a in "$@"; do
+    if [[ "$a" =~ [^A-Za-z0-9_./:=@,-] ]]; then out+=" \"${a//\"/\\\"}\""; else out+=" $a"; fi
+  done
+  printf '$%s\n' "$out"
+}
 run() {
-  printf '$ %s\n' "$*"
+  show "$@"
   "$@" 2>&1
   local status=$?
   [ "$status" -eq 0 ] || printf '[exit %s]\n' "$status"
@@ -33,6 +40,7 @@ run qsg meeting agree $M -w my-qsg --by "Dr Jo Chair"
 run qsg decide RJ7 --meeting $M --level risk_summit --rationale "Changed our minds" -w my-qsg --by clerk
 run qsg meeting amend $M --reason "The chair corrected the review date after the meeting" --provider RJ6 --review-by 2019-06-26 -w my-qsg --by "Dr Jo Chair"
 run qsg note $M -w my-qsg
+printf "$ qsg note %s --format html -w my-qsg > note.html\n\n" "$M"
 qsg note $M --format html -w my-qsg > note.html
 run qsg triage -w my-qsg
 run qsg explain RJ6 -w my-qsg --format text
