@@ -136,7 +136,8 @@ def attend(
             m.members,
             "organisation",
             checks.UNKNOWN_ORGANISATION,
-            "an attendee represents a member organisation (national, or in members.csv)",
+            "an attendee represents a member organisation: the national members or those in "
+            "members.csv when the meeting was opened",
         )
         earlier = m.attendance.get(name)
         body = {"member": name, "organisation": organisation, "from": t0, "to": t1}

@@ -292,6 +292,8 @@ def _amended(state: State, r: Record) -> None:
         d = m.decisions[r.provider]
         if "level" in changes:
             d.level = Level(changes["level"])
+            # the dissent is against the level concluded, as amended
+            d.dissent = [p for p in d.positions if p["level"] != d.level.value]
         for name in ("rationale", "review_by", "exit_criteria"):
             if name in changes:
                 setattr(d, name, changes[name])

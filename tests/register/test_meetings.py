@@ -335,3 +335,15 @@ def test_quorum_by_count_and_by_named_organisations(tmp_path: Path, ws: Path) ->
         R.attend(r, m.id, member="Bo", organisation="NHS England")
         assert R.meeting_note(r, m.id).quorum.met is True
         assert R.meeting_note(r, MEETING).quorum.met is None  # no quorum set when it opened
+
+
+def test_an_amended_level_recomputes_the_dissent(attended: Register) -> None:
+    R.confirm(attended, "RJ6", meeting=MEETING, member="Ann Lee")
+    R.override(
+        attended, "RJ6", meeting=MEETING, member="Raj Patel", level="regular_review", reason="r"
+    )
+    R.decide(attended, "RJ6", meeting=MEETING, rationale="r", level="regular_review")
+    R.agree(attended, MEETING)
+    R.amend(attended, MEETING, reason="Minuted wrongly", provider="RJ6", level="risk_summit")
+    d = R.fold(attended.records()).meetings[MEETING].decisions["RJ6"]
+    assert d.level == Level.RISK_SUMMIT and [x["member"] for x in d.dissent] == ["Raj Patel"]

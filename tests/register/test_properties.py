@@ -101,5 +101,5 @@ def test_any_sequence_of_commands_keeps_the_record_whole(
             for m in state.meetings.values():
                 for code, d in m.decisions.items():
                     assert code in m.proposed and d.proposed == m.proposed[code]
-                    if not d.amendments:  # the dissent is every position against the decision
-                        assert d.dissent == [p for p in d.positions if p["level"] != d.level.value]
+                    # the dissent is every position against the level concluded (as amended)
+                    assert d.dissent == [p for p in d.positions if p["level"] != d.level.value]
