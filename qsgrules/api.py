@@ -12,6 +12,7 @@ from .errors import InputError, Problem, did_you_mean
 from .evidence.soft import summarise
 from .model.evidence import SoftFinding
 from .model.proposal import Triage
+from .register import Register, standings
 from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
@@ -26,10 +27,15 @@ __all__ = [
     "load_ruleset",
     "load_workspace",
     "publishable",
+    "register_file",
     "run_triage",
     "scan_workspace",
     "triage",
+    "with_standing",
 ]
+
+#: The register's file name in a workspace folder.
+REGISTER_FILE = "register.sqlite"
 
 
 def _inputs(
@@ -55,13 +61,47 @@ def run_triage(
     *,
     as_of: str | None = None,
     providers: Sequence[str] | None = None,
+    register: str | Path | None = None,
+    standing: bool = True,
 ) -> Triage:
     """Triage a workspace (default: the bundled demo) with a ruleset (default: the default).
 
-    Raises ``qsgrules.errors.InputError`` listing every problem in the inputs.
+    Each proposal carries the provider's standing level from the register (``register``, by
+    default ``register.sqlite`` in the workspace folder; none when there is no such file,
+    or when ``standing`` is False). Raises ``qsgrules.errors.InputError`` listing every
+    problem in the inputs.
     """
     ws, rs = _inputs(workspace, ruleset)
-    return triage(ws, rs, as_of=as_of, providers=providers)
+    result = triage(ws, rs, as_of=as_of, providers=providers)
+    if not standing:
+        return result
+    return with_standing(result, register_file(ws.root, register))
+
+
+def register_file(workspace: str | Path | None, register: str | Path | None = None) -> Path:
+    """Where the register is: ``register`` when given, else ``register.sqlite`` in the
+    workspace folder (the bundled demo's when no workspace is given)."""
+    if register is not None:
+        return Path(register)
+    return Path(workspace or demo_workspace()) / REGISTER_FILE
+
+
+def with_standing(result: Triage, register: str | Path) -> Triage:
+    """The triage with each provider's standing level (its last decision) from the register,
+    read in one query; unchanged when there is no register file."""
+    if not Path(register).is_file():
+        return result
+    with Register(register, readonly=True) as reg:
+        held = standings(reg.decisions_by_provider())
+    if not held:
+        return result
+    return result.model_copy(
+        update={
+            "proposals": tuple(
+                p.model_copy(update={"standing": held.get(p.provider)}) for p in result.proposals
+            )
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -19,77 +17,16 @@ from ..api import (
     run_triage,
     scan_workspace,
 )
-from ..engine.durable_adapter import EngineError
 from ..errors import ExitCode, InputError
 from ..indicators import CATALOGUE
 from ..model.vocabulary import Domain, Severity
 from ..reports import render
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_input_errors(**options: str) -> Callable[[F], F]:
-    """Bad input: every problem on stderr as file:line[:col]: message, exit 2, no traceback.
-
-    ``options`` names what the user typed for an argument whose name differs from its
-    option (``providers="CODE"`` for `explain`); others are ``--name-with-dashes``.
-    """
-
-    def decorate(func: F) -> F:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return func(*args, **kwargs)
-            except InputError as exc:
-                for problem in exc.problems:
-                    click.echo(problem.render(options), err=True)
-                n = len(exc.problems)
-                click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was done.", err=True)
-                sys.exit(ExitCode.BAD_INPUT)
-            except EngineError as exc:
-                # not the user's input: the engine did not take every fact cleanly, so nothing
-                # is reported rather than a triage that may have lost something
-                click.echo(
-                    f"engine failure, no triage reported: {exc}; this is a fault in qsgrules or "
-                    "its rules engine, not in your input: please report it",
-                    err=True,
-                )
-                sys.exit(ExitCode.INTERNAL)
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorate
-
-
-_WORKSPACE = click.option(
-    "--workspace",
-    "-w",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Workspace folder (default: the bundled demo).",
-)
-_RULESET = click.option(
-    "--ruleset",
-    "-r",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Ruleset YAML (default: the bundled default ruleset).",
-)
-_AS_OF = click.option(
-    "--as-of",
-    default=None,
-    metavar="YYYY-MM",
-    help="As of this month (default: the latest month in the data).",
-)
-_PUBLIC = click.option(
-    "--public",
-    is_flag=True,
-    help="For publication: withhold summaries of items given in confidence (weights kept).",
-)
+from . import register_commands
+from .common import _AS_OF, _PUBLIC, _REGISTER, _RULESET, _WORKSPACE, F, reports_input_errors
 
 
 def triage_options(func: F) -> F:
-    for option in reversed([_WORKSPACE, _RULESET, _AS_OF, _PUBLIC]):
+    for option in reversed([_WORKSPACE, _RULESET, _AS_OF, _PUBLIC, _REGISTER]):
         func = option(func)
     return func
 
@@ -133,6 +70,7 @@ def triage(
     ruleset: str | None,
     as_of: str | None,
     public: bool,
+    register: str | None,
     providers: tuple[str, ...],
     fmt: str,
     strict_data: bool,
@@ -142,7 +80,9 @@ def triage(
     Warns on stderr when providers' data stop before the as-of month (their proposals are
     marked); with --strict-data that is a failure (exit 1).
     """
-    result = run_triage(workspace, ruleset, as_of=as_of, providers=list(providers) or None)
+    result = run_triage(
+        workspace, ruleset, as_of=as_of, providers=list(providers) or None, register=register
+    )
     if public:
         result = publishable(result)
     writer = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt]
@@ -169,6 +109,7 @@ def explain(
     as_of: str | None,
     public: bool,
     every: bool,
+    register: str | None,
     fmt: str,
 ) -> None:
     """Explain the proposal for each provider CODE (or --all): every rule that fired, with its
@@ -177,7 +118,9 @@ def explain(
         raise click.UsageError("give one or more provider codes, or --all")
     if codes and every:
         raise click.UsageError("give provider codes or --all, not both")
-    result = run_triage(workspace, ruleset, as_of=as_of, providers=list(codes) or None)
+    result = run_triage(
+        workspace, ruleset, as_of=as_of, providers=list(codes) or None, register=register
+    )
     if public:
         result = publishable(result)
     by_code = {p.provider: p for p in result.proposals}
@@ -363,6 +306,9 @@ def privacy_scan(folder: str) -> None:
         click.echo(str(problem))
     click.echo(f"{len(found)} possible identifier(s) in {folder}", err=True)
     sys.exit(ExitCode.FINDINGS if found else ExitCode.OK)
+
+
+register_commands.add_to(cli)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from typing import Literal
 from ..model.vocabulary import Level
 from . import Model
 from .evidence import HardFinding, SoftFinding
+from .standing import Standing
 
 
 class ConditionMet(Model):
@@ -102,6 +103,9 @@ class Proposal(Model):
     evidence: Evidence
     nearest: Nearest | None = None
     coverage: Coverage | None = None
+    # the QSG's last decision, from the register; set after the triage (the engine never
+    # sees the register), null when none is recorded
+    standing: Standing | None = None
 
 
 class RulesetRef(Model):

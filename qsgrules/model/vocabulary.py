@@ -127,6 +127,13 @@ class ItemStatus(Word):
     CLOSED = "closed"
 
 
+class Stance(Word):
+    """A member's position on a proposal at a meeting."""
+
+    CONFIRM = "confirm"
+    OVERRIDE = "override"
+
+
 class Test(Word):
     """The tests that turn indicator data into a hard finding."""
 

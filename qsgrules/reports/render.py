@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from ..errors import Problem
 from ..model.evidence import SoftFinding
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
+from ..model.standing import Standing
 from ..model.vocabulary import Level
 
 WIDTH = 80
@@ -39,6 +40,22 @@ def level_text(p: Proposal, *, short: bool = False) -> str:
     """A proposal's level as shown, with the stale-data mark beside it when there is one."""
     label = p.level.value.replace("_", " ") if short else p.level.label
     return f"{label}, {mark(p)}" if mark(p) else label
+
+
+def standing_mark(proposed: Level, standing: Standing) -> str:
+    """↑ when the proposal would escalate the standing level, ↓ de-escalate, = keep it."""
+    if proposed > standing.level:
+        return "↑"
+    return "↓" if proposed < standing.level else "="
+
+
+def _standing_line(p: Proposal) -> str:
+    s = p.standing
+    assert s is not None
+    review = f", review by {s.review_by}" if s.review_by else ""
+    return _cut(
+        f"  {standing_mark(p.level, s)} standing {s.level.label} ({s.meeting}){review}", WIDTH
+    )
 
 
 def table(result: Triage) -> str:
@@ -69,6 +86,8 @@ def table(result: Triage) -> str:
             f"{level:<{w_level}} {code:<{w_code}} {_cut(p.name, w_name):<{w_name}} "
             f"{len(p.evidence.hard):>4} {soft:>6.1f}"
         )
+        if p.standing is not None:
+            lines.append(_standing_line(p))
     counts = Counter(p.level for p in result.proposals)
     lines.append(rule)
     summary = ", ".join(
@@ -81,6 +100,9 @@ def table(result: Triage) -> str:
     for note in result.notes:
         lines.extend(textwrap.wrap(f"Note: {clean(note)}", WIDTH))
     lines.append("HARD: hard-data findings. SOFT: soft intelligence weight. Why: qsg explain CODE")
+    if any(p.standing is not None for p in result.proposals):
+        lines.append("Standing: the QSG's last decision; the proposal would ↑ escalate it,")
+        lines.append("↓ de-escalate it, or = keep it.")
     return "\n".join(lines) + "\n"
 
 
@@ -107,6 +129,22 @@ def _wrap(text: str, indent: str) -> list[str]:
     ) or [indent.rstrip()]
 
 
+def _standing_text(p: Proposal) -> list[str]:
+    s = p.standing
+    if s is None:
+        return []
+    m = standing_mark(p.level, s)
+    effect = {"↑": "would escalate it", "↓": "would de-escalate it", "=": "keeps it"}[m]
+    out = [
+        f"Standing level: {s.level.label} [{s.level.value}], decided {s.decided_on} ({s.meeting})",
+        f"  {m} the proposal {effect}"
+        + (f"; review by {s.review_by}" if s.review_by else "; no review date"),
+    ]
+    if s.exit_criteria:
+        out.extend(_wrap(f"Exit criteria: {s.exit_criteria}", "  "))
+    return out
+
+
 def explanation(result: Triage, proposal: Proposal) -> str:
     """Why a provider got its proposed level: every rule that fired, with its numbers."""
     p = proposal
@@ -114,6 +152,7 @@ def explanation(result: Triage, proposal: Proposal) -> str:
         f"{p.provider}  {p.name} ({p.type})",
         f"Proposed level: {p.level.label} [{p.level.value}]",
         f"As of {result.as_of}; ruleset {result.ruleset.name} {result.ruleset.version}",
+        *_standing_text(p),
     ]
     cov = p.coverage
     if cov is not None and cov.stale:

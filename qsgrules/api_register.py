@@ -1,0 +1,183 @@
+"""The Python API of the QSG's record: open a meeting on a fresh triage, and find the
+register a command reads or writes. Everything the register commands do is here or in
+``qsgrules.register``; the command line only parses and prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import register as reg_api
+from .api import REGISTER_FILE, _inputs, register_file, run_triage
+from .bundled import demo_workspace
+from .errors import InputError, Problem
+from .register import Register, checks
+from .register.store import Clock
+from .ruleset import CompiledRuleset
+from .workspace import Workspace, load_workspace
+from .workspace.settings import Settings, load_settings
+
+__all__ = [
+    "REGISTER_FILE",
+    "audit_verify",
+    "coverage",
+    "open_meeting",
+    "open_register",
+    "regional_report",
+    "workspace_settings",
+]
+
+
+def _is_bundled(folder: Path) -> bool:
+    try:
+        return folder.resolve() == demo_workspace().resolve()
+    except OSError:
+        return False
+
+
+def _writable_place(workspace: str | Path | None, register: str | Path | None) -> Path:
+    """The register a write goes to: never inside the installed package."""
+    if register is not None:
+        return Path(register)
+    if workspace is None or _is_bundled(Path(workspace)):
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "workspace",
+                    "the bundled demo is read-only: give your own workspace folder "
+                    "(copy the demo: qsg meeting open --workspace MY-COPY ...) or a register "
+                    "file with --register PATH",
+                    code=checks.NO_REGISTER_PLACE,
+                )
+            ]
+        )
+    return Path(workspace) / REGISTER_FILE
+
+
+def open_register(
+    workspace: str | Path | None = None,
+    register: str | Path | None = None,
+    *,
+    write: bool = False,
+    by: str | None = None,
+    clock: Clock | None = None,
+) -> Register:
+    """The register of a workspace (``register.sqlite`` in it) or at ``register``. For
+    writing it must be the user's own (never the bundled demo's) and already exist (a
+    meeting opened); for reading it must exist."""
+    path = _writable_place(workspace, register) if write else register_file(workspace, register)
+    return Register(path, readonly=not write, actor=by, clock=clock)
+
+
+def _workspace(workspace: str | Path | Workspace | None) -> Workspace:
+    if isinstance(workspace, Workspace):
+        return workspace
+    return load_workspace(workspace or demo_workspace())
+
+
+def workspace_settings(workspace: str | Path | Workspace | None = None) -> Settings:
+    """The workspace's settings.yaml (business cycle, quorum), or the defaults."""
+    ws = _workspace(workspace)
+    return load_settings(ws.root, ws.members)
+
+
+def open_meeting(
+    *,
+    date: str | dt.date,
+    chair: str,
+    qsg: str | None = None,
+    workspace: str | Path | Workspace | None = None,
+    ruleset: str | Path | CompiledRuleset | None = None,
+    as_of: str | None = None,
+    register: str | Path | None = None,
+    by: str | None = None,
+    clock: Clock | None = None,
+) -> reg_api.Meeting:
+    """Triage the workspace and open a meeting that freezes it (every proposal with its
+    evidence, the as-of month, the ruleset's name, version and sha256), with the providers'
+    local QSGs, the member organisations and the settings. Nothing is written unless every
+    input is good."""
+    root = workspace.root if isinstance(workspace, Workspace) else workspace
+    path = _writable_place(root, register)
+    checks.date("date", date)
+    checks.text("chair", chair, required=True)
+    ws, rs = _inputs(workspace, ruleset)
+    settings = load_settings(ws.root, ws.members)
+    local = sorted({p.qsg for p in ws.providers.values()})
+    if qsg is not None:
+        checks.one_of(
+            "qsg",
+            qsg,
+            local,
+            "local QSG",
+            checks.UNKNOWN_QSG,
+            "a local QSG is named in the qsg column of providers.csv",
+        )
+    result = run_triage(ws, rs, as_of=as_of, register=path)
+    with Register(path, create=True, actor=by, clock=clock) as reg:
+        return reg_api.open_meeting(
+            reg,
+            date=date,
+            chair=chair,
+            qsg=qsg if qsg is not None else (local[0] if len(local) == 1 else None),
+            triage=result.model_dump(mode="json"),
+            providers={
+                code: {"name": p.name, "type": p.type.value, "qsg": p.qsg}
+                for code, p in sorted(ws.providers.items())
+            },
+            members={name: m.kind for name, m in sorted(ws.members.items())},
+            settings=settings.model_dump(mode="json"),
+        )
+
+
+def coverage(
+    workspace: str | Path | None = None,
+    register: str | Path | None = None,
+    *,
+    months: int | None = None,
+    on: str | dt.date | None = None,
+    qsg: str | None = None,
+) -> tuple[int, list[reg_api.Uncovered]]:
+    """The workspace's providers (of one local QSG when ``qsg`` is given) not discussed in
+    the last ``months`` (default: the business cycle of settings.yaml) before ``on``
+    (default today): (months, providers). With no register every provider is "never"
+    discussed."""
+    ws = _workspace(workspace)
+    n = months if months is not None else load_settings(ws.root, ws.members).business_cycle_months
+    if n < 1:
+        raise checks.refuse("months", f"{n} is not a number of months (1 or more)", checks.BAD_DATE)
+    day = checks.date("on", on) if on is not None else dt.date.today()
+    path = register_file(ws.root, register)
+    state = reg_api.State()
+    if path.is_file():
+        with Register(path, readonly=True) as reg:
+            state = reg_api.fold(reg.records())
+    if qsg is not None:
+        checks.one_of(
+            "qsg",
+            qsg,
+            sorted({p.qsg for p in ws.providers.values()}),
+            "local QSG",
+            checks.UNKNOWN_QSG,
+            "a local QSG is named in the qsg column of providers.csv",
+        )
+    names = {code: p.name for code, p in sorted(ws.providers.items()) if qsg in (None, p.qsg)}
+    return n, reg_api.coverage(state, names, months=n, on=day)
+
+
+def regional_report(
+    registers: Sequence[str | Path], *, on: str | dt.date | None = None
+) -> reg_api.Regional:
+    """Combine the agreed conclusions of local QSGs' registers (see ``register.combine``)."""
+    day = checks.date("on", on) if on is not None else dt.date.today()
+    return reg_api.combine(registers, on=day)
+
+
+def audit_verify(
+    workspace: str | Path | None = None, register: str | Path | None = None
+) -> tuple[reg_api.Verification, str]:
+    """Check every record's hash and link, and SQLite's integrity: (verification, integrity
+    report "ok" or what is wrong)."""
+    with open_register(workspace, register) as reg:
+        return reg.verify(), reg.integrity()

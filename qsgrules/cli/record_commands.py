@@ -1,0 +1,208 @@
+"""`qsg action`, `note`, `coverage`, `report regional`, `audit verify`: the rest of the
+QSG's record, thin over ``qsgrules.api_register`` and ``qsgrules.register``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from .. import register as R
+from ..api_register import audit_verify, coverage, regional_report
+from ..errors import ExitCode
+from ..reports import note as note_report
+from ..reports import regional as regional_report_render
+from .common import _MEETING, _read, _where, _write, _writer, reports_input_errors
+
+
+@click.group()
+def action() -> None:
+    """Actions agreed at meetings: add, close, move (the old date kept), list."""
+
+
+@action.command("add")
+@click.argument("code")
+@_MEETING
+@click.option("--owner", required=True, metavar="NAME")
+@click.option("--due", required=True, metavar="YYYY-MM-DD")
+@click.option("--text", required=True, metavar="TEXT")
+@_writer
+@reports_input_errors(provider="CODE")
+def action_add(
+    code: str,
+    meeting: str,
+    owner: str,
+    due: str,
+    text: str,
+    workspace: str | None,
+    register: str | None,
+    by: str | None,
+) -> None:
+    """Add an action about provider CODE. Prints the action id."""
+    with _write(workspace, register, by) as reg:
+        a = R.add_action(reg, code, meeting=meeting, owner=owner, due=due, text=text)
+    click.echo(a.id)
+    click.echo(f"added {a.id}: {code}, owner {a.owner}, due {a.due.isoformat()}", err=True)
+
+
+@action.command("close")
+@click.argument("action_id", metavar="ACTION_ID")
+@click.option("--note", required=True, metavar="TEXT")
+@click.option("--on", default=None, metavar="YYYY-MM-DD", help="Default: today.")
+@_writer
+@reports_input_errors(action_id="ACTION_ID")
+def action_close(
+    action_id: str,
+    note: str,
+    on: str | None,
+    workspace: str | None,
+    register: str | None,
+    by: str | None,
+) -> None:
+    """Close an action with a note."""
+    with _write(workspace, register, by) as reg:
+        a = R.close_action(reg, action_id, note=note, on=on)
+    click.echo(f"closed {a.id} on {(a.closed or {}).get('on')}")
+
+
+@action.command("move")
+@click.argument("action_id", metavar="ACTION_ID")
+@click.option("--due", required=True, metavar="YYYY-MM-DD")
+@click.option("--reason", required=True, metavar="TEXT")
+@_writer
+@reports_input_errors(action_id="ACTION_ID")
+def action_move(
+    action_id: str,
+    due: str,
+    reason: str,
+    workspace: str | None,
+    register: str | None,
+    by: str | None,
+) -> None:
+    """Move an action's due date, with a reason; the old date is kept."""
+    with _write(workspace, register, by) as reg:
+        a = R.move_action(reg, action_id, due=due, reason=reason)
+    click.echo(f"moved {a.id} from {a.moves[-1]['from']} to {a.due.isoformat()}")
+
+
+@action.command("list")
+@click.option("--open", "open_only", is_flag=True, help="Only open actions.")
+@click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
+@click.option("--provider", default=None, metavar="CODE")
+@click.option("--on", default=None, metavar="YYYY-MM-DD", help="Overdue as of (default today).")
+@_where
+@reports_input_errors()
+def action_list(
+    open_only: bool,
+    overdue: bool,
+    provider: str | None,
+    on: str | None,
+    workspace: str | None,
+    register: str | None,
+) -> None:
+    """List actions with owner, due date (and moves) and status."""
+    day = R.checks.date("on", on) if on else dt.date.today()
+    with _read(workspace, register) as reg:
+        found = R.list_actions(
+            reg, open_only=open_only, overdue_on=day if overdue else None, provider=provider
+        )
+    for a in found:
+        late = " OVERDUE" if a.overdue(day) else ""
+        moved = f" (moved from {', '.join(mv['from'] for mv in a.moves)})" if a.moves else ""
+        click.echo(
+            f"{a.id}  {a.provider or '-':<5} {a.meeting or '-':<13} {a.status.value:<6} due "
+            f"{a.due.isoformat()}{moved}{late}  owner {a.owner}"
+        )
+        click.echo(f"      {a.text}")
+        if a.closed:
+            click.echo(f"      closed {a.closed['on']}: {a.closed['note']}")
+    click.echo(f"{len(found)} action(s)", err=True)
+
+
+@click.command()
+@click.argument("meeting_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--public", is_flag=True, help="Withhold summaries given in confidence.")
+@_where
+@reports_input_errors(meeting="ID")
+def note(
+    meeting_id: str, fmt: str, public: bool, workspace: str | None, register: str | None
+) -> None:
+    """The meeting note (DRAFT until agreed), as Markdown or self-contained HTML."""
+    with _read(workspace, register) as reg:
+        record = R.meeting_note(reg, meeting_id)
+    writer: Callable[..., str] = note_report.html if fmt == "html" else note_report.markdown
+    click.echo(writer(record, public=public), nl=False)
+
+
+@click.command("coverage")
+@click.option("--months", type=int, default=None, help="Default: the business cycle (12).")
+@click.option("--on", default=None, metavar="YYYY-MM-DD", help="Default: today.")
+@click.option("--qsg", default=None, metavar="NAME", help="Only this local QSG's providers.")
+@_where
+@reports_input_errors()
+def coverage_command(
+    months: int | None,
+    on: str | None,
+    qsg: str | None,
+    workspace: str | None,
+    register: str | None,
+) -> None:
+    """Providers not discussed in the last N months, with when each last was."""
+    n, rows = coverage(workspace, register, months=months, on=on, qsg=qsg)
+    for u in rows:
+        last = u.last_discussed.isoformat() if u.last_discussed else "never"
+        click.echo(f"{u.provider:<5} {last:<10}  {u.name}")
+    click.echo(f"{len(rows)} provider(s) not discussed in the last {n} months", err=True)
+
+
+@click.group()
+def report() -> None:
+    """Reports built from registers."""
+
+
+@report.command("regional")
+@click.argument("registers", nargs=-1, required=True, metavar="REGISTER...")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True
+)
+@click.option("--on", default=None, metavar="YYYY-MM-DD", help="Overdue as of (default today).")
+@reports_input_errors(register="REGISTER")
+def report_regional(registers: tuple[str, ...], fmt: str, on: str | None) -> None:
+    """Combine the agreed conclusions of local QSGs' registers for the regional QSG."""
+    result = regional_report(list(registers), on=on)
+    render: dict[str, Callable[[Any], str]] = {
+        "md": regional_report_render.markdown,
+        "html": regional_report_render.html,
+        "json": regional_report_render.to_json,
+    }
+    click.echo(render[fmt](result), nl=False)
+
+
+@click.group()
+def audit() -> None:
+    """The register's audit trail."""
+
+
+@audit.command("verify")
+@_where
+@reports_input_errors()
+def audit_verify_command(workspace: str | None, register: str | None) -> None:
+    """Check every record's hash chain and the database's integrity: exit 0 or 1."""
+    verification, integrity = audit_verify(workspace, register)
+    if integrity != "ok":
+        click.echo(f"integrity check failed: {integrity}", err=True)
+        sys.exit(ExitCode.FINDINGS)
+    if not verification.ok:
+        click.echo(
+            f"audit failed after {verification.checked} good record(s): {verification.problem}",
+            err=True,
+        )
+        sys.exit(ExitCode.FINDINGS)
+    click.echo(f"ok: {verification.checked} records checked, hash chain intact, integrity ok")
+
+
+COMMANDS = (action, note, coverage_command, report, audit)

@@ -1,0 +1,104 @@
+"""Checks on what a user asks the register to record: every refusal is a located problem
+with a stable code, raised before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from .. import privacy
+from ..errors import InputError, Problem, did_you_mean
+from ..model.vocabulary import Level
+
+# Problem codes of the register (QSG600-QSG699)
+NOT_A_REGISTER = "QSG600"
+NO_REGISTER_PLACE = "QSG601"
+UNKNOWN_MEETING = "QSG602"
+UNKNOWN_PROVIDER = "QSG603"
+NOT_ATTENDING = "QSG604"
+UNKNOWN_ORGANISATION = "QSG605"
+BAD_LEVEL = "QSG606"
+BAD_DATE = "QSG607"
+MEETING_LOCKED = "QSG608"
+NO_CONSENSUS = "QSG609"
+NO_POSITIONS = "QSG610"
+IDENTIFIER_IN_TEXT = "QSG611"
+TEXT_REQUIRED = "QSG612"
+UNKNOWN_ACTION = "QSG613"
+BAD_TIME = "QSG615"
+UNKNOWN_QSG = "QSG616"
+NOT_AGREED = "QSG617"
+NOTHING_TO_AMEND = "QSG619"
+ACTION_CLOSED = "QSG620"
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def refuse(argument: str, message: str, code: str) -> InputError:
+    return InputError([Problem.for_argument(argument, message, code=code)])
+
+
+def date(argument: str, value: str | dt.date) -> dt.date:
+    """A calendar date written YYYY-MM-DD."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise refuse(
+            argument, f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2019-04-10", BAD_DATE
+        ) from None
+
+
+def clock_time(argument: str, value: str | None) -> str | None:
+    """A time of day written HH:MM (24-hour), or None."""
+    if value is None:
+        return None
+    if not _TIME.match(value):
+        raise refuse(argument, f"{value!r} is not a time; write HH:MM, e.g. 09:30", BAD_TIME)
+    return value
+
+
+def level(argument: str, value: str | Level) -> Level:
+    try:
+        return Level(value)
+    except ValueError:
+        raise refuse(
+            argument,
+            f"unknown level {value!r}{did_you_mean(str(value), Level.values())}; use one of "
+            f"{', '.join(Level.values())}",
+            BAD_LEVEL,
+        ) from None
+
+
+def text(argument: str, value: str | None, *, required: bool = False) -> str | None:
+    """Free text the register stores: never empty when required, never an identifier."""
+    if value is None or not value.strip():
+        if required:
+            raise refuse(argument, "must be given and not empty", TEXT_REQUIRED)
+        return None
+    kinds = sorted({f.kind for f in privacy.scan(value)}, key=privacy.KINDS.index)
+    if kinds:
+        raise InputError(
+            Problem.for_argument(
+                argument,
+                f"contains {privacy.describe(kind)}; remove it: the register keeps no patient- "
+                "or staff-identifiable data",
+                code=IDENTIFIER_IN_TEXT,
+            )
+            for kind in kinds
+        )
+    return " ".join(value.split()) if "\n" not in value else value.strip()
+
+
+def one_of(argument: str, value: str, known: Iterable[str], what: str, code: str, hint: str) -> str:
+    known = list(known)
+    if value not in known:
+        raise refuse(
+            argument, f"unknown {what} {value!r}{did_you_mean(value, known)}; {hint}", code
+        )
+    return value

@@ -1,0 +1,184 @@
+"""The local-to-regional report: the agreed conclusions of one or more local QSGs'
+registers combined (guidance, chapters 8-9: local QSGs report their concerns and actions
+to the regional QSG, and liaise over providers outside their area)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..model import Model
+from ..model.proposal import Triage
+from ..model.vocabulary import ItemStatus, Level
+from .state import Decision, Meeting, fold
+from .store import Register
+
+
+class View(Model):
+    """One local QSG's agreed conclusion about a provider."""
+
+    register_file: str
+    meeting: str
+    meeting_qsg: str | None
+    decided_on: str
+    level: Level
+    rationale: str
+    review_by: str | None
+    exit_criteria: str | None
+    concerns: tuple[str, ...]  # "indicator ae_4hr_type1", "domain safety" ...
+
+
+class Conclusion(Model):
+    provider: str
+    name: str
+    local_qsg: str
+    level: Level  # the highest level among the views: no view is allowed to reassure
+    views: tuple[View, ...]
+
+
+class Recurring(Model):
+    """A concern flagged in two or more local QSGs."""
+
+    concern: str
+    local_qsgs: dict[str, tuple[str, ...]]  # local QSG -> providers
+
+
+class Liaison(Model):
+    provider: str
+    name: str
+    local_qsg: str
+    discussed_by: str
+    register_file: str
+    meeting: str
+
+
+class OverdueAction(Model):
+    register_file: str
+    id: str
+    provider: str | None
+    owner: str
+    due: str
+    text: str
+
+
+class Regional(Model):
+    on: str
+    registers: tuple[str, ...]
+    levels: dict[str, dict[str, tuple[str, ...]]]  # local QSG -> level -> providers
+    conclusions: tuple[Conclusion, ...]
+    recurring: tuple[Recurring, ...]
+    liaison: tuple[Liaison, ...]
+    overdue: tuple[OverdueAction, ...]
+
+
+def _concerns(triage: Triage, code: str) -> tuple[str, ...]:
+    found: set[str] = set()
+    for p in triage.proposals:
+        if p.provider != code:
+            continue
+        for h in p.evidence.hard:
+            found.add(f"indicator {h.indicator}")
+            found.add(f"domain {h.domain.value}")
+        for s in p.evidence.soft:
+            if s.counted:
+                found.add(f"domain {s.domain.value}")
+    return tuple(sorted(found))
+
+
+def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
+    """Combine the agreed (locked) conclusions of the registers: the latest per provider in
+    each register; a provider in several registers is one conclusion with every view."""
+    views: dict[str, list[View]] = {}
+    names: dict[str, tuple[str, str]] = {}
+    liaison: list[Liaison] = []
+    overdue: list[OverdueAction] = []
+    for path in paths:
+        label = str(path)
+        with Register(path, readonly=True) as reg:
+            state = fold(reg.records())
+            latest: dict[str, tuple[Meeting, Decision]] = {}
+            for m in state.meetings.values():
+                if not m.locked:
+                    continue
+                for code, d in m.decisions.items():
+                    held = latest.get(code)
+                    if held is None or (d.decided_on, d.seq) > (held[1].decided_on, held[1].seq):
+                        latest[code] = (m, d)
+            frozen: dict[str, Triage] = {}
+            for code, (m, d) in sorted(latest.items()):
+                if m.id not in frozen:
+                    frozen[m.id] = Triage.model_validate_json(reg.frozen_triage(m.id))
+                info = m.providers.get(code, {})
+                local = info.get("qsg") or "(no local QSG)"
+                names.setdefault(code, (info.get("name", code), local))
+                views.setdefault(code, []).append(
+                    View(
+                        register_file=label,
+                        meeting=m.id,
+                        meeting_qsg=m.qsg,
+                        decided_on=d.decided_on.isoformat(),
+                        level=d.level,
+                        rationale=d.rationale,
+                        review_by=d.review_by,
+                        exit_criteria=d.exit_criteria,
+                        concerns=_concerns(frozen[m.id], code)
+                        if d.level > Level.NO_CONCERNS
+                        else (),
+                    )
+                )
+                if m.qsg is not None and m.qsg != local:
+                    liaison.append(
+                        Liaison(
+                            provider=code,
+                            name=names[code][0],
+                            local_qsg=local,
+                            discussed_by=m.qsg,
+                            register_file=label,
+                            meeting=m.id,
+                        )
+                    )
+            for a in state.actions.values():
+                if a.status == ItemStatus.OPEN and a.due < on:
+                    overdue.append(
+                        OverdueAction(
+                            register_file=label,
+                            id=a.id,
+                            provider=a.provider,
+                            owner=a.owner,
+                            due=a.due.isoformat(),
+                            text=a.text,
+                        )
+                    )
+    conclusions = tuple(
+        Conclusion(
+            provider=code,
+            name=names[code][0],
+            local_qsg=names[code][1],
+            level=max(v.level for v in vs),
+            views=tuple(vs),
+        )
+        for code, vs in sorted(views.items())
+    )
+    levels: dict[str, dict[str, tuple[str, ...]]] = {}
+    for c in conclusions:
+        by_level = levels.setdefault(c.local_qsg, {})
+        by_level[c.level.value] = (*by_level.get(c.level.value, ()), c.provider)
+    flagged: dict[str, dict[str, set[str]]] = {}
+    for c in conclusions:
+        for concern in {x for v in c.views for x in v.concerns}:
+            flagged.setdefault(concern, {}).setdefault(c.local_qsg, set()).add(c.provider)
+    recurring = tuple(
+        Recurring(concern=k, local_qsgs={q: tuple(sorted(ps)) for q, ps in sorted(v.items())})
+        for k, v in sorted(flagged.items())
+        if len(v) >= 2
+    )
+    return Regional(
+        on=on.isoformat(),
+        registers=tuple(str(p) for p in paths),
+        levels={q: levels[q] for q in sorted(levels)},
+        conclusions=conclusions,
+        recurring=recurring,
+        liaison=tuple(liaison),
+        overdue=tuple(sorted(overdue, key=lambda a: (a.due, a.register_file, a.id))),
+    )

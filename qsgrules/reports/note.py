@@ -1,0 +1,263 @@
+"""The meeting note, as Markdown or as one self-contained HTML page (Jinja2, autoescaped).
+
+The note shows what the guidance asks of it (chapter 7): attendees and how long they
+attended, whether the meeting was quorate, each provider's concerns, the proposal, every
+position, the conclusion with its rationale and dissent, review date, exit criteria and the
+actions agreed; DRAFT until the QSG agrees it, then its amendments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.vocabulary import Handling, Level, Stance
+from ..register.note import MeetingNote, ProviderNote
+from .public import WITHHELD
+from .templating import render_html
+
+
+def _label(level: str | Level) -> str:
+    return Level(level).label
+
+
+def _minutes(n: int | None) -> str:
+    if n is None:
+        return "times not recorded"
+    return f"{n // 60} h {n % 60:02d} min" if n >= 60 else f"{n} min"
+
+
+def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
+    p = pn.proposal
+    soft = [
+        {
+            "id": s.id,
+            "source": s.source,
+            "domain": s.domain.value,
+            "severity": s.severity.value,
+            "grading": s.grading,
+            "weight": f"{s.weight:.2f}",
+            "counted": s.counted,
+            "confidential": s.handling == Handling.CONFIDENTIAL,
+            "summary": WITHHELD
+            if public and s.handling == Handling.CONFIDENTIAL
+            else " ".join(s.summary.split()),
+        }
+        for s in p.evidence.soft
+    ]
+    d = pn.decision
+    positions = [
+        {
+            "member": x.member,
+            "organisation": x.organisation,
+            "confirmed": x.stance == Stance.CONFIRM,
+            "level": x.level.label,
+            "reason": x.reason,
+            "at": x.recorded_at,
+        }
+        for x in pn.positions
+    ]
+    decision = None
+    if d is not None:
+        decision = {
+            "level": d.level.label,
+            "level_value": d.level.value,
+            "rationale": d.rationale,
+            "review_by": d.review_by,
+            "exit_criteria": d.exit_criteria,
+            "dissent": [
+                f"{x['member']} ({x['organisation']}) held {_label(x['level'])}"
+                + (f": {x['reason']}" if x.get("reason") else "")
+                for x in d.dissent
+            ],
+            "amended": bool(d.amendments),
+            "at": d.recorded_at,
+            "by": d.recorded_by,
+        }
+    return {
+        "code": pn.provider,
+        "name": pn.name,
+        "local_qsg": pn.local_qsg,
+        "proposed": p.level.label,
+        "rules": [r.id for r in p.rules],
+        "hard": [
+            {
+                "indicator": h.indicator,
+                "test": h.test.value,
+                "strength": h.strength.value,
+                "detail": h.detail,
+            }
+            for h in p.evidence.hard
+        ],
+        "soft": soft,
+        "positions": positions,
+        "decision": decision,
+        "actions": [
+            {
+                "id": a.id,
+                "owner": a.owner,
+                "due": a.due.isoformat(),
+                "text": a.text,
+                "status": a.status.value,
+                "moved_from": [mv["from"] for mv in a.moves],
+            }
+            for a in pn.actions
+        ],
+    }
+
+
+def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
+    """The note as plain data, the same for Markdown and HTML."""
+    m = note.meeting
+    r = note.triage.ruleset
+    return {
+        "draft": note.draft,
+        "public": public,
+        "id": m.id,
+        "qsg": m.qsg or "all local QSGs of the workspace",
+        "date": m.date.isoformat(),
+        "chair": m.chair,
+        "as_of": note.triage.as_of,
+        "ruleset": f"{r.name} {r.version}",
+        "sha256": r.sha256,
+        "agreed": {"at": m.agreed[0], "by": m.agreed[1]} if m.agreed else None,
+        "attendance": [
+            {
+                "member": a.member,
+                "organisation": a.organisation,
+                "start": a.start or "",
+                "end": a.end or "",
+                "duration": _minutes(a.minutes),
+            }
+            for a in note.attendance
+        ],
+        "quorum": {
+            "met": note.quorum.met,
+            "text": {True: "yes", False: "no", None: "not determined"}[note.quorum.met],
+            "detail": note.quorum.detail,
+        },
+        "providers": [_provider_view(pn, public) for pn in note.providers],
+        "amendments": [
+            {
+                "at": a.recorded_at,
+                "by": a.recorded_by,
+                "provider": a.provider,
+                "reason": a.reason,
+                "text": a.text,
+                "changes": ", ".join(
+                    f"{k.replace('_', ' ')} → {_label(v) if k == 'level' else v}"
+                    for k, v in sorted(a.changes.items())
+                ),
+            }
+            for a in note.amendments
+        ],
+    }
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def markdown(note: MeetingNote, *, public: bool = False) -> str:
+    """The note as Markdown."""
+    v = view(note, public=public)
+    out: list[str] = []
+    if v["draft"]:
+        out.append(f"# DRAFT: meeting note {v['id']}")
+        out += ["", f"> **DRAFT**: not yet agreed by the QSG (`qsg meeting agree {v['id']}`)."]
+    else:
+        out.append(f"# Meeting note {v['id']}")
+        out += ["", f"Agreed by the QSG; locked {v['agreed']['at']} by {v['agreed']['by']}."]
+    if public:
+        out += ["", "Published version: summaries of information given in confidence are withheld."]
+    out += [
+        "",
+        f"- **QSG:** {v['qsg']}",
+        f"- **Date:** {v['date']}",
+        f"- **Chair:** {v['chair']}",
+        f"- **Triage as of:** {v['as_of']}",
+        f"- **Ruleset:** {v['ruleset']} (sha256 `{v['sha256']}`)",
+        "",
+        "## Attendance",
+        "",
+    ]
+    if v["attendance"]:
+        out += ["| member | organisation | from | to | attended |", "|---|---|---|---|---|"]
+        out += [
+            f"| {_cell(a['member'])} | {_cell(a['organisation'])} | {a['start']} | {a['end']} "
+            f"| {a['duration']} |"
+            for a in v["attendance"]
+        ]
+    else:
+        out.append("No attendance recorded.")
+    q = v["quorum"]
+    out += ["", f"**Quorate:** {q['text']} ({q['detail']})", "", "## Providers discussed"]
+    if not v["providers"]:
+        out += ["", "No provider was discussed."]
+    for p in v["providers"]:
+        out += [
+            "",
+            f"### {p['code']} {p['name']}" + (f" ({p['local_qsg']})" if p["local_qsg"] else ""),
+        ]
+        out += [
+            "",
+            f"**Proposed:** {p['proposed']}"
+            + (f" (rules: {', '.join(p['rules'])})" if p["rules"] else " (no rule fired)"),
+        ]
+        out += ["", "**Concerns**", ""]
+        out += [
+            f"- hard: {h['indicator']} [{h['test']}, {h['strength']}]: {h['detail']}"
+            for h in p["hard"]
+        ]
+        out += [
+            f"- soft {s['id']} ({s['source']}, {s['domain']}, {s['severity']}, {s['grading']}, "
+            f"weight {s['weight']}{'' if s['counted'] else ', not counted'}"
+            f"{', confidential' if s['confidential'] else ''}): {s['summary']}"
+            for s in p["soft"]
+        ]
+        if not p["hard"] and not p["soft"]:
+            out.append("- none in the frozen triage")
+        out += ["", "**Positions**", ""]
+        out += [
+            f"- {x['member']} ({x['organisation']}): "
+            + (
+                f"confirmed {x['level']}"
+                if x["confirmed"]
+                else f"override to {x['level']}: {x['reason']}"
+            )
+            for x in p["positions"]
+        ] or ["- none recorded"]
+        d = p["decision"]
+        out += [""]
+        if d is None:
+            out.append("**Conclusion:** none recorded")
+        else:
+            out.append(
+                f"**Conclusion:** {d['level']}"
+                + (" (amended, see below)" if d["amended"] else "")
+                + f". {d['rationale']}"
+            )
+            out += ["", "**Dissent:** " + ("; ".join(d["dissent"]) if d["dissent"] else "none")]
+            out += ["", f"**Review by:** {d['review_by'] or 'not set'}"]
+            out += ["", f"**Exit criteria:** {d['exit_criteria'] or 'not set'}"]
+        out += ["", "**Actions**", ""]
+        out += [
+            f"- {a['id']}: {a['text']} (owner {a['owner']}, due {a['due']}"
+            + (f", moved from {', '.join(a['moved_from'])}" if a["moved_from"] else "")
+            + f", {a['status']})"
+            for a in p["actions"]
+        ] or ["- none"]
+    out += ["", "## Amendments", ""]
+    out += [
+        f"- {a['at']} by {a['by']}"
+        + (f", {a['provider']}" if a["provider"] else "")
+        + (f": {a['changes']}" if a["changes"] else "")
+        + (f"; {a['text']}" if a["text"] else "")
+        + f". Reason: {a['reason']}"
+        for a in v["amendments"]
+    ] or ["None."]
+    return "\n".join(out) + "\n"
+
+
+def html(note: MeetingNote, *, public: bool = False) -> str:
+    """The note as one self-contained HTML page (no external resources)."""
+    return render_html("note.html.j2", note=view(note, public=public), withheld=WITHHELD)
