@@ -15,7 +15,7 @@ import numpy as np
 from ..indicators import BY_ID
 from ..model.evidence import HardFinding, SpcNumbers, SpcSignal
 from ..ruleset.schema import Ruleset, Signal, TrendTest
-from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, xmr_batch
+from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, XmrBatchResult, xmr_batch
 from ..workspace.loader import Observations, month_text
 from .hard import concern_direction, fmt, grouped, indicator_finding, month_value, unit_suffix
 
@@ -42,6 +42,32 @@ _WORDS = {
 }
 
 
+def trend_history(obs: Observations, ind_id: str, as_of: int) -> Observations:
+    """The rows a trend test charts: every month of one indicator up to ``as_of``."""
+    return obs.select(obs.indicator_mask(ind_id) & (obs.period <= as_of))
+
+
+def trend_charts(
+    sub: Observations, rows: Any, ind_id: str, test: TrendTest, as_of: int
+) -> XmrBatchResult:
+    """The XmR charts of equal-length series (``rows`` of ``sub``, shape (n, T), each in
+    period order) exactly as the trend test draws them; shared with the meeting pack's charts.
+    """
+    direction = concern_direction(ind_id, test.direction)
+    return xmr_batch(
+        sub.value[rows],
+        screen_outliers=test.screen_outliers,
+        run_length=test.run_length,
+        trend_length=test.trend_length,
+        improvement="decrease" if direction == "above" else "increase",
+    )
+
+
+def judged(periods: Any, test: TrendTest, as_of: int) -> Any:
+    """Which months fall in the window the trend test judges (the last ``months`` to as-of)."""
+    return periods > as_of - test.months
+
+
 def trend_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, list[HardFinding]]:
     found: dict[str, list[HardFinding]] = defaultdict(list)
     for ind_id, settings in sorted(spec.indicators.items()):
@@ -49,10 +75,9 @@ def trend_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, li
         if test is None:
             continue
         direction = concern_direction(ind_id, test.direction)
-        mask = obs.indicator_mask(ind_id) & (obs.period <= as_of)
-        if not mask.any():
+        sub = trend_history(obs, ind_id, as_of)
+        if not len(sub):
             continue
-        sub = obs.select(mask)
         names, _, order, bounds = grouped(sub)
         lengths = np.diff(bounds)
         for length in np.unique(lengths):
@@ -60,15 +85,8 @@ def trend_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, li
                 continue
             which = np.flatnonzero(lengths == length)
             rows = np.stack([order[bounds[i] : bounds[i + 1]] for i in which])
-            chart = xmr_batch(
-                sub.value[rows],
-                screen_outliers=test.screen_outliers,
-                run_length=test.run_length,
-                trend_length=test.trend_length,
-                improvement="decrease" if direction == "above" else "increase",
-            )
-            in_window = sub.period[rows] > as_of - test.months
-            concern = (chart.point_type == _CONCERN) & in_window
+            chart = trend_charts(sub, rows, ind_id, test, as_of)
+            concern = (chart.point_type == _CONCERN) & judged(sub.period[rows], test, as_of)
             for k in np.flatnonzero(concern.any(axis=1)):
                 finding = _finding(ind_id, test, direction, sub, rows[k], chart, int(k), concern[k])
                 if finding is not None:
