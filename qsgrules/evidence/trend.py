@@ -63,9 +63,15 @@ def trend_charts(
     )
 
 
+def judged_window(test: TrendTest, as_of: int) -> tuple[int, int]:
+    """The first and last month the trend test judges: the last ``months`` to as-of."""
+    return as_of - test.months + 1, as_of
+
+
 def judged(periods: Any, test: TrendTest, as_of: int) -> Any:
-    """Which months fall in the window the trend test judges (the last ``months`` to as-of)."""
-    return periods > as_of - test.months
+    """Which of ``periods`` fall in the judged window."""
+    first, last = judged_window(test, as_of)
+    return (periods >= first) & (periods <= last)
 
 
 def trend_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, list[HardFinding]]:
