@@ -200,6 +200,7 @@ def _funnel_shared(
         "peer_group": key,
         "kind": chart.kind,
         "target": chart.target,
+        "pooled_target": test.target is None,
         "phi": chart.phi,
         "tau2": chart.tau2,
         "overdispersion": chart.overdispersion,

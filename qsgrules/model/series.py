@@ -82,6 +82,7 @@ class FunnelSection(Model):
     peer_group: str
     kind: str
     target: float
+    pooled_target: bool  # the peers' pooled value (else the ruleset's national norm)
     phi: float
     tau2: float
     overdispersion: bool
