@@ -8,20 +8,26 @@ from pathlib import Path
 from .bundled import default_ruleset, demo_workspace
 from .engine.triage import resolve_as_of, triage
 from .errors import InputError, Problem, did_you_mean
+from .evidence.series import provider_charts
 from .evidence.soft import summarise
 from .model.evidence import SoftFinding
+from .model.pack import MeetingContext
 from .model.proposal import Triage
+from .reports.pack import render_pack
 from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
 from .workspace.intake import add_item
 from .workspace.intelligence import scan_workspace
+from .workspace.loader import month_number
 
 __all__ = [
+    "MeetingContext",
     "add_item",
     "list_intelligence",
     "load_ruleset",
     "load_workspace",
+    "meeting_pack",
     "publishable",
     "run_triage",
     "scan_workspace",
@@ -87,3 +93,78 @@ def list_intelligence(
         if provider in (None, code)
         for finding in summaries[code].findings
     ]
+
+
+def meeting_pack(
+    workspace: str | Path | Workspace | None = None,
+    ruleset: str | Path | CompiledRuleset | None = None,
+    *,
+    as_of: str | None = None,
+    providers: Sequence[str] | None = None,
+    public: bool = False,
+    context: MeetingContext | None = None,
+    out: str | Path | None = None,
+) -> str:
+    """The meeting pack as one self-contained HTML document (and written to ``out``).
+
+    Triage, then the whole XmR chart of every indicator with a finding and the funnel of
+    every peer finding, computed as the findings were (peers are always the whole workspace;
+    ``providers`` only chooses the sections). ``public`` withholds confidential
+    summaries. ``context`` adds what the register knows (the meeting, its agenda, standing
+    levels, stale-data marks, previous decisions, open actions). ``out`` is checked before
+    anything is computed and written whole or not at all.
+    """
+    target = _pack_target(out) if out is not None else None
+    ws, rs = _inputs(workspace, ruleset)
+    result = triage(ws, rs, as_of=as_of, providers=providers)
+    month = month_number(result.as_of)
+    assert month is not None  # the triage's own as-of month
+    wanted = [(p.provider, h.indicator) for p in result.proposals for h in p.evidence.hard]
+    charts = provider_charts(ws, rs.spec, month, wanted)
+    qsgs = sorted({ws.providers[p.provider].qsg for p in result.proposals} - {""})
+    text = render_pack(
+        publishable(result) if public else result,
+        charts,
+        qsgs=qsgs,
+        public=public,
+        context=context,
+    )
+    if target is not None:
+        _write_whole(target, text)
+    return text
+
+
+def _pack_target(out: str | Path) -> Path:
+    path = Path(out)
+    if path.is_dir():
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "out", f"{path} is a folder; give a file name such as pack.html", "QSG800"
+                )
+            ]
+        )
+    if not path.parent.is_dir():
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "out",
+                    f"folder {path.parent} does not exist; create it or write elsewhere",
+                    "QSG801",
+                )
+            ]
+        )
+    return path
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, then rename: never a half-written pack."""
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise InputError(
+            [Problem.for_argument("out", f"cannot write {path}: {exc.strerror}", "QSG802")]
+        ) from None

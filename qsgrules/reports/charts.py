@@ -330,7 +330,7 @@ def _draw_xmr(ax: Axes, s: XmrSeries) -> None:
         handles.append(_key(_TARGET, "Standard", style="--"))
     handles.append(Patch(color=_WINDOW, label="Judged window"))
     _label_lines(ax, s, right)
-    step = 3 if right - left <= 40 else 6 if right - left <= 80 else 12
+    step = 3 if right - left <= 25 else 6 if right - left <= 72 else 12
     ticks = [t for t in range(x[0], int(right) + 1) if t % step == 0]
     ax.set_xticks(ticks, [_short_month(_period(t)) for t in ticks])
     ax.set_xlim(left - 0.3, right + 0.3)
@@ -381,12 +381,21 @@ def _axis_unit(unit: str) -> str:
 
 
 def _label_lines(ax: Axes, s: XmrSeries, right: float) -> None:
-    """Values of the limits and mean at the right end, as MDC's label_limits does."""
-    u = unit_suffix(s.indicator)
-    for y, text in ((s.upl, "UPL"), (s.mean, "Mean"), (s.lpl, "LPL")):
+    """Values of the limits and mean at the right end, as MDC's label_limits does, moved
+    apart when they would overlap (a flat series puts all three on one line)."""
+    u = "%" if s.unit == "%" else ""
+    low, high = ax.get_ylim()
+    gap = 0.075  # of the axes' height: one line of the labels' text
+    wanted = [((y - low) / (high - low), f"{t} {fmt(y)}{u}") for y, t in _lines(s)]
+    placed: list[float] = []
+    for frac, _ in wanted:  # from the top down
+        placed.append(min(frac, placed[-1] - gap) if placed else frac)
+    shift = max(0.0, gap / 2 - placed[-1])  # keep the lowest inside the axes
+    for (_, text), frac in zip(wanted, placed, strict=True):
         ax.annotate(
-            f"{text} {fmt(y)}{u}",
-            (right, y),
+            text,
+            (right, frac + shift),
+            xycoords=ax.get_xaxis_transform(),  # x in data, y in axes fraction
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
@@ -394,6 +403,10 @@ def _label_lines(ax: Axes, s: XmrSeries, right: float) -> None:
             color=_INK,
             annotation_clip=False,
         )
+
+
+def _lines(s: XmrSeries) -> tuple[tuple[float, str], ...]:
+    return ((s.upl, "UPL"), (s.mean, "Mean"), (s.lpl, "LPL"))
 
 
 def funnel_chart(section: FunnelSection, *, chart_id: str) -> Chart:
@@ -419,7 +432,7 @@ def _draw_funnel(ax: Axes, f: FunnelSection) -> None:
         ax.plot(d, [v * k for v in upper], style, color=colour, lw=1.4, label=label, gid=gid)
         ax.plot(d, [v * k for v in lower], style, color=colour, lw=1.4, gid=f"{gid}-lower")
     target = "Target (pooled peer value)" if f.pooled_target else "Target (national norm)"
-    ax.axhline(f.target * k, color=_MEAN, lw=1.0, label=target, gid="target")
+    ax.hlines(f.target * k, d[0], d[-1], colors=_MEAN, lw=1.0, label=target, gid="target")
     peers = [p for p in f.peers if p.provider != f.provider]
     own = next(p for p in f.peers if p.provider == f.provider)
     ax.scatter(
