@@ -430,3 +430,13 @@ def test_qsg_pack_needs_out() -> None:
 
 def test_the_same_inputs_make_the_same_pack_byte_for_byte() -> None:
     assert meeting_pack(providers=["RAS"]) == meeting_pack(providers=["RAS"])
+
+
+def test_anchors_stay_unique_whatever_the_codes() -> None:
+    from qsgrules.reports.pack import _anchor
+
+    taken: set[str] = set()
+    anchors = [_anchor(c, taken) for c in ("A B", "A_B", "A_B-2", "X", "X-title", "X")]
+    ids = anchors + [f"{a}-title" for a in anchors]
+    assert len(ids) == len(set(ids))
+    assert anchors[:2] == ["p-A_B", "p-A_B-2"]

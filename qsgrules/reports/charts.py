@@ -35,6 +35,7 @@ __all__ = [
     "funnel_chart",
     "funnel_summary",
     "month_name",
+    "point_kind",
     "xmr_chart",
     "xmr_summary",
 ]
@@ -99,7 +100,7 @@ def _months_list(periods: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _kind_of(point_type: str) -> str:
+def point_kind(point_type: str) -> str:
     """The colour class of a point type (neutral high/low share the neutral colour)."""
     return "special_cause_neutral" if point_type.startswith("special_cause_neutral") else point_type
 
@@ -122,7 +123,7 @@ def xmr_summary(series: XmrSeries) -> str:
             parts.append(f"{len(months)} months {words}, the last {month_name(months[-1])}")
         elif months:
             parts.append(f"{_months_list(months)} {words}")
-    kinds = [_kind_of(t) for t in s.point_types]
+    kinds = [point_kind(t) for t in s.point_types]
     counts = [
         f"{word} in {kinds.count(kind)} month{'s' if kinds.count(kind) != 1 else ''}"
         for kind, word in (
@@ -274,7 +275,7 @@ def chart_data(svg: str) -> dict[str, Any]:
 
 
 def _marker(point_type: str, cause: str) -> str:
-    kind = _kind_of(point_type)
+    kind = point_kind(point_type)
     if kind == "special_cause_concern":
         return "v" if cause.endswith(("below", "decreasing")) else "^"
     return {"special_cause_improvement": "s", "special_cause_neutral": "D"}.get(kind, "o")
@@ -308,7 +309,7 @@ def _draw_xmr(ax: Axes, s: XmrSeries) -> None:
     handles: list[Any] = []
     groups: dict[tuple[str, str], list[int]] = {}
     for i, (ptype, cause) in enumerate(zip(s.point_types, s.special_causes, strict=True)):
-        groups.setdefault((_kind_of(ptype), _marker(ptype, cause)), []).append(i)
+        groups.setdefault((point_kind(ptype), _marker(ptype, cause)), []).append(i)
     for (kind, marker), idx in sorted(groups.items(), key=lambda g: _ORDER.index(g[0][0])):
         special = kind != "common_cause"
         ax.scatter(

@@ -25,7 +25,7 @@ from ..model.pack import AgendaItem, MeetingContext, OpenAction, PastDecision, S
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
 from ..model.series import IndicatorCharts
 from ..model.vocabulary import Level
-from .charts import Chart, funnel_chart, month_name, xmr_chart
+from .charts import Chart, funnel_chart, month_name, point_kind, xmr_chart
 
 __all__ = ["EXAMPLE_LOCAL_AGENDA", "IndicatorView", "ProviderView", "render_pack"]
 
@@ -104,13 +104,14 @@ _ASSURANCE = {
 
 
 def _anchor(code: str, taken: set[str]) -> str:
-    """An HTML id from a provider code (codes are data: anything may be in them)."""
+    """An HTML id from a provider code (codes are data: anything may be in them), unique
+    with the ``-title`` id the section's heading takes from it."""
     base = "p-" + re.sub(r"[^A-Za-z0-9_-]", "_", code)
     anchor, n = base, 1
-    while anchor in taken:
+    while anchor in taken or f"{anchor}-title" in taken:
         n += 1
         anchor = f"{base}-{n}"
-    taken.add(anchor)
+    taken.update((anchor, f"{anchor}-title"))
     return anchor
 
 
@@ -169,15 +170,11 @@ def _indicators(
                 xmr=xmr_chart(xmr, chart_id=ids.next()) if xmr is not None else None,
                 xmr_tested=xmr.tested if xmr is not None else True,
                 funnel=funnel_chart(funnel, chart_id=ids.next()) if funnel is not None else None,
-                variation=_VARIATION.get(_kind(xmr.variation), "") if xmr is not None else "",
+                variation=_VARIATION.get(point_kind(xmr.variation), "") if xmr is not None else "",
                 assurance=_ASSURANCE.get(xmr.assurance or "", "") if xmr is not None else "",
             )
         )
     return tuple(views)
-
-
-def _kind(point_type: str) -> str:
-    return "special_cause_neutral" if point_type.startswith("special_cause_neutral") else point_type
 
 
 def provider_views(
