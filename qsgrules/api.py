@@ -159,12 +159,19 @@ def _pack_target(out: str | Path) -> Path:
 
 def _write_whole(path: Path, text: str) -> None:
     """Write to a temporary file beside ``path``, then rename: never a half-written pack."""
-    temporary = path.with_name(f".{path.name}.partial")
+    import os
+    import tempfile
+
+    temporary: Path | None = None
     try:
-        temporary.write_text(text, encoding="utf-8")
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(text)
         temporary.replace(path)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise InputError(
             [Problem.for_argument("out", f"cannot write {path}: {exc.strerror}", "QSG802")]
         ) from None

@@ -440,3 +440,29 @@ def test_anchors_stay_unique_whatever_the_codes() -> None:
     ids = anchors + [f"{a}-title" for a in anchors]
     assert len(ids) == len(set(ids))
     assert anchors[:2] == ["p-A_B", "p-A_B-2"]
+
+
+def test_pack_problems_carry_their_codes(tmp_path: Path) -> None:
+    from qsgrules.errors import InputError
+
+    for out, code in ((tmp_path, "QSG800"), (tmp_path / "no" / "pack.html", "QSG801")):
+        with pytest.raises(InputError) as caught:
+            meeting_pack(providers=["RAL"], out=out)
+        assert [p.code for p in caught.value.problems] == [code]
+        assert caught.value.problems[0].argument == "out"
+
+
+def test_a_pack_that_cannot_be_written_is_a_problem_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qsgrules.errors import InputError
+
+    def refuse(self: Path, target: Path) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "replace", refuse)  # the rename of the finished pack fails
+    with pytest.raises(InputError) as caught:
+        meeting_pack(providers=["RAL"], out=tmp_path / "pack.html")
+    assert [p.code for p in caught.value.problems] == ["QSG802"]
+    assert caught.value.problems[0].message.endswith("pack.html: Permission denied")
+    assert list(tmp_path.iterdir()) == []  # nor the temporary file
