@@ -4,6 +4,7 @@ escaping, accessibility and the extension points the register will fill."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -16,6 +17,8 @@ import pytest
 import yaml
 from chartcheck import assert_funnel_matches, assert_xmr_matches
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qsgrules.api import meeting_pack, run_triage
 from qsgrules.bundled import default_ruleset, demo_workspace
@@ -466,3 +469,56 @@ def test_a_pack_that_cannot_be_written_is_a_problem_and_leaves_nothing(
     assert [p.code for p in caught.value.problems] == ["QSG802"]
     assert caught.value.problems[0].message.endswith("pack.html: Permission denied")
     assert list(tmp_path.iterdir()) == []  # nor the temporary file
+
+
+# ------------------------------------------------------------------------------ property
+
+_ODD = st.text(
+    alphabet=st.sampled_from(list("<>\"'&=/ ;:$\\{}%#!abcXYZ019\u00e9\u2191")), min_size=1
+)
+
+
+def _structure(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(tag, tuple(sorted(attrs))) for tag, attrs in Page(text).tags]
+
+
+@functools.cache
+def _tiny_pack(name: str, qsg: str, summary: str, source: str) -> str:
+    import datetime as dt
+
+    import numpy as np
+
+    from qsgrules.engine.triage import triage
+    from qsgrules.reports.pack import render_pack
+    from qsgrules.workspace import Observations, Provider, SoftItem, Workspace
+
+    empty = np.array([], dtype=np.str_)
+    obs = Observations(
+        empty, empty, np.array([], dtype=np.int64), *(np.array([]) for _ in range(3))
+    )
+    item = SoftItem(
+        id="SI-1",
+        provider="RXX",
+        source=source,
+        received=dt.date(2019, 3, 1),
+        domain="safety",
+        severity="high",
+        grading="B2",
+        summary=summary,
+    )
+    provider = Provider(code="RXX", name=name, type="acute", qsg=qsg)
+    ws = Workspace("<t>", {"RXX": provider}, obs, (item,))
+    return render_pack(triage(ws, RULESET, as_of="2019-03"), {}, qsgs=[qsg])
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=_ODD, qsg=_ODD, summary=_ODD, source=_ODD)
+def test_no_string_from_a_workspace_changes_the_documents_structure(
+    name: str, qsg: str, summary: str, source: str
+) -> None:
+    plain = _tiny_pack("Plain Trust", "Plain QSG", "A plain summary.", "Plain Healthwatch")
+    odd = _tiny_pack(name, qsg, summary, source)
+    assert _structure(odd) == _structure(plain)
+    shown = "".join(Page(odd).text)
+    for value in (name, qsg, summary, source):
+        assert value in shown

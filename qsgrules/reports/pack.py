@@ -11,6 +11,7 @@ template blocks (``agenda``, ``board``, ``provider_register``), so a page built 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -226,13 +227,15 @@ def _agenda(ctx: MeetingContext, views: Sequence[ProviderView]) -> tuple[AgendaI
     )
 
 
-def _environment(templates: Sequence[str | Path]) -> Any:
+@functools.cache
+def _environment(templates: tuple[str, ...]) -> Any:
+    """One Jinja2 environment per template search path: templates compile once."""
     import jinja2
 
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
-                jinja2.FileSystemLoader([str(t) for t in templates]),
+                jinja2.FileSystemLoader(list(templates)),
                 jinja2.PackageLoader("qsgrules.reports", "templates"),
             ]
         ),
@@ -277,7 +280,7 @@ def render_pack(
     counts = Counter(p.level for p in result.proposals)
     levels = [(lv, counts.get(lv, 0)) for lv in sorted(Level, reverse=True)]
     return str(
-        _environment(templates)
+        _environment(tuple(str(t) for t in templates))
         .get_template(template)
         .render(
             result=result,
