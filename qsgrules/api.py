@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .bundled import default_ruleset, demo_workspace
 from .engine.triage import resolve_as_of, triage
 from .errors import InputError, Problem, did_you_mean
-from .evidence.series import provider_charts
 from .evidence.soft import summarise
 from .model.evidence import SoftFinding
-from .model.pack import MeetingContext
 from .model.proposal import Triage
-from .reports.pack import render_pack
 from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
@@ -21,8 +19,10 @@ from .workspace.intake import add_item
 from .workspace.intelligence import scan_workspace
 from .workspace.loader import month_number
 
+if TYPE_CHECKING:
+    from .model.pack import MeetingContext
+
 __all__ = [
-    "MeetingContext",
     "add_item",
     "list_intelligence",
     "load_ruleset",
@@ -114,6 +114,10 @@ def meeting_pack(
     levels, stale-data marks, previous decisions, open actions). ``out`` is checked before
     anything is computed and written whole or not at all.
     """
+    # imported here: `qsg triage` starts without the pack's models, charts and templates
+    from .evidence.series import provider_charts
+    from .reports.pack import render_pack
+
     target = _pack_target(out) if out is not None else None
     ws, rs = _inputs(workspace, ruleset)
     result = triage(ws, rs, as_of=as_of, providers=providers)
