@@ -1,6 +1,10 @@
-"""Checks shared by the series, chart and pack tests: a chart's numbers are its finding's."""
+"""Checks shared by the series, chart and pack tests: a chart's numbers are its finding's,
+and a page's elements as a parser sees them."""
 
 from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
 
 from qsgrules.model.evidence import FunnelNumbers, SpcNumbers
 from qsgrules.model.series import FunnelSection, XmrSeries
@@ -67,3 +71,39 @@ def assert_funnel_matches(section: FunnelSection, numbers: FunnelNumbers, provid
         lower, upper, out = section.own_strong_lower, section.own_strong_upper, own.outside_strong
     assert (round(lower, 9), round(upper, 9)) == (numbers.lower, numbers.upper)
     assert out == (1 if section.direction == "above" else -1)
+
+
+class Page(HTMLParser):
+    """The elements of a page: tags with attributes, text, headings, sections."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.headings: list[tuple[int, str]] = []
+        self._heading: int | None = None
+        self._buffer: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading, self._buffer = int(tag[1]), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._heading is not None and tag == f"h{self._heading}":
+            self.headings.append((self._heading, " ".join("".join(self._buffer).split())))
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._heading is not None:
+            self._buffer.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag]
+
+    @property
+    def ids(self) -> list[str]:
+        return [str(a["id"]) for _, a in self.tags if a.get("id")]
