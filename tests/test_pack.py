@@ -355,3 +355,13 @@ def test_a_pack_that_cannot_be_written_is_a_problem_and_leaves_nothing(
     assert [p.code for p in caught.value.problems] == ["QSG802"]
     assert caught.value.problems[0].message.endswith("pack.html: Permission denied")
     assert list(tmp_path.iterdir()) == []  # nor the temporary file
+
+
+def test_the_board_counts_as_the_triage_table_does(pack: str) -> None:
+    result = run_triage(as_of="2019-03")
+    board = pack[pack.index('id="board"') : pack.index('<section class="provider"')]
+    for p in result.proposals:
+        cells = Page(_board_row(board, p.provider)).text
+        numbers = [c for c in cells if re.fullmatch(r"\d+(\.\d)?", c.strip())]
+        soft = sum(s.weight for s in p.evidence.soft if s.counted)
+        assert numbers == [str(len(p.evidence.hard)), f"{soft:.1f}"], p.provider
