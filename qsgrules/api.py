@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .bundled import default_ruleset, demo_workspace
 from .engine.triage import resolve_as_of, triage
 from .errors import InputError, Problem, did_you_mean
 from .evidence.soft import summarise
 from .model.evidence import SoftFinding
+from .model.months import month_number
 from .model.proposal import Triage
 from .register import Register, standings
 from .reports.public import publishable
@@ -19,6 +21,9 @@ from .workspace import Workspace, load_workspace
 from .workspace.intake import add_item
 from .workspace.intelligence import scan_workspace
 
+if TYPE_CHECKING:
+    from .model.pack import MeetingContext
+
 __all__ = [
     "RulesetCheck",
     "add_item",
@@ -26,6 +31,7 @@ __all__ = [
     "list_intelligence",
     "load_ruleset",
     "load_workspace",
+    "meeting_pack",
     "publishable",
     "register_file",
     "run_triage",
@@ -168,3 +174,92 @@ def list_intelligence(
         if provider in (None, code)
         for finding in summaries[code].findings
     ]
+
+
+def meeting_pack(
+    workspace: str | Path | Workspace | None = None,
+    ruleset: str | Path | CompiledRuleset | None = None,
+    *,
+    as_of: str | None = None,
+    providers: Sequence[str] | None = None,
+    public: bool = False,
+    context: MeetingContext | None = None,
+    out: str | Path | None = None,
+    register: str | Path | None = None,
+) -> str:
+    """The meeting pack as one self-contained HTML document (and written to ``out``).
+
+    Triage, then the whole XmR chart of every indicator with a finding and the funnel of
+    every peer finding, computed as the findings were (peers are always the whole workspace;
+    ``providers`` only chooses the sections). ``public`` withholds confidential
+    summaries. ``context`` adds what the register knows (the meeting, its agenda, standing
+    levels, stale-data marks, previous decisions, open actions). ``out`` is checked before
+    anything is computed and written whole or not at all.
+    """
+    # imported here: `qsg triage` starts without the pack's models, charts and templates
+    from .evidence.series import provider_charts
+    from .reports.pack import render_pack
+
+    target = _pack_target(out) if out is not None else None
+    ws, rs = _inputs(workspace, ruleset)
+    result = with_standing(
+        triage(ws, rs, as_of=as_of, providers=providers), register_file(ws.root, register)
+    )
+    month = month_number(result.as_of)
+    assert month is not None  # the triage's own as-of month
+    wanted = [(p.provider, h.indicator) for p in result.proposals for h in p.evidence.hard]
+    charts = provider_charts(ws, rs.spec, month, wanted)
+    qsgs = sorted({ws.providers[p.provider].qsg for p in result.proposals} - {""})
+    text = render_pack(
+        publishable(result) if public else result,
+        charts,
+        qsgs=qsgs,
+        public=public,
+        context=context,
+    )
+    if target is not None:
+        _write_whole(target, text)
+    return text
+
+
+def _pack_target(out: str | Path) -> Path:
+    path = Path(out)
+    if path.is_dir():
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "out", f"{path} is a folder; give a file name such as pack.html", "QSG800"
+                )
+            ]
+        )
+    if not path.parent.is_dir():
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "out",
+                    f"folder {path.parent} does not exist; create it or write elsewhere",
+                    "QSG801",
+                )
+            ]
+        )
+    return path
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, then rename: never a half-written pack."""
+    import os
+    import tempfile
+
+    temporary: Path | None = None
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(text)
+        temporary.replace(path)
+    except OSError as exc:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise InputError(
+            [Problem.for_argument("out", f"cannot write {path}: {exc.strerror}", "QSG802")]
+        ) from None

@@ -1,4 +1,4 @@
-"""`qsg`: triage, explain, check, indicators, intel, privacy."""
+"""`qsg`: triage, explain, pack, check, indicators, intel, privacy."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ..api import (
     add_item,
     check_ruleset,
     list_intelligence,
+    meeting_pack,
     publishable,
     run_triage,
     scan_workspace,
@@ -134,6 +135,54 @@ def explain(
         click.echo(render.explanations(result, chosen), nl=False)
     for line in render.data_warnings(result):
         click.echo(line, err=True)
+
+
+@cli.command()
+@triage_options
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(),
+    metavar="FILE.html",
+    help="Where to write the pack (written whole, or not at all).",
+)
+@click.option(
+    "--provider",
+    "-p",
+    "providers",
+    multiple=True,
+    metavar="CODE",
+    help="Only these providers' sections (repeatable; peers are still everyone).",
+)
+@reports_input_errors(providers="--provider")
+def pack(
+    workspace: str | None,
+    ruleset: str | None,
+    as_of: str | None,
+    public: bool,
+    out: str,
+    providers: tuple[str, ...],
+    register: str | None,
+) -> None:
+    """Write the meeting pack: one self-contained HTML file to circulate, print or project.
+
+    The agenda (the guidance's example local agenda), the triage board, and a section per
+    provider: the proposal and the rules that fired, a Making Data Count XmR chart for each
+    indicator with a finding, a funnel plot for each peer finding, and the soft intelligence.
+    """
+    text = meeting_pack(
+        workspace,
+        ruleset,
+        as_of=as_of,
+        providers=list(providers) or None,
+        public=public,
+        out=out,
+        register=register,
+    )
+    charts = text.count('<svg id="chart-')
+    version = "public version, confidential summaries withheld" if public else "not for publication"
+    click.echo(f"wrote {out}: {len(text) // 1024} KB, {charts} charts ({version})")
 
 
 @cli.command()

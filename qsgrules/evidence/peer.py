@@ -12,7 +12,7 @@ from ..model.evidence import FunnelNumbers, HardFinding, MonthValue
 from ..model.months import month_text
 from ..model.numbers import short
 from ..ruleset.schema import PeerTest, Ruleset
-from ..stats.funnel import funnel
+from ..stats.funnel import FunnelResult, funnel
 from ..workspace.loader import Observations, Provider
 from .hard import concern_direction, indicator_finding, unit_suffix
 
@@ -32,28 +32,56 @@ def peer_breaches(
         test = settings.peer
         if test is None:
             continue
-        mask = (
-            obs.indicator_mask(ind_id)
-            & (obs.period == as_of)
-            & ~np.isnan(obs.numerator)
-            & ~np.isnan(obs.denominator)
-        )
-        if not mask.any():
-            continue
-        sub = obs.select(mask)
-        order = np.argsort(sub.provider, kind="stable")
-        codes = [str(c) for c in sub.provider[order]]
-        groups: dict[str, list[int]] = defaultdict(list)
-        for i, code in enumerate(codes):
-            key: str = providers[code].type if test.peers == "provider_type" else "all"
-            groups[key].append(int(order[i]))
-        for key, rows in sorted(groups.items()):
-            if len(rows) < test.min_peers:
-                continue
-            idx = np.array(rows, dtype=np.int64)
+        for key, sub, idx in peer_groups(obs, ind_id, test, as_of, providers):
             for code, finding in _group(ind_id, test, sub, idx, key, as_of):
                 found[code].append(finding)
     return found
+
+
+def peer_groups(
+    obs: Observations, ind_id: str, test: PeerTest, as_of: int, providers: dict[str, Provider]
+) -> list[tuple[str, Observations, np.ndarray]]:
+    """The peer groups a peer test compares in ``as_of``: (group name, rows of the as-of
+    month with counts, indices of the group's rows in provider order), groups too small to
+    test left out."""
+    mask = (
+        obs.indicator_mask(ind_id)
+        & (obs.period == as_of)
+        & ~np.isnan(obs.numerator)
+        & ~np.isnan(obs.denominator)
+    )
+    if not mask.any():
+        return []
+    sub = obs.select(mask)
+    order = np.argsort(sub.provider, kind="stable")
+    codes = [str(c) for c in sub.provider[order]]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, code in enumerate(codes):
+        key: str = providers[code].type if test.peers == "provider_type" else "all"
+        groups[key].append(int(order[i]))
+    return [
+        (key, sub, np.array(rows, dtype=np.int64))
+        for key, rows in sorted(groups.items())
+        if len(rows) >= test.min_peers
+    ]
+
+
+def peer_funnel(ind_id: str, test: PeerTest, sub: Observations, idx: np.ndarray) -> FunnelResult:
+    """The funnel plot of one peer group exactly as the peer test draws it (proportions on
+    the 0-1 scale); shared with the meeting pack's charts."""
+    ind = BY_ID[ind_id]
+    if ind.kind is DataKind.PROPORTION:
+        kind = "proportion"
+    else:
+        kind = "ratio_shmi" if test.ratio_method == "shmi" else "ratio_cqc"
+    target = None if test.target is None else test.target / ind.scale
+    return funnel(
+        sub.numerator[idx],
+        sub.denominator[idx],
+        kind=kind,  # type: ignore[arg-type]
+        target=target,
+        overdispersion=test.overdispersion,
+    )
 
 
 def _group(
@@ -66,18 +94,7 @@ def _group(
 ) -> list[tuple[str, HardFinding]]:
     ind = BY_ID[ind_id]
     direction = concern_direction(ind_id, test.direction)
-    if ind.kind is DataKind.PROPORTION:
-        kind = "proportion"
-    else:
-        kind = "ratio_shmi" if test.ratio_method == "shmi" else "ratio_cqc"
-    target = None if test.target is None else test.target / ind.scale
-    chart = funnel(
-        sub.numerator[idx],
-        sub.denominator[idx],
-        kind=kind,  # type: ignore[arg-type]
-        target=target,
-        overdispersion=test.overdispersion,
-    )
+    chart = peer_funnel(ind_id, test, sub, idx)
     side = 1 if direction == "above" else -1
     notable = chart.outliers(test.level) == side
     strong = chart.outliers(test.strong_level) == side

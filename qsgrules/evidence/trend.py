@@ -18,7 +18,7 @@ from ..model.evidence import HardFinding, SpcNumbers, SpcSignal
 from ..model.months import month_text
 from ..model.numbers import apart, short
 from ..ruleset.schema import Ruleset, Signal, TrendTest
-from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, xmr_batch
+from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, XmrBatchResult, xmr_batch
 from ..workspace.loader import Observations
 from .hard import concern_direction, grouped, indicator_finding, month_value, unit_suffix
 
@@ -59,9 +59,38 @@ class SeriesGroup:
     base: int
     judged: int
     fixed: bool
+    tested: bool = True  # False: drawn for reading only (too short a baseline, or no window)
 
 
-def series_groups(sub: Observations, test: TrendTest, as_of: int) -> list[SeriesGroup]:
+def trend_history(obs: Observations, ind_id: str, as_of: int) -> Observations:
+    """The rows a trend test charts: every month of one indicator up to ``as_of``."""
+    return obs.select(obs.indicator_mask(ind_id) & (obs.period <= as_of))
+
+
+def judged_window(test: TrendTest, as_of: int) -> tuple[int, int]:
+    """The first and last month the trend test judges: the last ``months`` to as-of."""
+    return as_of - test.months + 1, as_of
+
+
+def trend_charts(
+    sub: Observations, group: SeriesGroup, ind_id: str, test: TrendTest
+) -> XmrBatchResult:
+    """The XmR charts of one group of series exactly as the trend test draws them; shared
+    with the meeting pack's charts."""
+    direction = concern_direction(ind_id, test.direction)
+    return xmr_batch(
+        sub.value[group.rows],
+        screen_outliers=test.screen_outliers,
+        run_length=test.run_length,
+        trend_length=test.trend_length,
+        improvement="decrease" if direction == "above" else "increase",
+        fix_after=group.base if group.fixed else None,
+    )
+
+
+def series_groups(
+    sub: Observations, test: TrendTest, as_of: int, *, untested: bool = False
+) -> list[SeriesGroup]:
     """Each provider's chart for a trend test as of a month, grouped by shape.
 
     By default (``baseline: before_window``) the limits come from up to ``baseline_months``
@@ -69,7 +98,8 @@ def series_groups(sub: Observations, test: TrendTest, as_of: int) -> list[Series
     over it, as Making Data Count advises: a worse judged month cannot widen the limits it
     is judged against. ``whole_series`` takes the limits from every point, window included.
     A chart whose baseline has fewer than ``min_points`` points, or with nothing in the
-    window, is not drawn.
+    window, is not tested; with ``untested`` it is returned all the same (marked), for
+    reading, when it has at least two points.
     """
     names, inverse, order, bounds = grouped(sub)
     lengths = np.diff(bounds)
@@ -82,12 +112,13 @@ def series_groups(sub: Observations, test: TrendTest, as_of: int) -> list[Series
     out: list[SeriesGroup] = []
     shapes = sorted({(int(b), int(j)) for b, j in zip(base, judged, strict=True)})
     for b, j in shapes:
-        if j == 0 or b < test.min_points:
+        tested = j > 0 and b >= test.min_points
+        width = b + j if fixed else b
+        if not tested and not (untested and width >= 2 and b >= 1):
             continue
         which = np.flatnonzero((base == b) & (judged == j))
-        width = b + j if fixed else b
         rows = order[start[which][:, None] + np.arange(width)]
-        out.append(SeriesGroup([str(names[k]) for k in which], rows, b, j, fixed))
+        out.append(SeriesGroup([str(names[k]) for k in which], rows, b, j, fixed, tested))
     return out
 
 
@@ -99,19 +130,11 @@ def trend_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, li
         if test is None:
             continue
         direction = concern_direction(ind_id, test.direction)
-        mask = obs.indicator_mask(ind_id) & (obs.period <= as_of)
-        if not mask.any():
+        sub = trend_history(obs, ind_id, as_of)
+        if not len(sub):
             continue
-        sub = obs.select(mask)
         for group in series_groups(sub, test, as_of):
-            chart = xmr_batch(
-                sub.value[group.rows],
-                screen_outliers=test.screen_outliers,
-                run_length=test.run_length,
-                trend_length=test.trend_length,
-                improvement="decrease" if direction == "above" else "increase",
-                fix_after=group.base if group.fixed else None,
-            )
+            chart = trend_charts(sub, group, ind_id, test)
             in_window = sub.period[group.rows] > as_of - test.months
             concern = (chart.point_type == _CONCERN) & in_window
             for k in np.flatnonzero(concern.any(axis=1)):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 
 @functools.cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # only when a report is rendered: the command line starts without it
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("qsgrules.reports", "templates"),
         autoescape=True,  # every value a member typed is escaped, whatever the file name

@@ -32,6 +32,7 @@ __all__ = [
     "XmrPoint",
     "XmrResult",
     "XmrSegment",
+    "assurance",
     "xmr",
     "xmr_batch",
 ]
@@ -366,14 +367,6 @@ def xmr(
         for v, c in zip(y, codes, strict=True)
     )
     last = segments[-1]
-    assurance: Assurance | None = None
-    if target is not None and direction != 0:
-        if target > last.upl:
-            assurance = "consistent_fail" if direction > 0 else "consistent_pass"
-        elif target < last.lpl:
-            assurance = "consistent_pass" if direction > 0 else "consistent_fail"
-        else:
-            assurance = "inconsistent"
     return XmrResult(
         mean=last.mean,
         mr_bar=last.mr_bar,
@@ -384,9 +377,24 @@ def xmr(
         trial_limits=baseline_size < _MIN_BASELINE,
         points=points,
         variation=points[-1].point_type,
-        assurance=assurance,
+        assurance=assurance(target, last.lpl, last.upl, improvement),
         segments=tuple(segments),
     )
+
+
+def assurance(
+    target: float | None, lpl: float, upl: float, improvement: Improvement
+) -> Assurance | None:
+    """Making Data Count assurance of a target against process limits: a target beyond the
+    limits is met (or missed) by every expected point; None without a target or direction."""
+    direction = _DIRECTION[improvement]
+    if target is None or direction == 0:
+        return None
+    if target > upl:
+        return "consistent_fail" if direction > 0 else "consistent_pass"
+    if target < lpl:
+        return "consistent_pass" if direction > 0 else "consistent_fail"
+    return "inconsistent"
 
 
 # --------------------------------------------------------------------------- vectorised twin

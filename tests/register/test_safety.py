@@ -93,9 +93,8 @@ def test_two_processes_recording_100_positions_each_lose_nothing(attended: Regis
         v = reg.verify()
         assert v.ok and v.checked == len(reg.records(frozen=True))
         assert reg.integrity() == "ok"
-        # the writers interleaved: neither ran all of its writes in one block
-        order = [r.recorded_by for r in positions]
-        assert order != sorted(order)
+        # (whether the two writers' records interleave depends on the scheduler: on a loaded
+        # machine one may finish before the other starts, so it is not asserted here)
 
 
 def test_a_writer_killed_at_random_moments_never_corrupts_the_register(

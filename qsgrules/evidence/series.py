@@ -1,0 +1,220 @@
+"""The whole charts behind trend and peer findings, by the same code path as the tests.
+
+A trend finding keeps only its judged window and a peer finding only the provider's own
+point; the meeting pack draws the whole XmR chart and the whole funnel. Both come from the
+helpers the trend and peer tests themselves call (``trend_history``/``trend_charts``/
+``judged`` and ``peer_groups``/``peer_funnel``) with the ruleset's settings, so the chart's
+limits and flagged points are the proposal's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ..indicators import BY_ID
+from ..model.months import month_text
+from ..model.series import FunnelPeer, FunnelSection, IndicatorCharts, XmrSeries
+from ..model.vocabulary import Direction
+from ..ruleset.schema import PeerTest, Ruleset, TrendTest
+from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, Improvement, assurance
+from ..workspace import Workspace
+from ..workspace.loader import Observations
+from .hard import concern_direction
+from .peer import peer_funnel, peer_groups
+from .trend import judged_window, series_groups, trend_charts, trend_history
+
+__all__ = ["CURVE_POINTS", "indicator_charts", "provider_charts"]
+
+#: How many denominators the funnel's limit curves are evaluated at.
+CURVE_POINTS = 160
+
+
+def indicator_charts(
+    workspace: Workspace, spec: Ruleset, as_of: int, provider: str, indicator: str
+) -> IndicatorCharts:
+    """The whole XmR chart and the funnel cross-section of one provider's indicator."""
+    return provider_charts(workspace, spec, as_of, [(provider, indicator)])[(provider, indicator)]
+
+
+def provider_charts(
+    workspace: Workspace, spec: Ruleset, as_of: int, wanted: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], IndicatorCharts]:
+    """Charts for many (provider, indicator) pairs, each indicator's data selected once.
+
+    The XmR chart uses the indicator's trend test (NHSRplotthedots' defaults when the
+    ruleset has none, marked ``tested=False``); the funnel exists only where the ruleset
+    has a peer test and the provider was in a peer group it tested.
+    """
+    by_indicator: dict[str, list[str]] = {}
+    for provider, indicator in wanted:
+        if indicator not in BY_ID:
+            raise ValueError(f"unknown indicator {indicator!r}")
+        by_indicator.setdefault(indicator, []).append(provider)
+    out: dict[tuple[str, str], IndicatorCharts] = {}
+    for indicator, providers in sorted(by_indicator.items()):
+        xmrs = _xmr_series(workspace.observations, spec, as_of, indicator, set(providers))
+        funnels = _funnel_sections(workspace, spec, as_of, indicator, set(providers))
+        for provider in providers:
+            out[(provider, indicator)] = IndicatorCharts(
+                provider=provider,
+                indicator=indicator,
+                xmr=xmrs.get(provider),
+                funnel=funnels.get(provider),
+            )
+    return out
+
+
+def _trend_settings(spec: Ruleset, indicator: str) -> tuple[TrendTest, bool]:
+    """The trend test to draw with and whether the ruleset has one (without one: the
+    defaults, judging the standard's window)."""
+    settings = spec.indicators.get(indicator)
+    test = settings.trend if settings is not None else None
+    if test is not None:
+        return test, True
+    standard = settings.standard if settings is not None else None
+    return TrendTest(months=standard.months if standard is not None else 1), False
+
+
+def _xmr_series(
+    obs: Observations, spec: Ruleset, as_of: int, indicator: str, wanted: set[str]
+) -> dict[str, XmrSeries]:
+    test, has_test = _trend_settings(spec, indicator)
+    sub = trend_history(obs, indicator, as_of)
+    if not len(sub):
+        return {}
+    settings = spec.indicators.get(indicator)
+    standard = settings.standard if settings is not None else None
+    direction = Direction(concern_direction(indicator, test.direction))
+    improvement: Improvement = "decrease" if direction is Direction.ABOVE else "increase"
+    first, last = judged_window(test, as_of)
+    ind = BY_ID[indicator]
+    out: dict[str, XmrSeries] = {}
+    for group in series_groups(sub, test, as_of, untested=True):
+        here = [k for k, name in enumerate(group.names) if name in wanted]
+        if not here:
+            continue
+        chart = trend_charts(sub, group, indicator, test)
+        base = group.base if group.fixed else group.rows.shape[1]
+        for k in here:
+            rows = group.rows[k]
+            periods = sub.period[rows]
+            target = None if standard is None else standard.limit
+            upl, lpl = float(chart.upl[k]), float(chart.lpl[k])
+            types = [POINT_TYPES[c] for c in chart.point_type[k]]
+            provider = group.names[k]
+            out[provider] = XmrSeries(
+                provider=provider,
+                indicator=indicator,
+                title=ind.title,
+                unit=ind.unit,
+                periods=tuple(month_text(int(p)) for p in periods),
+                values=tuple(float(v) for v in sub.value[rows]),
+                special_causes=tuple(SPECIAL_CAUSES[c] for c in chart.special_cause[k]),
+                point_types=tuple(types),
+                mean=float(chart.mean[k]),
+                mr_bar=float(chart.mr_bar[k]),
+                lpl=lpl,
+                upl=upl,
+                near_lpl=float(chart.near_lpl[k]),
+                near_upl=float(chart.near_upl[k]),
+                trial_limits=bool(chart.trial_limits),
+                screened=test.screen_outliers,
+                direction=direction,
+                # calendar months: the window may hold no data, and the chart then shows the gap
+                window_start=month_text(first),
+                window_end=month_text(last),
+                baseline_start=month_text(int(periods[0])),
+                baseline_end=month_text(int(periods[base - 1])),
+                tested=has_test and group.tested,
+                signals=tuple(test.signals),
+                target=target,
+                variation=types[-1],
+                assurance=assurance(target, lpl, upl, improvement),
+            )
+    return out
+
+
+def _funnel_sections(
+    workspace: Workspace, spec: Ruleset, as_of: int, indicator: str, wanted: set[str]
+) -> dict[str, FunnelSection]:
+    settings = spec.indicators.get(indicator)
+    test = settings.peer if settings is not None else None
+    if test is None:
+        return {}
+    out: dict[str, FunnelSection] = {}
+    for key, sub, idx in peer_groups(
+        workspace.observations, indicator, test, as_of, workspace.providers
+    ):
+        codes = [str(c) for c in sub.provider[idx]]
+        here = [c for c in codes if c in wanted]
+        if not here:
+            continue
+        chart = peer_funnel(indicator, test, sub, idx)
+        shared = _funnel_shared(indicator, test, chart, codes, key, as_of)
+        for code in here:
+            j = codes.index(code)
+            d = float(chart.denominators[j])
+            lower, upper = chart.limits(d, test.level)
+            s_lower, s_upper = chart.limits(d, test.strong_level)
+            out[code] = FunnelSection(
+                provider=code,
+                own_lower=lower,
+                own_upper=upper,
+                own_strong_lower=s_lower,
+                own_strong_upper=s_upper,
+                **shared,
+            )
+    return out
+
+
+def _funnel_shared(
+    indicator: str, test: PeerTest, chart: Any, codes: list[str], key: str, as_of: int
+) -> dict[str, Any]:
+    """What every provider's section of one peer group's funnel shares."""
+    ind = BY_ID[indicator]
+    outside = chart.outliers(test.level)
+    outside_strong = chart.outliers(test.strong_level)
+    d = chart.denominators
+    grid = np.geomspace(max(float(d.min()) * 0.5, 1.0), float(d.max()) * 1.15, CURVE_POINTS)
+    lower, upper = chart.limits(grid, test.level)
+    s_lower, s_upper = chart.limits(grid, test.strong_level)
+    peers = tuple(
+        FunnelPeer(
+            provider=code,
+            numerator=float(chart.numerators[j]),
+            denominator=float(d[j]),
+            value=float(chart.values[j]),
+            z=float(chart.z[j]),
+            z_adjusted=float(chart.z_adjusted[j]),
+            outside=int(outside[j]),
+            outside_strong=int(outside_strong[j]),
+        )
+        for j, code in enumerate(codes)
+    )
+    return {
+        "indicator": indicator,
+        "title": ind.title,
+        "unit": ind.unit,
+        "scale": ind.scale,
+        "period": month_text(as_of),
+        "peer_group": key,
+        "kind": chart.kind,
+        "target": chart.target,
+        "pooled_target": test.target is None,
+        "phi": chart.phi,
+        "tau2": chart.tau2,
+        "overdispersion": chart.overdispersion,
+        "adjusted": chart.adjusted,
+        "level": test.level,
+        "strong_level": test.strong_level,
+        "direction": Direction(concern_direction(indicator, test.direction)),
+        "peers": peers,
+        "curve_denominators": tuple(float(x) for x in grid),
+        "lower": tuple(float(x) for x in lower),
+        "upper": tuple(float(x) for x in upper),
+        "strong_lower": tuple(float(x) for x in s_lower),
+        "strong_upper": tuple(float(x) for x in s_upper),
+    }

@@ -1,0 +1,82 @@
+"""What a meeting pack shows beyond the triage: the meeting, its agenda, and the record.
+
+The triage alone makes a pack (``qsg pack``). The decision register (meetings, positions,
+decisions, actions, standing levels) and the data-coverage marks fill a ``MeetingContext``
+so that the same pack also shows the meeting's own agenda, each provider's standing level
+with an escalation mark, stale data, previous decisions and open actions. Every field is
+optional: an empty context is a pack without the register.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from . import Model
+from .vocabulary import Level
+
+
+class AgendaItem(Model):
+    """One item of an agenda; ``providers`` are discussed under it (with why, when given)."""
+
+    number: str
+    title: str
+    lead: str = ""
+    detail: str = ""
+    providers: tuple[str, ...] = ()
+    why: dict[str, str] = Field(default_factory=dict)  # provider -> why it is on the agenda
+
+
+class MeetingInfo(Model):
+    """The meeting a pack is for (as the register records it)."""
+
+    id: str
+    date: str  # YYYY-MM-DD
+    qsg: str = ""
+    chair: str = ""
+    time: str = ""
+    venue: str = ""
+
+
+class StandingLevel(Model):
+    """A provider's standing level: the level its last decision concluded."""
+
+    level: Level
+    decided_on: str  # YYYY-MM-DD
+    meeting: str = ""
+    review_by: str = ""
+    exit_criteria: str = ""
+
+
+class PastDecision(Model):
+    """A previous decision about a provider, as the register keeps it."""
+
+    meeting: str
+    decided_on: str
+    level: Level
+    rationale: str
+    dissent: str = ""
+
+
+class OpenAction(Model):
+    """An action agreed about a provider and not yet closed."""
+
+    id: str
+    text: str
+    owner: str
+    due: str  # YYYY-MM-DD
+    overdue: bool = False
+
+
+class MeetingContext(Model):
+    """Everything a pack shows that is not in the triage; all of it optional.
+
+    ``agenda`` replaces the guidance's example local agenda; ``stale`` maps a provider to its
+    data-coverage mark (e.g. "no data since 2018-12").
+    """
+
+    meeting: MeetingInfo | None = None
+    agenda: tuple[AgendaItem, ...] | None = None
+    standing: dict[str, StandingLevel] = Field(default_factory=dict)
+    stale: dict[str, str] = Field(default_factory=dict)
+    decisions: dict[str, tuple[PastDecision, ...]] = Field(default_factory=dict)
+    actions: dict[str, tuple[OpenAction, ...]] = Field(default_factory=dict)

@@ -1,0 +1,129 @@
+"""The pack in a real browser: headless Chromium renders the charts and prints a provider a
+page. Chromium comes from Debian (`.ci/install-browser`, which CI runs); these tests skip
+only where it cannot be installed, and fail where it could be but is missing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from qsgrules.api import meeting_pack
+from qsgrules.reports.charts import MDC_COLOURS
+
+INSTALLER = Path(__file__).resolve().parents[1] / ".ci" / "install-browser"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+)
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    can_install = shutil.which("apt-get") is not None and (
+        os.geteuid() == 0 or shutil.which("sudo") is not None
+    )
+    if can_install:
+        pytest.fail(f"Chromium is missing but can be installed here: run {INSTALLER}")
+    pytest.skip(
+        "Chromium is not installed and cannot be installed here (no apt-get, or neither root "
+        f"nor sudo): the browser tests need Debian's chromium ({INSTALLER})"
+    )
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    return _chromium()
+
+
+@pytest.fixture(scope="module")
+def pack_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("pack")
+    out = folder / "pack.html"
+    meeting_pack(as_of="2019-03", out=out)
+    yield out
+
+
+def _run(chromium: str, profile: Path, *args: str) -> None:
+    done = subprocess.run(
+        [chromium, *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _count(pixels: np.ndarray, hex_colour: str, tolerance: int = 24) -> int:
+    """How many pixels are within ``tolerance`` of a colour in every channel."""
+    target = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.int16)
+    return int(np.all(np.abs(pixels.astype(np.int16) - target) <= tolerance, axis=-1).sum())
+
+
+def test_the_pack_renders_its_charts_in_chromium(
+    chromium: str, pack_file: Path, tmp_path: Path
+) -> None:
+    shot = tmp_path / "pack.png"
+    # tall enough for the cover, the board and the first providers' charts
+    _run(
+        chromium,
+        tmp_path / "profile",
+        "--window-size=1280,9000",
+        f"--screenshot={shot}",
+        pack_file.as_uri(),
+    )
+    keep = os.environ.get("QSG_KEEP_SCREENSHOT")  # a path: keep the screenshot to look at
+    if keep:
+        shutil.copyfile(shot, keep)
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (1280, 9000)
+    pixels = np.asarray(image)
+    distinct = np.unique(pixels.reshape(-1, 3)[::7], axis=0)
+    assert len(distinct) > 200  # not blank
+    assert _count(pixels, "#ffffff", 0) < 0.95 * 1280 * 9000
+    counts = {
+        name: _count(pixels, MDC_COLOURS[name])
+        for name in ("special_cause_concern", "special_cause_improvement")
+    }
+    # orange concern and blue improvement points of the XmR charts are on screen
+    assert counts["special_cause_concern"] > 2000, counts
+    assert counts["special_cause_improvement"] > 2000, counts
+    # and the funnel plot's highlighted provider (NHS dark blue diamonds)
+    assert _count(pixels, "#003087", 10) > 150
+
+
+def test_printing_gives_each_provider_its_own_page(
+    chromium: str, pack_file: Path, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "pack.pdf"
+    _run(
+        chromium,
+        tmp_path / "profile",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        pack_file.as_uri(),
+    )
+    data = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
+    providers = pack_file.read_text(encoding="utf-8").count('<section class="provider"')
+    assert providers == 18
+    # the cover and agenda, the board, then at least a page per provider
+    assert pages >= providers + 2, pages
