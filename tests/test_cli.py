@@ -228,3 +228,14 @@ def test_explain_takes_several_codes_and_all() -> None:
     assert json.loads(run("explain", "RJ6", "--format", "json")[1])["provider"] == "RJ6"
     code, _, err = run("explain")
     assert code == 2 and "give one or more provider codes, or --all" in err
+
+
+def test_a_peer_finding_speaks_plain_words_first_then_numbers(demo_json: dict) -> None:  # type: ignore[type-arg]
+    rj6 = next(p for p in demo_json["proposals"] if p["provider"] == "RJ6")
+    (peer,) = [h for h in rj6["evidence"]["hard"] if h["test"] == "peer"]
+    words, numbers = peer["detail"].split(" (95% funnel limit ")
+    assert "Among 18 acute peers the typical figure is 21.1%" in words
+    assert "above the range in which 19 trusts in 20 would fall by chance" in words
+    assert "after allowing for the usual variation between trusts" in words
+    assert "z" not in words.split(". ", 1)[1] and "phi" not in words
+    assert numbers.startswith("37.8%; z ") and "phi 457.5, adjusted z 2.18" in numbers

@@ -10,7 +10,7 @@ import numpy as np
 from ..indicators import BY_ID, DataKind
 from ..model.evidence import FunnelNumbers, HardFinding, MonthValue
 from ..model.months import month_text
-from ..model.numbers import short
+from ..model.numbers import apart, short
 from ..ruleset.schema import PeerTest, Ruleset
 from ..stats.funnel import FunnelResult, funnel
 from ..workspace.loader import Observations, Provider
@@ -84,6 +84,52 @@ def peer_funnel(ind_id: str, test: PeerTest, sub: Observations, idx: np.ndarray)
     )
 
 
+#: What providers of each type are called in a sentence ("19 trusts in 20").
+_NOUNS = {
+    "acute": "trusts",
+    "mental_health": "trusts",
+    "community": "trusts",
+    "ambulance": "trusts",
+    "gp_practice": "practices",
+    "dental": "practices",
+}
+#: How a funnel level reads in words.
+_CHANCE = {0.95: "19 {n} in 20", 0.998: "998 {n} in 1,000"}
+
+
+def plain_words(
+    ind_id: str,
+    value: float,
+    limit: float,
+    typical: float,
+    numbers: FunnelNumbers,
+    side: int,
+    period: str,
+) -> str:
+    """A peer finding in words a chair can read first, with the statistics after."""
+    ind = BY_ID[ind_id]
+    unit = unit_suffix(ind_id)
+    noun = _NOUNS.get(numbers.peer_group, "providers")
+    shown, limit_shown = apart(value, limit)
+    group = "" if numbers.peer_group == "all" else f" {numbers.peer_group.replace('_', ' ')}"
+    chance = _CHANCE.get(numbers.level, f"{numbers.level:.1%} of {{n}}").format(n=noun)
+    allowing = (
+        f", after allowing for the usual variation between {noun}" if numbers.adjusted else ""
+    )
+    words = (
+        f"{ind.title}: {shown}{unit} in {period}. Among {numbers.peers}{group} peers the "
+        f"typical figure is {short(typical)}{unit}, and {shown}{unit} is "
+        f"{'above' if side == 1 else 'below'} the range in which {chance} would fall by "
+        f"chance{allowing}"
+    )
+    stats = f"{numbers.level * 100:g}% funnel limit {limit_shown}{unit}; z {numbers.z:.2f}" + (
+        f"; over-dispersion phi {numbers.phi:.1f}, adjusted z {numbers.z_adjusted:.2f}"
+        if numbers.adjusted
+        else ""
+    )
+    return f"{words} ({stats})"
+
+
 def _group(
     ind_id: str,
     test: PeerTest,
@@ -120,18 +166,8 @@ def _group(
             peers=len(idx),
             peer_group=key,
         )
-        unit = unit_suffix(ind_id)
-        detail = (
-            f"{ind.title}: {short(value)}{unit} in {month_text(as_of)} is "
-            f"{'above' if side == 1 else 'below'} the {level * 100:g}% funnel limit "
-            f"{short(limit)}{unit} of {len(idx)} {key} peers "
-            f"(target {short(chart.target * ind.scale)}{unit}, z {numbers.z:.2f}"
-            + (
-                f", adjusted for over-dispersion: phi {numbers.phi:.1f}, "
-                f"z {numbers.z_adjusted:.2f})"
-                if chart.adjusted
-                else ")"
-            )
+        detail = plain_words(
+            ind_id, value, limit, chart.target * ind.scale, numbers, side, month_text(as_of)
         )
         month = MonthValue(
             period=month_text(as_of),
