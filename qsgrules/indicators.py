@@ -210,8 +210,3 @@ CATALOGUE: tuple[Indicator, ...] = (
 )
 
 BY_ID: dict[str, Indicator] = {indicator.id: indicator for indicator in CATALOGUE}
-
-
-def get(indicator_id: str) -> Indicator:
-    """The catalogue entry for ``indicator_id``; KeyError if unknown."""
-    return BY_ID[indicator_id]

@@ -1,7 +1,7 @@
 """Patient- and staff-identifiable data guard for free-text soft intelligence.
 
 Quality Surveillance Group soft intelligence must never carry patient- or
-staff-identifiable data (METHODS.md section 5). This module finds likely
+staff-identifiable data (docs/methods.md section 5). This module finds likely
 identifiers in free text so that callers can reject or redact it. It is
 offline, deterministic and pure standard library (``re``); it performs no I/O.
 

@@ -92,3 +92,18 @@ def test_mypy_strict_is_clean() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_citation_of_the_methods_points_at_the_file_in_the_repository() -> None:
+    import re
+
+    methods = ROOT / "docs" / "methods.md"
+    sections = set(re.findall(r"^## (\d+)\.", methods.read_text(), re.M))
+    cited = []
+    for path in [*PACKAGE.rglob("*.py"), *(ROOT / "tests").rglob("*.py"), ROOT / "README.md"]:
+        text = path.read_text()
+        if path == Path(__file__):
+            continue
+        assert "METHODS.md" not in text, f"{path} cites a METHODS.md the repository lacks"
+        cited += re.findall(r"docs/methods\.md section (\d+)", text)
+    assert cited and set(cited) <= sections

@@ -14,7 +14,7 @@ from qsgrules.cli.main import cli
 from qsgrules.reports.public import WITHHELD
 
 CASES = Path(__file__).parent / "cases" / "workspaces"
-NHS_NUMBER = "943 476 5919"  # the METHODS.md example of a valid NHS number
+NHS_NUMBER = "943 476 5919"  # the docs/methods.md example of a valid NHS number
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -1,6 +1,6 @@
 """Tests for the patient-identifiable-data guard (qsgrules.privacy).
 
-NHS numbers used here are only the METHODS.md section 5 examples and numbers
+NHS numbers used here are only the docs/methods.md section 5 examples and numbers
 from the never-issued 999 000 0000 - 999 999 9999 range. Phone numbers come
 from Ofcom's ranges reserved for drama (07700 900xxx, 020 7946 0xxx,
 0121 496 0xxx, 01632 960xxx).
@@ -24,7 +24,7 @@ WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def reference_check_digit(first_nine: str) -> int | None:
-    """Independent Modulus 11 reference implementation (METHODS.md section 5)."""
+    """Independent Modulus 11 reference implementation (docs/methods.md section 5)."""
     remainder = sum(int(d) * w for d, w in zip(first_nine, WEIGHTS, strict=True)) % 11
     check = 11 - remainder
     if check == 11:

@@ -16,8 +16,6 @@ from ..stats.funnel import FunnelResult, funnel
 from ..workspace.loader import Observations, Provider
 from .hard import concern_direction, indicator_finding, unit_suffix
 
-PEER_KINDS = (DataKind.PROPORTION, DataKind.RATIO)
-
 
 def peer_breaches(
     obs: Observations, spec: Ruleset, as_of: int, providers: dict[str, Provider]

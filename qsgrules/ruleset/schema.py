@@ -38,7 +38,7 @@ STRONG_SIGNALS: tuple[Signal, ...] = ("outside_limits",)
 
 
 class TrendTest(Model):
-    """A Making Data Count XmR chart of the provider's own series (METHODS.md section 1).
+    """A Making Data Count XmR chart of the provider's own series (docs/methods.md section 1).
 
     A breach when a special cause *of concern* (never improvement: the direction comes from
     the catalogue's polarity) of one of ``signals`` falls in the last ``months`` months up to
@@ -62,7 +62,7 @@ class TrendTest(Model):
 
 
 class PeerTest(Model):
-    """A funnel plot of one month's cross-section (METHODS.md section 2).
+    """A funnel plot of one month's cross-section (docs/methods.md section 2).
 
     A breach when the provider is outside the ``level`` limit on the side of concern; strong
     when outside ``strong_level``. Peers are providers of the same type in the workspace, or
@@ -101,7 +101,7 @@ class IndicatorSettings(Model):
 
 
 class SoftSettings(Model):
-    """How a soft-intelligence item's weight is made (METHODS.md section 4)."""
+    """How a soft-intelligence item's weight is made (docs/methods.md section 4)."""
 
     severity_points: dict[Severity, float]
     source_reliability: dict[Reliability, float]

@@ -3,7 +3,7 @@
 Reproduces FunnelPlotR (NHS-R Community): z-scores on a variance-stabilised scale,
 a dispersion ratio phi from winsorised z (SHMI: truncated z), a between-provider
 variance tau2 by DerSimonian-Laird, and limits Y0 +/- z_a * sqrt(s^2 + tau2)
-back-transformed to the original scale. See docs/METHODS.md section 2.
+back-transformed to the original scale. See docs/methods.md section 2.
 
 | kind         | Y              | s             | Y0                   |
 |--------------|----------------|---------------|----------------------|

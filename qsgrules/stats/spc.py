@@ -3,7 +3,7 @@
 Reproduces NHSRplotthedots (NHS-R Community): process limits mean +/- 2.66 x MRbar,
 near limits mean +/- (2/3) x 2.66 x MRbar, optional screening of moving ranges
 >= 3.267 x MRbar, and the four special-cause rules with precedence
-outside limits > trend > two-in-three > run. See docs/METHODS.md section 1.
+outside limits > trend > two-in-three > run. See docs/methods.md section 1.
 
 ``xmr`` is the readable reference for one series (with fixed limits and rebasing);
 ``xmr_batch`` is the vectorised twin for many equal-length series. Both share the

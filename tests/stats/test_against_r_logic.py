@@ -106,7 +106,7 @@ def test_transcription_reproduces_nhsrplotthedots_unit_tests() -> None:
 
 
 def test_transcription_reproduces_published_limits() -> None:
-    """docs/METHODS.md section 1 vectors (NHSRplotthedots' documentation and tests)."""
+    """docs/methods.md section 1 vectors (NHSRplotthedots' documentation and tests)."""
     eighteen = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
     plain = r.ptd_spc(eighteen, screen_outliers=False)
     assert plain.standard.mean_col == pytest.approx(1.944444, abs=1e-6)

@@ -1,4 +1,4 @@
-"""Funnel plots against hand calculation and FunnelPlotR's rules (docs/METHODS.md section 2)."""
+"""Funnel plots against hand calculation and FunnelPlotR's rules (docs/methods.md section 2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""XmR charts against the public NHSRplotthedots vectors (docs/METHODS.md section 1)."""
+"""XmR charts against the public NHSRplotthedots vectors (docs/methods.md section 1)."""
 
 from __future__ import annotations
 
