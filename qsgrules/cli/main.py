@@ -295,5 +295,11 @@ def privacy_scan(folder: str) -> None:
     sys.exit(ExitCode.FINDINGS if found else ExitCode.OK)
 
 
+from .ruleset_commands import COMMANDS  # noqa: E402 (the commands import this module's options)
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
 def main() -> None:
     cli(prog_name="qsg")
