@@ -217,4 +217,36 @@ def backtest(
         )
 
 
-COMMANDS = [verify, diff, backtest]
+@click.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@reports_input_errors()
+def test_scenarios(paths: tuple[str, ...]) -> None:
+    """Run scenario files (and the scenario files in folders): exit 1 when one fails,
+    printing what differed from what it expects."""
+    from ..scenarios import load_scenarios, run_scenario, scenario_files
+
+    files = scenario_files([Path(p) for p in paths])
+    problems: list[Problem] = []
+    loaded = []
+    for file in files:
+        try:
+            loaded.extend(load_scenarios(file))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    failed = 0
+    for scenario in loaded:
+        result = run_scenario(scenario)
+        click.echo(f"{'ok  ' if result.ok else 'FAIL'}  {result.where}: {scenario.name}")
+        for difference in result.differences:
+            click.echo("        " + difference.replace("\n", "\n        "))
+        failed += not result.ok
+    click.echo(
+        f"{len(loaded) - failed} passed, {failed} failed ({len(files)} file(s))",
+        err=True,
+    )
+    sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
+
+
+COMMANDS = [verify, diff, backtest, test_scenarios]
