@@ -55,6 +55,13 @@ _AS_OF = click.option(
 )
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Repeat a run.")
 @click.option(
+    "--shrink-seconds",
+    type=click.FloatRange(0, 3600),
+    default=20.0,
+    show_default=True,
+    help="How long to shrink a counterexample once one is found.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False),
     default="qsg-counterexample",
@@ -62,7 +69,9 @@ _AS_OF = click.option(
     help="Where a counterexample is written (must not exist, or be empty).",
 )
 @reports_input_errors()
-def verify(ruleset: str, examples: int, seed: int | None, out: str) -> None:
+def verify(
+    ruleset: str, examples: int, seed: int | None, shrink_seconds: float, out: str
+) -> None:
     """Check RULESET's soundness on generated workspaces (Hypothesis).
 
     Built-in properties: more or worse current evidence never lowers a provider's level,
@@ -87,7 +96,7 @@ def verify(ruleset: str, examples: int, seed: int | None, out: str) -> None:
                 )
             ]
         )
-    report = run_verify(compiled, examples=examples, seed=seed)
+    report = run_verify(compiled, examples=examples, seed=seed, shrink_seconds=shrink_seconds)
     timing = f"seed {report.seed}, {report.seconds:.1f} s"
     cx = report.counterexample
     if cx is None:

@@ -58,7 +58,7 @@ class IndicatorRows(Model):
         for name in ("values", "numerators", "denominators"):
             given = getattr(self, name)
             if given is not None and len(given) != size:
-                raise ValueError(f"values, numerators and denominators must be as long")
+                raise ValueError("values, numerators and denominators must be as long")
         return self
 
     @property

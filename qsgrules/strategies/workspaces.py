@@ -250,11 +250,11 @@ def _workspaces(
     month = check_month("as_of", as_of)
     shape = _shape(rs)
     day = month_end(month)
-    n = draw(st.integers(min_providers, max_providers))
     # a peer group big enough to be tested: providers of one type, each with counts
-    peer_group = bool(shape.min_peers) and max_providers >= shape.min_peers and draw(st.booleans())
-    if peer_group:
-        n = max(n, shape.min_peers)
+    possible = bool(shape.min_peers) and max_providers >= shape.min_peers
+    peer_group: bool = possible and draw(st.booleans())
+    smallest = max(min_providers, shape.min_peers) if peer_group else min_providers
+    n = draw(st.integers(smallest, max_providers))
     codes = [f"R{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(n)]
     local = draw(members(max_size=2))
     member_map = {**national_members(), **{m.name: m for m in local}}

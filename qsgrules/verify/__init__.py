@@ -26,12 +26,14 @@ from ..model.vocabulary import Level
 from ..ruleset import CompiledRuleset
 from ..ruleset.conditions import atoms
 from ..strategies import workspaces
+from ..workspace import Workspace
 from ..workspace.writer import workspace_files, write_workspace
 from .checks import (
     DETERMINISM,
     MONOTONE,
     ORDER,
     Counterexample,
+    Declared,
     PropertyFailed,
     changes,
     check_declared,
@@ -54,6 +56,35 @@ class Tally:
     decided: Counter[str] = field(default_factory=Counter)
     changes: Counter[str] = field(default_factory=Counter)
     declared: Counter[str] = field(default_factory=Counter)
+
+
+#: Shrinking stops this long after the first failure (the smallest example so far is kept).
+SHRINK_SECONDS = 20.0
+
+
+class _Smallest:
+    """The smallest counterexample seen (fewest rows, items and providers)."""
+
+    def __init__(self) -> None:
+        self.found: Counterexample | None = None
+        self.first = 0.0
+
+    def spent(self) -> float:
+        return time.perf_counter() - self.first
+
+    @staticmethod
+    def size(cx: Counterexample) -> tuple[int, int]:
+        sizes = [
+            len(ws.observations) + len(ws.intelligence) + len(ws.providers)
+            for ws in cx.workspaces.values()
+        ]
+        return (max(sizes), sum(sizes))
+
+    def offer(self, cx: Counterexample) -> None:
+        if self.found is None:
+            self.first = time.perf_counter()
+        if self.found is None or self.size(cx) <= self.size(self.found):
+            self.found = cx
 
 
 @dataclass(frozen=True)
@@ -79,9 +110,16 @@ class VerifyReport:
 
 
 def verify(
-    ruleset: CompiledRuleset, *, examples: int = 200, seed: int | None = None
+    ruleset: CompiledRuleset,
+    *,
+    examples: int = 200,
+    seed: int | None = None,
+    shrink_seconds: float = SHRINK_SECONDS,
 ) -> VerifyReport:
-    """Check ``ruleset``'s built-in and declared properties on ``examples`` workspaces."""
+    """Check ``ruleset``'s built-in and declared properties on ``examples`` workspaces.
+
+    A failure is shrunk for at most ``shrink_seconds`` after it is first found; the
+    smallest counterexample seen is reported."""
     chosen = random.SystemRandom().randrange(2**32) if seed is None else seed
     props = declared(ruleset)
     tally = Tally()
@@ -109,9 +147,16 @@ def verify(
     @hypothesis_seed(chosen)
     @given(ws=st.one_of(sparse, rich), data=st.data())
     def run(ws: object, data: st.DataObject) -> None:
-        from ..workspace import Workspace
-
         assert isinstance(ws, Workspace)
+        if shrinking.found is not None and shrinking.spent() > shrink_seconds:
+            return  # enough shrinking: the smallest counterexample so far is reported
+        try:
+            check(ws, data)
+        except PropertyFailed as exc:
+            shrinking.offer(exc.counterexample)
+            raise
+
+    def check(ws: Workspace, data: st.DataObject) -> None:
         tally.examples += 1
         seed = data.draw(st.integers(0, 2**32 - 1), label="order")
         result = check_order_and_determinism(ws, ruleset, AS_OF, seed)
@@ -133,11 +178,13 @@ def verify(
         tally.changes[change.what] += 1
         check_monotone(ws, ruleset, AS_OF, current, change)
 
-    counterexample = None
+    shrinking = _Smallest()
     try:
         run()
-    except PropertyFailed as exc:
-        counterexample = exc.counterexample
+    except Exception:  # the failure, or Hypothesis' Flaky when shrinking was cut short
+        if shrinking.found is None:
+            raise
+    counterexample = shrinking.found
     seconds = time.perf_counter() - start
     outcomes = () if counterexample else _outcomes(ruleset, tally, props)
     return VerifyReport(
@@ -149,7 +196,7 @@ def _counts(counter: Counter[str]) -> str:
     return ", ".join(f"{n} {what}" for what, n in sorted(counter.items()))
 
 
-def _outcomes(ruleset: CompiledRuleset, tally: Tally, props: list) -> list[Outcome]:  # type: ignore[type-arg]
+def _outcomes(ruleset: CompiledRuleset, tally: Tally, props: list[Declared]) -> list[Outcome]:
     n = tally.examples
     out = [
         Outcome(True, f"{MONOTONE}: {n} changes ({_counts(tally.changes)})"),
