@@ -69,9 +69,7 @@ _AS_OF = click.option(
     help="Where a counterexample is written (must not exist, or be empty).",
 )
 @reports_input_errors()
-def verify(
-    ruleset: str, examples: int, seed: int | None, shrink_seconds: float, out: str
-) -> None:
+def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float, out: str) -> None:
     """Check RULESET's soundness on generated workspaces (Hypothesis).
 
     Built-in properties: more or worse current evidence never lowers a provider's level,

@@ -118,9 +118,7 @@ def _as_of_date(name: str, value: object) -> dt.date:
     return month_end(check_month(name, value))
 
 
-@st.composite
 def soft_items(
-    draw: st.DrawFn,
     *,
     provider_codes: Sequence[str] = ("RAA",),
     as_of: dt.date | str = "2019-03",
@@ -135,7 +133,7 @@ def soft_items(
     max_age_days: int = 365,
     status: ItemStatus | str | None = ItemStatus.OPEN,
     id_prefix: str = "SI",
-) -> SoftItem:
+) -> st.SearchStrategy[SoftItem]:
     """A valid soft-intelligence item received up to ``max_age_days`` before ``as_of`` (a date,
     or a month: its last day), about one of ``provider_codes``, from a member organisation.
 
@@ -159,14 +157,40 @@ def soft_items(
     else:
         source_of = st.sampled_from(sorted(sources))
     if grading is not None and not isinstance(grading, st.SearchStrategy):
-        if not isinstance(grading, str) or len(grading) != 2:
+        if not isinstance(grading, str) or len(grading) != 2 or not grading[1].isdigit():
             raise InvalidArgument(f"grading={grading!r} must be a grading such as B2")
         grading_of = gradings(reliability=grading[0], assessment=int(grading[1]))
     else:
         grading_of = grading if grading is not None else gradings()
     if status is not None and status not in ItemStatus.values():
         raise InvalidArgument(f"status={status!r} must be open, closed or None (either)")
-    dom = draw(steer("domain", domain, list(Domain), convert=Domain))
+    return _soft_items(
+        list(provider_codes),
+        day,
+        source_of,
+        steer("domain", domain, list(Domain), convert=Domain),
+        steer("severity", severity, list(Severity), convert=Severity),
+        grading_of,
+        max_age_days,
+        None if status is None else ItemStatus(status),
+        id_prefix,
+    )
+
+
+@st.composite
+def _soft_items(
+    draw: st.DrawFn,
+    provider_codes: list[str],
+    day: dt.date,
+    source_of: st.SearchStrategy[str],
+    domain_of: st.SearchStrategy[Domain],
+    severity_of: st.SearchStrategy[Severity],
+    grading_of: st.SearchStrategy[str],
+    max_age_days: int,
+    status: ItemStatus | None,
+    id_prefix: str,
+) -> SoftItem:
+    dom = draw(domain_of)
     received = day - dt.timedelta(days=draw(st.integers(0, max_age_days)))
     extra: dict[str, object] = {}
     if status == ItemStatus.CLOSED or (status is None and draw(st.integers(0, 4)) == 0):
@@ -177,11 +201,11 @@ def soft_items(
     return SoftItem.model_validate(
         {
             "id": f"{id_prefix}-{draw(st.integers(0, 10**6)):07d}",
-            "provider": draw(st.sampled_from(list(provider_codes))),
+            "provider": draw(st.sampled_from(provider_codes)),
             "source": draw(source_of),
             "received": received,
             "domain": dom,
-            "severity": draw(steer("severity", severity, list(Severity), convert=Severity)),
+            "severity": draw(severity_of),
             "grading": draw(grading_of),
             "summary": SUMMARIES[Domain(dom)],
             "handling": draw(st.sampled_from(list(Handling))),
@@ -248,9 +272,7 @@ def concern_sign(indicator: str, override: str | None = None) -> int:
     return 1 if concern_direction(indicator, override) == "above" else -1
 
 
-@st.composite
 def indicator_series(
-    draw: st.DrawFn,
     *,
     provider: str = "RAA",
     indicator: str | None = None,
@@ -258,19 +280,34 @@ def indicator_series(
     min_months: int = 1,
     max_months: int = 24,
     counts: bool | None = None,
-) -> list[Row]:
+) -> st.SearchStrategy[list[Row]]:
     """One provider's monthly rows of one catalogue indicator (any when None), ending in
     ``as_of``, within the indicator's range; ``counts`` draws numerators and denominators
     (proportions, rates and ratios only; None: sometimes)."""
     month = check_month("as_of", as_of)
     check_size("months", min_months, max_months, low=1, high=120)
-    ind_id = draw(st.sampled_from([i.id for i in CATALOGUE])) if indicator is None else indicator
-    if ind_id not in BY_ID:
-        raise InvalidArgument(f"indicator={indicator!r} is not in the catalogue")
-    ind = BY_ID[ind_id]
+    if indicator is not None:
+        if indicator not in BY_ID:
+            raise InvalidArgument(f"indicator={indicator!r} is not in the catalogue")
+        kind = BY_ID[indicator].kind
+        if counts and kind not in (DataKind.PROPORTION, DataKind.RATE, DataKind.RATIO):
+            raise InvalidArgument(f"counts=True: {indicator} is a {kind.value}, not counted")
+    which = st.sampled_from([i.id for i in CATALOGUE]) if indicator is None else st.just(indicator)
+    return _indicator_series(provider, which, month, min_months, max_months, counts)
+
+
+@st.composite
+def _indicator_series(
+    draw: st.DrawFn,
+    provider: str,
+    which: st.SearchStrategy[str],
+    month: int,
+    min_months: int,
+    max_months: int,
+    counts: bool | None,
+) -> list[Row]:
+    ind = BY_ID[draw(which)]
     countable = ind.kind in (DataKind.PROPORTION, DataKind.RATE, DataKind.RATIO)
-    if counts and not countable:
-        raise InvalidArgument(f"counts=True: {ind_id} is a {ind.kind.value}, not counted")
     with_counts = countable and (draw(st.booleans()) if counts is None else counts)
     lo, hi = value_range(ind)
     top = min(hi, lo + 100.0)
@@ -278,7 +315,7 @@ def indicator_series(
     noise = draw(st.sampled_from([0.0, 0.02, 0.1])) * (top - lo)
     return series_rows(
         provider=provider,
-        indicator=ind_id,
+        indicator=ind.id,
         as_of=month,
         length=draw(st.integers(min_months, max_months)),
         base=base,
