@@ -42,9 +42,14 @@ def build(n: int, months: int, seed: int = 1) -> Workspace:
     obs = Observations(p, ind, t.astype(np.int64), value, num, den, index)
     items = tuple(
         SoftItem(
-            id=f"SI-{k}", provider=codes[int(rng.integers(n))], source="CQC",
+            id=f"SI-{k}",
+            provider=codes[int(rng.integers(n))],
+            source="CQC",
             received=dt.date(2019, 1, 1) + dt.timedelta(days=int(rng.integers(0, 90))),
-            domain="safety", severity="high", grading="B2", summary="Synthetic.",
+            domain="safety",
+            severity="high",
+            grading="B2",
+            summary="Synthetic.",
         )
         for k in range(n // 2)
     )
@@ -63,8 +68,10 @@ def main() -> None:
     result = triage(ws, rs, as_of="2019-03")
     t2 = time.perf_counter()
     rows = len(ws.observations)
-    print(f"{args.providers} providers, {rows:,} observations: built in {t1 - t0:.1f} s, "
-          f"triaged in {t2 - t1:.1f} s ({len(result.proposals)} proposals)")
+    print(
+        f"{args.providers} providers, {rows:,} observations: built in {t1 - t0:.1f} s, "
+        f"triaged in {t2 - t1:.1f} s ({len(result.proposals)} proposals)"
+    )
 
 
 if __name__ == "__main__":
