@@ -200,3 +200,27 @@ def test_perturbations_change_one_thing() -> None:
     assert triage(shuffled(more, 3), RULESET, as_of="2019-03") == triage(
         more, RULESET, as_of="2019-03"
     )
+
+
+# The README's example of a test an analyst would write (kept here so that it runs).
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(ws=workspaces(ruleset=RULESET), data=st.data())
+def test_a_recent_critical_safety_concern_from_the_cqc_is_never_ignored(
+    ws: Workspace, data: st.DataObject
+) -> None:
+    code = data.draw(st.sampled_from(sorted(ws.providers)))
+    item = data.draw(
+        soft_items(
+            provider_codes=[code],
+            as_of="2019-03",
+            sources="CQC",
+            domain="safety",
+            severity="critical",
+            grading="A1",
+            max_age_days=30,
+            id_prefix="NEW",
+        )
+    )
+    result = triage(with_items(ws, item), RULESET, as_of="2019-03")
+    level = next(p.level for p in result.proposals if p.provider == code)
+    assert level >= Level.REGULAR_REVIEW
