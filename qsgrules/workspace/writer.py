@@ -44,6 +44,7 @@ def workspace_files(ws: Workspace) -> dict[str, str]:
         (np.asarray(obs.period), np.asarray(obs.indicator), np.asarray(obs.provider))
     )
     num, den = np.asarray(obs.numerator), np.asarray(obs.denominator)
+    providers, indicators = np.asarray(obs.provider), np.asarray(obs.indicator)
     counts = bool((~np.isnan(den)).any())
     header = ["provider", "indicator", "period", "value"] + (
         ["numerator", "denominator"] if counts else []
@@ -51,8 +52,8 @@ def workspace_files(ws: Workspace) -> dict[str, str]:
     body = []
     for r in order.tolist():
         row = [
-            str(np.asarray(obs.provider)[r]),
-            str(np.asarray(obs.indicator)[r]),
+            str(providers[r]),
+            str(indicators[r]),
             month_text(int(obs.period[r])),
             _number(float(obs.value[r])),
         ]
