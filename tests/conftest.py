@@ -10,4 +10,7 @@ settings.register_profile("qsg-ci", parent=settings.get_profile("ci"), deadline=
 settings.register_profile("qsg-dev", deadline=None, max_examples=60)
 settings.load_profile("qsg-ci" if os.environ.get("CI") else "qsg-dev")
 
+# pytester runs pytest on scenario files (the qsgrules pytest plugin's tests)
+pytest_plugins = ["pytester"]
+
 __all__ = ["HealthCheck"]

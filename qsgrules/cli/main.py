@@ -22,7 +22,7 @@ from ..errors import ExitCode, InputError
 from ..indicators import CATALOGUE
 from ..model.vocabulary import Domain, Severity
 from ..reports import render
-from . import register_commands
+from . import register_commands, ruleset_commands
 from .common import _AS_OF, _PUBLIC, _REGISTER, _RULESET, _WORKSPACE, F, reports_input_errors
 
 
@@ -358,6 +358,8 @@ def privacy_scan(folder: str) -> None:
 
 
 register_commands.add_to(cli)
+for _command in ruleset_commands.COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ def schema_problems(exc: ValidationError, positions: Positions) -> list[Problem]
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
-        if len(loc) > 2 and loc[0] == "rules" and loc[2] == "when":
+        if loc[0] in ("rules", "properties") and "when" in loc[2:4]:
             out.append(_condition_problem(err, positions))
             continue
         problem = pydantic_problems(_One(err), positions)[0]

@@ -183,6 +183,30 @@ class Rule(Model):
         return v
 
 
+class Expectation(Model):
+    """A level and the condition under which a declared property speaks of it."""
+
+    level: Level
+    when: Condition
+    description: str = ""
+
+
+class Property(Model):
+    """A property the ruleset declares and ``qsg verify`` checks on generated workspaces:
+    where ``when`` holds, the level is ``at_least`` / ``at_most`` the one given, or
+    ``never`` exactly it."""
+
+    at_least: Expectation | None = None
+    at_most: Expectation | None = None
+    never: Expectation | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Property:
+        if sum(x is not None for x in (self.at_least, self.at_most, self.never)) != 1:
+            raise ValueError("a property is exactly one of at_least, at_most or never")
+        return self
+
+
 class Ruleset(Model):
     name: str
     version: str
@@ -193,3 +217,4 @@ class Ruleset(Model):
     indicators: dict[str, IndicatorSettings] = Field(default_factory=dict)
     soft: SoftSettings
     rules: list[Rule] = Field(min_length=1)
+    properties: list[Property] = Field(default_factory=list)

@@ -1,0 +1,248 @@
+"""``qsg backtest``: a ruleset replayed month by month over a loaded workspace.
+
+Each month is triaged as ``qsg triage --as-of`` would: only what was known by then counts
+(observations up to that month, soft items received by its last day, items closed or
+expired by then not counted). The workspace is loaded once; each month is computed from it.
+For each provider: the level each month and the first month each level was reached, and,
+with a second ruleset, both side by side. ``agreement`` compares the proposals with the
+levels a QSG decided (the register's decisions, given as a mapping).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .engine.triage import triage
+from .errors import InputError, Problem
+from .model.months import LAST_MONTH, month_number, month_text
+from .model.vocabulary import Level
+from .ruleset import CompiledRuleset
+from .workspace import Workspace
+
+# stable codes of the problems this module reports
+BAD_MONTH = "QSG760"
+BAD_RANGE = "QSG761"
+MAX_MONTHS = 600
+
+
+@dataclass(frozen=True)
+class History:
+    """One provider's proposed level in each month of a backtest, under one ruleset."""
+
+    levels: tuple[Level, ...]
+
+    def first(self, months: Sequence[str]) -> dict[str, str]:
+        """level -> the first month it was proposed (levels never proposed are absent)."""
+        out: dict[str, str] = {}
+        for month, level in zip(months, self.levels, strict=True):
+            out.setdefault(level.value, month)
+        return out
+
+
+@dataclass(frozen=True)
+class ProviderHistory:
+    provider: str
+    name: str
+    a: History
+    b: History | None = None
+
+
+@dataclass(frozen=True)
+class Backtest:
+    ruleset: CompiledRuleset
+    compare: CompiledRuleset | None
+    months: tuple[str, ...]
+    providers: tuple[ProviderHistory, ...]
+
+    def level(self, provider: str, month: str) -> Level:
+        i = self.months.index(month)
+        return next(p.a.levels[i] for p in self.providers if p.provider == provider)
+
+
+def months_between(start: str, end: str) -> tuple[str, ...]:
+    """Every month from ``start`` to ``end`` inclusive; InputError naming the argument."""
+    problems = []
+    numbers = {}
+    for name, text in (("start", start), ("end", end)):
+        n = month_number(text)
+        if n is None:
+            problems.append(
+                Problem.for_argument(
+                    name,
+                    f"bad month {text!r}; write YYYY-MM, from 1948-01 to {month_text(LAST_MONTH)}",
+                    code=BAD_MONTH,
+                )
+            )
+        numbers[name] = n
+    if problems:
+        raise InputError(problems)
+    first, last = numbers["start"], numbers["end"]
+    assert first is not None and last is not None
+    if last < first:
+        raise InputError([Problem.for_argument("end", f"{end} is before {start}", code=BAD_RANGE)])
+    if last - first + 1 > MAX_MONTHS:
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "end", f"at most {MAX_MONTHS} months in one backtest", code=BAD_RANGE
+                )
+            ]
+        )
+    return tuple(month_text(m) for m in range(first, last + 1))
+
+
+def _levels(workspace: Workspace, ruleset: CompiledRuleset, month: str) -> dict[str, Level]:
+    return {p.provider: p.level for p in triage(workspace, ruleset, as_of=month).proposals}
+
+
+def backtest(
+    workspace: Workspace,
+    ruleset: CompiledRuleset,
+    *,
+    start: str,
+    end: str,
+    compare: CompiledRuleset | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Backtest:
+    """Triage ``workspace`` as of every month from ``start`` to ``end`` with ``ruleset`` (and
+    ``compare``); the workspace is not reloaded."""
+    months = months_between(start, end)
+    a: dict[str, list[Level]] = {code: [] for code in workspace.providers}
+    b: dict[str, list[Level]] = {code: [] for code in workspace.providers}
+    for month in months:
+        if progress is not None:
+            progress(month)
+        for code, level in _levels(workspace, ruleset, month).items():
+            a[code].append(level)
+        if compare is not None:
+            for code, level in _levels(workspace, compare, month).items():
+                b[code].append(level)
+    providers = tuple(
+        ProviderHistory(
+            code,
+            workspace.providers[code].name,
+            History(tuple(a[code])),
+            History(tuple(b[code])) if compare is not None else None,
+        )
+        for code in sorted(workspace.providers)
+    )
+    return Backtest(ruleset, compare, months, providers)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How often the proposal matched the level the QSG decided."""
+
+    compared: int
+    matched: int
+    mismatches: tuple[tuple[str, str, str, str], ...]  # provider, month, proposed, decided
+
+    @property
+    def rate(self) -> float | None:
+        return self.matched / self.compared if self.compared else None
+
+
+def agreement(result: Backtest, decisions: Mapping[tuple[str, str], Level | str]) -> Agreement:
+    """Compare the backtest's proposals with decided levels, keyed by (provider, month).
+
+    This is the hook for the decision register: give it the chair's conclusions as a mapping
+    of (provider code, ``YYYY-MM``) to the level decided. Decisions outside the backtest's
+    months or providers are ignored.
+    """
+    index = {m: i for i, m in enumerate(result.months)}
+    by_code = {p.provider: p for p in result.providers}
+    matched, compared, mismatches = 0, 0, []
+    for (code, month), decided in sorted(decisions.items()):
+        if month not in index or code not in by_code:
+            continue
+        proposed = by_code[code].a.levels[index[month]]
+        level = Level(decided)
+        compared += 1
+        if proposed == level:
+            matched += 1
+        else:
+            mismatches.append((code, month, proposed.value, level.value))
+    return Agreement(compared, matched, tuple(mismatches))
+
+
+# ------------------------------------------------------------------ rendering
+
+_MARK = {
+    Level.NO_CONCERNS: ".",
+    Level.FURTHER_INFORMATION: "f",
+    Level.REGULAR_REVIEW: "r",
+    Level.RISK_SUMMIT: "S",
+}
+_RAISED = [lv for lv in Level if lv is not Level.NO_CONCERNS]
+
+
+def render_table(bt: Backtest) -> str:
+    head = (
+        f"Backtest {bt.months[0]} to {bt.months[-1]} ({len(bt.months)} months), "
+        f"ruleset {bt.ruleset.name} {bt.ruleset.version}"
+    )
+    if bt.compare is not None:
+        head += f" (A), compared with {bt.compare.name} {bt.compare.version} (B)"
+    legend = ", ".join(f"{_MARK[lv]} {lv.label}" for lv in Level)
+    lines = [head, f"Each month: {legend}", ""]
+    firsts = "  ".join(f"{_short(lv):<8}" for lv in _RAISED)
+    lines.append(f"{'CODE':<6}{'':<3}FIRST: {firsts}  MONTHS")
+    for p in bt.providers:
+        rows = [("A" if bt.compare else "", p.a)] + ([("B", p.b)] if p.b is not None else [])
+        for label, history in rows:
+            first = history.first(bt.months)
+            cells = "  ".join(f"{first.get(lv.value, '-'):<8}" for lv in _RAISED)
+            marks = "".join(_MARK[lv] for lv in history.levels)
+            lines.append(
+                f"{p.provider if label != 'B' else '':<6}{label:<3}       {cells}  {marks}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _short(level: Level) -> str:
+    return {"further_information": "fur.info", "regular_review": "reg.rev"}.get(
+        level.value, level.value.replace("_", " ")[:8]
+    )
+
+
+def to_dict(bt: Backtest) -> dict[str, object]:
+    def side(h: History) -> dict[str, object]:
+        return {"levels": [lv.value for lv in h.levels], "first": h.first(bt.months)}
+
+    return {
+        "ruleset": {"name": bt.ruleset.name, "version": bt.ruleset.version},
+        "compare": None
+        if bt.compare is None
+        else {"name": bt.compare.name, "version": bt.compare.version},
+        "months": list(bt.months),
+        "providers": [
+            {
+                "provider": p.provider,
+                "name": p.name,
+                **side(p.a),
+                "compare": None if p.b is None else side(p.b),
+            }
+            for p in bt.providers
+        ],
+    }
+
+
+def render_json(bt: Backtest) -> str:
+    return json.dumps(to_dict(bt), indent=2) + "\n"
+
+
+def render_csv(bt: Backtest) -> str:
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(["provider", "month", "level"] + (["compare_level"] if bt.compare else []))
+    for p in bt.providers:
+        for i, month in enumerate(bt.months):
+            row = [p.provider, month, p.a.levels[i].value]
+            if p.b is not None:
+                row.append(p.b.levels[i].value)
+            out.writerow(row)
+    return buf.getvalue()

@@ -1,0 +1,238 @@
+"""`qsg verify`, `qsg diff`, `qsg backtest`, `qsg test`: can a ruleset be trusted?
+
+Thin commands over ``qsgrules.verify``, ``qsgrules.diff``, ``qsgrules.backtest`` and
+``qsgrules.scenarios``; each imports what it uses when it runs, so `qsg --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..errors import ExitCode, InputError, Problem
+from .common import _AS_OF, _RULESET, _WORKSPACE, reports_input_errors
+
+if TYPE_CHECKING:
+    from ..ruleset import CompiledRuleset
+
+OUT_EXISTS = "QSG750"
+
+
+@click.command()
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.option(
+    "--examples",
+    type=click.IntRange(1, 100_000),
+    default=200,
+    show_default=True,
+    help="Generated workspaces to try.",
+)
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Repeat a run.")
+@click.option(
+    "--shrink-seconds",
+    type=click.FloatRange(0, 3600),
+    default=20.0,
+    show_default=True,
+    help="How long to shrink a counterexample once one is found.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="qsg-counterexample",
+    show_default=True,
+    help="Where a counterexample is written (must not exist, or be empty).",
+)
+@reports_input_errors()
+def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float, out: str) -> None:
+    """Check RULESET's soundness on generated workspaces (Hypothesis).
+
+    Built-in properties: more or worse current evidence never lowers a provider's level,
+    the order of rows and items changes nothing, the same inputs give the same triage,
+    every level the ruleset names is proposed, every rule fires and decides a level; and
+    the properties the ruleset declares under `properties:`. A failure prints the shrunk
+    counterexample, writes it as workspace folders under --out, and exits 1.
+    """
+    from ..ruleset import load_ruleset
+    from ..verify import AS_OF, counterexample_files, write_counterexample
+    from ..verify import verify as run_verify
+
+    compiled = load_ruleset(ruleset)
+    target = Path(out)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "out",
+                    f"{out} exists and is not an empty folder: remove it or give another --out",
+                    code=OUT_EXISTS,
+                )
+            ]
+        )
+    report = run_verify(compiled, examples=examples, seed=seed, shrink_seconds=shrink_seconds)
+    timing = f"seed {report.seed}, {report.seconds:.1f} s"
+    cx = report.counterexample
+    if cx is None:
+        verdict = "ok" if report.ok else "FAILED"
+        click.echo(
+            f"{ruleset}: {verdict}: {compiled.name} {compiled.version} on {report.examples} "
+            f"generated workspaces as of {AS_OF} ({timing})"
+        )
+        for outcome in report.outcomes:
+            click.echo(f"  {'ok  ' if outcome.ok else 'FAIL'}  {outcome.text}")
+        sys.exit(ExitCode.OK if report.ok else ExitCode.FINDINGS)
+    click.echo(f"{ruleset}: FAILED after {report.examples} examples ({timing})")
+    click.echo(f"  property: {cx.property}")
+    click.echo(f"  {cx.message}")
+    click.echo(f"Shrunk counterexample (as of {cx.as_of}), written to {out}/:")
+    for name, files in counterexample_files(cx).items():
+        for file, text in files.items():
+            click.echo(f"--- {name}/{file}")
+            click.echo(text, nl=False)
+    write_counterexample(cx, target)
+    lines = [f"{cx.property}: {cx.message}", "", "Reproduce:"]
+    for name in cx.workspaces:
+        seen = f"  # {cx.provider}: {cx.levels[name]}" if name in cx.levels else ""
+        lines.append(
+            f"  qsg triage --workspace {target / name} --ruleset {ruleset} --as-of {cx.as_of} "
+            f"--provider {cx.provider}{seen}"
+        )
+    (target / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    click.echo("\n".join(lines[2:]))
+    sys.exit(ExitCode.FINDINGS)
+
+
+@click.command()
+@click.argument("ruleset_a", type=click.Path(dir_okay=False))
+@click.argument("ruleset_b", type=click.Path(dir_okay=False))
+@_WORKSPACE
+@_AS_OF
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@reports_input_errors()
+def diff(
+    ruleset_a: str, ruleset_b: str, workspace: str | None, as_of: str | None, fmt: str
+) -> None:
+    """The providers whose level changes from RULESET_A to RULESET_B, and the rules
+    responsible (fired under one and not the other)."""
+    from ..bundled import demo_workspace
+    from ..diff import diff_rulesets, render_json, render_table
+    from ..ruleset import load_ruleset
+    from ..workspace import load_workspace
+
+    a, b = _both(load_ruleset, ruleset_a, ruleset_b)
+    ws = load_workspace(workspace or demo_workspace())
+    result = diff_rulesets(ws, a, b, as_of=as_of)
+    text = render_table(result, ruleset_a, ruleset_b) if fmt == "table" else render_json(result)
+    click.echo(text, nl=False)
+
+
+def _both(
+    load: Callable[[str], CompiledRuleset], first: str, second: str
+) -> tuple[CompiledRuleset, CompiledRuleset]:
+    """Load two rulesets, reporting the problems of both."""
+    problems: list[Problem] = []
+    found = []
+    for path in (first, second):
+        try:
+            found.append(load(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return found[0], found[1]
+
+
+@click.command()
+@_WORKSPACE
+@_RULESET
+@click.option("--from", "start", required=True, metavar="YYYY-MM", help="First month.")
+@click.option("--to", "end", required=True, metavar="YYYY-MM", help="Last month.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--compare",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="RULESET",
+    help="A second ruleset, shown side by side.",
+)
+@reports_input_errors(start="--from", end="--to")
+def backtest(
+    workspace: str | None,
+    ruleset: str | None,
+    start: str,
+    end: str,
+    fmt: str,
+    compare: str | None,
+) -> None:
+    """Replay the triage month by month from --from to --to, using only what was known by
+    each month; per provider the level each month and the first month each level was
+    reached (with --compare, both rulesets side by side)."""
+    from .. import backtest as bt
+    from ..bundled import default_ruleset, demo_workspace
+    from ..ruleset import load_ruleset
+    from ..workspace import load_workspace
+
+    bt.months_between(start, end)  # bad months are reported before anything is loaded
+    other: CompiledRuleset | None = None
+    if compare is not None:
+        rs, other = _both(load_ruleset, ruleset or str(default_ruleset()), compare)
+    else:
+        rs = load_ruleset(ruleset or default_ruleset())
+    ws = load_workspace(workspace or demo_workspace())
+    began = time.perf_counter()
+    result = bt.backtest(ws, rs, start=start, end=end, compare=other)
+    writer = {"table": bt.render_table, "json": bt.render_json, "csv": bt.render_csv}[fmt]
+    click.echo(writer(result), nl=False)
+    if fmt == "table":
+        click.echo(
+            f"{len(result.providers)} providers x {len(result.months)} months in "
+            f"{time.perf_counter() - began:.1f} s",
+            err=True,
+        )
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@reports_input_errors()
+def test_scenarios(paths: tuple[str, ...]) -> None:
+    """Run scenario files (and the scenario files in folders): exit 1 when one fails,
+    printing what differed from what it expects."""
+    from ..scenarios import load_scenarios, run_scenario, scenario_files
+
+    files = scenario_files([Path(p) for p in paths])
+    problems: list[Problem] = []
+    loaded = []
+    for file in files:
+        try:
+            loaded.extend(load_scenarios(file))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    failed = 0
+    for scenario in loaded:
+        result = run_scenario(scenario)
+        click.echo(f"{'ok  ' if result.ok else 'FAIL'}  {result.where}: {scenario.name}")
+        for difference in result.differences:
+            click.echo("        " + difference.replace("\n", "\n        "))
+        failed += not result.ok
+    click.echo(
+        f"{len(loaded) - failed} passed, {failed} failed ({len(files)} file(s))",
+        err=True,
+    )
+    sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
+
+
+COMMANDS = [verify, diff, backtest, test_scenarios]

@@ -1,0 +1,104 @@
+"""The scenario file format: an inline workspace, a ruleset, a month and what to expect.
+
+A scenario file holds one scenario (``name``, ``workspace``, ``expect``...) or several under
+``scenarios:`` sharing the file's ``ruleset`` and ``as_of``. The workspace's contents are
+checked by the workspace loader itself (the same checks as ``qsg triage --workspace``);
+this schema checks the shape. See the README's "Scenario tests".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from ..model import Model
+
+Scalar = str | int | float | None
+
+
+class ProviderRow(Model):
+    code: str = Field(min_length=1)
+    type: str
+    name: str = ""
+    qsg: str = "Scenario QSG"
+
+
+class MemberRow(Model):
+    name: str = Field(min_length=1)
+    kind: str
+    title: str = ""
+
+
+class IndicatorRows(Model):
+    """One row (``period`` and ``value``) or a monthly series (``from`` and ``values``),
+    with ``numerator``/``denominator`` (or ``numerators``/``denominators``) when counted."""
+
+    provider: str
+    indicator: str
+    period: str | None = None
+    value: Scalar = None
+    numerator: Scalar = None
+    denominator: Scalar = None
+    from_: str | None = Field(default=None, alias="from")
+    values: list[Scalar] | None = None
+    numerators: list[Scalar] | None = None
+    denominators: list[Scalar] | None = None
+
+    @model_validator(mode="after")
+    def _row_or_series(self) -> IndicatorRows:
+        counted = self.numerators is not None and self.denominators is not None
+        series = self.from_ is not None or self.values is not None or counted
+        row = self.period is not None or self.numerator is not None or self.value is not None
+        if series == row:
+            raise ValueError("give either period and value (one row) or from and values (a series)")
+        if series and (self.from_ is None or (self.values is None and not counted)):
+            raise ValueError("a series needs from (YYYY-MM) and values (or the counts)")
+        size = len(self.values if self.values is not None else self.numerators or [])
+        for name in ("values", "numerators", "denominators"):
+            given = getattr(self, name)
+            if given is not None and len(given) != size:
+                raise ValueError("values, numerators and denominators must be as long")
+        return self
+
+    @property
+    def size(self) -> int:
+        return len(self.values if self.values is not None else self.numerators or [])
+
+
+class InlineWorkspace(Model):
+    providers: list[ProviderRow] = Field(min_length=1)
+    members: list[MemberRow] = Field(default_factory=list)
+    indicators: list[IndicatorRows] = Field(default_factory=list)
+    intelligence: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Cites(Model):
+    """The evidence a fired rule cites: ``indicator:test`` (``:strength``) and item ids."""
+
+    hard: list[str] = Field(default_factory=list)
+    soft: list[str] = Field(default_factory=list)
+
+
+class ProviderExpectation(Model):
+    level: str
+    rules: list[str] | None = None  # exactly the rules that fire (any order)
+    cites: dict[str, Cites] = Field(default_factory=dict)
+    met: dict[str, list[str]] = Field(default_factory=dict)  # conditions met, as explained
+    because: dict[str, str] = Field(default_factory=dict)
+
+
+class ScenarioSpec(Model):
+    name: str = ""
+    description: str = ""
+    ruleset: str | None = None
+    as_of: str | None = None
+    workspace: InlineWorkspace
+    expect: dict[str, ProviderExpectation] = Field(min_length=1)
+
+
+class ScenarioFileSpec(Model):
+    ruleset: str | None = None
+    as_of: str | None = None
+    description: str = ""
+    scenarios: list[ScenarioSpec] = Field(min_length=1)

@@ -1,0 +1,259 @@
+"""``qsg verify``: check a ruleset's soundness with Hypothesis on generated workspaces.
+
+``verify(ruleset)`` runs Hypothesis programmatically (not through pytest) over workspaces
+from ``qsgrules.strategies.workspaces(ruleset=...)``, which aim at every rule and declared
+property. Each example checks determinism, order independence, the declared properties and
+one change that adds to or worsens a provider's current evidence (``checks.py``); across
+examples it records which levels were proposed and which rules fired and decided a level,
+so that a level or a rule never reached is reported too. A failing property is shrunk by
+Hypothesis to a small counterexample, which ``write_counterexample`` writes as workspace
+folders that ``qsg triage --workspace`` reproduces.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+
+from ..model.vocabulary import Level
+from ..ruleset import CompiledRuleset
+from ..ruleset.conditions import atoms
+from ..strategies import workspaces
+from ..workspace import Workspace
+from ..workspace.writer import workspace_files, write_workspace
+from .checks import (
+    DETERMINISM,
+    MONOTONE,
+    ORDER,
+    Counterexample,
+    Declared,
+    PropertyFailed,
+    changes,
+    check_declared,
+    check_monotone,
+    check_order_and_determinism,
+    declared,
+)
+
+#: The month generated workspaces end in (any past month would do).
+AS_OF = "2019-03"
+
+
+@dataclass
+class Tally:
+    """What the examples reached."""
+
+    examples: int = 0
+    levels: Counter[str] = field(default_factory=Counter)
+    fired: Counter[str] = field(default_factory=Counter)
+    decided: Counter[str] = field(default_factory=Counter)
+    changes: Counter[str] = field(default_factory=Counter)
+    declared: Counter[str] = field(default_factory=Counter)
+
+
+#: Shrinking stops this long after the first failure (the smallest example so far is kept).
+SHRINK_SECONDS = 20.0
+
+
+class _Smallest:
+    """The smallest counterexample seen (fewest rows, items and providers)."""
+
+    def __init__(self) -> None:
+        self.found: Counterexample | None = None
+        self.first = 0.0
+
+    def spent(self) -> float:
+        return time.perf_counter() - self.first
+
+    @staticmethod
+    def size(cx: Counterexample) -> tuple[int, int]:
+        sizes = [
+            len(ws.observations) + len(ws.intelligence) + len(ws.providers)
+            for ws in cx.workspaces.values()
+        ]
+        return (max(sizes), sum(sizes))
+
+    def offer(self, cx: Counterexample) -> None:
+        if self.found is None:
+            self.first = time.perf_counter()
+        if self.found is None or self.size(cx) <= self.size(self.found):
+            self.found = cx
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One property and whether it held."""
+
+    ok: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    ruleset: str
+    examples: int
+    seed: int
+    seconds: float
+    outcomes: tuple[Outcome, ...]
+    counterexample: Counterexample | None
+
+    @property
+    def ok(self) -> bool:
+        return self.counterexample is None and all(o.ok for o in self.outcomes)
+
+
+def verify(
+    ruleset: CompiledRuleset,
+    *,
+    examples: int = 200,
+    seed: int | None = None,
+    shrink_seconds: float = SHRINK_SECONDS,
+) -> VerifyReport:
+    """Check ``ruleset``'s built-in and declared properties on ``examples`` workspaces.
+
+    A failure is shrunk for at most ``shrink_seconds`` after it is first found; the
+    smallest counterexample seen is reported."""
+    chosen = random.SystemRandom().randrange(2**32) if seed is None else seed
+    props = declared(ruleset)
+    tally = Tally()
+    start = time.perf_counter()
+
+    # sparse workspaces (one aim per provider, little else) show what one rule does alone;
+    # rich ones show rules together
+    sparse = workspaces(ruleset=ruleset, as_of=AS_OF, max_aims=1, max_items=1)
+    rich = workspaces(ruleset=ruleset, as_of=AS_OF)
+    # rules with a ceiling (`not` over evidence, a `max`) are where more can mean less
+    ceiling = [r.id for r in ruleset.rules if any(a.op in ("<", "<=") for a in atoms(r.condition))]
+    if ceiling:
+        focused = workspaces(ruleset=ruleset, as_of=AS_OF, max_aims=1, max_items=1, rules=ceiling)
+        sparse = st.one_of(sparse, focused)
+
+    @settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+        phases=(Phase.generate, Phase.shrink),
+        suppress_health_check=(HealthCheck.too_slow, HealthCheck.data_too_large),
+    )
+    @hypothesis_seed(chosen)
+    @given(ws=st.one_of(sparse, rich), data=st.data())
+    def run(ws: object, data: st.DataObject) -> None:
+        assert isinstance(ws, Workspace)
+        if shrinking.found is not None and shrinking.spent() > shrink_seconds:
+            return  # enough shrinking: the smallest counterexample so far is reported
+        try:
+            check(ws, data)
+        except PropertyFailed as exc:
+            shrinking.offer(exc.counterexample)
+            raise
+
+    def check(ws: Workspace, data: st.DataObject) -> None:
+        tally.examples += 1
+        seed = data.draw(st.integers(0, 2**32 - 1), label="order")
+        result = check_order_and_determinism(ws, ruleset, AS_OF, seed)
+        by_id = {r.id: r for r in ruleset.rules}
+        for p in result.proposals:
+            tally.levels[p.level.value] += 1
+            for fired in p.rules:
+                tally.fired[fired.id] += 1
+                if by_id[fired.id].level == p.level:
+                    tally.decided[fired.id] += 1
+        for prop in check_declared(ws, result, props):
+            tally.declared[prop.text] += 1
+        # a provider some rule raised is where a level can fall: chosen more often
+        raised = [p for p in result.proposals if p.rules]
+        prefer: int = data.draw(st.integers(0, 3), label="raised")
+        pool = raised if raised and prefer else list(result.proposals)
+        current = data.draw(st.sampled_from(pool), label="provider")
+        change = data.draw(changes(ws, ruleset, current, AS_OF), label="change")
+        tally.changes[change.what] += 1
+        check_monotone(ws, ruleset, AS_OF, current, change)
+
+    shrinking = _Smallest()
+    try:
+        run()
+    except Exception:  # the failure, or Hypothesis' Flaky when shrinking was cut short
+        if shrinking.found is None:
+            raise
+    counterexample = shrinking.found
+    seconds = time.perf_counter() - start
+    outcomes = () if counterexample else _outcomes(ruleset, tally, props)
+    return VerifyReport(
+        ruleset.source, tally.examples, chosen, seconds, tuple(outcomes), counterexample
+    )
+
+
+def _counts(counter: Counter[str]) -> str:
+    return ", ".join(f"{n} {what}" for what, n in sorted(counter.items()))
+
+
+def _outcomes(ruleset: CompiledRuleset, tally: Tally, props: list[Declared]) -> list[Outcome]:
+    n = tally.examples
+    out = [
+        Outcome(True, f"{MONOTONE}: {n} changes ({_counts(tally.changes)})"),
+        Outcome(True, f"{ORDER}: {n} examples"),
+        Outcome(True, f"{DETERMINISM}: {n} examples"),
+    ]
+    named = sorted({r.level for r in ruleset.rules}, reverse=True)
+    missing = [lv.value for lv in named if not tally.levels[lv.value]]
+    seen = ", ".join(f"{lv.value} {tally.levels[lv.value]}" for lv in named)
+    out.append(
+        Outcome(
+            not missing,
+            f"every level the ruleset names is proposed: {seen} (provider proposals)"
+            + (f"; never proposed: {', '.join(missing)}" if missing else ""),
+        )
+    )
+    for rule in ruleset.rules:
+        fired, decided = tally.fired[rule.id], tally.decided[rule.id]
+        if not fired:
+            text = f"rule {rule.id} never fired in {n} examples"
+        elif not decided:
+            text = (
+                f"rule {rule.id} fired {fired} times but never decided the level (a rule "
+                f"above {rule.level.value} always fired with it)"
+            )
+        else:
+            text = f"rule {rule.id} fires ({fired}) and decides the level ({decided})"
+        out.append(Outcome(bool(fired and decided), text))
+    for prop in props:
+        held = tally.declared[prop.text]
+        text = (
+            f"{prop.text}: its condition held for {held} providers"
+            if held
+            else f"{prop.text}: its condition never held in {n} examples, so it was not checked"
+        )
+        out.append(Outcome(bool(held), text))
+    return out
+
+
+def write_counterexample(cx: Counterexample, folder: str | Path) -> dict[str, Path]:
+    """Write each workspace of ``cx`` into its own subfolder of ``folder``."""
+    root = Path(folder)
+    return {name: write_workspace(ws, root / name) for name, ws in cx.workspaces.items()}
+
+
+def counterexample_files(cx: Counterexample) -> dict[str, dict[str, str]]:
+    """Workspace name -> file name -> text (what ``write_counterexample`` writes)."""
+    return {name: workspace_files(ws) for name, ws in cx.workspaces.items()}
+
+
+__all__ = [
+    "AS_OF",
+    "Counterexample",
+    "Level",
+    "Outcome",
+    "VerifyReport",
+    "counterexample_files",
+    "verify",
+    "write_counterexample",
+]
