@@ -14,14 +14,16 @@ from .model.proposal import Triage
 from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
-from .workspace.intake import add_item
-from .workspace.intelligence import scan_workspace
+from .workspace.intake import add_item, close_item
+from .workspace.privacy_scan import scan_workspace
 
 __all__ = [
     "add_item",
+    "close_item",
     "list_intelligence",
     "load_ruleset",
     "load_workspace",
+    "open_workspace",
     "publishable",
     "run_triage",
     "scan_workspace",
@@ -29,15 +31,19 @@ __all__ = [
 ]
 
 
+def open_workspace(workspace: str | Path | Workspace | None = None) -> Workspace:
+    """A workspace by path (the bundled demo when None); its ``warnings`` say what is legal
+    but suspicious in it. Raises ``qsgrules.errors.InputError`` listing every problem."""
+    if isinstance(workspace, Workspace):
+        return workspace
+    return load_workspace(workspace or demo_workspace())
+
+
 def _inputs(
     workspace: str | Path | Workspace | None, ruleset: str | Path | CompiledRuleset | None
 ) -> tuple[Workspace, CompiledRuleset]:
     """Load what was given by path; the bundled demo and default ruleset when nothing was."""
-    ws = (
-        workspace
-        if isinstance(workspace, Workspace)
-        else load_workspace(workspace or demo_workspace())
-    )
+    ws = open_workspace(workspace)
     rs = (
         ruleset
         if isinstance(ruleset, CompiledRuleset)

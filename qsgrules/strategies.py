@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from .indicators import BY_ID
 from .model.vocabulary import Domain, Handling, ProviderType, Severity
 from .workspace import Observations, Provider, SoftItem, Workspace
-from .workspace.loader import month_text
+from .workspace.months import month_text
 
 __all__ = ["providers", "soft_items", "workspaces"]
 
@@ -90,13 +90,11 @@ def workspaces(
     items = draw(
         st.lists(soft_items(provider_codes=codes, as_of=end), max_size=6, unique_by=lambda i: i.id)
     )
-    observations = Observations(
+    observations = Observations.from_columns(
         np.array(rows["p"], dtype=np.str_),
         np.array(rows["i"], dtype=np.str_),
         np.array(rows["t"], dtype=np.int64),
         np.array(rows["v"], dtype=np.float64),
-        np.full(len(rows["v"]), np.nan),
-        np.full(len(rows["v"]), np.nan),
     )
     assert month_text(last) == as_of
     return Workspace("<generated>", {p.code: p for p in provs}, observations, tuple(items))

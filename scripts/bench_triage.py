@@ -35,16 +35,17 @@ def build(n: int, months: int, seed: int = 1) -> Workspace:
     rate = rng.uniform(0.01, 0.3, size=p.shape[0])
     num = rng.binomial(den.astype(np.int64), rate).astype(np.float64)
     value = 100 * num / den
-    index = (
-        np.repeat(np.arange(n), len(ids) * months).astype(np.int64),
-        np.tile(np.repeat(np.arange(len(ids)), months), n).astype(np.int64),
-    )
-    obs = Observations(p, ind, t.astype(np.int64), value, num, den, index)
+    obs = Observations.from_columns(p, ind, t.astype(np.int64), value, num, den)
     items = tuple(
         SoftItem(
-            id=f"SI-{k}", provider=codes[int(rng.integers(n))], source="CQC",
+            id=f"SI-{k}",
+            provider=codes[int(rng.integers(n))],
+            source="CQC",
             received=dt.date(2019, 1, 1) + dt.timedelta(days=int(rng.integers(0, 90))),
-            domain="safety", severity="high", grading="B2", summary="Synthetic.",
+            domain="safety",
+            severity="high",
+            grading="B2",
+            summary="Synthetic.",
         )
         for k in range(n // 2)
     )
@@ -63,8 +64,10 @@ def main() -> None:
     result = triage(ws, rs, as_of="2019-03")
     t2 = time.perf_counter()
     rows = len(ws.observations)
-    print(f"{args.providers} providers, {rows:,} observations: built in {t1 - t0:.1f} s, "
-          f"triaged in {t2 - t1:.1f} s ({len(result.proposals)} proposals)")
+    print(
+        f"{args.providers} providers, {rows:,} observations: built in {t1 - t0:.1f} s, "
+        f"triaged in {t2 - t1:.1f} s ({len(result.proposals)} proposals)"
+    )
 
 
 if __name__ == "__main__":

@@ -11,13 +11,22 @@ from typing import Any, TypeVar
 import click
 
 from .. import __version__
-from ..api import add_item, list_intelligence, publishable, run_triage, scan_workspace
+from ..api import (
+    add_item,
+    close_item,
+    list_intelligence,
+    open_workspace,
+    publishable,
+    run_triage,
+    scan_workspace,
+)
 from ..engine.durable_adapter import EngineError
 from ..errors import ExitCode, InputError
 from ..indicators import CATALOGUE
 from ..model.vocabulary import Domain, Severity
 from ..reports import render
 from ..ruleset import load_ruleset
+from ..workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,6 +91,14 @@ _PUBLIC = click.option(
 )
 
 
+def opened(workspace: str | None) -> Workspace:
+    """The workspace, its warnings said on stderr (what is legal but suspicious in it)."""
+    ws = open_workspace(workspace)
+    for warning in ws.warnings:
+        click.echo(f"warning: {warning.render()}", err=True)
+    return ws
+
+
 def triage_options(func: F) -> F:
     for option in reversed([_WORKSPACE, _RULESET, _AS_OF, _PUBLIC]):
         func = option(func)
@@ -126,7 +143,7 @@ def triage(
     fmt: str,
 ) -> None:
     """Propose a level for every provider, highest level first."""
-    result = run_triage(workspace, ruleset, as_of=as_of, providers=list(providers) or None)
+    result = run_triage(opened(workspace), ruleset, as_of=as_of, providers=list(providers) or None)
     if public:
         result = publishable(result)
     writer = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt]
@@ -144,7 +161,7 @@ def explain(
     code: str, workspace: str | None, ruleset: str | None, as_of: str | None, public: bool, fmt: str
 ) -> None:
     """Explain the proposal for provider CODE: every rule that fired, with its numbers."""
-    result = run_triage(workspace, ruleset, as_of=as_of, providers=[code])
+    result = run_triage(opened(workspace), ruleset, as_of=as_of, providers=[code])
     if public:
         result = publishable(result)
     proposal = result.proposals[0]
@@ -259,6 +276,25 @@ def intel_add(
     )
 
 
+@intel.command("close")
+@click.argument("item_id", metavar="ID")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False), required=True)
+@click.option("--reason", required=True, help="Why it is closed (the assurance received).")
+@click.option(
+    "--on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date closed (default: today).",
+)
+@reports_input_errors(item_id="ID")
+def intel_close(workspace: str, item_id: str, reason: str, on: Any) -> None:
+    """Close item ID after assurance: status closed, with its reason and date, in the
+    intelligence file; every other item is kept byte for byte."""
+    item = close_item(workspace, item_id, reason, on.date() if on else None)
+    assert item.closed_on is not None
+    click.echo(f"closed {item.id}: {item.provider} on {item.closed_on.isoformat()}")
+
+
 @intel.command("list")
 @_WORKSPACE
 @_RULESET
@@ -274,7 +310,7 @@ def intel_list(
     provider: str | None,
 ) -> None:
     """Show the items with their current weights (how each weight is made)."""
-    rows = list_intelligence(workspace, ruleset, as_of=as_of, provider=provider)
+    rows = list_intelligence(opened(workspace), ruleset, as_of=as_of, provider=provider)
     click.echo(render.intelligence(rows, public=public), nl=False)
 
 

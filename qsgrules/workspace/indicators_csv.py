@@ -1,0 +1,503 @@
+"""indicators.csv, read column-wise and validated with vectorised checks.
+
+PyArrow's CSV reader turns the file into string columns; labels are checked once per
+distinct value (a national file has millions of rows but thousands of providers, 22
+indicators and a few dozen months) and numbers with array operations. Every bad row is
+still reported at its own line: line = row index + 2, which holds when every row is one
+line. When it may not (a quoted field holding a line break, a row of the wrong width, bytes
+that are not UTF-8), the file is read again by Python's csv module, which knows each
+row's line, and the same checks run on its columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from ..errors import Problem, did_you_mean
+from ..files import decode
+from ..indicators import BY_ID, DataKind
+from ..model.observations import Labels, Observations
+from ..model.workspace import Provider
+from .csvtext import check_header, empty_file, read_rows
+from .months import month_number, month_text
+
+FILE = "indicators.csv"
+COLUMNS = ("provider", "indicator", "period", "value")
+COUNTS = ("numerator", "denominator")
+
+CODE_COUNT_COLUMNS = "QSG360"
+CODE_PROVIDER = "QSG361"
+CODE_INDICATOR = "QSG362"
+CODE_PERIOD = "QSG363"
+CODE_COUNTS = "QSG364"
+CODE_VALUE = "QSG365"
+CODE_DUPLICATE = "QSG366"
+CODE_RANGE = "QSG367"
+CODE_FUTURE = "QSG368"
+CODE_NO_ROWS = "QSG369"
+
+# numbers both Python's float() and Arrow's cast read alike; anything else is read by float()
+_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_MAX_SUGGESTIONS = 200  # "did you mean" looks through every provider: not for every typo
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+
+@dataclass
+class _Table:
+    """String columns (stripped) and the line of each row."""
+
+    header: list[str]
+    columns: dict[str, pa.ChunkedArray]
+    lines: Ints
+
+
+def load_indicators(
+    data: bytes,
+    providers: Mapping[str, Provider],
+    this_month: int,
+    problems: list[Problem],
+) -> Observations:
+    """Observations of a valid file; otherwise every problem is added to ``problems``
+    (the caller raises: nothing half-loaded is ever used)."""
+    table = _fast_table(data)
+    if table is None:
+        table = _exact_table(data, problems)
+    if table is None:
+        return Observations.empty()
+    if not check_header(table.header, COLUMNS, FILE, problems):
+        return Observations.empty()
+    has_counts = all(c in table.header for c in COUNTS)
+    if any(c in table.header for c in COUNTS) and not has_counts:
+        problems.append(
+            Problem(
+                FILE,
+                1,
+                None,
+                "give both numerator and denominator columns, or neither",
+                code=CODE_COUNT_COLUMNS,
+            )
+        )
+    return _Checks(table, providers, this_month, has_counts, problems).run()
+
+
+def _fast_table(data: bytes) -> _Table | None:
+    """The columnar read, or None when its row numbers cannot be trusted to be lines."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    end = len(data)
+    while end > start and data[end - 1] in b"\r\n":
+        end -= 1  # trailing blank lines hold no rows and move no line numbers
+    if end == start or (b"\n" not in data[start : start + 65536] and b"\r" in data[start:end]):
+        return None  # empty, or lines ended by carriage returns alone: the exact path knows
+    lines = data.count(b"\n", start, end) + 1
+    body = memoryview(data)[start:end]
+    # every column read as text: the checks decide what is a number
+    head_end = data.find(b"\n", start, end)
+    try:
+        first = data[start : end if head_end < 0 else head_end].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    names = next(csv.reader([first]), [])
+    if not names or len(set(names)) != len(names):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            pa.BufferReader(pa.py_buffer(body)),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+            read_options=pa_csv.ReadOptions(use_threads=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    header = [h.strip() for h in table.column_names]
+    if (
+        table.column_names != names
+        or len(set(header)) != len(header)
+        or table.num_rows != lines - 1
+    ):
+        return None
+    columns = {
+        h: pc.utf8_trim_whitespace(table.column(i).fill_null("")) for i, h in enumerate(header)
+    }
+    return _Table(header, columns, np.arange(2, table.num_rows + 2, dtype=np.int64))
+
+
+def _exact_table(data: bytes, problems: list[Problem]) -> _Table | None:
+    """Python's csv module: exact lines for every row, the width of each row checked."""
+    text = decode(data, FILE)
+    if isinstance(text, Problem):
+        problems.append(text)
+        return None
+    if text == "":
+        problems.append(empty_file(FILE, COLUMNS))
+        return None
+    rows = read_rows(text, FILE, COLUMNS, problems)
+    if not rows.ok:
+        if rows.header:
+            return _Table(rows.header, {}, np.zeros(0, dtype=np.int64))
+        return None
+    # keep the last of two columns of one name, as a dict of the row would
+    index = {h: i for i, h in enumerate(rows.header)}
+    columns = {
+        h: pa.chunked_array([pa.array([cells[i] for _, cells in rows.rows], pa.string())])
+        for h, i in index.items()
+    }
+    lines = np.array([line for line, _ in rows.rows], dtype=np.int64)
+    return _Table(list(index), columns, lines)
+
+
+def _rows(mask: Bools) -> Ints:
+    out: Ints = np.flatnonzero(mask).astype(np.int64)
+    return out
+
+
+class _Checks:
+    """The checks of the established per-row rules, as array operations."""
+
+    def __init__(
+        self,
+        table: _Table,
+        providers: Mapping[str, Provider],
+        this_month: int,
+        has_counts: bool,
+        problems: list[Problem],
+    ) -> None:
+        self.table = table
+        self.providers = providers
+        self.this_month = this_month
+        self.has_counts = has_counts
+        self.problems = problems
+
+    def _text(self, column: str, rows: Ints) -> list[str]:
+        values: list[str] = self.table.columns[column].take(pa.array(rows)).to_pylist()
+        return values
+
+    def _report(self, rows: Ints, messages: list[str], code: str) -> None:
+        lines = self.table.lines[rows].tolist()
+        self.problems.extend(
+            Problem(FILE, line, None, message, code=code)
+            for line, message in zip(lines, messages, strict=True)
+        )
+
+    def run(self) -> Observations:
+        cols = self.table.columns
+        if not cols or len(self.table.lines) == 0:
+            return Observations.empty()
+        # rows whose every cell is blank are not rows
+        blank: Bools | None = None
+        for column in cols.values():
+            empty = pc.equal(pc.utf8_length(column), 0).to_numpy(zero_copy_only=False)
+            blank = empty if blank is None else blank & empty
+        assert blank is not None
+        if blank.any():
+            keep = ~blank
+            self.table = _Table(
+                self.table.header,
+                {h: c.filter(pa.array(keep)) for h, c in cols.items()},
+                self.table.lines[keep],
+            )
+            cols = self.table.columns
+        n = len(self.table.lines)
+        if n == 0:
+            return Observations.empty()
+        bad = np.zeros(n, dtype=np.bool_)
+
+        p_names, p_code = self._providers(bad)
+        i_names, i_code, scale, low, high = self._indicators(bad)
+        period = self._periods(bad)
+        num, den = self._counts(bad, i_code, i_names)
+        value = self._values(bad, i_code, scale, num, den)
+        keep = ~bad & ~np.isnan(value)
+        self._ranges(keep, i_code, i_names, low, high, value)
+        self._duplicates(keep, p_code, i_code, period, p_names, i_names)
+        rows = _rows(keep)
+        used_p, p_new = np.unique(p_code[rows], return_inverse=True)
+        used_i, i_new = np.unique(i_code[rows], return_inverse=True)
+        return Observations(
+            Labels(p_names[used_p], p_new.reshape(-1).astype(np.int64)),
+            Labels(i_names[used_i], i_new.reshape(-1).astype(np.int64)),
+            period[rows],
+            value[rows],
+            num[rows],
+            den[rows],
+        )
+
+    # -- labels: checked once per distinct value ------------------------------------------
+
+    def _distinct(self, column: str) -> tuple[list[str], Ints]:
+        col = self.table.columns[column]
+        values = pc.unique(col)
+        index = pc.index_in(col, value_set=values).to_numpy(zero_copy_only=False)
+        return values.to_pylist(), index.astype(np.int64)
+
+    def _providers(self, bad: Bools) -> tuple[npt.NDArray[np.str_], Ints]:
+        distinct, index = self._distinct("provider")
+        valid = sorted(v for v in distinct if v in self.providers)
+        code_of = {v: i for i, v in enumerate(valid)}
+        mapped = np.array([code_of.get(v, -1) for v in distinct], dtype=np.int64)
+        codes = mapped[index]
+        empty = [i for i, v in enumerate(distinct) if v == ""]
+        if empty:
+            rows = _rows(index == empty[0])
+            self._report(rows, ["provider is empty"] * len(rows), CODE_PROVIDER)
+        unknown_rows = _rows((codes < 0) & (index != (empty[0] if empty else -1)))
+        if unknown_rows.size:
+            self._unknown_providers(distinct, index, unknown_rows)
+        bad |= codes < 0
+        return np.array(valid, dtype=np.str_), codes
+
+    def _unknown_providers(self, distinct: list[str], index: Ints, rows: Ints) -> None:
+        which = index[rows]
+        order = np.argsort(which, kind="stable")
+        groups = np.split(rows[order], np.flatnonzero(np.diff(which[order])) + 1)
+        suggestions = 0
+        for group in groups:
+            code = distinct[int(index[group[0]])]
+            lines = self.table.lines[group].tolist()
+            shown = ", ".join(str(n) for n in lines[:5]) + (", ..." if len(lines) > 5 else "")
+            hint = ""
+            if suggestions < _MAX_SUGGESTIONS:
+                hint = did_you_mean(code, self.providers)
+                suggestions += 1
+            self.problems.append(
+                Problem(
+                    FILE,
+                    lines[0],
+                    None,
+                    f"unknown provider code {code!r}{hint} on "
+                    f"{len(lines)} row(s) (lines {shown}); add it to providers.csv",
+                    code=CODE_PROVIDER,
+                )
+            )
+
+    def _indicators(self, bad: Bools) -> tuple[npt.NDArray[np.str_], Ints, Floats, Floats, Floats]:
+        distinct, index = self._distinct("indicator")
+        valid = sorted(v for v in distinct if v in BY_ID)
+        code_of = {v: i for i, v in enumerate(valid)}
+        codes = np.array([code_of.get(v, -1) for v in distinct], dtype=np.int64)[index]
+        for k, v in enumerate(distinct):
+            if v in BY_ID:
+                continue
+            rows = _rows(index == k)
+            message = f"unknown indicator {v!r}{did_you_mean(v, BY_ID)}; see `qsg indicators`"
+            self._report(rows, [message] * len(rows), CODE_INDICATOR)
+        bad |= codes < 0
+        inf = math.inf
+        scale = np.array([BY_ID[v].scale for v in valid] + [math.nan])
+        low = np.array([-inf if BY_ID[v].low is None else BY_ID[v].low for v in valid] + [-inf])
+        high = np.array([inf if BY_ID[v].high is None else BY_ID[v].high for v in valid] + [inf])
+        return np.array(valid, dtype=np.str_), codes, scale, low, high
+
+    def _periods(self, bad: Bools) -> Ints:
+        distinct, index = self._distinct("period")
+        months = np.array([month_number(v) or -1 for v in distinct], dtype=np.int64)
+        for k, v in enumerate(distinct):
+            rows = _rows(index == k)
+            if months[k] < 0:
+                message = f"bad period {v!r}; write YYYY-MM, e.g. 2018-03"
+                self._report(rows, [message] * len(rows), CODE_PERIOD)
+            elif months[k] > self.this_month:
+                message = (
+                    f"period {v} is after this month ({month_text(self.this_month)}): "
+                    "data cannot come from the future; correct the period"
+                )
+                self._report(rows, [message] * len(rows), CODE_FUTURE)
+                months[k] = -1
+        period = months[index]
+        bad |= period < 0
+        return period
+
+    # -- numbers --------------------------------------------------------------------------
+
+    def _numbers(self, column: str) -> tuple[Floats, Bools]:
+        """(the column's numbers, NaN where empty or not a number; which cells are empty)."""
+        col = self.table.columns[column]
+        empty = pc.equal(pc.utf8_length(col), 0)
+        plain = pc.match_substring_regex(col, _PLAIN_NUMBER)
+        values = pc.cast(pc.if_else(plain, col, "nan"), pa.float64())
+        out: Floats = values.to_numpy(zero_copy_only=False).astype(np.float64, copy=True)
+        other = pc.and_(pc.invert(plain), pc.invert(empty))
+        other_np = other.to_numpy(zero_copy_only=False)
+        if other_np.any():
+            rows = _rows(other_np)
+            texts = self._text(column, rows)
+            parsed = {t: _python_number(t) for t in set(texts)}
+            out[rows] = [parsed[t] for t in texts]
+        out[~np.isfinite(out)] = np.nan
+        return out, empty.to_numpy(zero_copy_only=False)
+
+    def _counts(
+        self, bad: Bools, i_code: Ints, i_names: npt.NDArray[np.str_]
+    ) -> tuple[Floats, Floats]:
+        n = len(bad)
+        nan = np.full(n, np.nan)
+        if not self.has_counts:
+            return nan, nan.copy()
+        num, num_empty = self._numbers("numerator")
+        den, den_empty = self._numbers("denominator")
+        given = ~(num_empty & den_empty)
+        num_bad = given & np.isnan(num)
+        den_bad = given & ~num_bad & np.isnan(den)
+        for which, rows in (("numerator", _rows(num_bad)), ("denominator", _rows(den_bad))):
+            texts = self._text(which, rows)
+            self._report(rows, [f"{which} {t!r} is not a number" for t in texts], CODE_COUNTS)
+        ok = given & ~num_bad & ~den_bad
+        zero = ok & (den <= 0)
+        rows = _rows(zero)
+        texts = self._text("denominator", rows)
+        self._report(rows, [f"denominator {t} must be above zero" for t in texts], CODE_COUNTS)
+        negative = ok & ~zero & (num < 0)
+        rows = _rows(negative)
+        texts = self._text("numerator", rows)
+        self._report(rows, [f"numerator {t} cannot be negative" for t in texts], CODE_COUNTS)
+        proportion = np.array(
+            [BY_ID[str(v)].kind is DataKind.PROPORTION for v in i_names] + [False]
+        )
+        above = ok & ~zero & ~negative & proportion[i_code] & (num > den)
+        rows = _rows(above)
+        nums, dens = self._text("numerator", rows), self._text("denominator", rows)
+        self._report(
+            rows,
+            [
+                f"numerator {a} is above denominator {b}: a proportion's part cannot exceed "
+                "its whole; correct the counts"
+                for a, b in zip(nums, dens, strict=True)
+            ],
+            CODE_COUNTS,
+        )
+        wrong = num_bad | den_bad | zero | negative | above
+        bad |= wrong
+        valid = ok & ~wrong
+        num = np.where(valid, num, np.nan)
+        den = np.where(valid, den, np.nan)
+        return num, den
+
+    def _values(self, bad: Bools, i_code: Ints, scale: Floats, num: Floats, den: Floats) -> Floats:
+        value, empty = self._numbers("value")
+        # a row already wrong with no value has nothing more to say
+        silent = bad & empty
+        computed = empty & ~np.isnan(den) & (i_code >= 0)
+        value = np.where(computed, scale[i_code] * num / den, value)
+        unreadable = ~silent & ~computed & np.isnan(value)
+        rows = _rows(unreadable)
+        texts = self._text("value", rows)
+        self._report(
+            rows,
+            [
+                f"value {'empty' if t == '' else f'{t!r} is not a number'}; give a number "
+                "(or leave it empty and give numerator and denominator)"
+                for t in texts
+            ],
+            CODE_VALUE,
+        )
+        bad |= unreadable
+        value[bad] = np.nan
+        return value
+
+    # -- what the values can be -----------------------------------------------------------
+
+    def _ranges(
+        self,
+        keep: Bools,
+        i_code: Ints,
+        i_names: npt.NDArray[np.str_],
+        low: Floats,
+        high: Floats,
+        value: Floats,
+    ) -> None:
+        outside = keep & ((value < low[i_code]) | (value > high[i_code]))
+        counts = self.has_counts
+        rows = _rows(outside)
+        if rows.size == 0:
+            return
+        texts = self._text("value", rows)
+        nums = self._text("numerator", rows) if counts else [""] * len(rows)
+        dens = self._text("denominator", rows) if counts else [""] * len(rows)
+        messages = []
+        for r, t, nu, de in zip(rows.tolist(), texts, nums, dens, strict=True):
+            ind = BY_ID[str(i_names[i_code[r]])]
+            lo, hi = ind.low, ind.high
+            allowed = (
+                f"from {_n(lo)} to {_n(hi)}"
+                if lo is not None and hi is not None
+                else f"at least {_n(lo)}"
+                if lo is not None
+                else f"at most {_n(hi)}"
+            )
+            if t == "":  # computed from the counts
+                shown = f"numerator {nu} over denominator {de} gives {_n(float(value[r]))}"
+            else:
+                shown = f"value {t}"
+            messages.append(
+                f"{shown}: {ind.id} ({ind.unit}) can only be {allowed}; correct the row"
+            )
+        self._report(rows, messages, CODE_RANGE)
+        keep &= ~outside
+
+    def _duplicates(
+        self,
+        keep: Bools,
+        p_code: Ints,
+        i_code: Ints,
+        period: Ints,
+        p_names: npt.NDArray[np.str_],
+        i_names: npt.NDArray[np.str_],
+    ) -> None:
+        rows = _rows(keep)
+        if rows.size < 2:
+            return
+        span = int(period[rows].max()) + 1
+        key = (p_code[rows] * len(i_names) + i_code[rows]) * span + period[rows]
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        dup = np.flatnonzero(first[inverse] != np.arange(rows.size))
+        if dup.size == 0:
+            return
+        dup_rows = rows[dup]
+        first_lines = self.table.lines[rows[first[inverse[dup]]]].tolist()
+        messages = [
+            f"duplicate row for {p_names[p_code[r]]} {i_names[i_code[r]]} "
+            f"{month_text(int(period[r]))} (first at line {line})"
+            for r, line in zip(dup_rows.tolist(), first_lines, strict=True)
+        ]
+        self._report(dup_rows, messages, CODE_DUPLICATE)
+        keep[dup_rows] = False
+
+
+def _python_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+def _n(v: float | None) -> str:
+    return "" if v is None else f"{v:g}"
+
+
+def without_rows_warning() -> Problem:
+    return Problem(
+        FILE,
+        1,
+        None,
+        "no data rows: no hard finding can be made for any provider; add the indicator "
+        "data (one row per provider, indicator and month)",
+        code=CODE_NO_ROWS,
+        severity="warning",
+    )
