@@ -157,5 +157,5 @@ class Observations:
 
     def providers_present(self) -> set[str]:
         """The providers with at least one row."""
-        used = np.unique(self.provider.codes)
+        used = np.bincount(self.provider.codes, minlength=len(self.provider.names)) > 0
         return {str(s) for s in self.provider.names[used]}

@@ -47,7 +47,12 @@ CODE_NO_ROWS = "QSG369"
 
 # numbers both Python's float() and Arrow's cast read alike; anything else is read by float()
 _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_MAX_SUGGESTIONS = 200  # "did you mean" looks through every provider: not for every typo
+_MAX_SUGGESTIONS = 200
+# labels repeat: read them dictionary-encoded, checked once per distinct value
+_LABELS = ("provider", "indicator", "period")
+_LABEL = pa.dictionary(
+    pa.int32(), pa.string()
+)  # "did you mean" looks through every provider: not for every typo
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -116,9 +121,10 @@ def _fast_table(data: bytes) -> _Table | None:
             pa.BufferReader(pa.py_buffer(body)),
             parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
+                column_types={n: _LABEL if n.strip() in _LABELS else pa.string() for n in names},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
             ),
             read_options=pa_csv.ReadOptions(use_threads=True),
         )
@@ -131,9 +137,8 @@ def _fast_table(data: bytes) -> _Table | None:
         or table.num_rows != lines - 1
     ):
         return None
-    columns = {
-        h: pc.utf8_trim_whitespace(table.column(i).fill_null("")) for i, h in enumerate(header)
-    }
+    table = table.unify_dictionaries()
+    columns = {h: table.column(i) for i, h in enumerate(header)}
     return _Table(header, columns, np.arange(2, table.num_rows + 2, dtype=np.int64))
 
 
@@ -154,7 +159,7 @@ def _exact_table(data: bytes, problems: list[Problem]) -> _Table | None:
     # keep the last of two columns of one name, as a dict of the row would
     index = {h: i for i, h in enumerate(rows.header)}
     columns = {
-        h: pa.chunked_array([pa.array([cells[i] for _, cells in rows.rows], pa.string())])
+        h: pa.chunked_array([pa.array([cells[i] or None for _, cells in rows.rows], pa.string())])
         for h, i in index.items()
     }
     lines = np.array([line for line, _ in rows.rows], dtype=np.int64)
@@ -182,10 +187,26 @@ class _Checks:
         self.this_month = this_month
         self.has_counts = has_counts
         self.problems = problems
+        self._distinct_cache: dict[str, tuple[list[str], Ints]] = {}
 
     def _text(self, column: str, rows: Ints) -> list[str]:
-        values: list[str] = self.table.columns[column].take(pa.array(rows)).to_pylist()
-        return values
+        """The stripped text of ``column`` in ``rows`` (only ever for rows with a problem)."""
+        values = self.table.columns[column].take(pa.array(rows)).to_pylist()
+        return [(v or "").strip() for v in values]
+
+    def _blank_rows(self) -> Bools:
+        """Rows whose every cell is empty or spaces: not rows at all."""
+        blank = np.ones(len(self.table.lines), dtype=np.bool_)
+        for name, column in self.table.columns.items():
+            if name in _LABELS:
+                distinct, index = self._distinct(name)
+                empty_values = np.array([v == "" for v in distinct] + [True])
+                blank &= empty_values[index]
+            else:
+                blank &= _is_blank(column)
+            if not blank.any():
+                break
+        return blank
 
     def _report(self, rows: Ints, messages: list[str], code: str) -> None:
         lines = self.table.lines[rows].tolist()
@@ -198,21 +219,18 @@ class _Checks:
         cols = self.table.columns
         if not cols or len(self.table.lines) == 0:
             return Observations.empty()
-        # rows whose every cell is blank are not rows
-        blank: Bools | None = None
-        for column in cols.values():
-            empty = pc.equal(pc.utf8_length(column), 0).to_numpy(zero_copy_only=False)
-            blank = empty if blank is None else blank & empty
-        assert blank is not None
+        n = len(self.table.lines)
+        blank = self._blank_rows()
         if blank.any():
             keep = ~blank
+            mask = pa.array(keep)
             self.table = _Table(
                 self.table.header,
-                {h: c.filter(pa.array(keep)) for h, c in cols.items()},
+                {h: c.filter(mask) for h, c in cols.items()},
                 self.table.lines[keep],
             )
-            cols = self.table.columns
-        n = len(self.table.lines)
+            self._distinct_cache.clear()
+            n = len(self.table.lines)
         if n == 0:
             return Observations.empty()
         bad = np.zeros(n, dtype=np.bool_)
@@ -225,12 +243,12 @@ class _Checks:
         keep = ~bad & ~np.isnan(value)
         self._ranges(keep, i_code, i_names, low, high, value)
         self._duplicates(keep, p_code, i_code, period, p_names, i_names)
-        rows = _rows(keep)
-        used_p, p_new = np.unique(p_code[rows], return_inverse=True)
-        used_i, i_new = np.unique(i_code[rows], return_inverse=True)
+        rows = _rows(keep) if not keep.all() else np.arange(n, dtype=np.int64)
+        p_used, p_new = _compact(p_code[rows], len(p_names))
+        i_used, i_new = _compact(i_code[rows], len(i_names))
         return Observations(
-            Labels(p_names[used_p], p_new.reshape(-1).astype(np.int64)),
-            Labels(i_names[used_i], i_new.reshape(-1).astype(np.int64)),
+            Labels(p_names[p_used], p_new),
+            Labels(i_names[i_used], i_new),
             period[rows],
             value[rows],
             num[rows],
@@ -240,10 +258,32 @@ class _Checks:
     # -- labels: checked once per distinct value ------------------------------------------
 
     def _distinct(self, column: str) -> tuple[list[str], Ints]:
+        """A label column's distinct values (stripped; "" for empty) and each row's index
+        into them."""
+        cached = self._distinct_cache.get(column)
+        if cached is not None:
+            return cached
         col = self.table.columns[column]
-        values = pc.unique(col)
-        index = pc.index_in(col, value_set=values).to_numpy(zero_copy_only=False)
-        return values.to_pylist(), index.astype(np.int64)
+        if pa.types.is_dictionary(col.type):
+            raw = col.chunk(0).dictionary.to_pylist() if col.num_chunks else []
+            parts = [c.indices.fill_null(len(raw)) for c in col.chunks]
+            index = (
+                np.concatenate([p.to_numpy(zero_copy_only=False) for p in parts])
+                if parts
+                else np.zeros(0, dtype=np.int64)
+            ).astype(np.int64)
+        else:
+            raw = pc.unique(col.drop_null()).to_pylist()
+            found = pc.index_in(col, value_set=pa.array(raw, pa.string()))
+            index = found.fill_null(len(raw)).to_numpy(zero_copy_only=False).astype(np.int64)
+        # two spellings that strip alike are one value; null (an empty cell) is ""
+        stripped = [v.strip() for v in raw] + [""]
+        distinct = list(dict.fromkeys(stripped))
+        position = {v: i for i, v in enumerate(distinct)}
+        remap = np.array([position[v] for v in stripped], dtype=np.int64)
+        cached = (distinct, remap[index])
+        self._distinct_cache[column] = cached
+        return cached
 
     def _providers(self, bad: Bools) -> tuple[npt.NDArray[np.str_], Ints]:
         distinct, index = self._distinct("provider")
@@ -327,19 +367,27 @@ class _Checks:
     def _numbers(self, column: str) -> tuple[Floats, Bools]:
         """(the column's numbers, NaN where empty or not a number; which cells are empty)."""
         col = self.table.columns[column]
-        empty = pc.equal(pc.utf8_length(col), 0)
-        plain = pc.match_substring_regex(col, _PLAIN_NUMBER)
-        values = pc.cast(pc.if_else(plain, col, "nan"), pa.float64())
-        out: Floats = values.to_numpy(zero_copy_only=False).astype(np.float64, copy=True)
-        other = pc.and_(pc.invert(plain), pc.invert(empty))
-        other_np = other.to_numpy(zero_copy_only=False)
-        if other_np.any():
-            rows = _rows(other_np)
-            texts = self._text(column, rows)
-            parsed = {t: _python_number(t) for t in set(texts)}
-            out[rows] = [parsed[t] for t in texts]
+        try:  # the usual case: every cell a plain number or empty
+            out: Floats = (
+                pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
+            )
+            empty = col.is_null().to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            text = pc.utf8_trim_whitespace(col.fill_null(""))
+            empty_array = pc.equal(pc.utf8_length(text), 0)
+            plain = pc.match_substring_regex(text, _PLAIN_NUMBER)
+            values = pc.cast(pc.if_else(plain, text, "nan"), pa.float64())
+            out = values.to_numpy(zero_copy_only=False).astype(np.float64, copy=True)
+            other = pc.and_(pc.invert(plain), pc.invert(empty_array))
+            other_np = other.to_numpy(zero_copy_only=False)
+            if other_np.any():
+                rows = _rows(other_np)
+                texts = self._text(column, rows)
+                parsed = {t: _python_number(t) for t in set(texts)}
+                out[rows] = [parsed[t] for t in texts]
+            empty = empty_array.to_numpy(zero_copy_only=False)
         out[~np.isfinite(out)] = np.nan
-        return out, empty.to_numpy(zero_copy_only=False)
+        return out, empty
 
     def _counts(
         self, bad: Bools, i_code: Ints, i_names: npt.NDArray[np.str_]
@@ -461,8 +509,12 @@ class _Checks:
         rows = _rows(keep)
         if rows.size < 2:
             return
-        span = int(period[rows].max()) + 1
-        key = (p_code[rows] * len(i_names) + i_code[rows]) * span + period[rows]
+        first_month = int(period[rows].min())
+        span = int(period[rows].max()) - first_month + 1
+        key = (p_code[rows] * len(i_names) + i_code[rows]) * span + (period[rows] - first_month)
+        size = len(p_names) * len(i_names) * span
+        if size <= 8 * rows.size + 1_000_000 and np.bincount(key, minlength=size).max() < 2:
+            return  # no key twice: counted in O(n), no sort
         _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
         dup = np.flatnonzero(first[inverse] != np.arange(rows.size))
@@ -477,6 +529,24 @@ class _Checks:
         ]
         self._report(dup_rows, messages, CODE_DUPLICATE)
         keep[dup_rows] = False
+
+
+def _is_blank(column: pa.ChunkedArray) -> Bools:
+    nulls: Bools = column.is_null().to_numpy(zero_copy_only=False)
+    if nulls.all() or not nulls.any():
+        return nulls
+    text = pc.utf8_trim_whitespace(column.fill_null(""))
+    out: Bools = pc.equal(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
+    return out
+
+
+def _compact(codes: Ints, size: int) -> tuple[Ints, Ints]:
+    """(the codes in use, each row's code renumbered among them), order kept, in O(n)."""
+    used = np.bincount(codes, minlength=size) > 0 if codes.size else np.zeros(size, bool)
+    if used.all():
+        return np.arange(size, dtype=np.int64), codes.astype(np.int64, copy=False)
+    renumber = np.cumsum(used) - 1
+    return np.flatnonzero(used).astype(np.int64), renumber[codes].astype(np.int64)
 
 
 def _python_number(text: str) -> float:
