@@ -13,6 +13,7 @@ from ..yamlpos import load as load_yaml
 from .csvtext import read_rows
 
 OPTIONS = "<options>"  # the "file" of an item given as arguments
+FIELDS = frozenset(SoftItem.model_fields)
 CODE_SHAPE = "QSG340"
 CODE_COLUMN = "QSG341"
 
@@ -72,19 +73,20 @@ def csv_items(text: str, name: str, problems: list[Problem]) -> list[RawItem]:
     if not text.strip():
         return []  # an empty file holds no items (the loader warns)
     table = read_rows(text, name, (), problems)
-    for f in sorted(set(table.header) - set(SoftItem.model_fields)):
+    for f in sorted(set(table.header) - FIELDS):
         problems.append(
             Problem(
                 name,
                 1,
                 None,
-                f"unknown column {f!r}{did_you_mean(f, SoftItem.model_fields)}",
+                f"unknown column {f!r}{did_you_mean(f, FIELDS)}",
                 code=CODE_COLUMN,
             )
         )
     out = []
-    for line, row in table.as_dicts():
-        data = {k: v for k, v in row.items() if k in SoftItem.model_fields and v}
+    columns = [(i, h) for i, h in enumerate(table.header) if h in FIELDS]
+    for line, cells in table.rows:
+        data = {h: cells[i] for i, h in columns if cells[i]}
         if data:
             out.append(RawItem(data, name, line, None, ()))
     return out
