@@ -76,7 +76,7 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
     positions = Positions(file)
     problems: list[Problem] = []
     try:
-        node = _compose(text)
+        node = compose(text)
     except RecursionError:
         problems.append(Problem(file, 1, 1, "nesting too deep to read", code=CODE_YAML_DEPTH))
         return None, positions, problems
@@ -198,12 +198,12 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
     return data, positions, problems
 
 
-def _compose(text: str) -> yaml.Node | None:
+def compose(text: str) -> yaml.Node | None:
     """The node tree of ``text``: with libyaml when it is there and the text cannot nest
     deeper than its recursive composer can take, else with PyYAML's own composer (whose
     messages the error corpora pin: a libyaml error is re-read by PyYAML)."""
     c_loader = getattr(yaml, "CSafeLoader", None)
-    if c_loader is not None and len(text) > 65_536 and _shallow(text):
+    if c_loader is not None and _shallow(text):
         try:
             return yaml.compose(text, Loader=c_loader)
         except yaml.YAMLError:

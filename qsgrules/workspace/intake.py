@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import yaml
 from ..errors import InputError, Problem, did_you_mean
 from ..files import read_bytes
 from ..model.workspace import SoftItem, Workspace
+from ..yamlpos import compose
 from .atomic import locked, replace_file
 from .clock import today as system_today
 from .loader import INTAKE_FILES, load_workspace
@@ -189,8 +191,8 @@ def _close_problems(problems: list[Problem]) -> list[Problem]:
 def _append_yaml(target: _File, item: SoftItem) -> str:
     old = target.text
     indent = 0
-    if old.strip():
-        node = yaml.compose(old, Loader=yaml.SafeLoader)
+    if re.search(r"^items\s*:", old, re.MULTILINE):
+        node = compose(old)
         if isinstance(node, yaml.MappingNode):  # `items:` then the list
             for key, value in node.value:
                 if key.value == "items" and isinstance(value, yaml.SequenceNode):
