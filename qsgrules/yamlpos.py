@@ -32,6 +32,8 @@ MAX_DEPTH = 100
 # nest deeper than the C composer's stack allows: they may use libyaml (much faster).
 _C_SAFE = 2_000
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
 CODE_YAML_SYNTAX = "QSG310"
 CODE_YAML_ALIAS = "QSG311"
 CODE_YAML_DEPTH = "QSG312"
@@ -89,6 +91,20 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
             message += f" ({exc.context} at line {cm.line + 1}, column {cm.column + 1})"
         problems.append(Problem(file, line, col, message, code=CODE_YAML_SYNTAX))
         return None, positions, problems
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ...)
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - text.rfind("\n", 0, exc.position)
+        shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        problems.append(
+            Problem(
+                file,
+                line,
+                col,
+                f"invalid YAML: {shown} is not allowed in YAML text; remove it",
+                code=CODE_YAML_SYNTAX,
+            )
+        )
+        return None, positions, problems
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error is marked in practice
         problems.append(Problem(file, 1, 1, f"invalid YAML: {exc}", code=CODE_YAML_SYNTAX))
         return None, positions, problems
@@ -136,6 +152,17 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
             raise refuse(n, f"nested more than {MAX_DEPTH} levels deep", CODE_YAML_DEPTH)
         positions.values[path] = _pos(n)
         if isinstance(n, yaml.MappingNode | yaml.SequenceNode):
+            if n.tag not in _PLAIN_TAGS:
+                problems.append(
+                    Problem(
+                        file,
+                        *_pos(n),
+                        f"invalid value: unsupported tag {n.tag!r}",
+                        code=CODE_YAML_VALUE,
+                    )
+                )
+                positions.broken.add(path)
+                return None
             inside.add(key)
             try:
                 return build_collection(n, path, depth, aliased)
@@ -154,7 +181,23 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
                         )
                     )
                     continue
-                key = constructor.construct_object(key_node)
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    problems.append(
+                        Problem(
+                            file,
+                            *_pos(key_node),
+                            "merge keys (<<) are not supported; write the keys out",
+                            code=CODE_YAML_KEY,
+                        )
+                    )
+                    continue
+                try:
+                    key = constructor.construct_object(key_node)
+                except (yaml.constructor.ConstructorError, ValueError) as exc:
+                    problems.append(
+                        Problem(file, *_pos(key_node), f"invalid key: {exc}", code=CODE_YAML_KEY)
+                    )
+                    continue
                 if not isinstance(key, str | int):
                     key = str(key_node.value)
                 child: Path = (*path, key)

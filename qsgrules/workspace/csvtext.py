@@ -33,6 +33,19 @@ class CsvRows:
 def check_header(
     header: list[str], required: tuple[str, ...], name: str, problems: list[Problem]
 ) -> bool:
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        problems.append(
+            Problem(
+                name,
+                1,
+                None,
+                f"column(s) {', '.join(repr(h) for h in twice)} appear more than once in the "
+                "header; keep one of each",
+                code=CODE_COLUMNS,
+            )
+        )
+        return False
     missing = [c for c in required if c not in header]
     if missing:
         problems.append(

@@ -71,10 +71,11 @@ def load_workspace(root: str | Path, *, today: dt.date | None = None) -> Workspa
     providers: dict[str, Provider] = {}
     lines: dict[str, int] = {}
     text = read_text(folder / "providers.csv", "providers.csv", "csv")
-    if isinstance(text, Problem):
-        problems.append(text)
-    else:
-        providers, lines = parse_providers(text, problems)
+    parsed = None if isinstance(text, Problem) else parse_providers(text, problems)
+    if parsed is None:
+        # every other file refers to providers: checking them against none is only noise
+        raise InputError([*problems, *([text] if isinstance(text, Problem) else [])])
+    providers, lines = parsed
     data = read_bytes(folder / "indicators.csv", "indicators.csv", "csv")
     observations = Observations.empty()
     if isinstance(data, Problem):
@@ -82,8 +83,13 @@ def load_workspace(root: str | Path, *, today: dt.date | None = None) -> Workspa
     else:
         observations = load_indicators(data, providers, month_of(day), problems)
         del data
+    before = len(problems)
     members = parse_members(_optional_text(folder, "members.csv", problems), problems)
-    intelligence = load_intelligence(folder, providers, members, day, problems, warnings)
+    # members.csv unreadable as a whole: sources cannot be checked, only it is reported
+    members_ok = not any(p.file == "members.csv" and p.line == 1 for p in problems[before:])
+    intelligence = load_intelligence(
+        folder, providers, members if members_ok else None, day, problems, warnings
+    )
     if problems:
         raise InputError(problems)
     if len(observations) == 0:
@@ -116,25 +122,28 @@ def _optional_text(folder: Path, name: str, problems: list[Problem]) -> str | No
 def load_intelligence(
     folder: Path,
     providers: dict[str, Provider],
-    members: dict[str, Member],
+    members: dict[str, Member] | None,
     today: dt.date,
     problems: list[Problem],
     warnings: list[Problem],
 ) -> tuple[SoftItem, ...]:
-    """Items from intelligence.yaml and intelligence.csv (either or both), checked together."""
+    """Items from intelligence.yaml and intelligence.csv (either or both), checked together.
+
+    ``members`` None: the members could not be read, so sources are not checked."""
     raws: list[RawItem] = []
     for name, reader in zip(INTAKE_FILES, (yaml_items, csv_items), strict=True):
         text = _optional_text(folder, name, problems)
         if text is None:
             continue
+        before = len(problems)
         found = reader(text, name, problems)
-        if not found and not text.strip():
+        if not found and len(problems) == before:
             warnings.append(
                 Problem(
                     name,
                     1,
                     None,
-                    "empty: no soft intelligence is read from it",
+                    "no items: no soft intelligence is read from it",
                     code=CODE_EMPTY_INTAKE,
                     severity="warning",
                 )

@@ -62,7 +62,7 @@ def parse_members(text: str | None, problems: list[Problem]) -> dict[str, Member
         name, kind = row["name"], row["kind"]
         title = row.get("title") or name
         bad = False
-        for field, value in (("name", name), ("title", title)):
+        for field, value in (("name", name), ("title", row.get("title", ""))):
             for code, message in guard(field, value):
                 problems.append(Problem(FILE, line, None, message, code=code))
                 bad = True

@@ -34,7 +34,7 @@ class ItemChecker:
     """Checks items against one workspace's providers and members, as of ``today``."""
 
     def __init__(
-        self, providers: Collection[str], members: Mapping[str, Member], today: dt.date
+        self, providers: Collection[str], members: Mapping[str, Member] | None, today: dt.date
     ) -> None:
         self.providers = (
             providers if isinstance(providers, set | frozenset | dict) else set(providers)
@@ -88,6 +88,7 @@ class ItemChecker:
         if (
             isinstance(source, str)
             and source
+            and self.members is not None
             and source not in self.members
             and "source" not in guarded
         ):
