@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..gcpause import collector_paused
 from ..model.evidence import SoftFactor, SoftFinding
 from ..model.vocabulary import DOMAINS
 from ..ruleset.schema import SoftSettings
@@ -179,6 +180,13 @@ def summarise(
 
     Items are taken in id order so that totals do not depend on file order.
     """
+    with collector_paused():
+        return _summarise(items, settings, as_of_month)
+
+
+def _summarise(
+    items: Iterable[SoftItem], settings: SoftSettings, as_of_month: int
+) -> dict[str, SoftSummary]:
     as_of = month_end(as_of_month)
     known = sorted((i for i in items if i.received <= as_of), key=lambda i: (i.provider, i.id))
     reasons = {i.id: _not_counted(i, as_of) for i in known}

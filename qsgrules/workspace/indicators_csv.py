@@ -15,6 +15,7 @@ import csv
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from ..errors import Problem, did_you_mean
-from ..files import decode
+from ..files import decode, read_bytes
 from ..indicators import BY_ID, DataKind
 from ..model.observations import Labels, Observations
 from ..model.workspace import Provider
@@ -69,16 +70,21 @@ class _Table:
 
 
 def load_indicators(
-    data: bytes,
+    path: Path,
     providers: Mapping[str, Provider],
     this_month: int,
     problems: list[Problem],
 ) -> Observations:
     """Observations of a valid file; otherwise every problem is added to ``problems``
     (the caller raises: nothing half-loaded is ever used)."""
+    data = read_bytes(path, FILE, "csv")
+    if isinstance(data, Problem):
+        problems.append(data)
+        return Observations.empty()
     table = _fast_table(data)
     if table is None:
         table = _exact_table(data, problems)
+    del data  # the file's bytes are not needed once it is columns (national files: 350 MB)
     if table is None:
         return Observations.empty()
     if not check_header(table.header, COLUMNS, FILE, problems):

@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ..files import examine, read_bytes, read_text
+from ..files import examine, read_text
+from ..gcpause import collector_paused
 from ..model.observations import Observations
 from ..model.workspace import Member, Provider, SoftItem, Workspace
 from .clock import today as system_today
@@ -44,6 +45,11 @@ def load_workspace(root: str | Path, *, today: dt.date | None = None) -> Workspa
     listing every problem in every file; never returns partial data. Legal but suspicious
     input is returned in ``Workspace.warnings``.
     """
+    with collector_paused():
+        return _load(Path(root), today)
+
+
+def _load(root: Path, today: dt.date | None) -> Workspace:
     folder = Path(root)
     if not folder.is_dir():
         raise InputError(
@@ -76,13 +82,7 @@ def load_workspace(root: str | Path, *, today: dt.date | None = None) -> Workspa
         # every other file refers to providers: checking them against none is only noise
         raise InputError([*problems, *([text] if isinstance(text, Problem) else [])])
     providers, lines = parsed
-    data = read_bytes(folder / "indicators.csv", "indicators.csv", "csv")
-    observations = Observations.empty()
-    if isinstance(data, Problem):
-        problems.append(data)
-    else:
-        observations = load_indicators(data, providers, month_of(day), problems)
-        del data
+    observations = load_indicators(folder / "indicators.csv", providers, month_of(day), problems)
     before = len(problems)
     members = parse_members(_optional_text(folder, "members.csv", problems), problems)
     # members.csv unreadable as a whole: sources cannot be checked, only it is reported
