@@ -122,17 +122,19 @@ def read_bytes(path: Path, shown: str, kind: str, limit: int | None = None) -> b
             )
         if st.st_size > limit:
             return _too_large(shown, st.st_size, limit)
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            chunk = os.read(fd, min(limit + 1 - total, 64 * MB)) if total <= limit else b""
+        # one read of the size the file says it has (one allocation); then it must be at
+        # its end, or it grew while we read it (more reads, still within the limit)
+        chunks = [os.read(fd, st.st_size + 1)]
+        total = len(chunks[0])
+        while total <= limit:
+            chunk = os.read(fd, min(limit + 1 - total, 64 * MB))
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
-            if total > limit:  # the file grew while we read it
-                return _too_large(shown, total, limit)
-        return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+        if total > limit:
+            return _too_large(shown, total, limit)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as exc:
         return Problem(shown, 1, None, f"cannot read: {exc.strerror or exc}", code=CODE_UNREADABLE)
     finally:

@@ -111,7 +111,9 @@ def _fast_table(data: bytes) -> _Table | None:
         end -= 1  # trailing blank lines hold no rows and move no line numbers
     if end == start or (b"\n" not in data[start : start + 65536] and b"\r" in data[start:end]):
         return None  # empty, or lines ended by carriage returns alone: the exact path knows
-    lines = data.count(b"\n", start, end) + 1
+    # without a quote character no field can hold a line break: every row is one line
+    quoted = data.find(b'"', start, end) >= 0
+    lines = data.count(b"\n", start, end) + 1 if quoted else -1
     body = memoryview(data)[start:end]
     # every column read as text: the checks decide what is a number
     head_end = data.find(b"\n", start, end)
@@ -140,7 +142,7 @@ def _fast_table(data: bytes) -> _Table | None:
     if (
         table.column_names != names
         or len(set(header)) != len(header)
-        or table.num_rows != lines - 1
+        or (quoted and table.num_rows != lines - 1)
     ):
         return None
     table = table.unify_dictionaries()
@@ -173,7 +175,7 @@ def _exact_table(data: bytes, problems: list[Problem]) -> _Table | None:
 
 
 def _rows(mask: Bools) -> Ints:
-    out: Ints = np.flatnonzero(mask).astype(np.int64)
+    out: Ints = np.flatnonzero(mask).astype(np.int64, copy=False)
     return out
 
 
@@ -277,16 +279,17 @@ class _Checks:
                 np.concatenate([p.to_numpy(zero_copy_only=False) for p in parts])
                 if parts
                 else np.zeros(0, dtype=np.int64)
-            ).astype(np.int64)
+            )
         else:
             raw = pc.unique(col.drop_null()).to_pylist()
             found = pc.index_in(col, value_set=pa.array(raw, pa.string()))
-            index = found.fill_null(len(raw)).to_numpy(zero_copy_only=False).astype(np.int64)
+            index = found.fill_null(len(raw)).to_numpy(zero_copy_only=False)
         # two spellings that strip alike are one value; null (an empty cell) is ""
         stripped = [v.strip() for v in raw] + [""]
         distinct = list(dict.fromkeys(stripped))
         position = {v: i for i, v in enumerate(distinct)}
         remap = np.array([position[v] for v in stripped], dtype=np.int64)
+        # the index (int32 from Arrow) selects from an int64 remap: int64 codes, one pass
         cached = (distinct, remap[index])
         self._distinct_cache[column] = cached
         return cached
@@ -374,9 +377,9 @@ class _Checks:
         """(the column's numbers, NaN where empty or not a number; which cells are empty)."""
         col = self.table.columns[column]
         try:  # the usual case: every cell a plain number or empty
-            out: Floats = (
-                pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
-            )
+            out: Floats = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
+            if not out.flags.writeable:
+                out = out.copy()
             empty = col.is_null().to_numpy(zero_copy_only=False)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             text = pc.utf8_trim_whitespace(col.fill_null(""))
@@ -552,7 +555,7 @@ def _compact(codes: Ints, size: int) -> tuple[Ints, Ints]:
     if used.all():
         return np.arange(size, dtype=np.int64), codes.astype(np.int64, copy=False)
     renumber = np.cumsum(used) - 1
-    return np.flatnonzero(used).astype(np.int64), renumber[codes].astype(np.int64)
+    return np.flatnonzero(used).astype(np.int64), renumber[codes].astype(np.int64, copy=False)
 
 
 def _python_number(text: str) -> float:
