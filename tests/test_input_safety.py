@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qsgrules.cli.main import cli
-from qsgrules.errors import InputError
+from qsgrules.errors import InputError, Problem
+from qsgrules.workspace import indicator_columns as columns
 from qsgrules.workspace import indicators_csv as ic
 from qsgrules.workspace import load_workspace
 from qsgrules.yamlpos import load as load_yaml
@@ -421,14 +422,14 @@ def test_the_columnar_path_gives_the_exact_paths_problems_and_data(
         lines.insert(2, blank)
     data = (newline.join(lines) + newline + trailing).encode()
     providers = {"RXA": None, "RXB": None}
-    fast = ic._fast_table(data)
+    fast = columns.fast_table(data)
     if fast is None:  # a short row, or a header-only file: the exact path reads those
         assert blank == " , ," or not rows
         return
     results = []
-    for table in (fast, ic._exact_table(data, [])):
+    for table in (fast, columns.exact_table(data, [])):
         assert table is not None
-        problems: list[ic.Problem] = []
+        problems: list[Problem] = []
         obs = ic._Checks(table, providers, 2019 * 12 + 5, True, problems).run()  # type: ignore[arg-type]
         results.append(
             (
@@ -447,6 +448,6 @@ def test_a_quoted_line_break_takes_the_exact_path_and_its_lines(tmp_path: Path) 
         tmp_path,
         'provider,indicator,period,value\n"RXA",ae_4hr_type1,2019-01,"12\n"\nRXA,x,2019-02,1\n',
     )
-    assert ic._fast_table((ws / "indicators.csv").read_bytes()) is None
+    assert columns.fast_table((ws / "indicators.csv").read_bytes()) is None
     problems = _problems(ws)
     assert problems[-1].startswith("indicators.csv:4: unknown indicator 'x'")

@@ -1,4 +1,4 @@
-"""indicators.csv, read column-wise and validated with vectorised checks.
+"""indicators.csv, read column-wise (indicator_columns.py) and validated with vectorised checks.
 
 PyArrow's CSV reader turns the file into string columns; labels are checked once per
 distinct value (a national file has millions of rows but thousands of providers, 22
@@ -11,29 +11,40 @@ row's line, and the same checks run on its columns.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 
 from ..errors import Problem, did_you_mean
-from ..files import decode, read_bytes
+from ..files import read_bytes
 from ..indicators import BY_ID, DataKind
 from ..model.observations import Labels, Observations
 from ..model.workspace import Provider
-from .csvtext import check_header, empty_file, read_rows
+from .csvtext import check_header
+from .indicator_columns import (
+    COLUMNS,
+    FILE,
+    LABELS,
+    Bools,
+    Floats,
+    Ints,
+    Table,
+    compact,
+    exact_table,
+    fast_table,
+    is_blank,
+    numbers,
+    rows_of,
+)
 from .months import month_number, month_text
 
-FILE = "indicators.csv"
-COLUMNS = ("provider", "indicator", "period", "value")
 COUNTS = ("numerator", "denominator")
+_MAX_SUGGESTIONS = 200  # "did you mean" looks through every provider: not for every typo
 
 CODE_COUNT_COLUMNS = "QSG360"
 CODE_PROVIDER = "QSG361"
@@ -45,28 +56,6 @@ CODE_DUPLICATE = "QSG366"
 CODE_RANGE = "QSG367"
 CODE_FUTURE = "QSG368"
 CODE_NO_ROWS = "QSG369"
-
-# numbers both Python's float() and Arrow's cast read alike; anything else is read by float()
-_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_MAX_SUGGESTIONS = 200
-# labels repeat: read them dictionary-encoded, checked once per distinct value
-_LABELS = ("provider", "indicator", "period")
-_LABEL = pa.dictionary(
-    pa.int32(), pa.string()
-)  # "did you mean" looks through every provider: not for every typo
-
-Ints = npt.NDArray[np.int64]
-Floats = npt.NDArray[np.float64]
-Bools = npt.NDArray[np.bool_]
-
-
-@dataclass
-class _Table:
-    """String columns (stripped) and the line of each row."""
-
-    header: list[str]
-    columns: dict[str, pa.ChunkedArray]
-    lines: Ints
 
 
 def load_indicators(
@@ -81,9 +70,9 @@ def load_indicators(
     if isinstance(data, Problem):
         problems.append(data)
         return Observations.empty()
-    table = _fast_table(data)
+    table = fast_table(data)
     if table is None:
-        table = _exact_table(data, problems)
+        table = exact_table(data, problems)
     del data  # the file's bytes are not needed once it is columns (national files: 350 MB)
     if table is None:
         return Observations.empty()
@@ -103,88 +92,12 @@ def load_indicators(
     return _Checks(table, providers, this_month, has_counts, problems).run()
 
 
-def _fast_table(data: bytes) -> _Table | None:
-    """The columnar read, or None when its row numbers cannot be trusted to be lines."""
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    end = len(data)
-    while end > start and data[end - 1] in b"\r\n":
-        end -= 1  # trailing blank lines hold no rows and move no line numbers
-    if end == start or (b"\n" not in data[start : start + 65536] and b"\r" in data[start:end]):
-        return None  # empty, or lines ended by carriage returns alone: the exact path knows
-    # without a quote character no field can hold a line break: every row is one line
-    quoted = data.find(b'"', start, end) >= 0
-    lines = data.count(b"\n", start, end) + 1 if quoted else -1
-    body = memoryview(data)[start:end]
-    # every column read as text: the checks decide what is a number
-    head_end = data.find(b"\n", start, end)
-    try:
-        first = data[start : end if head_end < 0 else head_end].decode("utf-8").rstrip("\r")
-    except UnicodeDecodeError:
-        return None
-    names = next(csv.reader([first]), [])
-    if not names or len(set(names)) != len(names):
-        return None
-    try:
-        table = pa_csv.read_csv(
-            pa.BufferReader(pa.py_buffer(body)),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={n: _LABEL if n.strip() in _LABELS else pa.string() for n in names},
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-            read_options=pa_csv.ReadOptions(use_threads=True),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException):
-        return None
-    header = [h.strip() for h in table.column_names]
-    if (
-        table.column_names != names
-        or len(set(header)) != len(header)
-        or (quoted and table.num_rows != lines - 1)
-    ):
-        return None
-    table = table.unify_dictionaries()
-    columns = {h: table.column(i) for i, h in enumerate(header)}
-    return _Table(header, columns, np.arange(2, table.num_rows + 2, dtype=np.int64))
-
-
-def _exact_table(data: bytes, problems: list[Problem]) -> _Table | None:
-    """Python's csv module: exact lines for every row, the width of each row checked."""
-    text = decode(data, FILE)
-    if isinstance(text, Problem):
-        problems.append(text)
-        return None
-    if text == "":
-        problems.append(empty_file(FILE, COLUMNS))
-        return None
-    rows = read_rows(text, FILE, COLUMNS, problems)
-    if not rows.ok:
-        if rows.header:
-            return _Table(rows.header, {}, np.zeros(0, dtype=np.int64))
-        return None
-    # keep the last of two columns of one name, as a dict of the row would
-    index = {h: i for i, h in enumerate(rows.header)}
-    columns = {
-        h: pa.chunked_array([pa.array([cells[i] or None for _, cells in rows.rows], pa.string())])
-        for h, i in index.items()
-    }
-    lines = np.array([line for line, _ in rows.rows], dtype=np.int64)
-    return _Table(list(index), columns, lines)
-
-
-def _rows(mask: Bools) -> Ints:
-    out: Ints = np.flatnonzero(mask).astype(np.int64, copy=False)
-    return out
-
-
 class _Checks:
     """The checks of the established per-row rules, as array operations."""
 
     def __init__(
         self,
-        table: _Table,
+        table: Table,
         providers: Mapping[str, Provider],
         this_month: int,
         has_counts: bool,
@@ -202,16 +115,16 @@ class _Checks:
         values = self.table.columns[column].take(pa.array(rows)).to_pylist()
         return [(v or "").strip() for v in values]
 
-    def _blank_rows(self) -> Bools:
+    def _blankrows_of(self) -> Bools:
         """Rows whose every cell is empty or spaces: not rows at all."""
         blank = np.ones(len(self.table.lines), dtype=np.bool_)
         for name, column in self.table.columns.items():
-            if name in _LABELS:
+            if name in LABELS:
                 distinct, index = self._distinct(name)
                 empty_values = np.array([v == "" for v in distinct] + [True])
                 blank &= empty_values[index]
             else:
-                blank &= _is_blank(column)
+                blank &= is_blank(column)
             if not blank.any():
                 break
         return blank
@@ -228,11 +141,11 @@ class _Checks:
         if not cols or len(self.table.lines) == 0:
             return Observations.empty()
         n = len(self.table.lines)
-        blank = self._blank_rows()
+        blank = self._blankrows_of()
         if blank.any():
             keep = ~blank
             mask = pa.array(keep)
-            self.table = _Table(
+            self.table = Table(
                 self.table.header,
                 {h: c.filter(mask) for h, c in cols.items()},
                 self.table.lines[keep],
@@ -251,9 +164,9 @@ class _Checks:
         keep = ~bad & ~np.isnan(value)
         self._ranges(keep, i_code, i_names, low, high, value)
         self._duplicates(keep, p_code, i_code, period, p_names, i_names)
-        rows = _rows(keep) if not keep.all() else np.arange(n, dtype=np.int64)
-        p_used, p_new = _compact(p_code[rows], len(p_names))
-        i_used, i_new = _compact(i_code[rows], len(i_names))
+        rows = rows_of(keep) if not keep.all() else np.arange(n, dtype=np.int64)
+        p_used, p_new = compact(p_code[rows], len(p_names))
+        i_used, i_new = compact(i_code[rows], len(i_names))
         return Observations(
             Labels(p_names[p_used], p_new),
             Labels(i_names[i_used], i_new),
@@ -302,9 +215,9 @@ class _Checks:
         codes = mapped[index]
         empty = [i for i, v in enumerate(distinct) if v == ""]
         if empty:
-            rows = _rows(index == empty[0])
+            rows = rows_of(index == empty[0])
             self._report(rows, ["provider is empty"] * len(rows), CODE_PROVIDER)
-        unknown_rows = _rows((codes < 0) & (index != (empty[0] if empty else -1)))
+        unknown_rows = rows_of((codes < 0) & (index != (empty[0] if empty else -1)))
         if unknown_rows.size:
             self._unknown_providers(distinct, index, unknown_rows)
         bad |= codes < 0
@@ -342,7 +255,7 @@ class _Checks:
         for k, v in enumerate(distinct):
             if v in BY_ID:
                 continue
-            rows = _rows(index == k)
+            rows = rows_of(index == k)
             message = f"unknown indicator {v!r}{did_you_mean(v, BY_ID)}; see `qsg indicators`"
             self._report(rows, [message] * len(rows), CODE_INDICATOR)
         bad |= codes < 0
@@ -356,7 +269,7 @@ class _Checks:
         distinct, index = self._distinct("period")
         months = np.array([month_number(v) or -1 for v in distinct], dtype=np.int64)
         for k, v in enumerate(distinct):
-            rows = _rows(index == k)
+            rows = rows_of(index == k)
             if months[k] < 0:
                 message = f"bad period {v!r}; write YYYY-MM, e.g. 2018-03"
                 self._report(rows, [message] * len(rows), CODE_PERIOD)
@@ -373,31 +286,6 @@ class _Checks:
 
     # -- numbers --------------------------------------------------------------------------
 
-    def _numbers(self, column: str) -> tuple[Floats, Bools]:
-        """(the column's numbers, NaN where empty or not a number; which cells are empty)."""
-        col = self.table.columns[column]
-        try:  # the usual case: every cell a plain number or empty
-            out: Floats = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
-            if not out.flags.writeable:
-                out = out.copy()
-            empty = col.is_null().to_numpy(zero_copy_only=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            text = pc.utf8_trim_whitespace(col.fill_null(""))
-            empty_array = pc.equal(pc.utf8_length(text), 0)
-            plain = pc.match_substring_regex(text, _PLAIN_NUMBER)
-            values = pc.cast(pc.if_else(plain, text, "nan"), pa.float64())
-            out = values.to_numpy(zero_copy_only=False).astype(np.float64, copy=True)
-            other = pc.and_(pc.invert(plain), pc.invert(empty_array))
-            other_np = other.to_numpy(zero_copy_only=False)
-            if other_np.any():
-                rows = _rows(other_np)
-                texts = self._text(column, rows)
-                parsed = {t: _python_number(t) for t in set(texts)}
-                out[rows] = [parsed[t] for t in texts]
-            empty = empty_array.to_numpy(zero_copy_only=False)
-        out[~np.isfinite(out)] = np.nan
-        return out, empty
-
     def _counts(
         self, bad: Bools, i_code: Ints, i_names: npt.NDArray[np.str_]
     ) -> tuple[Floats, Floats]:
@@ -405,28 +293,28 @@ class _Checks:
         nan = np.full(n, np.nan)
         if not self.has_counts:
             return nan, nan.copy()
-        num, num_empty = self._numbers("numerator")
-        den, den_empty = self._numbers("denominator")
+        num, num_empty = numbers(self.table.columns["numerator"])
+        den, den_empty = numbers(self.table.columns["denominator"])
         given = ~(num_empty & den_empty)
         num_bad = given & np.isnan(num)
         den_bad = given & ~num_bad & np.isnan(den)
-        for which, rows in (("numerator", _rows(num_bad)), ("denominator", _rows(den_bad))):
+        for which, rows in (("numerator", rows_of(num_bad)), ("denominator", rows_of(den_bad))):
             texts = self._text(which, rows)
             self._report(rows, [f"{which} {t!r} is not a number" for t in texts], CODE_COUNTS)
         ok = given & ~num_bad & ~den_bad
         zero = ok & (den <= 0)
-        rows = _rows(zero)
+        rows = rows_of(zero)
         texts = self._text("denominator", rows)
         self._report(rows, [f"denominator {t} must be above zero" for t in texts], CODE_COUNTS)
         negative = ok & ~zero & (num < 0)
-        rows = _rows(negative)
+        rows = rows_of(negative)
         texts = self._text("numerator", rows)
         self._report(rows, [f"numerator {t} cannot be negative" for t in texts], CODE_COUNTS)
         proportion = np.array(
             [BY_ID[str(v)].kind is DataKind.PROPORTION for v in i_names] + [False]
         )
         above = ok & ~zero & ~negative & proportion[i_code] & (num > den)
-        rows = _rows(above)
+        rows = rows_of(above)
         nums, dens = self._text("numerator", rows), self._text("denominator", rows)
         self._report(
             rows,
@@ -445,13 +333,13 @@ class _Checks:
         return num, den
 
     def _values(self, bad: Bools, i_code: Ints, scale: Floats, num: Floats, den: Floats) -> Floats:
-        value, empty = self._numbers("value")
+        value, empty = numbers(self.table.columns["value"])
         # a row already wrong with no value has nothing more to say
         silent = bad & empty
         computed = empty & ~np.isnan(den) & (i_code >= 0)
         value = np.where(computed, scale[i_code] * num / den, value)
         unreadable = ~silent & ~computed & np.isnan(value)
-        rows = _rows(unreadable)
+        rows = rows_of(unreadable)
         texts = self._text("value", rows)
         self._report(
             rows,
@@ -479,7 +367,7 @@ class _Checks:
     ) -> None:
         outside = keep & ((value < low[i_code]) | (value > high[i_code]))
         counts = self.has_counts
-        rows = _rows(outside)
+        rows = rows_of(outside)
         if rows.size == 0:
             return
         texts = self._text("value", rows)
@@ -515,7 +403,7 @@ class _Checks:
         p_names: npt.NDArray[np.str_],
         i_names: npt.NDArray[np.str_],
     ) -> None:
-        rows = _rows(keep)
+        rows = rows_of(keep)
         if rows.size < 2:
             return
         first_month = int(period[rows].min())
@@ -538,32 +426,6 @@ class _Checks:
         ]
         self._report(dup_rows, messages, CODE_DUPLICATE)
         keep[dup_rows] = False
-
-
-def _is_blank(column: pa.ChunkedArray) -> Bools:
-    nulls: Bools = column.is_null().to_numpy(zero_copy_only=False)
-    if nulls.all() or not nulls.any():
-        return nulls
-    text = pc.utf8_trim_whitespace(column.fill_null(""))
-    out: Bools = pc.equal(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
-    return out
-
-
-def _compact(codes: Ints, size: int) -> tuple[Ints, Ints]:
-    """(the codes in use, each row's code renumbered among them), order kept, in O(n)."""
-    used = np.bincount(codes, minlength=size) > 0 if codes.size else np.zeros(size, bool)
-    if used.all():
-        return np.arange(size, dtype=np.int64), codes.astype(np.int64, copy=False)
-    renumber = np.cumsum(used) - 1
-    return np.flatnonzero(used).astype(np.int64), renumber[codes].astype(np.int64, copy=False)
-
-
-def _python_number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        return math.nan
-    return value if math.isfinite(value) else math.nan
 
 
 def _n(v: float | None) -> str:
