@@ -36,6 +36,16 @@ def open_workspace(workspace: str | Path | Workspace | None = None) -> Workspace
     but suspicious in it. Raises ``qsgrules.errors.InputError`` listing every problem."""
     if isinstance(workspace, Workspace):
         return workspace
+    if workspace is not None and not Path(workspace).is_dir():
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "workspace",
+                    f"no such workspace folder {str(workspace)!r}",
+                    code="QSG381",
+                )
+            ]
+        )
     return load_workspace(workspace or demo_workspace())
 
 

@@ -41,6 +41,7 @@ CODE_NO_ITEM = "QSG392"
 CODE_CLOSED = "QSG393"
 CODE_LAYOUT = "QSG394"
 CODE_COLUMNS = "QSG395"
+CODE_FOLDER = "QSG381"
 
 
 @dataclass
@@ -64,7 +65,7 @@ def _read(path: Path) -> _File:
 
 
 def add_item(
-    folder: str | Path, fields: dict[str, Any], *, today: dt.date | None = None
+    workspace: str | Path, fields: dict[str, Any], *, today: dt.date | None = None
 ) -> SoftItem:
     """Validate ``fields`` as a new item of the workspace and append it; return the item.
 
@@ -73,14 +74,14 @@ def add_item(
     is the workspace's only intake file. Nothing is written unless the item, and the
     workspace with it, are valid; the item returned is in the file.
     """
-    root = Path(folder)
+    root = _folder(workspace)
     day = today or system_today()
     with locked(root):
-        workspace = load_workspace(root, today=day)  # a broken workspace is not appended to
+        loaded = load_workspace(root, today=day)  # a broken workspace is not appended to
         data = {k: v for k, v in fields.items() if v is not None}
-        data.setdefault("id", next_id(workspace.intelligence))
+        data.setdefault("id", next_id(loaded.intelligence))
         data.setdefault("received", day)
-        if any(i.id == str(data["id"]) for i in workspace.intelligence):
+        if any(i.id == str(data["id"]) for i in loaded.intelligence):
             raise InputError(
                 [
                     Problem.for_argument(
@@ -89,11 +90,11 @@ def add_item(
                 ]
             )
         problems: list[Problem] = []
-        checker = ItemChecker(workspace.providers, workspace.members, day)
+        checker = ItemChecker(loaded.providers, loaded.members, day)
         item = checker.check(RawItem(data, OPTIONS, 1, None, ()), problems)
         if item is None or problems:
             raise InputError(problems)
-        known = {i.id for i in workspace.intelligence}
+        known = {i.id for i in loaded.intelligence}
         for name, ref in (("duplicate_of", item.duplicate_of), ("corroborates", item.corroborates)):
             if ref is not None and ref not in known:
                 raise InputError(
@@ -112,12 +113,12 @@ def add_item(
         else:
             target = _read(yaml_path) if yaml_path.exists() else _File(yaml_path, "", False)
             new_text = _append_yaml(target, item)
-        _check_and_write(workspace, target, new_text, day, {item.id: item})
+        _check_and_write(loaded, target, new_text, day, {item.id: item})
     return item
 
 
 def close_item(
-    folder: str | Path,
+    workspace: str | Path,
     item_id: str,
     reason: str,
     on: dt.date | None = None,
@@ -127,11 +128,11 @@ def close_item(
     """Close an item after assurance: ``status: closed`` with ``closed_on`` (default today)
     and ``closed_reason``, in the file it is in; every other item is kept byte for byte.
     Returns the closed item, which is in the file."""
-    root = Path(folder)
+    root = _folder(workspace)
     day = today or system_today()
     with locked(root):
-        workspace = load_workspace(root, today=day)
-        by_id = {i.id: i for i in workspace.intelligence}
+        loaded = load_workspace(root, today=day)
+        by_id = {i.id: i for i in loaded.intelligence}
         item = by_id.get(item_id)
         if item is None:
             raise InputError(
@@ -161,13 +162,26 @@ def close_item(
             "closed_reason": reason,
         }
         problems: list[Problem] = []
-        checker = ItemChecker(workspace.providers, workspace.members, day)
+        checker = ItemChecker(loaded.providers, loaded.members, day)
         closed = checker.check(RawItem(data, OPTIONS, 1, None, ()), problems)
         if closed is None or problems:
             raise InputError(_close_problems(problems))
         target, new_text = _replace_item(root, item_id, closed)
-        _check_and_write(workspace, target, new_text, day, {item_id: closed})
+        _check_and_write(loaded, target, new_text, day, {item_id: closed})
     return closed
+
+
+def _folder(workspace: str | Path) -> Path:
+    root = Path(workspace)
+    if not root.is_dir():
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "workspace", f"no such workspace folder {str(workspace)!r}", code=CODE_FOLDER
+                )
+            ]
+        )
+    return root
 
 
 def _close_problems(problems: list[Problem]) -> list[Problem]:

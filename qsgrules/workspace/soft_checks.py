@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from ..errors import Problem, did_you_mean
 from ..model.workspace import Member, SoftItem
 from ..yamlpos import pydantic_problems
-from .soft_sources import RawItem
+from .soft_sources import OPTIONS, RawItem
 from .text_guard import guard
 
 #: Fields whose text is free (shown to members, printed, published): guarded.
@@ -140,9 +140,9 @@ class ItemChecker:
             if err["type"] != "value_error" and isinstance(got, str):
                 msg += f" (got {got!r})"
             loc_field: str | None = str(err["loc"][0]) if err["loc"] else None
-            out.append(
-                raw.problem(loc_field, f"{where + ': ' if where else ''}{msg}", CODE_INVALID)
-            )
+            # an argument is named already (--grading: ...): only a file's row says the field
+            prefix = f"{where}: " if where and raw.file != OPTIONS else ""
+            out.append(raw.problem(loc_field, f"{prefix}{msg}", CODE_INVALID))
         return out
 
 

@@ -478,6 +478,15 @@ ws(
     "--duplicate-of SI-404",
 )
 ws("cli_intel_list_unknown_provider", {}, "intel list --workspace . --provider RXZ")
+ws("cli_no_such_workspace", {}, "triage --workspace nowhere")
+ws("cli_explain_no_such_workspace", {}, "explain RXA -w nowhere")
+ws("cli_intel_close_no_such_workspace", {}, "intel close SI-001 --workspace nowhere --reason x")
+ws(
+    "cli_intel_add_no_such_workspace",
+    {},
+    "intel add --workspace nowhere --provider RXA --source CQC --domain safety --severity low "
+    "--grading B2 --summary Late.",
+)
 
 # -- rulesets -------------------------------------------------------------------------------
 RULE = (
