@@ -28,9 +28,18 @@ def locked(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete temporaries of ``path`` left by a writer that was killed: under the lock no
+    other writer is writing one."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+
+
 def replace_file(path: Path, data: bytes) -> None:
     """Make ``path`` hold ``data``, atomically and durably, keeping its mode and owner
-    (a new file gets the mode a plain ``open`` would give it)."""
+    (a new file gets the mode a plain ``open`` would give it). Call it holding the lock."""
+    remove_stale_temporaries(path)
     try:
         old = os.stat(path)
         mode, owner = stat.S_IMODE(old.st_mode), (old.st_uid, old.st_gid)

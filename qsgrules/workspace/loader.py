@@ -11,7 +11,6 @@ from ..gcpause import collector_paused
 from ..model.observations import Observations
 from ..model.workspace import Member, Provider, SoftItem, Workspace
 from .clock import today as system_today
-from .indicators_csv import load_indicators, without_rows_warning
 from .members import parse_members
 from .months import month_number, month_of, month_text
 from .providers_csv import parse_providers
@@ -82,6 +81,9 @@ def _load(root: Path, today: dt.date | None) -> Workspace:
         # every other file refers to providers: checking them against none is only noise
         raise InputError([*problems, *([text] if isinstance(text, Problem) else [])])
     providers, lines = parsed
+    # PyArrow is imported only when a workspace is loaded (not for `qsg --help` or `check`)
+    from .indicators_csv import load_indicators, without_rows_warning
+
     observations = load_indicators(folder / "indicators.csv", providers, month_of(day), problems)
     before = len(problems)
     members = parse_members(_optional_text(folder, "members.csv", problems), problems)
