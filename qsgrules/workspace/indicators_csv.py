@@ -406,11 +406,11 @@ class _Checks:
         rows = rows_of(keep)
         if rows.size < 2:
             return
-        first_month = int(period[rows].min())
-        span = int(period[rows].max()) - first_month + 1
+        first_month = int(np.min(period[rows]))
+        span = int(np.max(period[rows])) - first_month + 1
         key = (p_code[rows] * len(i_names) + i_code[rows]) * span + (period[rows] - first_month)
         size = len(p_names) * len(i_names) * span
-        if size <= 8 * rows.size + 1_000_000 and np.bincount(key, minlength=size).max() < 2:
+        if size <= 8 * rows.size + 1_000_000 and int(np.max(np.bincount(key, minlength=size))) < 2:
             return  # no key twice: counted in O(n), no sort
         _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
