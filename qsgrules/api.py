@@ -18,8 +18,8 @@ from .register import Register, standings
 from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
-from .workspace.intake import add_item
-from .workspace.intelligence import scan_workspace
+from .workspace.intake import add_item, close_item
+from .workspace.privacy_scan import scan_workspace
 
 if TYPE_CHECKING:
     from .model.pack import MeetingContext
@@ -28,10 +28,12 @@ __all__ = [
     "RulesetCheck",
     "add_item",
     "check_ruleset",
+    "close_item",
     "list_intelligence",
     "load_ruleset",
     "load_workspace",
     "meeting_pack",
+    "open_workspace",
     "publishable",
     "register_file",
     "run_triage",
@@ -44,15 +46,29 @@ __all__ = [
 REGISTER_FILE = "register.sqlite"
 
 
+def open_workspace(workspace: str | Path | Workspace | None = None) -> Workspace:
+    """A workspace by path (the bundled demo when None); its ``warnings`` say what is legal
+    but suspicious in it. Raises ``qsgrules.errors.InputError`` listing every problem."""
+    if isinstance(workspace, Workspace):
+        return workspace
+    if workspace is not None and not Path(workspace).is_dir():
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "workspace",
+                    f"no such workspace folder {str(workspace)!r}",
+                    code="QSG381",
+                )
+            ]
+        )
+    return load_workspace(workspace or demo_workspace())
+
+
 def _inputs(
     workspace: str | Path | Workspace | None, ruleset: str | Path | CompiledRuleset | None
 ) -> tuple[Workspace, CompiledRuleset]:
     """Load what was given by path; the bundled demo and default ruleset when nothing was."""
-    ws = (
-        workspace
-        if isinstance(workspace, Workspace)
-        else load_workspace(workspace or demo_workspace())
-    )
+    ws = open_workspace(workspace)
     rs = (
         ruleset
         if isinstance(ruleset, CompiledRuleset)

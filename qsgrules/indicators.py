@@ -26,11 +26,25 @@ class Indicator(BaseModel):
     kind: DataKind
     # value = scale × numerator / denominator when only the counts are given
     scale: float = 1.0
+    # the values the indicator can take (None: unbounded on that side); a value outside
+    # them is an error in the data, not a finding
+    low: float | None = None
+    high: float | None = None
 
 
 def _ind(
-    id: str, title: str, unit: str, polarity: str, domain: str, kind: str, scale: float = 1.0
+    id: str,
+    title: str,
+    unit: str,
+    polarity: str,
+    domain: str,
+    kind: str,
+    scale: float = 1.0,
+    low: float | None = 0.0,
+    high: float | None = None,
 ) -> Indicator:
+    if kind == DataKind.PROPORTION and high is None:
+        high = scale  # a share of the whole: 0-100 %, or 0-1,000 per 1,000
     return Indicator(
         id=id,
         title=title,
@@ -39,6 +53,8 @@ def _ind(
         domain=Domain(domain),
         kind=DataKind(kind),
         scale=scale,
+        low=low,
+        high=high,
     )
 
 
@@ -135,7 +151,16 @@ CATALOGUE: tuple[Indicator, ...] = (
         "proportion",
         100.0,
     ),
-    _ind("net_promoter", "Net Promoter score", "score -100..100", _LW, "experience", "score"),
+    _ind(
+        "net_promoter",
+        "Net Promoter score",
+        "score -100..100",
+        _LW,
+        "experience",
+        "score",
+        low=-100.0,
+        high=100.0,
+    ),
     _ind(
         "infections_rate",
         "MRSA, C. diff, MSSA and E. coli infections per 1,000 bed days",
@@ -205,7 +230,14 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count",
     ),
     _ind(
-        "trust_rating", "Trust rating", "1 inadequate .. 4 outstanding", _LW, "well_led", "rating"
+        "trust_rating",
+        "Trust rating",
+        "1 inadequate .. 4 outstanding",
+        _LW,
+        "well_led",
+        "rating",
+        low=1.0,
+        high=4.0,
     ),
 )
 

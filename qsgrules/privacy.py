@@ -373,12 +373,18 @@ def _resolve(candidates: list[PiiFinding]) -> list[PiiFinding]:
     return kept
 
 
+# Every kind needs an ASCII digit (an email needs an "@"): text with neither holds none.
+_MAY_HOLD: Final = re.compile(r"[0-9@]")
+
+
 def scan(text: str) -> list[PiiFinding]:
     """Find likely patient- or staff-identifiable data in ``text``.
 
     Returns non-overlapping findings sorted by ``start``; see the module
     docstring for the rules of each kind and how overlaps are resolved.
     """
+    if _MAY_HOLD.search(text) is None:
+        return []
     candidates = [
         *_nhs_findings(text),
         *_hospital_findings(text),

@@ -4,6 +4,10 @@ PyYAML composes a node tree whose nodes carry start marks. We build plain Python
 it and keep, beside the data, the position of every key and value by path, so that a pydantic
 error's ``loc`` maps back to ``file:line:col``. Duplicate keys (which PyYAML silently resolves
 to the last one) are reported as problems. Only the safe YAML types are built.
+
+Hostile YAML is refused as a located problem, quickly: aliases are limited in number and in
+how much they expand (a "billion laughs" bomb of a few kilobytes), an alias inside the node
+it names (``&r [*r]``) is refused, and so is nesting deeper than any real file needs.
 """
 
 from __future__ import annotations
@@ -17,6 +21,24 @@ import yaml
 from .errors import Problem, did_you_mean
 
 Path = tuple[str | int, ...]
+
+#: At most this many alias uses (``*name``) in one file.
+MAX_ALIASES = 1_000
+#: At most this many values built through aliases, beyond those written out.
+MAX_ALIAS_EXPANSION = 50_000
+#: At most this deep a nesting of mappings and lists.
+MAX_DEPTH = 100
+# Files whose every line is shorter than this and that hold fewer brackets than this cannot
+# nest deeper than the C composer's stack allows: they may use libyaml (much faster).
+_C_SAFE = 2_000
+
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+CODE_YAML_SYNTAX = "QSG310"
+CODE_YAML_ALIAS = "QSG311"
+CODE_YAML_DEPTH = "QSG312"
+CODE_YAML_KEY = "QSG313"
+CODE_YAML_VALUE = "QSG314"
 
 
 @dataclass
@@ -56,7 +78,10 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
     positions = Positions(file)
     problems: list[Problem] = []
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose(text)
+    except RecursionError:
+        problems.append(Problem(file, 1, 1, "nesting too deep to read", code=CODE_YAML_DEPTH))
+        return None, positions, problems
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -64,25 +89,116 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
         if exc.context and exc.context_mark and exc.context_mark is not mark:
             cm = exc.context_mark
             message += f" ({exc.context} at line {cm.line + 1}, column {cm.column + 1})"
-        problems.append(Problem(file, line, col, message))
+        problems.append(Problem(file, line, col, message, code=CODE_YAML_SYNTAX))
+        return None, positions, problems
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ...)
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - text.rfind("\n", 0, exc.position)
+        shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        problems.append(
+            Problem(
+                file,
+                line,
+                col,
+                f"invalid YAML: {shown} is not allowed in YAML text; remove it",
+                code=CODE_YAML_SYNTAX,
+            )
+        )
         return None, positions, problems
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error is marked in practice
-        problems.append(Problem(file, 1, 1, f"invalid YAML: {exc}"))
+        problems.append(Problem(file, 1, 1, f"invalid YAML: {exc}", code=CODE_YAML_SYNTAX))
         return None, positions, problems
     if node is None:
         return None, positions, problems
     # typed once here: older stubs leave construct_object unannotated
     construct: Callable[[yaml.Node], Any] = yaml.SafeLoader("").construct_object
+    seen: set[int] = set()  # every node built once: a second visit is an alias
+    inside: set[int] = set()  # the nodes being built, outermost to innermost
+    budget = {"aliases": 0, "expanded": 0}
 
-    def build(n: yaml.Node, path: Path) -> Any:
+    class _Refused(Exception):
+        pass
+
+    def refuse(n: yaml.Node, message: str, code: str) -> _Refused:
+        problems.append(Problem(file, *_pos(n), message, code=code))
+        return _Refused()
+
+    def build(n: yaml.Node, path: Path, depth: int = 0, aliased: yaml.Node | None = None) -> Any:
+        key = id(n)
+        if key in inside:
+            raise refuse(
+                n,
+                "an alias refers to the value that contains it (a recursive alias); "
+                "write the value out",
+                CODE_YAML_ALIAS,
+            )
+        if key in seen and aliased is None:
+            budget["aliases"] += 1
+            aliased = n  # the anchored value being repeated: where a problem points
+            if budget["aliases"] > MAX_ALIASES:
+                raise refuse(
+                    n, f"more than {MAX_ALIASES:,} aliases; write the values out", CODE_YAML_ALIAS
+                )
+        seen.add(key)
+        if aliased is not None:
+            budget["expanded"] += 1
+            if budget["expanded"] > MAX_ALIAS_EXPANSION:
+                raise refuse(
+                    aliased,
+                    f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values "
+                    "(an alias bomb?); write the values out",
+                    CODE_YAML_ALIAS,
+                )
+        if depth > MAX_DEPTH:
+            raise refuse(n, f"nested more than {MAX_DEPTH} levels deep", CODE_YAML_DEPTH)
         positions.values[path] = _pos(n)
+        if isinstance(n, yaml.MappingNode | yaml.SequenceNode):
+            if n.tag not in _PLAIN_TAGS:
+                problems.append(
+                    Problem(
+                        file,
+                        *_pos(n),
+                        f"invalid value: unsupported tag {n.tag!r}",
+                        code=CODE_YAML_VALUE,
+                    )
+                )
+                positions.broken.add(path)
+                return None
+            inside.add(key)
+            try:
+                return build_collection(n, path, depth, aliased)
+            finally:
+                inside.discard(key)
+        return build_scalar(n, path)
+
+    def build_collection(n: yaml.Node, path: Path, depth: int, aliased: yaml.Node | None) -> Any:
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in n.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    problems.append(Problem(file, *_pos(key_node), "keys must be plain scalars"))
+                    problems.append(
+                        Problem(
+                            file, *_pos(key_node), "keys must be plain scalars", code=CODE_YAML_KEY
+                        )
+                    )
                     continue
-                key = construct(key_node)
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    problems.append(
+                        Problem(
+                            file,
+                            *_pos(key_node),
+                            "merge keys (<<) are not supported; write the keys out",
+                            code=CODE_YAML_KEY,
+                        )
+                    )
+                    continue
+                try:
+                    key = construct(key_node)
+                except (yaml.constructor.ConstructorError, ValueError) as exc:
+                    problems.append(
+                        Problem(file, *_pos(key_node), f"invalid key: {exc}", code=CODE_YAML_KEY)
+                    )
+                    continue
                 if not isinstance(key, str | int):
                     key = str(key_node.value)
                 child: Path = (*path, key)
@@ -94,27 +210,55 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
                             *_pos(key_node),
                             f'duplicate key "{key}" (first defined at line {first[0]}); '
                             "remove one of them",
+                            code=CODE_YAML_KEY,
                         )
                     )
                     continue
                 positions.keys[child] = _pos(key_node)
-                out[key] = build(value_node, child)
+                out[key] = build(value_node, child, depth + 1, aliased)
             return out
-        if isinstance(n, yaml.SequenceNode):
-            return [build(item, (*path, i)) for i, item in enumerate(n.value)]
+        return [build(item, (*path, i), depth + 1, aliased) for i, item in enumerate(n.value)]
+
+    def build_scalar(n: yaml.Node, path: Path) -> Any:
         try:
             return construct(n)
         except yaml.constructor.ConstructorError as exc:
-            problems.append(Problem(file, *_pos(n), f"invalid value: {exc.problem}"))
+            problems.append(
+                Problem(file, *_pos(n), f"invalid value: {exc.problem}", code=CODE_YAML_VALUE)
+            )
             positions.broken.add(path)
             return None
         except ValueError as exc:  # e.g. a date that does not exist: 2019-02-30
-            problems.append(Problem(file, *_pos(n), f"invalid value {n.value!r}: {exc}"))
+            problems.append(
+                Problem(file, *_pos(n), f"invalid value {n.value!r}: {exc}", code=CODE_YAML_VALUE)
+            )
             positions.broken.add(path)
             return None
 
-    data = build(node, ())
+    try:
+        data = build(node, ())
+    except _Refused:
+        return None, Positions(file), problems
     return data, positions, problems
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text``: with libyaml when it is there and the text cannot nest
+    deeper than its recursive composer can take, else with PyYAML's own composer (whose
+    messages the error corpora pin: a libyaml error is re-read by PyYAML)."""
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is not None and _shallow(text):
+        try:
+            return yaml.compose(text, Loader=c_loader)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _shallow(text: str) -> bool:
+    if text.count("[") + text.count("{") >= _C_SAFE:
+        return False
+    return max(map(len, text.splitlines()), default=0) < _C_SAFE
 
 
 def pydantic_problems(

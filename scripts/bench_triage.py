@@ -35,11 +35,7 @@ def build(n: int, months: int, seed: int = 1) -> Workspace:
     rate = rng.uniform(0.01, 0.3, size=p.shape[0])
     num = rng.binomial(den.astype(np.int64), rate).astype(np.float64)
     value = 100 * num / den
-    index = (
-        np.repeat(np.arange(n), len(ids) * months).astype(np.int64),
-        np.tile(np.repeat(np.arange(len(ids)), months), n).astype(np.int64),
-    )
-    obs = Observations(p, ind, t.astype(np.int64), value, num, den, index)
+    obs = Observations.from_columns(p, ind, t.astype(np.int64), value, num, den)
     items = tuple(
         SoftItem(
             id=f"SI-{k}",

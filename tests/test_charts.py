@@ -135,7 +135,7 @@ def test_month_names() -> None:
 def _one_series(values: list[float], *, code: str = "RX1", end: str = "2019-03") -> XmrSeries:
     last = month_number(end) or 0
     n = len(values)
-    obs = Observations(
+    obs = Observations.from_columns(
         np.array([code] * n, dtype=np.str_),
         np.array(["ae_4hr_type1"] * n, dtype=np.str_),
         np.arange(last - n + 1, last + 1, dtype=np.int64),

@@ -116,7 +116,7 @@ def _tiny_pack(name: str, qsg: str, summary: str, source: str) -> str:
     from qsgrules.workspace import Observations, Provider, SoftItem, Workspace
 
     empty = np.array([], dtype=np.str_)
-    obs = Observations(
+    obs = Observations.from_columns(
         empty, empty, np.array([], dtype=np.int64), np.array([]), np.array([]), np.array([])
     )
     item = SoftItem(

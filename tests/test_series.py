@@ -119,7 +119,7 @@ def ae_workspaces(draw: st.DrawFn) -> Workspace:
             rows["num"].append(num)
             rows["den"].append(den)
             rows["v"].append(100 * num / den)
-    obs = Observations(
+    obs = Observations.from_columns(
         np.array(rows["p"], dtype=np.str_),
         np.array(["ae_4hr_type1"] * len(rows["p"]), dtype=np.str_),
         np.array(rows["t"], dtype=np.int64),

@@ -99,7 +99,7 @@ def test_printed_numbers_keep_their_order(a: float, b: float) -> None:
 
 def _observations(series: list[float]) -> Observations:
     n = len(series)
-    return Observations(
+    return Observations.from_columns(
         np.array(["P"] * n, dtype=np.str_),
         np.array(["ae_4hr_type1"] * n, dtype=np.str_),
         np.arange(MONTH0, MONTH0 + n, dtype=np.int64),

@@ -29,7 +29,7 @@ def _permuted(ws: Workspace, seed: int) -> Workspace:
     rng.shuffle(order)
     idx = np.array(order, dtype=np.int64)
     o = ws.observations
-    obs = Observations(
+    obs = Observations.from_columns(
         o.provider[idx],
         o.indicator[idx],
         o.period[idx],
@@ -66,9 +66,11 @@ def test_adding_a_breach_never_lowers_a_level(ws: Workspace, data: st.DataObject
     # a never event in the as-of month: a breach of a standard in the default ruleset
     o = ws.observations
     keep = ~(
-        (o.provider == code) & (o.indicator == "never_events_rate") & (o.period == 2019 * 12 + 2)
+        (np.asarray(o.provider) == code)
+        & (np.asarray(o.indicator) == "never_events_rate")
+        & (o.period == 2019 * 12 + 2)
     )
-    obs = Observations(
+    obs = Observations.from_columns(
         np.append(o.provider[keep], code),
         np.append(o.indicator[keep], "never_events_rate"),
         np.append(o.period[keep], 2019 * 12 + 2),

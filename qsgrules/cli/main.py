@@ -12,8 +12,10 @@ from .. import __version__
 from ..api import (
     add_item,
     check_ruleset,
+    close_item,
     list_intelligence,
     meeting_pack,
+    open_workspace,
     publishable,
     run_triage,
     scan_workspace,
@@ -22,8 +24,17 @@ from ..errors import ExitCode, InputError
 from ..indicators import CATALOGUE
 from ..model.vocabulary import Domain, Severity
 from ..reports import render
+from ..workspace import Workspace
 from . import register_commands, ruleset_commands
 from .common import _AS_OF, _PUBLIC, _REGISTER, _RULESET, _WORKSPACE, F, reports_input_errors
+
+
+def opened(workspace: str | None) -> Workspace:
+    """The workspace, its warnings said on stderr (what is legal but suspicious in it)."""
+    ws = open_workspace(workspace)
+    for warning in ws.warnings:
+        click.echo(f"warning: {warning.render()}", err=True)
+    return ws
 
 
 def triage_options(func: F) -> F:
@@ -82,7 +93,11 @@ def triage(
     marked); with --strict-data that is a failure (exit 1).
     """
     result = run_triage(
-        workspace, ruleset, as_of=as_of, providers=list(providers) or None, register=register
+        opened(workspace),
+        ruleset,
+        as_of=as_of,
+        providers=list(providers) or None,
+        register=register,
     )
     if public:
         result = publishable(result)
@@ -120,7 +135,7 @@ def explain(
     if codes and every:
         raise click.UsageError("give provider codes or --all, not both")
     result = run_triage(
-        workspace, ruleset, as_of=as_of, providers=list(codes) or None, register=register
+        opened(workspace), ruleset, as_of=as_of, providers=list(codes) or None, register=register
     )
     if public:
         result = publishable(result)
@@ -321,6 +336,25 @@ def intel_add(
     )
 
 
+@intel.command("close")
+@click.argument("item_id", metavar="ID")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False), required=True)
+@click.option("--reason", required=True, help="Why it is closed (the assurance received).")
+@click.option(
+    "--on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date closed (default: today).",
+)
+@reports_input_errors(item_id="ID")
+def intel_close(workspace: str, item_id: str, reason: str, on: Any) -> None:
+    """Close item ID after assurance: status closed, with its reason and date, in the
+    intelligence file; every other item is kept byte for byte."""
+    item = close_item(workspace, item_id, reason, on.date() if on else None)
+    assert item.closed_on is not None
+    click.echo(f"closed {item.id}: {item.provider} on {item.closed_on.isoformat()}")
+
+
 @intel.command("list")
 @_WORKSPACE
 @_RULESET
@@ -336,7 +370,7 @@ def intel_list(
     provider: str | None,
 ) -> None:
     """Show the items with their current weights (how each weight is made)."""
-    rows = list_intelligence(workspace, ruleset, as_of=as_of, provider=provider)
+    rows = list_intelligence(opened(workspace), ruleset, as_of=as_of, provider=provider)
     click.echo(render.intelligence(rows, public=public), nl=False)
 
 

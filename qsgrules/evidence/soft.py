@@ -9,11 +9,13 @@ by the as-of date, or expired by then; uncounted items stay in the record and ar
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..gcpause import collector_paused
 from ..model.evidence import SoftFactor, SoftFinding
 from ..model.months import month_end
 from ..model.numbers import trimmed
@@ -22,10 +24,43 @@ from ..ruleset.schema import SoftSettings
 from ..workspace import SoftItem
 
 
+def _weight(item: SoftItem, settings: SoftSettings, as_of: dt.date) -> float:
+    """An uncorroborated item's weight, as ``weigh`` rounds it, without building models."""
+    age = max(0, (as_of - item.received).days)
+    weight = (
+        settings.severity_points[item.severity]
+        * settings.source_reliability[item.reliability]  # type: ignore[index]
+        * settings.information_assessment[item.assessment]
+        * 0.5 ** (age / settings.half_life_days)
+        * settings.domain_weights.get(item.domain, 1.0)
+    )
+    return round(float(weight), 6)
+
+
+FactorCache = dict[tuple[str, float, str], SoftFactor]
+
+
+def _factor(name: str, value: float, why: str, cache: FactorCache | None) -> SoftFactor:
+    # factors repeat across items (one per severity, grading, domain, age): frozen models
+    # can be shared, so 50,000 items build hundreds of factors, not 300,000
+    if cache is None:
+        return SoftFactor(name=name, value=value, why=why)
+    key = (name, value, why)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = SoftFactor(name=name, value=value, why=why)
+    return found
+
+
 def weigh(
-    item: SoftItem, settings: SoftSettings, as_of: dt.date, corroborated_by: tuple[str, ...] = ()
+    item: SoftItem,
+    settings: SoftSettings,
+    as_of: dt.date,
+    corroborated_by: tuple[str, ...] = (),
+    cache: FactorCache | None = None,
 ) -> SoftFinding:
-    """One item's weight with every factor that made it."""
+    """One item's weight with every factor that made it (``cache`` shares equal factors
+    between the items of one summary)."""
     age = max(0, (as_of - item.received).days)
     points = settings.severity_points[item.severity]
     rel = settings.source_reliability[item.reliability]  # type: ignore[index]
@@ -35,28 +70,23 @@ def weigh(
     corr = settings.corroboration_weight if corroborated_by else 1.0
     weight = points * rel * info * decay * dom * corr
     factors = [
-        SoftFactor(name="severity", value=points, why=f"{item.severity} severity"),
-        SoftFactor(name="source_reliability", value=rel, why=f"source graded {item.reliability}"),
-        SoftFactor(
-            name="information_assessment", value=info, why=f"information graded {item.assessment}"
+        _factor("severity", points, f"{item.severity} severity", cache),
+        _factor("source_reliability", rel, f"source graded {item.reliability}", cache),
+        _factor("information_assessment", info, f"information graded {item.assessment}", cache),
+        _factor(
+            "recency",
+            round(decay, 6),
+            f"{age} days old, half-life {trimmed(settings.half_life_days)} days",
+            cache,
         ),
-        SoftFactor(
-            name="recency",
-            value=round(decay, 6),
-            why=f"{age} days old, half-life {trimmed(settings.half_life_days)} days",
-        ),
-        SoftFactor(name="domain", value=dom, why=f"{item.domain} domain weight"),
+        _factor("domain", dom, f"{item.domain} domain weight", cache),
     ]
     parts = [trimmed(points), trimmed(rel), trimmed(info), f"{decay:.2f} ({age} days old)"]
     if dom != 1.0:
         parts.append(f"{trimmed(dom)} ({item.domain} weight)")
     if corroborated_by:
         factors.append(
-            SoftFactor(
-                name="corroboration",
-                value=corr,
-                why="corroborated by " + ", ".join(corroborated_by),
-            )
+            _factor("corroboration", corr, "corroborated by " + ", ".join(corroborated_by), None)
         )
         if corr != 1.0:
             parts.append(f"{trimmed(corr)} (corroborated)")
@@ -107,21 +137,31 @@ def _not_counted(item: SoftItem, as_of: dt.date) -> str:
 
 
 def _corroborators(counted: list[SoftItem], settings: SoftSettings) -> dict[str, tuple[str, ...]]:
-    """item id -> ids of items from other organisations raising the same concern."""
-    window = settings.corroboration_window_days
+    """item id -> ids of items from other organisations raising the same concern.
+
+    Grouped, never pairwise over all items: the same provider and domain within the
+    window (found by bisecting each group's dates), or linked by ``corroborates``.
+    """
+    window = dt.timedelta(days=settings.corroboration_window_days)
     by_id = {i.id: i for i in counted}
-    by_provider: dict[str, list[SoftItem]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[SoftItem]] = defaultdict(list)
     for i in counted:
-        by_provider[i.provider].append(i)
+        groups[(i.provider, i.domain)].append(i)
     out: dict[str, set[str]] = defaultdict(set)
-    pairs = ((a, b) for group in by_provider.values() for a in group for b in group)
-    for a, b in pairs:
-        if a.source == b.source:
-            continue
-        linked = a.corroborates == b.id or b.corroborates == a.id
-        close = a.domain == b.domain and abs((a.received - b.received).days) <= window
-        if linked or close:
-            out[a.id].add(b.id)
+    for group in groups.values():
+        group.sort(key=lambda i: i.received)
+        dates = [i.received for i in group]
+        for a in group:
+            lo = bisect.bisect_left(dates, a.received - window)
+            hi = bisect.bisect_right(dates, a.received + window)
+            for b in group[lo:hi]:
+                if b.source != a.source:
+                    out[a.id].add(b.id)
+    for a in counted:
+        linked = by_id.get(a.corroborates) if a.corroborates is not None else None
+        if linked is not None and linked.provider == a.provider and linked.source != a.source:
+            out[a.id].add(linked.id)
+            out[linked.id].add(a.id)
     return {k: tuple(sorted(v, key=lambda i: (by_id[i].received, i))) for k, v in out.items()}
 
 
@@ -132,25 +172,33 @@ def summarise(
 
     Items are taken in id order so that totals do not depend on file order.
     """
+    with collector_paused():
+        return _summarise(items, settings, as_of_month)
+
+
+def _summarise(
+    items: Iterable[SoftItem], settings: SoftSettings, as_of_month: int
+) -> dict[str, SoftSummary]:
     as_of = month_end(as_of_month)
     known = sorted((i for i in items if i.received <= as_of), key=lambda i: (i.provider, i.id))
     reasons = {i.id: _not_counted(i, as_of) for i in known}
     counted = [i for i in known if not reasons[i.id]]
     # an item that weighs nothing (say, information graded 5) corroborates nothing
-    weighty = [i for i in counted if weigh(i, settings, as_of).weight > 0]
+    weighty = [i for i in counted if _weight(i, settings, as_of) > 0]
     corroborators = _corroborators(weighty, settings)
     sources = {i.id: i.source for i in known}
+    cache: FactorCache = {}
     out: dict[str, SoftSummary] = defaultdict(SoftSummary)
     for item in known:
         summary = out[item.provider]
         if reasons[item.id]:
-            finding = weigh(item, settings, as_of).model_copy(
+            finding = weigh(item, settings, as_of, cache=cache).model_copy(
                 update={"counted": False, "note": reasons[item.id]}
             )
             summary.findings.append(finding)
             continue
         by = tuple(f"{sources[j]} ({j})" for j in corroborators.get(item.id, ()))
-        finding = weigh(item, settings, as_of, by)
+        finding = weigh(item, settings, as_of, by, cache)
         summary.findings.append(finding)
         summary.total += finding.weight
         summary.by_domain[item.domain] += finding.weight

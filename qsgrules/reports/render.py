@@ -107,20 +107,26 @@ def table(result: Triage) -> str:
 
 
 def data_warnings(result: Triage) -> list[str]:
-    """Warnings a chair must see, even in JSON: providers whose data stop before the month."""
+    """Warnings a chair must see, even in JSON: providers whose data stop before the month,
+    and providers with no data at all for the ruleset's tested indicators."""
     stale = [p for p in result.proposals if p.coverage is not None and p.coverage.stale]
-    if not stale:
-        return []
-    latest = sorted({p.coverage.latest for p in stale if p.coverage and p.coverage.latest})
-    none = sum(1 for p in stale if p.coverage is not None and p.coverage.latest is None)
-    reach = f"latest month with data: {latest[-1]}" if latest else "no data at all"
-    if latest and none:
-        reach += f"; {none} with no data at all"
-    return [
-        f"warning: the data of {len(stale)} of {len(result.proposals)} provider(s) stop "
-        f"before {result.as_of} ({reach}); no finding can come from the missing months, so "
-        "their proposals are marked 'no data since YYYY-MM' and do not mean no concerns"
-    ]
+    dated = sorted(p.coverage.latest for p in stale if p.coverage and p.coverage.latest)
+    empty = sum(1 for p in stale if p.coverage is not None and p.coverage.latest is None)
+    total = len(result.proposals)
+    out = []
+    if dated:
+        out.append(
+            f"warning: the data of {len(dated)} of {total} provider(s) stop before "
+            f"{result.as_of} (latest month with data: {dated[-1]}); no finding can come from "
+            "the missing months, so their proposals are marked 'no data since YYYY-MM' and "
+            "do not mean no concerns"
+        )
+    if empty:
+        out.append(
+            f"warning: {empty} of {total} provider(s) have no data for the ruleset's tested "
+            "indicators; their proposals are marked 'no data' and do not mean no concerns"
+        )
+    return out
 
 
 def _wrap(text: str, indent: str) -> list[str]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem, did_you_mean
+from ..files import CODE_UNREADABLE, decode, read_bytes
 from ..indicators import BY_ID, DataKind, Polarity
 from ..model.vocabulary import Level
 from ..yamlpos import Path, Positions, load
@@ -65,16 +66,14 @@ class CompiledRuleset:
 def load_ruleset(path: str | FsPath) -> CompiledRuleset:
     """Read and compile a ruleset file; raise InputError with every problem found."""
     p = FsPath(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            [Problem(str(p), 1, None, f"cannot read ruleset: {exc.strerror or exc}")]
-        ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(p), 1, None, f"not UTF-8 text: {exc.reason}")]) from None
+    raw = read_bytes(p, str(p), "yaml")
+    if isinstance(raw, Problem):
+        if raw.code == CODE_UNREADABLE:  # missing or unreadable: say it is the ruleset
+            raw = replace(raw, message=f"cannot read ruleset: {raw.message}")
+        raise InputError([raw])
+    text = decode(raw, str(p), bom=False)
+    if isinstance(text, Problem):
+        raise InputError([text])
     return parse_ruleset(text, str(p), sha256=hashlib.sha256(raw).hexdigest())
 
 

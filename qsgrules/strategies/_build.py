@@ -39,7 +39,7 @@ def value_range(ind: Indicator) -> tuple[float, float]:
 
 def observations(rows: Sequence[Row]) -> Observations:
     """Rows as the loader's columns."""
-    return Observations(
+    return Observations.from_columns(
         np.array([r.provider for r in rows], dtype=np.str_),
         np.array([r.indicator for r in rows], dtype=np.str_),
         np.array([r.period for r in rows], dtype=np.int64),

@@ -23,7 +23,7 @@ from ..model.vocabulary import (
     Severity,
 )
 from ..workspace import Member, Provider, SoftItem
-from ..workspace.intelligence import MEMBER_KINDS, NATIONAL_MEMBERS
+from ..workspace.members import MEMBER_KINDS, NATIONAL_MEMBERS
 from ._build import Row, counted_value, value_range
 from ._checks import check_int, check_month, check_size, steer
 

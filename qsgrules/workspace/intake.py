@@ -1,81 +1,366 @@
-"""Logging intelligence between meetings: append one validated item to a workspace."""
+"""Changing soft intelligence between meetings: add an item, close an item.
+
+Both hold the workspace's write lock from reading to renaming (atomic.py), validate the
+whole new file before it replaces the old one, and report exactly what happened: an item
+said to be added or closed is in the file; a refusal leaves every file as it was.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
+import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Problem
-from .intelligence import OPTIONS, SoftItem, _Raw, check_item, item_yaml, next_id
-from .loader import load_workspace
+import yaml
+
+from ..errors import InputError, Problem, did_you_mean
+from ..files import read_bytes
+from ..model.workspace import SoftItem, Workspace
+from ..yamlpos import compose
+from .atomic import locked, replace_file
+from .clock import today as system_today
+from .loader import INTAKE_FILES, load_workspace
+from .soft_checks import ItemChecker, check_items
+from .soft_format import (
+    item_csv_row,
+    item_fields,
+    item_flow_yaml,
+    item_yaml,
+    missing_columns,
+    next_id,
+)
+from .soft_sources import OPTIONS, RawItem, csv_items, yaml_items
+
+BOM = b"\xef\xbb\xbf"
+CODE_EXISTS = "QSG390"
+CODE_REFERENCE = "QSG391"
+CODE_NO_ITEM = "QSG392"
+CODE_CLOSED = "QSG393"
+CODE_LAYOUT = "QSG394"
+CODE_COLUMNS = "QSG395"
+CODE_FOLDER = "QSG381"
 
 
-def add_item(folder: str | Path, fields: dict[str, Any]) -> SoftItem:
+@dataclass
+class _File:
+    """An intake file as bytes on disk: its text and whether it began with a BOM."""
+
+    path: Path
+    text: str
+    bom: bool
+
+    def encoded(self, text: str) -> bytes:
+        return (BOM if self.bom else b"") + text.encode("utf-8")
+
+
+def _read(path: Path) -> _File:
+    data = read_bytes(path, path.name, "yaml" if path.suffix == ".yaml" else "csv")
+    if isinstance(data, Problem):
+        raise InputError([data])
+    bom = data.startswith(BOM)
+    return _File(path, data[3:].decode("utf-8") if bom else data.decode("utf-8"), bom)
+
+
+def add_item(
+    workspace: str | Path, fields: dict[str, Any], *, today: dt.date | None = None
+) -> SoftItem:
     """Validate ``fields`` as a new item of the workspace and append it; return the item.
 
-    The id is the next free ``SI-NNN`` unless given. The item goes to intelligence.yaml
-    (created if need be), or to intelligence.csv when that is the workspace's only intake
-    file. Nothing is written unless the item, and the workspace with it, are valid.
+    The id is the next free ``SI-NNN`` unless given; ``received`` defaults to today. The
+    item goes to intelligence.yaml (created if need be), or to intelligence.csv when that
+    is the workspace's only intake file. Nothing is written unless the item, and the
+    workspace with it, are valid; the item returned is in the file.
     """
-    root = Path(folder)
-    workspace = load_workspace(root)  # a broken workspace is reported, not appended to
-    data = {k: v for k, v in fields.items() if v is not None}
-    data.setdefault("id", next_id(workspace.intelligence))
-    data.setdefault("received", dt.date.today())
-    if any(i.id == str(data["id"]) for i in workspace.intelligence):
-        raise InputError([Problem.for_argument("id", f"an item with id {data['id']!r} exists")])
-    problems: list[Problem] = []
-    raw = _Raw(data, OPTIONS, 1, None, ())
-    item = check_item(raw, workspace.providers, workspace.members, problems)
-    if item is None or problems:
-        raise InputError(problems)
-    for name, ref in (("duplicate_of", item.duplicate_of), ("corroborates", item.corroborates)):
-        if ref is not None and all(i.id != ref for i in workspace.intelligence):
-            raise InputError([Problem.for_argument(name, f"no item with id {ref!r} to refer to")])
-    yaml_path, csv_path = root / "intelligence.yaml", root / "intelligence.csv"
-    if csv_path.is_file() and not yaml_path.is_file():
-        _append(csv_path, _csv_row(csv_path, item))
-    else:
-        _append(yaml_path, item_yaml(item))
+    root = _folder(workspace)
+    day = today or system_today()
+    with locked(root):
+        loaded = load_workspace(root, today=day)  # a broken workspace is not appended to
+        data = {k: v for k, v in fields.items() if v is not None}
+        data.setdefault("id", next_id(loaded.intelligence))
+        data.setdefault("received", day)
+        if any(i.id == str(data["id"]) for i in loaded.intelligence):
+            raise InputError(
+                [
+                    Problem.for_argument(
+                        "id", f"an item with id {data['id']!r} exists", code=CODE_EXISTS
+                    )
+                ]
+            )
+        problems: list[Problem] = []
+        checker = ItemChecker(loaded.providers, loaded.members, day)
+        item = checker.check(RawItem(data, OPTIONS, 1, None, ()), problems)
+        if item is None or problems:
+            raise InputError(problems)
+        known = {i.id for i in loaded.intelligence}
+        for name, ref in (("duplicate_of", item.duplicate_of), ("corroborates", item.corroborates)):
+            if ref is not None and ref not in known:
+                raise InputError(
+                    [
+                        Problem.for_argument(
+                            name,
+                            f"no item with id {ref!r} to refer to",
+                            code=CODE_REFERENCE,
+                        )
+                    ]
+                )
+        yaml_path, csv_path = (root / name for name in INTAKE_FILES)
+        if csv_path.is_file() and not yaml_path.exists():
+            target = _read(csv_path)
+            new_text = _append_csv(target, item)
+        else:
+            target = _read(yaml_path) if yaml_path.exists() else _File(yaml_path, "", False)
+            new_text = _append_yaml(target, item)
+        _check_and_write(loaded, target, new_text, day, {item.id: item})
     return item
 
 
-def _csv_row(path: Path, item: SoftItem) -> str:
-    import csv
-    import io
+def close_item(
+    workspace: str | Path,
+    item_id: str,
+    reason: str,
+    on: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+) -> SoftItem:
+    """Close an item after assurance: ``status: closed`` with ``closed_on`` (default today)
+    and ``closed_reason``, in the file it is in; every other item is kept byte for byte.
+    Returns the closed item, which is in the file."""
+    root = _folder(workspace)
+    day = today or system_today()
+    with locked(root):
+        loaded = load_workspace(root, today=day)
+        by_id = {i.id: i for i in loaded.intelligence}
+        item = by_id.get(item_id)
+        if item is None:
+            raise InputError(
+                [
+                    Problem.for_argument(
+                        "item_id",
+                        f"no item with id {item_id!r}{did_you_mean(item_id, by_id)}",
+                        code=CODE_NO_ITEM,
+                    )
+                ]
+            )
+        if item.status == "closed" and item.closed_on is not None:
+            raise InputError(
+                [
+                    Problem.for_argument(
+                        "item_id",
+                        f"{item_id} is already closed (on {item.closed_on.isoformat()}: "
+                        f"{item.closed_reason})",
+                        code=CODE_CLOSED,
+                    )
+                ]
+            )
+        data = {
+            **item.model_dump(mode="python"),
+            "status": "closed",
+            "closed_on": on or day,
+            "closed_reason": reason,
+        }
+        problems: list[Problem] = []
+        checker = ItemChecker(loaded.providers, loaded.members, day)
+        closed = checker.check(RawItem(data, OPTIONS, 1, None, ()), problems)
+        if closed is None or problems:
+            raise InputError(_close_problems(problems))
+        target, new_text = _replace_item(root, item_id, closed)
+        _check_and_write(loaded, target, new_text, day, {item_id: closed})
+    return closed
 
-    header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    values = item.model_dump(mode="json")
-    missing = [k for k, v in values.items() if v not in (None, "open") and k not in header]
-    if missing:
+
+def _folder(workspace: str | Path) -> Path:
+    root = Path(workspace)
+    if not root.is_dir():
         raise InputError(
-            [Problem(path.name, 1, None, f"add column(s) {', '.join(missing)} to the header")]
+            [
+                Problem.for_argument(
+                    "workspace", f"no such workspace folder {str(workspace)!r}", code=CODE_FOLDER
+                )
+            ]
         )
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(
-        ["" if values.get(h) is None else values[h] for h in header]
-    )
-    return buf.getvalue()
+    return root
 
 
-def _append(path: Path, text: str) -> None:
-    """Write the old content plus ``text`` to a temporary file, then replace: all or nothing."""
-    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+def _close_problems(problems: list[Problem]) -> list[Problem]:
+    # the fields a close sets are the command's arguments: name those
+    names = {"closed_on": "on", "closed_reason": "reason"}
+    out = []
+    for p in problems:
+        if p.argument in names:
+            out.append(Problem.for_argument(names[p.argument], p.message, code=p.code))
+        elif p.argument is not None and p.argument not in ("status",):
+            message = p.message
+            if "closed_on is before received" in message:
+                out.append(Problem.for_argument("on", message, code=p.code))
+                continue
+            out.append(Problem.for_argument("item_id", message, code=p.code))
+        else:
+            out.append(p)
+    return out
+
+
+def _append_yaml(target: _File, item: SoftItem) -> str:
+    old = target.text
+    indent = 0
+    if re.search(r"^items\s*:", old, re.MULTILINE):
+        node = compose(old)
+        if isinstance(node, yaml.MappingNode):  # `items:` then the list
+            for key, value in node.value:
+                if key.value == "items" and isinstance(value, yaml.SequenceNode):
+                    indent = value.start_mark.column
     if old and not old.endswith("\n"):
         old += "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(old + text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        load_workspace(path.parent)
-    except InputError:
-        path.write_text(old, encoding="utf-8") if old else path.unlink()
-        raise
+    return old + item_yaml(item, indent)
+
+
+def _append_csv(target: _File, item: SoftItem) -> str:
+    import csv
+
+    old = target.text
+    header = [h.strip() for h in next(csv.reader(io.StringIO(old)), [])]
+    missing = missing_columns(header, item)
+    if missing:
+        raise InputError(
+            [
+                Problem(
+                    target.path.name,
+                    1,
+                    None,
+                    f"add column(s) {', '.join(missing)} to the header",
+                    code=CODE_COLUMNS,
+                )
+            ]
+        )
+    newline = "\r\n" if "\r\n" in old else "\n"
+    if old and not old.endswith(("\n", "\r")):
+        old += newline
+    return old + item_csv_row(header, item, newline)
+
+
+def _replace_item(root: Path, item_id: str, item: SoftItem) -> tuple[_File, str]:
+    """The intake file holding ``item_id`` and its new text with that item rewritten."""
+    for name in INTAKE_FILES:
+        path = root / name
+        if not path.exists():
+            continue
+        target = _read(path)
+        text = (
+            _replace_in_yaml(target, item_id, item)
+            if name.endswith(".yaml")
+            else _replace_in_csv(target, item_id, item)
+        )
+        if text is not None:
+            return target, text
+    raise InputError(  # pragma: no cover - the item was loaded from one of the files
+        [Problem.for_argument("item_id", f"no item with id {item_id!r}", code=CODE_NO_ITEM)]
+    )
+
+
+def _replace_in_yaml(target: _File, item_id: str, item: SoftItem) -> str | None:
+    text = target.text
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    entries: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        entries = node.value
+    elif isinstance(node, yaml.MappingNode):
+        entries = next(
+            (
+                v.value
+                for k, v in node.value
+                if k.value == "items" and isinstance(v, yaml.SequenceNode)
+            ),
+            [],
+        )
+    for entry in entries:
+        if not isinstance(entry, yaml.MappingNode):
+            continue
+        ids = [v for k, v in entry.value if k.value == "id" and isinstance(v, yaml.ScalarNode)]
+        if not ids or ids[0].value != item_id:
+            continue
+        start = entry.start_mark.index
+        if entry.flow_style:
+            return text[:start] + item_flow_yaml(item) + text[entry.end_mark.index :]
+        end = entry.value[-1][1].end_mark.index
+        while end > start and text[end - 1] in "\r\n":
+            end -= 1  # a block scalar's end includes its line break: keep that
+        col = entry.start_mark.column
+        body = yaml.safe_dump(item_fields(item), sort_keys=False, allow_unicode=True, width=88)
+        lines = body.rstrip("\n").split("\n")
+        newline = "\r\n" if "\r\n" in text else "\n"
+        block = newline.join([lines[0], *(" " * col + line for line in lines[1:])])
+        return text[:start] + block + text[end:]
+    return None
+
+
+def _replace_in_csv(target: _File, item_id: str, item: SoftItem) -> str | None:
+    import csv
+
+    text = target.text
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    if "id" not in header:
+        return None
+    column = header.index("id")
+    before = reader.line_num
+    for cells in reader:
+        if len(cells) > column and cells[column].strip() == item_id:
+            missing = missing_columns(header, item)
+            if missing:
+                raise InputError(
+                    [
+                        Problem(
+                            target.path.name,
+                            1,
+                            None,
+                            f"add column(s) {', '.join(missing)} to the header to close an item",
+                            code=CODE_COLUMNS,
+                        )
+                    ]
+                )
+            lines = text.splitlines(keepends=True)
+            newline = "\r\n" if lines[reader.line_num - 1].endswith("\r\n") else "\n"
+            row = item_csv_row(header, item, newline)
+            return "".join([*lines[:before], row, *lines[reader.line_num :]])
+        before = reader.line_num
+    return None
+
+
+def _check_and_write(
+    workspace: Workspace, target: _File, new_text: str, day: dt.date, expected: dict[str, SoftItem]
+) -> None:
+    """Validate the intake files as they would be, then write the one that changed."""
+    problems: list[Problem] = []
+    raws: list[RawItem] = []
+    for name, reader in zip(INTAKE_FILES, (yaml_items, csv_items), strict=True):
+        path = Path(workspace.root) / name
+        if path == target.path:
+            raws.extend(reader(new_text, name, problems))
+        elif path.exists():
+            raws.extend(reader(_read(path).text, name, problems))
+    checker = ItemChecker(workspace.providers, workspace.members, day)
+    items = {i.id: i for i in check_items(raws, checker, problems)}
+    wrong = [i for i, want in expected.items() if items.get(i) != want]
+    if (
+        problems
+        or wrong
+        or len(items)
+        != len(workspace.intelligence)
+        + sum(i not in {x.id for x in workspace.intelligence} for i in expected)
+    ):
+        raise InputError(
+            [
+                Problem(
+                    target.path.name,
+                    1,
+                    None,
+                    "the file's layout does not take the change (the result would not read "
+                    "back as it should); nothing was written: write it as a plain list of items",
+                    code=CODE_LAYOUT,
+                ),
+                *problems,
+            ]
+        )
+    replace_file(target.path, target.encoded(new_text))

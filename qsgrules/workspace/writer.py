@@ -15,8 +15,8 @@ import numpy as np
 import yaml
 
 from ..model.months import month_text
-from .intelligence import NATIONAL_MEMBERS
 from .loader import Workspace
+from .members import NATIONAL_MEMBERS
 
 
 def _csv(rows: list[list[str]]) -> str:

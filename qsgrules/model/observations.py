@@ -1,0 +1,161 @@
+"""Indicator observations as columns: numpy arrays and one integer coding of the labels.
+
+Provider and indicator labels are stored once each, sorted (``provider_names``,
+``indicator_names``); every row carries integer codes into them. Sorting or grouping by
+code is sorting by label, so the rest of the code compares integers, never strings, and
+no per-row Python object exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+TextArray = npt.NDArray[np.str_]
+BoolArray = npt.NDArray[np.bool_]
+
+
+class Labels:
+    """A column of labels held as codes into sorted names; indexing gives the names."""
+
+    __slots__ = ("codes", "names")
+
+    def __init__(self, names: TextArray, codes: IntArray) -> None:
+        self.names = names
+        self.codes = codes
+
+    def __getitem__(self, rows: Any) -> TextArray:
+        out: TextArray = self.names[self.codes[rows]]
+        return out
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> TextArray:
+        out: TextArray = self.names[self.codes]
+        return out if dtype is None else out.astype(dtype)
+
+    def tolist(self) -> list[str]:
+        return [str(s) for s in self.names[self.codes]]
+
+
+def _coded(labels: Sequence[str] | npt.ArrayLike) -> tuple[TextArray, IntArray]:
+    names, codes = np.unique(np.asarray(labels, dtype=np.str_), return_inverse=True)
+    return names.astype(np.str_), codes.reshape(-1).astype(np.int64)
+
+
+class Observations:
+    """indicators.csv as columns. Periods are month numbers: year × 12 + month − 1.
+
+    ``numerator`` and ``denominator`` are NaN where the row has no counts. Instances are not
+    changed after construction; ``select`` returns a new one sharing the label tables.
+    """
+
+    __slots__ = (
+        "_indicator_index",
+        "denominator",
+        "indicator",
+        "numerator",
+        "period",
+        "provider",
+        "value",
+    )
+
+    def __init__(
+        self,
+        provider: Labels,
+        indicator: Labels,
+        period: IntArray,
+        value: FloatArray,
+        numerator: FloatArray,
+        denominator: FloatArray,
+    ) -> None:
+        n = len(provider)
+        for name, column in (
+            ("indicator", indicator),
+            ("period", period),
+            ("value", value),
+            ("numerator", numerator),
+            ("denominator", denominator),
+        ):
+            if len(column) != n:
+                raise ValueError(f"column {name} has {len(column)} rows, provider has {n}")
+        self.provider = provider
+        self.indicator = indicator
+        self.period = period
+        self.value = value
+        self.numerator = numerator
+        self.denominator = denominator
+        self._indicator_index = {str(name): i for i, name in enumerate(indicator.names)}
+
+    @classmethod
+    def from_columns(
+        cls,
+        provider: Sequence[str] | npt.ArrayLike,
+        indicator: Sequence[str] | npt.ArrayLike,
+        period: npt.ArrayLike,
+        value: npt.ArrayLike,
+        numerator: npt.ArrayLike | None = None,
+        denominator: npt.ArrayLike | None = None,
+    ) -> Observations:
+        """Observations from plain columns of labels and numbers (tests, generators)."""
+        values = np.asarray(value, dtype=np.float64)
+        nan = np.full(values.shape[0], np.nan)
+        return cls(
+            Labels(*_coded(provider)),
+            Labels(*_coded(indicator)),
+            np.asarray(period, dtype=np.int64),
+            values,
+            nan if numerator is None else np.asarray(numerator, dtype=np.float64),
+            nan.copy() if denominator is None else np.asarray(denominator, dtype=np.float64),
+        )
+
+    @classmethod
+    def empty(cls) -> Observations:
+        return cls.from_columns([], [], [], [])
+
+    @property
+    def codes(self) -> tuple[IntArray, IntArray]:
+        """Integer codes of provider and indicator per row (indices into the sorted names)."""
+        return self.provider.codes, self.indicator.codes
+
+    @property
+    def provider_names(self) -> TextArray:
+        return self.provider.names
+
+    @property
+    def indicator_names(self) -> TextArray:
+        return self.indicator.names
+
+    def __len__(self) -> int:
+        return int(self.value.shape[0])
+
+    def select(self, mask: BoolArray) -> Observations:
+        """The rows where ``mask`` is true, in order."""
+        rows = np.flatnonzero(mask)  # selections are sparse: index, don't mask, each column
+        return Observations(
+            Labels(self.provider.names, self.provider.codes[rows]),
+            Labels(self.indicator.names, self.indicator.codes[rows]),
+            self.period[rows],
+            self.value[rows],
+            self.numerator[rows],
+            self.denominator[rows],
+        )
+
+    def indicator_mask(self, indicator_id: str) -> BoolArray:
+        """Rows of one indicator (an integer comparison after one dictionary lookup)."""
+        code = self._indicator_index.get(indicator_id)
+        if code is None:
+            return np.zeros(len(self), dtype=np.bool_)
+        mask: BoolArray = self.indicator.codes == code
+        return mask
+
+    def providers_present(self) -> set[str]:
+        """The providers with at least one row."""
+        used = np.bincount(self.provider.codes, minlength=len(self.provider.names)) > 0
+        return {str(s) for s in self.provider.names[used]}

@@ -1,0 +1,110 @@
+"""The input types of a workspace: providers, member organisations, soft-intelligence items,
+and the loaded workspace that holds them with its observations and warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+
+from ..errors import Problem
+from . import Model
+from .observations import Observations
+from .vocabulary import Domain, Handling, ItemStatus, ProviderType, Severity
+
+GRADING = re.compile(r"^[A-E][1-5]$")
+
+
+class Provider(Model):
+    """One row of providers.csv."""
+
+    code: str = Field(min_length=1)
+    name: str
+    type: ProviderType
+    qsg: str
+    commissioners: tuple[str, ...] = ()
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class SoftItem(Model):
+    """One piece of soft intelligence from a member organisation."""
+
+    id: str = Field(min_length=1)
+    provider: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    received: dt.date
+    domain: Domain
+    severity: Severity
+    grading: str
+    summary: str = Field(min_length=1)
+    handling: Handling = Handling.OPEN
+    status: ItemStatus = ItemStatus.OPEN
+    closed_on: dt.date | None = None
+    closed_reason: str | None = None
+    expires: dt.date | None = None
+    duplicate_of: str | None = None
+    corroborates: str | None = None
+
+    @field_validator("id", "duplicate_of", "corroborates", mode="before")
+    @classmethod
+    def _ids_as_text(cls, v: Any) -> Any:
+        # `id: 12` in YAML is an int; ids are labels, so keep them as text
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    @field_validator("grading")
+    @classmethod
+    def _grading(cls, v: str) -> str:
+        if not GRADING.match(v):
+            raise ValueError(
+                f"{v!r} is not a grading: source reliability A-E then "
+                "information assessment 1-5, e.g. B2"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _closing(self) -> SoftItem:
+        if self.status == "closed" and (self.closed_on is None or not self.closed_reason):
+            raise ValueError("a closed item needs closed_on (a date) and closed_reason")
+        if self.status == "open" and self.closed_on is not None:
+            raise ValueError("closed_on is given but status is open: say `status: closed`")
+        if self.closed_on is not None and self.closed_on < self.received:
+            raise ValueError("closed_on is before received")
+        return self
+
+    @property
+    def reliability(self) -> str:
+        return self.grading[0]
+
+    @property
+    def assessment(self) -> int:
+        return int(self.grading[1])
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member organisation of the QSG: the sources soft intelligence may come from."""
+
+    name: str
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A loaded workspace: everything in it was valid when loaded.
+
+    ``warnings`` are problems of severity ``warning``: legal but suspicious input, said
+    once at load (the CLI prints them on stderr). ``without_data`` holds the providers with
+    no indicator row and no soft item at all: "no concerns" for them means "nothing known".
+    """
+
+    root: str
+    providers: dict[str, Provider]
+    observations: Observations
+    intelligence: tuple[SoftItem, ...]
+    members: dict[str, Member] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
+    without_data: frozenset[str] = frozenset()
