@@ -1,4 +1,8 @@
-"""`qsg`: triage, explain, check, indicators, intel, privacy."""
+"""`qsg`: triage, explain, check, indicators, intel, privacy.
+
+Each command imports the API it needs when it runs: `qsg --help` and the light commands
+do not pay for numpy, scipy, pydantic models or the rules engine they never use.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,8 @@ from typing import Any, TypeVar
 import click
 
 from .. import __version__
-from ..api import add_item, list_intelligence, publishable, run_triage, scan_workspace
-from ..engine.durable_adapter import EngineError
-from ..errors import ExitCode, InputError
-from ..indicators import CATALOGUE
+from ..errors import EngineError, ExitCode, InputError
 from ..model.vocabulary import Domain, Severity
-from ..reports import render
-from ..ruleset import load_ruleset
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,6 +125,9 @@ def triage(
     fmt: str,
 ) -> None:
     """Propose a level for every provider, highest level first."""
+    from ..api import publishable, run_triage
+    from ..reports import render
+
     result = run_triage(workspace, ruleset, as_of=as_of, providers=list(providers) or None)
     if public:
         result = publishable(result)
@@ -144,6 +146,9 @@ def explain(
     code: str, workspace: str | None, ruleset: str | None, as_of: str | None, public: bool, fmt: str
 ) -> None:
     """Explain the proposal for provider CODE: every rule that fired, with its numbers."""
+    from ..api import publishable, run_triage
+    from ..reports import render
+
     result = run_triage(workspace, ruleset, as_of=as_of, providers=[code])
     if public:
         result = publishable(result)
@@ -159,6 +164,8 @@ def explain(
 @reports_input_errors()
 def check(ruleset: str) -> None:
     """Check a ruleset: a one-line summary, or every problem as file:line:col."""
+    from ..ruleset import load_ruleset
+
     compiled = load_ruleset(ruleset)
     levels: dict[str, int] = {}
     for rule in compiled.rules:
@@ -176,6 +183,8 @@ def check(ruleset: str) -> None:
 )
 def indicators(fmt: str) -> None:
     """List the indicator catalogue (National Quality Dashboard, Annex B)."""
+    from ..indicators import CATALOGUE
+
     if fmt == "json":
         click.echo(json.dumps([i.model_dump(mode="json") for i in CATALOGUE], indent=2))
         return
@@ -237,6 +246,8 @@ def intel_add(
     item_id: str | None,
 ) -> None:
     """Append one validated item to the workspace, with a new id."""
+    from ..api import add_item
+
     item = add_item(
         workspace,
         {
@@ -274,6 +285,9 @@ def intel_list(
     provider: str | None,
 ) -> None:
     """Show the items with their current weights (how each weight is made)."""
+    from ..api import list_intelligence
+    from ..reports import render
+
     rows = list_intelligence(workspace, ruleset, as_of=as_of, provider=provider)
     click.echo(render.intelligence(rows, public=public), nl=False)
 
@@ -288,6 +302,8 @@ def privacy() -> None:
 def privacy_scan(folder: str) -> None:
     """Report every possible identifier in a workspace's files (kind and place, never the
     identifier). Exit 1 when anything is found."""
+    from ..api import scan_workspace
+
     found = scan_workspace(folder)
     for problem in found:
         click.echo(str(problem))

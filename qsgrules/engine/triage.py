@@ -7,7 +7,7 @@ compact profile, then the explanation from the same compiled conditions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,7 +37,9 @@ from ..ruleset.conditions import AllOf, Atom, Node, Subject, atoms, evaluate, ga
 from ..ruleset.template import render
 from ..workspace import Workspace
 from ..workspace.loader import month_number, month_text
-from .durable_adapter import RuleEngine
+
+if TYPE_CHECKING:
+    from .durable_adapter import RuleEngine
 
 #: The last month qsgrules will triage as of (dates beyond it are not calendar arithmetic).
 LAST_MONTH = 2100 * 12 + 11
@@ -46,6 +48,8 @@ _ENGINES: dict[int, tuple[CompiledRuleset, RuleEngine]] = {}
 
 def engine_for(ruleset: CompiledRuleset) -> RuleEngine:
     """One durable_rules engine per compiled ruleset, reused across triages."""
+    from .durable_adapter import RuleEngine  # deferred: only a triage needs the engine
+
     key = id(ruleset)
     cached = _ENGINES.get(key)
     if cached is None or cached[0] is not ruleset:

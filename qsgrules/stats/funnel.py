@@ -19,7 +19,6 @@ from typing import Final, Literal, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 __all__ = ["Z_95", "Z_998", "FunnelKind", "FunnelResult", "funnel"]
 
@@ -92,6 +91,8 @@ class FunnelResult:
             raise ValueError("denominator must be finite and > 0")
         tau2 = self.tau2 if self.adjusted else 0.0
         if self.kind != "proportion" and not self.adjusted:
+            from scipy import stats  # ~0.9 s to import: only exact Poisson limits need it
+
             lower = self.target * stats.chi2.ppf(lower_p, 2 * d) / (2 * d)
             upper = self.target * stats.chi2.ppf(upper_p, 2 * (d + 1)) / (2 * d)
         else:
@@ -150,6 +151,8 @@ def _dispersion_sample(
     if kind == "ratio_shmi":
         if trim == 0:
             return z, np.ones(z.shape, dtype=np.bool_)
+        from scipy import stats  # deferred: only SHMI truncation ranks
+
         k = 1.0 / trim
         group = np.floor(stats.rankdata(z, method="average") * k / (z.size + 1))
         keep = (group > 0) & (group < k - 1)
