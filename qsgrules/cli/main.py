@@ -292,6 +292,44 @@ def intel_list(
     click.echo(render.intelligence(rows, public=public), nl=False)
 
 
+@cli.command()
+@click.option("--providers", type=int, required=True, metavar="N", help="Number of providers.")
+@click.option("--months", type=int, default=36, show_default=True, metavar="M")
+@click.option("--items", type=int, default=0, show_default=True, metavar="K", help="Soft items.")
+@click.option("--seed", type=int, default=0, show_default=True, metavar="S")
+@click.option("--end", default="2019-03", show_default=True, metavar="YYYY-MM", help="Last month.")
+@click.option(
+    "--missing",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Share of indicator rows left out at random.",
+)
+@click.option("--out", required=True, type=click.Path(), metavar="DIR", help="A new folder.")
+@reports_input_errors()
+def synth(
+    providers: int, months: int, items: int, seed: int, end: str, missing: float, out: str
+) -> None:
+    """Write a synthetic workspace: the same options give byte-identical files."""
+    from ..synth import synthesise
+    from .progress import bar
+
+    with bar() as progress:
+        report = synthesise(
+            out,
+            providers=providers,
+            months=months,
+            items=items,
+            seed=seed,
+            end=end,
+            missing=missing,
+            progress=progress,
+        )
+    rows = ", ".join(f"{name} {n:,} rows" for name, n in report.rows.items())
+    size = sum(report.bytes.values()) / 1e6
+    click.echo(f"wrote {report.folder} ({size:.1f} MB): {rows}")
+
+
 @cli.group()
 def privacy() -> None:
     """Patient- and staff-identifiable data: find it before it spreads."""
