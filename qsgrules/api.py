@@ -11,6 +11,7 @@ from .errors import InputError, Problem, did_you_mean
 from .evidence.soft import summarise
 from .model.evidence import SoftFinding
 from .model.proposal import Triage
+from .progress import Progress
 from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
@@ -52,13 +53,15 @@ def run_triage(
     *,
     as_of: str | None = None,
     providers: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> Triage:
     """Triage a workspace (default: the bundled demo) with a ruleset (default: the default).
 
+    ``progress`` (optional) is called as ``progress(stage, done, total)`` on long runs.
     Raises ``qsgrules.errors.InputError`` listing every problem in the inputs.
     """
     ws, rs = _inputs(workspace, ruleset)
-    return triage(ws, rs, as_of=as_of, providers=providers)
+    return triage(ws, rs, as_of=as_of, providers=providers, progress=progress)
 
 
 def list_intelligence(

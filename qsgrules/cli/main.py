@@ -127,8 +127,12 @@ def triage(
     """Propose a level for every provider, highest level first."""
     from ..api import publishable, run_triage
     from ..reports import render
+    from .progress import bar
 
-    result = run_triage(workspace, ruleset, as_of=as_of, providers=list(providers) or None)
+    with bar() as progress:
+        result = run_triage(
+            workspace, ruleset, as_of=as_of, providers=list(providers) or None, progress=progress
+        )
     if public:
         result = publishable(result)
     writer = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt]

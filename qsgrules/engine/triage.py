@@ -6,7 +6,7 @@ compact profile, then the explanation from the same compiled conditions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from ..model.proposal import (
     Triage,
 )
 from ..model.vocabulary import DOMAINS, Level
+from ..progress import Progress
 from ..ruleset import CompiledRule, CompiledRuleset
 from ..ruleset.conditions import AllOf, Atom, Node, Subject, atoms, evaluate, gap, shortfall
 from ..ruleset.template import render
@@ -101,14 +102,29 @@ def _latest_values(workspace: Workspace, as_of: int) -> dict[tuple[str, str], tu
     }
 
 
+def _every_percent(progress: Progress | None, stage: str, total: int) -> Callable[[int], None]:
+    """A counter that tells ``progress`` at the start, every 1% and at the end."""
+    step = max(1, total // 100)
+
+    def tell(done: int) -> None:
+        if progress is not None and (done % step == 0 or done == total):
+            progress(stage, done, total)
+
+    return tell
+
+
 def triage(
     workspace: Workspace,
     ruleset: CompiledRuleset,
     *,
     as_of: str | None = None,
     providers: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> Triage:
-    """Propose a level for every provider (or those named), each with its explanation."""
+    """Propose a level for every provider (or those named), each with its explanation.
+
+    ``progress`` (optional) is told how many providers are done (``qsgrules.progress``).
+    """
     month = resolve_as_of(workspace, as_of)
     codes = sorted(workspace.providers)
     if providers:
@@ -135,8 +151,10 @@ def triage(
         {(a.attr, a.subject) for r in ruleset.rules for a in atoms(r.condition)}, key=lambda x: x[0]
     )
     engine = engine_for(ruleset)
-    proposals = []
+    proposals: list[Proposal] = []
+    tell = _every_percent(progress, "providers", len(codes))
     for code in codes:
+        tell(len(proposals))
         provider = workspace.providers[code]
         p_hard = sorted(hard.get(code, []), key=lambda f: (f.indicator, f.test))
         p_soft = soft.get(code, SoftSummary())
@@ -156,6 +174,7 @@ def triage(
                 latest,
             )
         )
+    tell(len(proposals))
     proposals.sort(key=lambda p: (-p.level.rank, p.provider))
     return Triage(
         ruleset=RulesetRef(name=ruleset.name, version=ruleset.version, sha256=ruleset.sha256),
