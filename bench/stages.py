@@ -1,0 +1,143 @@
+"""One workspace's triage, stage by stage, in this process (run by bench/run.py in a fresh
+process per workspace, so that its peak memory is its own).
+
+    python bench/stages.py WORKSPACE [--as-of YYYY-MM]
+
+Prints one JSON object: seconds per stage, peak RSS, and the same rules evaluated by the
+pure-Python oracle (``qsgrules.ruleset.conditions.evaluate``) on the same profiles, with the
+number of providers where the engine and the oracle disagree (there must be none).
+
+Stages are timed by wrapping the functions ``qsgrules.engine.triage.triage`` calls for them
+(statistics: the standard, trend and peer tests; soft scoring: ``summarise``; inference:
+building each profile and ``RuleEngine.run``; explanations: ``_latest_values`` and
+``_proposal``); whatever the triage does outside them is "other". A renamed function fails
+tests/test_bench.py, so this cannot silently measure nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import resource
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+
+import qsgrules.engine.triage as engine_triage
+from qsgrules.api import load_ruleset, load_workspace
+from qsgrules.bundled import default_ruleset
+from qsgrules.engine import durable_adapter
+from qsgrules.reports import render
+from qsgrules.ruleset.conditions import evaluate
+
+STAGES = {
+    "statistics": ("standard_breaches", "trend_breaches", "peer_breaches"),
+    "soft scoring": ("summarise",),
+    "inference": ("engine_for", "build_profile"),
+    "explanations": ("_latest_values", "_proposal"),
+}
+seconds: dict[str, float] = defaultdict(float)
+profiles: list[dict[str, Any]] = []
+fired_by_engine: list[set[str]] = []
+
+
+def _timed(stage: str, func: Callable[..., Any], keep: list[Any] | None = None) -> Any:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            result = func(*args, **kwargs)
+        finally:
+            seconds[stage] += time.perf_counter() - start
+        if keep is not None:
+            keep.append(result)
+        return result
+
+    return wrapper
+
+
+def instrument() -> None:
+    for stage, names in STAGES.items():
+        for name in names:
+            keep = profiles if name == "build_profile" else None
+            setattr(engine_triage, name, _timed(stage, getattr(engine_triage, name), keep))
+    run = durable_adapter.RuleEngine.run
+
+    def engine_run(self: durable_adapter.RuleEngine, sid: str, facts: Any) -> Any:
+        start = time.perf_counter()
+        firings = run(self, sid, facts)
+        seconds["inference"] += time.perf_counter() - start
+        seconds["engine"] += time.perf_counter() - start
+        fired_by_engine.append({f.rule for f in firings})
+        return firings
+
+    durable_adapter.RuleEngine.run = engine_run  # type: ignore[method-assign]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+def measure(workspace: Path, as_of: str | None) -> dict[str, Any]:
+    instrument()
+    start = time.perf_counter()
+    ws = load_workspace(workspace)
+    loaded = time.perf_counter()
+    peak_after_load = _peak_mb()
+    ruleset = load_ruleset(default_ruleset())
+    ruleset_s = time.perf_counter() - loaded
+    start_triage = time.perf_counter()
+    result = engine_triage.triage(ws, ruleset, as_of=as_of)
+    triage_s = time.perf_counter() - start_triage
+    start_out = time.perf_counter()
+    text = render.to_json(result)
+    output_s = time.perf_counter() - start_out
+    # the oracle: the same compiled conditions, in pure Python, on the same profiles
+    start_oracle = time.perf_counter()
+    fired_by_oracle = [
+        {r.id for r in ruleset.rules if evaluate(r.condition, profile)} for profile in profiles
+    ]
+    oracle_s = time.perf_counter() - start_oracle
+    disagree = sum(a != b for a, b in zip(fired_by_engine, fired_by_oracle, strict=True))
+    stages = {"load": loaded - start, "ruleset": ruleset_s}
+    stages.update({name: seconds[name] for name in STAGES})
+    stages["other"] = triage_s - sum(seconds[name] for name in STAGES)
+    stages["output"] = output_s
+    return {
+        "workspace": str(workspace),
+        "providers": len(ws.providers),
+        "rows": len(ws.observations),
+        "items": len(ws.intelligence),
+        "proposals": len(result.proposals),
+        "levels": {
+            level: sum(p.level.value == level for p in result.proposals)
+            for level in sorted({p.level.value for p in result.proposals})
+        },
+        "json_mb": len(text.encode("utf-8")) / 1e6,
+        "stages": stages,
+        "total_s": time.perf_counter() - start - oracle_s,
+        "peak_after_load_mb": peak_after_load,
+        "peak_mb": _peak_mb(),
+        "engine_s": seconds["engine"],
+        "oracle_s": oracle_s,
+        "profiles": len(profiles),
+        "disagreements": disagree,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("workspace", type=Path)
+    parser.add_argument("--as-of", default=None)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.workspace, args.as_of)))
+
+
+if __name__ == "__main__":
+    main()
