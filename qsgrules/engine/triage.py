@@ -6,7 +6,7 @@ compact profile, then the explanation from the same compiled conditions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,7 +35,7 @@ from ..model.vocabulary import DOMAINS, Level
 from ..progress import Progress
 from ..ruleset import CompiledRule, CompiledRuleset
 from ..ruleset.conditions import AllOf, Atom, Node, Subject, atoms, evaluate, gap, shortfall
-from ..ruleset.template import render
+from ..ruleset.template import PLACEHOLDER, render
 from ..workspace import Workspace
 from ..workspace.loader import month_number, month_text
 
@@ -81,10 +81,29 @@ def resolve_as_of(workspace: Workspace, as_of: str | None) -> int:
     raise InputError([Problem("indicators.csv", 1, None, "no data: give --as-of YYYY-MM")])
 
 
-def _latest_values(workspace: Workspace, as_of: int) -> dict[tuple[str, str], tuple[str, float]]:
-    """(provider, indicator) -> (month, value) of the latest row up to ``as_of``."""
+def _quoted_indicators(ruleset: CompiledRuleset) -> set[str]:
+    """The indicators whose latest value or month some rule's ``because`` quotes."""
+    return {
+        m.group(2)
+        for rule in ruleset.rules
+        for m in PLACEHOLDER.finditer(rule.rule.because)
+        if m.group(1) in ("value", "period") and m.group(2)
+    }
+
+
+def _latest_values(
+    workspace: Workspace, as_of: int, indicators: Collection[str] | None = None
+) -> dict[tuple[str, str], tuple[str, float]]:
+    """(provider, indicator) -> (month, value) of the latest row up to ``as_of``, for every
+    indicator or only ``indicators`` (those a template quotes: the rest would go unread)."""
     obs = workspace.observations
-    rows = np.flatnonzero(obs.period <= as_of)
+    wanted = obs.period <= as_of
+    if indicators is not None:
+        quoted = np.zeros(len(obs), dtype=np.bool_)
+        for indicator in sorted(indicators):
+            quoted |= obs.indicator_mask(indicator)
+        wanted &= quoted
+    rows = np.flatnonzero(wanted)
     if rows.size == 0:
         return {}
     # sorting and comparing integer codes, never strings, is what makes this fast
@@ -146,7 +165,7 @@ def triage(
         for code, findings in more.items():
             hard.setdefault(code, []).extend(findings)
     soft = summarise(workspace.intelligence, ruleset.spec.soft, month)
-    latest = _latest_values(workspace, month)
+    latest = _latest_values(workspace, month, _quoted_indicators(ruleset))
     subjects = sorted(
         {(a.attr, a.subject) for r in ruleset.rules for a in atoms(r.condition)}, key=lambda x: x[0]
     )

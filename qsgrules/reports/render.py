@@ -107,15 +107,39 @@ def explanation(result: Triage, proposal: Proposal) -> str:
 
 
 # pydantic writes a number below 1e-4 as 0.00001 or 1e-7 where the contract has Python's
-# repr (1e-05, 1e-07); a number token always ends its line in indented JSON, a string never
-_SMALL_NUMBER = re.compile(r"(?<= )-?(?:0\.0000[0-9]*|[0-9](?:\.[0-9]+)?e-[0-9]+)(?=,?$)", re.M)
+# repr (1e-05, 1e-07). In indented JSON a number ends its line after a space, a string never
+# does; such numbers are rare, so they are found with bytes.find, not a regex over the text.
+_SMALL_NUMBER = re.compile(rb"-?(?:0\.0000[0-9]*|[0-9](?:\.[0-9]+)?e-[0-9]+)")
+
+
+def _python_numbers(data: bytes) -> bytes:
+    """``data`` with every small number token written as Python's ``repr`` writes it."""
+    spans: set[tuple[int, int]] = set()
+    for needle in (b"0.0000", b"e-"):
+        at = data.find(needle)
+        while at != -1:
+            start = data.rfind(b" ", 0, at) + 1
+            end = data.find(b"\n", at)
+            end = len(data) if end == -1 else end
+            stop = end - 1 if data[end - 1 : end] == b"," else end
+            if start > 0 and _SMALL_NUMBER.fullmatch(data, start, stop):
+                spans.add((start, stop))
+            at = data.find(needle, at + len(needle))
+    if not spans:
+        return data
+    parts, last = [], 0
+    for start, stop in sorted(spans):
+        parts += [data[last:start], repr(float(data[start:stop])).encode("ascii")]
+        last = stop
+    parts.append(data[last:])
+    return b"".join(parts)
 
 
 def dump_json(model: BaseModel) -> str:
     """A model as indented JSON, exactly as ``json.dumps(model.model_dump(mode="json"),
     indent=2, ensure_ascii=False)`` writes it, at the speed of pydantic's serializer."""
-    text = model.model_dump_json(indent=2)
-    return _SMALL_NUMBER.sub(lambda m: repr(float(m.group())), text)
+    data = model.__pydantic_serializer__.to_json(model, indent=2)
+    return _python_numbers(data).decode("utf-8")
 
 
 def to_json(result: Triage) -> str:
