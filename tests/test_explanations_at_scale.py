@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -10,6 +12,12 @@ from qsgrules.bundled import default_ruleset, demo_workspace
 from qsgrules.engine.triage import _latest_values, _quoted_indicators, resolve_as_of
 from qsgrules.indicators import BY_ID
 from qsgrules.reports.render import _python_numbers
+from qsgrules.workspace import Workspace
+
+
+@functools.cache
+def _demo() -> Workspace:
+    return load_workspace(demo_workspace())
 
 
 def test_the_default_ruleset_quotes_two_indicators() -> None:
@@ -21,7 +29,7 @@ def test_the_default_ruleset_quotes_two_indicators() -> None:
 
 @given(st.sets(st.sampled_from(sorted(BY_ID))), st.integers(-30, 0))
 def test_latest_values_of_some_indicators_are_those_of_all(wanted: set[str], back: int) -> None:
-    ws = load_workspace(demo_workspace())
+    ws = _demo()
     month = resolve_as_of(ws, None) + back
     every = _latest_values(ws, month)
     assert _latest_values(ws, month, wanted) == {k: v for k, v in every.items() if k[1] in wanted}
