@@ -60,7 +60,11 @@ def run_triage(
     ``progress`` (optional) is called as ``progress(stage, done, total)`` on long runs.
     Raises ``qsgrules.errors.InputError`` listing every problem in the inputs.
     """
+    if progress is not None:
+        progress("loading", 0, 1)  # a stage of its own: the loader reports no steps
     ws, rs = _inputs(workspace, ruleset)
+    if progress is not None:
+        progress("loading", 1, 1)
     return triage(ws, rs, as_of=as_of, providers=providers, progress=progress)
 
 

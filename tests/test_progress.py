@@ -15,6 +15,8 @@ def test_triage_tells_the_callback_from_start_to_end() -> None:
     calls: list[tuple[str, int, int]] = []
     result = run_triage(progress=lambda stage, done, total: calls.append((stage, done, total)))
     n = len(result.proposals)
+    assert calls[:2] == [("loading", 0, 1), ("loading", 1, 1)]
+    calls = calls[2:]
     assert calls[0] == ("providers", 0, n) and calls[-1] == ("providers", n, n)
     done = [d for _, d, _ in calls]
     assert done == sorted(done) and len(calls) <= 2 * n + 2
