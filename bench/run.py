@@ -44,7 +44,7 @@ STAGE_NAMES = (
 
 def end_to_end(workspace: Path, repeat: int) -> dict[str, Any]:
     """`qsg triage --format json` in a subprocess: median wall time, its peak RSS."""
-    walls, peaks = [], []
+    walls, peaks, cpus = [], [], []
     for _ in range(repeat):
         with open(os.devnull, "wb") as sink:
             start = time.perf_counter()
@@ -60,7 +60,13 @@ def end_to_end(workspace: Path, repeat: int) -> dict[str, Any]:
         if status != 0:
             return {"error": f"exit status {status >> 8 or status}: {err.strip()[-300:]}"}
         peaks.append(usage.ru_maxrss / 1024)  # KB on Linux
-    return {"wall_s": statistics.median(walls), "peak_mb": max(peaks), "runs": repeat}
+        cpus.append(usage.ru_utime + usage.ru_stime)
+    return {
+        "wall_s": statistics.median(walls),
+        "cpu_s": statistics.median(cpus),
+        "peak_mb": max(peaks),
+        "runs": repeat,
+    }
 
 
 def stages(workspace: Path) -> dict[str, Any]:
@@ -96,30 +102,31 @@ def _mb(v: float) -> str:
 
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
-        f"{'workload':<18} {'providers':>9} {'rows':>11} {'items':>7} "
-        f"{'e2e wall':>9} {'e2e peak':>9}",
+        f"{'workload':<28} {'providers':>9} {'rows':>11} {'items':>7} "
+        f"{'e2e wall':>9} {'e2e cpu':>9} {'e2e peak':>9}",
     ]
     for r in results:
         s, e = r["stages"], r["e2e"]
         if "skipped" in r:
-            lines.append(f"{r['name']:<18} skipped: {r['skipped']}")
+            lines.append(f"{r['name']:<28} skipped: {r['skipped']}")
             continue
         wall = f"{e['wall_s']:.2f} s" if "wall_s" in e else "failed"
+        cpu = f"{e['cpu_s']:.2f} s" if "cpu_s" in e else ""
         peak = _mb(e["peak_mb"]) if "peak_mb" in e else ""
         if "error" in s:
-            lines.append(f"{r['name']:<18} {'':>9} {'':>11} {'':>7} {wall:>9} {peak:>9}")
+            lines.append(f"{r['name']:<28} {'':>9} {'':>11} {'':>7} {wall:>9} {cpu:>9} {peak:>9}")
             lines.append(f"  stages failed: {s['error']}")
             continue
         lines.append(
-            f"{r['name']:<18} {s['providers']:>9,} {s['rows']:>11,} {s['items']:>7,} "
-            f"{wall:>9} {peak:>9}"
+            f"{r['name']:<28} {s['providers']:>9,} {s['rows']:>11,} {s['items']:>7,} "
+            f"{wall:>9} {cpu:>9} {peak:>9}"
         )
         if "error" in e:
             lines.append(f"  end to end failed: {e['error']}")
     lines.append("")
     lines.append("seconds per stage (in-process, one run each):")
     lines.append(
-        f"{'workload':<18} "
+        f"{'workload':<28} "
         + " ".join(f"{n[:9]:>9}" for n in STAGE_NAMES)
         + f" {'total':>7} {'peak':>8}"
     )
@@ -128,14 +135,28 @@ def table(results: list[dict[str, Any]]) -> str:
         if "skipped" in r or "error" in s:
             continue
         lines.append(
-            f"{r['name']:<18} "
+            f"{r['name']:<28} "
             + " ".join(f"{s['stages'][n]:>9.2f}" for n in STAGE_NAMES)
             + f" {s['total_s']:>7.2f} {_mb(s['peak_mb']):>8}"
         )
     lines.append("")
+    lines.append("CPU seconds per stage (the same runs: what a busy machine cannot inflate):")
+    lines.append(
+        f"{'workload':<28} " + " ".join(f"{n[:9]:>9}" for n in STAGE_NAMES) + f" {'total':>7}"
+    )
+    for r in results:
+        s = r["stages"]
+        if "skipped" in r or "error" in s:
+            continue
+        lines.append(
+            f"{r['name']:<28} "
+            + " ".join(f"{s['stages_cpu'][n]:>9.2f}" for n in STAGE_NAMES)
+            + f" {s['total_cpu_s']:>7.2f}"
+        )
+    lines.append("")
     lines.append("engine against the pure-Python oracle (same profiles, same rules):")
     lines.append(
-        f"{'workload':<18} {'profiles':>9} {'engine s':>9} {'oracle s':>9} {'ratio':>7} "
+        f"{'workload':<28} {'profiles':>9} {'engine s':>9} {'oracle s':>9} {'ratio':>7} "
         f"{'disagree':>8} {'us/provider':>11}"
     )
     for r in results:
@@ -145,7 +166,7 @@ def table(results: list[dict[str, Any]]) -> str:
         ratio = s["engine_s"] / s["oracle_s"] if s["oracle_s"] else float("nan")
         per = 1e6 * s["engine_s"] / max(1, s["profiles"])
         lines.append(
-            f"{r['name']:<18} {s['profiles']:>9,} {s['engine_s']:>9.3f} {s['oracle_s']:>9.3f} "
+            f"{r['name']:<28} {s['profiles']:>9,} {s['engine_s']:>9.3f} {s['oracle_s']:>9.3f} "
             f"{ratio:>6.1f}x {s['disagreements']:>8} {per:>11.0f}"
         )
     growth = [
