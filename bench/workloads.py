@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from pathlib import Path
 
@@ -67,10 +68,18 @@ def ae(work: Path) -> Path:
 def synthetic(work: Path, providers: int, months: int = 36) -> Path:
     """``providers`` synthetic providers x every indicator x ``months``, five items each."""
     items = ITEMS_PER_PROVIDER * providers
-    out = work / f"synth-{providers}x{months}-{items}-{SEED}"
+    out = work / f"synth-{providers}x{months}-{items}-{SEED}-{_generator()}"
     if not (out / "synth.json").is_file():
         synthesise(out, providers=providers, months=months, items=items, seed=SEED)
     return out
+
+
+def _generator() -> str:
+    """A short hash of the generator's source: a changed generator makes new workspaces."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "qsgrules" / "synth").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:

@@ -164,6 +164,7 @@ def synthesise(
                 who.qsg,
                 who.qsg_names,
                 concern,
+                who.size,
                 end_day,
                 np.random.default_rng(streams[2]),
             )
