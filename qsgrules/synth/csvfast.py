@@ -40,7 +40,7 @@ def labels(codes: IntArray, table: Field) -> Field:
 
 def _digits(values: IntArray) -> Field:
     """Non-negative integers as decimal digits without leading zeros (0 is "0")."""
-    top = int(values.max()) if values.size else 0
+    top = int(np.max(values, initial=0))
     width = len(str(top))
     powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
     digits = (values[:, None] // powers) % 10
