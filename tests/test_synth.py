@@ -6,6 +6,7 @@ import csv
 import io
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,10 +28,16 @@ from qsgrules.workspace.intelligence import NATIONAL_MEMBERS
 SMALL = {"providers": 60, "months": 14, "items": 400, "seed": 3}
 
 
+def _synth(out: Path, **change: Any) -> None:
+    """The small workspace, or one with some options changed."""
+    options: dict[str, Any] = {**SMALL, **change}
+    synthesise(out, **options)
+
+
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth") / "ws"
-    synthesise(out, **SMALL)
+    _synth(out)
     return out
 
 
@@ -44,13 +51,13 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def test_the_same_seed_gives_byte_identical_files(small: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    synthesise(again, **SMALL)
+    _synth(again)
     assert _files(again) == _files(small)
 
 
 def test_another_seed_gives_other_data(small: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
-    synthesise(other, **{**SMALL, "seed": 4})
+    _synth(other, seed=4)
     assert (other / "indicators.csv").read_bytes() != (small / "indicators.csv").read_bytes()
 
 
@@ -124,7 +131,7 @@ def test_bad_arguments_are_refused_and_nothing_is_written(
 ) -> None:
     out = tmp_path / "ws"
     with pytest.raises(InputError) as caught:
-        synthesise(out, **{**SMALL, **change})  # type: ignore[arg-type]
+        _synth(out, **change)
     assert [(p.code, p.argument) for p in caught.value.problems] == [(code, argument)]
     assert list(tmp_path.iterdir()) == []
 
@@ -132,7 +139,7 @@ def test_bad_arguments_are_refused_and_nothing_is_written(
 def test_an_existing_folder_is_never_overwritten(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine")
     with pytest.raises(InputError) as caught:
-        synthesise(tmp_path, **SMALL)
+        _synth(tmp_path)
     assert caught.value.problems[0].code == "QSG706"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
 
