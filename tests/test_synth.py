@@ -144,6 +144,14 @@ def test_an_existing_folder_is_never_overwritten(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
 
 
+def test_a_folder_that_cannot_be_made_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(InputError) as caught:
+        _synth(tmp_path / "file" / "ws")
+    assert [p.code for p in caught.value.problems] == ["QSG707"]
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
 def test_an_empty_folder_is_filled(tmp_path: Path) -> None:
     out = tmp_path / "empty"
     out.mkdir()

@@ -135,10 +135,22 @@ def synthesise(
     report = progress or silent
     streams = np.random.SeedSequence(seed).spawn(3)
     who = series.providers(providers, np.random.default_rng(streams[0]))
-    folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = folder.parent / f".{folder.name}.{os.getpid()}.partial"
-    shutil.rmtree(tmp, ignore_errors=True)  # left by a run of this process that was killed
-    tmp.mkdir()  # the user's umask, unlike mkdtemp's 0700
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)  # left by a run of this process that was killed
+        tmp.mkdir()  # the user's umask, unlike mkdtemp's 0700
+    except OSError as exc:
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "out",
+                    f"cannot create a folder at {folder}: {exc.strerror or exc}; name a folder "
+                    "in a place you can write to",
+                    code="QSG707",
+                )
+            ]
+        ) from None
     try:
         rows: dict[str, int] = {}
         rows["providers.csv"] = _write_providers(tmp, who)
