@@ -2,6 +2,7 @@
 process per workspace, so that its peak memory is its own).
 
     python bench/stages.py WORKSPACE [--as-of YYYY-MM]
+    python bench/stages.py --in-memory PROVIDERS    # built in memory: no loading
 
 Prints one JSON object: seconds per stage, peak RSS, and the same rules evaluated by the
 pure-Python oracle (``qsgrules.ruleset.conditions.evaluate``) on the same profiles, with the
@@ -31,6 +32,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
 import qsgrules.engine.triage as engine_triage
+from bench import inmemory
+from qsgrules import collector
 from qsgrules.api import load_ruleset, load_workspace
 from qsgrules.bundled import default_ruleset
 from qsgrules.engine import durable_adapter
@@ -97,10 +100,20 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
-def measure(workspace: Path, as_of: str | None) -> dict[str, Any]:
+def measure(workspace: Path | int, as_of: str | None) -> dict[str, Any]:
+    """``workspace`` a folder, loaded; or a number of providers, built in memory (the
+    "load" stage is then building it, and is not comparable with loading)."""
     instrument()
+    with collector.paused():  # as run_triage, which the command line calls, does
+        return _measure(workspace, as_of)
+
+
+def _measure(workspace: Path | int, as_of: str | None) -> dict[str, Any]:
     start, start_cpu = time.perf_counter(), time.process_time()
-    ws = load_workspace(workspace)
+    if isinstance(workspace, int):
+        ws = inmemory.workspace(workspace, 36, 5 * workspace, 2024)
+    else:
+        ws = load_workspace(workspace)
     loaded, loaded_cpu = time.perf_counter(), time.process_time()
     peak_after_load = _peak_mb()
     ruleset = load_ruleset(default_ruleset())
@@ -130,6 +143,7 @@ def measure(workspace: Path, as_of: str | None) -> dict[str, Any]:
     stages_cpu["output"] = output_cpu
     return {
         "workspace": str(workspace),
+        "in_memory": isinstance(workspace, int),
         "providers": len(ws.providers),
         "rows": len(ws.observations),
         "items": len(ws.intelligence),
@@ -155,10 +169,13 @@ def measure(workspace: Path, as_of: str | None) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("workspace", type=Path)
+    parser.add_argument("workspace", type=Path, nargs="?")
     parser.add_argument("--as-of", default=None)
+    parser.add_argument("--in-memory", type=int, default=None, metavar="PROVIDERS")
     args = parser.parse_args()
-    print(json.dumps(measure(args.workspace, args.as_of)))
+    if (args.workspace is None) == (args.in_memory is None):
+        parser.error("give a WORKSPACE or --in-memory PROVIDERS")
+    print(json.dumps(measure(args.in_memory or args.workspace, args.as_of)))
 
 
 if __name__ == "__main__":
