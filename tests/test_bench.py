@@ -38,3 +38,21 @@ def test_the_benchmark_prints_its_table_and_the_engine_agrees_with_the_oracle(
         assert all(s["stages"][st] > 0 for st in timed), (name, s["stages"])
     assert results["A&E England"]["stages"]["providers"] == 140
     assert results["synthetic 60 (national)"]["stages"]["rows"] == 60 * 22 * 14
+
+
+def test_a_size_too_large_to_load_is_measured_in_memory(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--sizes", "30,50",
+         "--national", "0", "--work", str(tmp_path), "--json", str(out), "--memory-mb", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    results = {r["name"]: r for r in json.loads(out.read_text())}
+    loaded, built = results["synthetic 30"], results["synthetic 50 in memory"]
+    assert "not run: loading needs" in built["e2e"]["error"]
+    assert built["stages"]["in_memory"] and not loaded["stages"]["in_memory"]
+    assert built["stages"]["proposals"] == 50 and built["stages"]["disagreements"] == 0
+    assert "not run: loading needs" in done.stdout
