@@ -116,7 +116,8 @@ def table(results: list[dict[str, Any]]) -> str:
         if "skipped" in r:
             lines.append(f"{r['name']:<28} skipped: {r['skipped']}")
             continue
-        wall = f"{e['wall_s']:.2f} s" if "wall_s" in e else "failed"
+        not_run = str(e.get("error", "")).startswith("not run")
+        wall = f"{e['wall_s']:.2f} s" if "wall_s" in e else ("not run" if not_run else "failed")
         cpu = f"{e['cpu_s']:.2f} s" if "cpu_s" in e else ""
         peak = _mb(e["peak_mb"]) if "peak_mb" in e else ""
         if "error" in s:
