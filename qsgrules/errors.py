@@ -89,6 +89,13 @@ class Problem:
         )
 
 
+class EngineError(RuntimeError):
+    """The inference engine did not process every fact cleanly; nothing is reported.
+
+    Defined here, not beside the engine adapter, so that catching it imports no engine.
+    """
+
+
 class InputError(Exception):
     """Bad input: carries every problem found, never a partial result."""
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .. import register as R
-from ..api_register import open_register
-from ..engine.durable_adapter import EngineError
-from ..errors import ExitCode, InputError
+from ..errors import EngineError, ExitCode, InputError
 from ..model.vocabulary import Level
+
+if TYPE_CHECKING:
+    from .. import register as R
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -106,8 +106,12 @@ def _writer(func: F) -> F:
 
 def _write(workspace: str | None, register: str | None, by: str | None) -> R.Register:
     """The register to write: the user's own (never the bundled demo's), already started."""
+    from ..api_register import open_register
+
     return open_register(workspace, register, write=True, by=by)
 
 
 def _read(workspace: str | None, register: str | None) -> R.Register:
+    from ..api_register import open_register
+
     return open_register(workspace, register, write=False)

@@ -1,36 +1,32 @@
-"""`qsg`: triage, explain, pack, check, indicators, intel, privacy."""
+"""`qsg`: triage, explain, pack, check, indicators, intel, privacy, and the register's and
+the ruleset tools' commands.
+
+Each command imports the API it needs when it runs: `qsg --help` and the light commands
+do not pay for numpy, scipy, pydantic models or the rules engine they never use.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import __version__
-from ..api import (
-    add_item,
-    check_ruleset,
-    close_item,
-    list_intelligence,
-    meeting_pack,
-    open_workspace,
-    publishable,
-    run_triage,
-    scan_workspace,
-)
 from ..errors import ExitCode, InputError
-from ..indicators import CATALOGUE
 from ..model.vocabulary import Domain, Severity
-from ..reports import render
-from ..workspace import Workspace
 from . import register_commands, ruleset_commands
 from .common import _AS_OF, _PUBLIC, _REGISTER, _RULESET, _WORKSPACE, F, reports_input_errors
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 
 def opened(workspace: str | None) -> Workspace:
     """The workspace, its warnings said on stderr (what is legal but suspicious in it)."""
+    from ..api import open_workspace
+
     ws = open_workspace(workspace)
     for warning in ws.warnings:
         click.echo(f"warning: {warning.render()}", err=True)
@@ -92,13 +88,19 @@ def triage(
     Warns on stderr when providers' data stop before the as-of month (their proposals are
     marked); with --strict-data that is a failure (exit 1).
     """
-    result = run_triage(
-        opened(workspace),
-        ruleset,
-        as_of=as_of,
-        providers=list(providers) or None,
-        register=register,
-    )
+    from ..api import publishable, run_triage
+    from ..reports import render
+    from .progress import bar
+
+    with bar() as progress:
+        result = run_triage(
+            opened(workspace),
+            ruleset,
+            as_of=as_of,
+            providers=list(providers) or None,
+            register=register,
+            progress=progress,
+        )
     if public:
         result = publishable(result)
     writer = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt]
@@ -134,6 +136,9 @@ def explain(
         raise click.UsageError("give one or more provider codes, or --all")
     if codes and every:
         raise click.UsageError("give provider codes or --all, not both")
+    from ..api import publishable, run_triage
+    from ..reports import render
+
     result = run_triage(
         opened(workspace), ruleset, as_of=as_of, providers=list(codes) or None, register=register
     )
@@ -186,6 +191,8 @@ def pack(
     provider: the proposal and the rules that fired, a Making Data Count XmR chart for each
     indicator with a finding, a funnel plot for each peer finding, and the soft intelligence.
     """
+    from ..api import meeting_pack
+
     text = meeting_pack(
         workspace,
         ruleset,
@@ -218,6 +225,9 @@ def check(ruleset: str, strict: bool, fmt: str) -> None:
     Exit 0 when valid (warnings are shown), 1 with --strict when the analysis finds
     anything, 2 when the ruleset is invalid.
     """
+    from ..api import check_ruleset
+    from ..reports import render
+
     try:
         result = check_ruleset(ruleset, strict=strict)
     except InputError as exc:
@@ -242,6 +252,8 @@ def check(ruleset: str, strict: bool, fmt: str) -> None:
 )
 def indicators(fmt: str) -> None:
     """List the indicator catalogue (National Quality Dashboard, Annex B)."""
+    from ..indicators import CATALOGUE
+
     if fmt == "json":
         click.echo(json.dumps([i.model_dump(mode="json") for i in CATALOGUE], indent=2))
         return
@@ -314,6 +326,8 @@ def intel_add(
     item_id: str | None,
 ) -> None:
     """Append one validated item to the workspace, with a new id."""
+    from ..api import add_item
+
     item = add_item(
         workspace,
         {
@@ -350,6 +364,8 @@ def intel_add(
 def intel_close(workspace: str, item_id: str, reason: str, on: Any) -> None:
     """Close item ID after assurance: status closed, with its reason and date, in the
     intelligence file; every other item is kept byte for byte."""
+    from ..api import close_item
+
     item = close_item(workspace, item_id, reason, on.date() if on else None)
     assert item.closed_on is not None
     click.echo(f"closed {item.id}: {item.provider} on {item.closed_on.isoformat()}")
@@ -370,8 +386,49 @@ def intel_list(
     provider: str | None,
 ) -> None:
     """Show the items with their current weights (how each weight is made)."""
+    from ..api import list_intelligence
+    from ..reports import render
+
     rows = list_intelligence(opened(workspace), ruleset, as_of=as_of, provider=provider)
     click.echo(render.intelligence(rows, public=public), nl=False)
+
+
+@cli.command()
+@click.option("--providers", type=int, required=True, metavar="N", help="Number of providers.")
+@click.option("--months", type=int, default=36, show_default=True, metavar="M")
+@click.option("--items", type=int, default=0, show_default=True, metavar="K", help="Soft items.")
+@click.option("--seed", type=int, default=0, show_default=True, metavar="S")
+@click.option("--end", default="2019-03", show_default=True, metavar="YYYY-MM", help="Last month.")
+@click.option(
+    "--missing",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Share of indicator rows left out at random.",
+)
+@click.option("--out", required=True, type=click.Path(), metavar="DIR", help="A new folder.")
+@reports_input_errors()
+def synth(
+    providers: int, months: int, items: int, seed: int, end: str, missing: float, out: str
+) -> None:
+    """Write a synthetic workspace: the same options give byte-identical files."""
+    from ..synth import synthesise
+    from .progress import bar
+
+    with bar() as progress:
+        report = synthesise(
+            out,
+            providers=providers,
+            months=months,
+            items=items,
+            seed=seed,
+            end=end,
+            missing=missing,
+            progress=progress,
+        )
+    rows = ", ".join(f"{name} {n:,} rows" for name, n in report.rows.items())
+    size = sum(report.bytes.values()) / 1e6
+    click.echo(f"wrote {report.folder} ({size:.1f} MB): {rows}")
 
 
 @cli.group()
@@ -384,6 +441,8 @@ def privacy() -> None:
 def privacy_scan(folder: str) -> None:
     """Report every possible identifier in a workspace's files (kind and place, never the
     identifier). Exit 1 when anything is found."""
+    from ..api import scan_workspace
+
     found = scan_workspace(folder)
     for problem in found:
         click.echo(str(problem))

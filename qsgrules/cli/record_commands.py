@@ -10,11 +10,7 @@ from typing import Any
 
 import click
 
-from .. import register as R
-from ..api_register import audit_verify, coverage, regional_report
 from ..errors import ExitCode
-from ..reports import note as note_report
-from ..reports import regional as regional_report_render
 from .common import _MEETING, _read, _where, _write, _writer, reports_input_errors
 
 
@@ -42,6 +38,8 @@ def action_add(
     by: str | None,
 ) -> None:
     """Add an action about provider CODE. Prints the action id."""
+    from .. import register as R
+
     with _write(workspace, register, by) as reg:
         a = R.add_action(reg, code, meeting=meeting, owner=owner, due=due, text=text)
     click.echo(a.id)
@@ -63,6 +61,8 @@ def action_close(
     by: str | None,
 ) -> None:
     """Close an action with a note."""
+    from .. import register as R
+
     with _write(workspace, register, by) as reg:
         a = R.close_action(reg, action_id, note=note, on=on)
     click.echo(f"closed {a.id} on {(a.closed or {}).get('on')}")
@@ -83,6 +83,8 @@ def action_move(
     by: str | None,
 ) -> None:
     """Move an action's due date, with a reason; the old date is kept."""
+    from .. import register as R
+
     with _write(workspace, register, by) as reg:
         a = R.move_action(reg, action_id, due=due, reason=reason)
     click.echo(f"moved {a.id} from {a.moves[-1]['from']} to {a.due.isoformat()}")
@@ -104,6 +106,8 @@ def action_list(
     register: str | None,
 ) -> None:
     """List actions with owner, due date (and moves) and status."""
+    from .. import register as R
+
     day = R.checks.date("on", on) if on else dt.date.today()
     with _read(workspace, register) as reg:
         found = R.list_actions(
@@ -132,6 +136,9 @@ def note(
     meeting_id: str, fmt: str, public: bool, workspace: str | None, register: str | None
 ) -> None:
     """The meeting note (DRAFT until agreed), as Markdown or self-contained HTML."""
+    from .. import register as R
+    from ..reports import note as note_report
+
     with _read(workspace, register) as reg:
         record = R.meeting_note(reg, meeting_id)
     writer: Callable[..., str] = note_report.html if fmt == "html" else note_report.markdown
@@ -152,6 +159,8 @@ def coverage_command(
     register: str | None,
 ) -> None:
     """Providers not discussed in the last N months, with when each last was."""
+    from ..api_register import coverage
+
     n, rows = coverage(workspace, register, months=months, on=on, qsg=qsg)
     for u in rows:
         last = u.last_discussed.isoformat() if u.last_discussed else "never"
@@ -173,6 +182,9 @@ def report() -> None:
 @reports_input_errors(register="REGISTER")
 def report_regional(registers: tuple[str, ...], fmt: str, on: str | None) -> None:
     """Combine the agreed conclusions of local QSGs' registers for the regional QSG."""
+    from ..api_register import regional_report
+    from ..reports import regional as regional_report_render
+
     result = regional_report(list(registers), on=on)
     render: dict[str, Callable[[Any], str]] = {
         "md": regional_report_render.markdown,
@@ -192,6 +204,8 @@ def audit() -> None:
 @reports_input_errors()
 def audit_verify_command(workspace: str | None, register: str | None) -> None:
     """Check every record's hash chain and the database's integrity: exit 0 or 1."""
+    from ..api_register import audit_verify
+
     verification, integrity = audit_verify(workspace, register)
     if integrity != "ok":
         click.echo(f"integrity check failed: {integrity}", err=True)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import click
 
-from .. import register as R
-from ..api_register import open_meeting
 from ..model.vocabulary import Level
 from . import record_commands
 from .common import (
@@ -53,6 +51,8 @@ def meeting_open(
     by: str | None,
 ) -> None:
     """Open a meeting: triage now and freeze it. Prints the meeting id."""
+    from ..api_register import open_meeting
+
     m = open_meeting(
         date=date,
         chair=chair,
@@ -91,6 +91,8 @@ def meeting_attend(
     by: str | None,
 ) -> None:
     """Record that a member attended for an organisation (again: corrects the times)."""
+    from .. import register as R
+
     with _write(workspace, register, by) as reg:
         m = R.attend(
             reg, meeting_id, member=member, organisation=organisation, start=start, end=end
@@ -105,6 +107,8 @@ def meeting_attend(
 @reports_input_errors()
 def meeting_list(workspace: str | None, register: str | None) -> None:
     """Every meeting: date, QSG, chair, as-of, attendance, decisions, status."""
+    from .. import register as R
+
     with _read(workspace, register) as reg:
         state = R.fold(reg.records())
     for m in sorted(state.meetings.values(), key=lambda m: (m.date, m.seq)):
@@ -124,6 +128,8 @@ def meeting_agree(
     meeting_id: str, workspace: str | None, register: str | None, by: str | None
 ) -> None:
     """The QSG agrees the note: the meeting is locked; later changes are amendments."""
+    from .. import register as R
+
     with _write(workspace, register, by) as reg:
         m = R.agree(reg, meeting_id)
     assert m.agreed is not None
@@ -155,6 +161,8 @@ def meeting_amend(
     by: str | None,
 ) -> None:
     """Amend an agreed meeting (who, when, why): a provider's decision and/or a text."""
+    from .. import register as R
+
     with _write(workspace, register, by) as reg:
         rec = R.amend(
             reg,
@@ -176,6 +184,8 @@ def meeting_amend(
 @reports_input_errors(meeting="ID")
 def agenda(meeting_id: str, workspace: str | None, register: str | None) -> None:
     """What meeting ID must discuss, in order, each with why."""
+    from .. import register as R
+
     with _read(workspace, register) as reg:
         items = R.agenda(reg, meeting_id)
     section = None
@@ -208,6 +218,8 @@ def confirm(
     by: str | None,
 ) -> None:
     """An attending member confirms the proposal for provider CODE."""
+    from .. import register as R
+
     with _write(workspace, register, by) as reg:
         rec = R.confirm(reg, code, meeting=meeting, member=member)
     click.echo(f"{meeting} {code}: {member} confirmed {Level(rec.body['level']).label}")
@@ -231,6 +243,8 @@ def override(
     by: str | None,
 ) -> None:
     """An attending member holds another level than proposed for CODE, with a reason."""
+    from .. import register as R
+
     with _write(workspace, register, by) as reg:
         rec = R.override(reg, code, meeting=meeting, member=member, level=level, reason=reason)
     b = rec.body
@@ -261,6 +275,8 @@ def decide(
     by: str | None,
 ) -> None:
     """The chair's conclusion for provider CODE at a meeting."""
+    from .. import register as R
+
     with _write(workspace, register, by) as reg:
         done = R.decide(
             reg,

@@ -50,6 +50,7 @@ from typing import Any
 
 from durable import engine as _durable
 
+from ..errors import EngineError as EngineError
 from ..ruleset.conditions import (
     MAX_ATOMS_PER_RULE,
     MAX_GROUPS_PER_RULE,
@@ -68,10 +69,6 @@ _names = itertools.count(1)
 #: Comparisons per durable ruleset: durable walks its alpha network with a 64-node stack.
 MAX_ATOMS_PER_ENGINE = MAX_ATOMS_PER_RULE
 _UTC_WARNING = r"datetime\.datetime\.utcfromtimestamp\(\) is deprecated"
-
-
-class EngineError(RuntimeError):
-    """The inference engine did not process every fact cleanly; nothing is reported."""
 
 
 class _SyncHost(_durable.Host):  # type: ignore[misc]

@@ -7,7 +7,8 @@ compiled conditions (``explain.py``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,15 +23,21 @@ from ..model.facts import ProviderFacts
 from ..model.months import LAST_MONTH, month_end, month_number, month_text
 from ..model.proposal import Evidence, Proposal, RulesetRef, Triage
 from ..model.vocabulary import Level
+from ..progress import Progress
 from ..ruleset import CompiledRuleset
 from ..ruleset.conditions import Measured, atoms
+from ..ruleset.template import PLACEHOLDER
 from ..workspace import Workspace
-from .durable_adapter import RuleEngine
 from .explain import Latest, fired_rule, nearest, template_values
+
+if TYPE_CHECKING:
+    from .durable_adapter import RuleEngine
 
 
 def engine_for(ruleset: CompiledRuleset) -> RuleEngine:
     """The durable_rules engine of a compiled ruleset, built once and kept with it."""
+    from .durable_adapter import RuleEngine  # deferred: only a triage needs the engine
+
     engine = ruleset.cache.get("engine")
     if not isinstance(engine, RuleEngine):
         engine = RuleEngine([(r.id, r.condition) for r in ruleset.rules])
@@ -61,10 +68,29 @@ def resolve_as_of(workspace: Workspace, as_of: str | None) -> int:
     raise InputError([Problem("indicators.csv", 1, None, "no data: give --as-of YYYY-MM")])
 
 
-def _latest_values(workspace: Workspace, as_of: int) -> dict[tuple[str, str], tuple[str, float]]:
-    """(provider, indicator) -> (month, value) of the latest row up to ``as_of``."""
+def _quoted_indicators(ruleset: CompiledRuleset) -> set[str]:
+    """The indicators whose latest value or month some rule's ``because`` quotes."""
+    return {
+        m.group(2)
+        for rule in ruleset.rules
+        for m in PLACEHOLDER.finditer(rule.rule.because)
+        if m.group(1) in ("value", "period") and m.group(2)
+    }
+
+
+def _latest_values(
+    workspace: Workspace, as_of: int, indicators: Collection[str] | None = None
+) -> dict[tuple[str, str], tuple[str, float]]:
+    """(provider, indicator) -> (month, value) of the latest row up to ``as_of``, for every
+    indicator or only ``indicators`` (those a template quotes: the rest would go unread)."""
     obs = workspace.observations
-    rows = np.flatnonzero(obs.period <= as_of)
+    wanted = obs.period <= as_of
+    if indicators is not None:
+        quoted = np.zeros(len(obs), dtype=np.bool_)
+        for indicator in sorted(indicators):
+            quoted |= obs.indicator_mask(indicator)
+        wanted &= quoted
+    rows = np.flatnonzero(wanted)
     if rows.size == 0:
         return {}
     # sorting and comparing integer codes, never strings, is what makes this fast
@@ -82,14 +108,29 @@ def _latest_values(workspace: Workspace, as_of: int) -> dict[tuple[str, str], tu
     }
 
 
+def _every_percent(progress: Progress | None, stage: str, total: int) -> Callable[[int], None]:
+    """A counter that tells ``progress`` at the start, every 1% and at the end."""
+    step = max(1, total // 100)
+
+    def tell(done: int) -> None:
+        if progress is not None and (done % step == 0 or done == total):
+            progress(stage, done, total)
+
+    return tell
+
+
 def triage(
     workspace: Workspace,
     ruleset: CompiledRuleset,
     *,
     as_of: str | None = None,
     providers: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> Triage:
-    """Propose a level for every provider (or those named), each with its explanation."""
+    """Propose a level for every provider (or those named), each with its explanation.
+
+    ``progress`` (optional) is told how many providers are done (``qsgrules.progress``).
+    """
     month = resolve_as_of(workspace, as_of)
     codes = sorted(workspace.providers)
     if providers:
@@ -111,15 +152,17 @@ def triage(
         for code, findings in more.items():
             hard.setdefault(code, []).extend(findings)
     soft = summarise(workspace.intelligence, ruleset.spec.soft, month)
-    latest = _latest_values(workspace, month)
+    latest = _latest_values(workspace, month, _quoted_indicators(ruleset))
     covered = coverage(workspace.observations, ruleset.spec, month, codes)
     measures: dict[str, Measured] = {}
     for rule in ruleset.rules:
         for atom in atoms(rule.condition):
             measures.setdefault(atom.attr, atom.leaf)
     engine = engine_for(ruleset)
-    proposals = []
+    proposals: list[Proposal] = []
+    tell = _every_percent(progress, "providers", len(codes))
     for code in codes:
+        tell(len(proposals))
         provider = workspace.providers[code]
         p_soft = soft.get(code, SoftSummary())
         facts = ProviderFacts(
@@ -146,6 +189,7 @@ def triage(
                 coverage=covered[code],
             )
         )
+    tell(len(proposals))
     proposals.sort(key=lambda p: (-p.level.rank, p.provider))
     return Triage(
         ruleset=RulesetRef(name=ruleset.name, version=ruleset.version, sha256=ruleset.sha256),

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..gcpause import collector_paused
+from .. import collector
 from ..model.evidence import SoftFactor, SoftFinding
 from ..model.months import month_end
 from ..model.numbers import trimmed
@@ -172,7 +172,7 @@ def summarise(
 
     Items are taken in id order so that totals do not depend on file order.
     """
-    with collector_paused():
+    with collector.paused():
         return _summarise(items, settings, as_of_month)
 
 

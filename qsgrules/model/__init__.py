@@ -1,12 +1,22 @@
-"""Pydantic types shared across layers."""
+"""Pydantic types shared across layers.
 
-from pydantic import BaseModel, ConfigDict
+``Model`` is imported on first use, so that the vocabulary alone (what `qsg --help` needs)
+does not import pydantic.
+"""
 
+from __future__ import annotations
 
-class Model(BaseModel):
-    """Base for every input and output type: unknown keys are errors, values are frozen."""
+from typing import TYPE_CHECKING, Any
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
+if TYPE_CHECKING:
+    from .base import Model
 
 __all__ = ["Model"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Model":
+        from .base import Model
+
+        return Model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

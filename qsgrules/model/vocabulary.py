@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import functools
 from enum import StrEnum
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import GetCoreSchemaHandler
-from pydantic_core import CoreSchema
+if TYPE_CHECKING:  # only pydantic calls the hook below: the words need no pydantic
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 
 class Word(StrEnum):

@@ -19,7 +19,6 @@ from typing import Final, Literal, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 __all__ = ["Z_95", "Z_998", "FunnelKind", "FunnelResult", "funnel"]
 
@@ -92,8 +91,12 @@ class FunnelResult:
             raise ValueError("denominator must be finite and > 0")
         tau2 = self.tau2 if self.adjusted else 0.0
         if self.kind != "proportion" and not self.adjusted:
-            lower = self.target * stats.chi2.ppf(lower_p, 2 * d) / (2 * d)
-            upper = self.target * stats.chi2.ppf(upper_p, 2 * (d + 1)) / (2 * d)
+            # deferred, and scipy.special rather than scipy.stats (a third of the import):
+            # chi2.ppf(p, 2k) / 2 is exactly gammaincinv(k, p)
+            from scipy import special
+
+            lower = self.target * special.gammaincinv(d, lower_p) / d
+            upper = self.target * special.gammaincinv(d + 1, upper_p) / d
         else:
             spread = z_a * np.sqrt(_se(self.kind, d) ** 2 + tau2)
             lower = _back(self.kind, self.y0 - spread)
@@ -151,11 +154,24 @@ def _dispersion_sample(
         if trim == 0:
             return z, np.ones(z.shape, dtype=np.bool_)
         k = 1.0 / trim
-        group = np.floor(stats.rankdata(z, method="average") * k / (z.size + 1))
+        group = np.floor(_average_ranks(z) * k / (z.size + 1))
         keep = (group > 0) & (group < k - 1)
         return z[keep], keep
     low, high = np.quantile(z, [trim, 1 - trim])
     return np.clip(z, low, high), np.ones(z.shape, dtype=np.bool_)
+
+
+def _average_ranks(z: FloatArray) -> FloatArray:
+    """1-based ranks of ``z``, ties given their average rank (as scipy's rankdata does)."""
+    order = np.argsort(z, kind="mergesort")
+    ordered = z[order]
+    starts = np.r_[True, ordered[1:] != ordered[:-1]]
+    tie_group = np.cumsum(starts) - 1
+    ordinal = np.arange(1, z.size + 1, dtype=np.float64)
+    mean_rank = np.bincount(tie_group, weights=ordinal) / np.bincount(tie_group)
+    ranks: FloatArray = np.empty(z.size, dtype=np.float64)
+    ranks[order] = mean_rank[tie_group]
+    return ranks
 
 
 def _tau2(phi: float, s: FloatArray) -> float:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .. import collector
 from ..errors import InputError, Problem
 from ..files import examine, read_text
-from ..gcpause import collector_paused
 from ..model.months import month_number, month_of, month_text
 from ..model.observations import Observations
 from ..model.workspace import Member, Provider, SoftItem, Workspace
@@ -44,7 +44,7 @@ def load_workspace(root: str | Path, *, today: dt.date | None = None) -> Workspa
     listing every problem in every file; never returns partial data. Legal but suspicious
     input is returned in ``Workspace.warnings``.
     """
-    with collector_paused():
+    with collector.paused():
         return _load(Path(root), today)
 
 

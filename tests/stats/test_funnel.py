@@ -314,3 +314,19 @@ def test_real_ae_cross_section_matches_hand_calculation() -> None:
     assert np.count_nonzero(unadjusted.outliers(0.998)) > 2 * np.count_nonzero(
         result.outliers(0.998)
     )
+
+
+@given(
+    st.lists(
+        st.sampled_from([-2.0, -1.0, 0.0, 0.5, 1.0, 3.0]) | st.floats(-5, 5, allow_nan=False),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_average_ranks_equal_scipys_rankdata(values: list[float]) -> None:
+    from scipy import stats
+
+    from qsgrules.stats.funnel import _average_ranks
+
+    z = np.array(values)
+    assert np.array_equal(_average_ranks(z), stats.rankdata(z, method="average"))

@@ -1,6 +1,6 @@
 """Time xmr_batch on 300,000 series of 36 monthly points (the national-scale workload).
 
-Run: python scripts/bench_spc.py [n_series] [n_points]
+Run: python bench/spc.py [n_series] [n_points]
 """
 
 from __future__ import annotations

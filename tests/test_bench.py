@@ -1,0 +1,58 @@
+"""The benchmark runs, at a small scale, in the suite: it cannot rot (correctness only; no
+timing is asserted). bench/stages.py times functions of the triage by name, so a renamed
+function shows here as a stage that took no time."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ("load", "ruleset", "statistics", "soft scoring", "inference", "explanations", "output")
+
+
+def test_the_benchmark_prints_its_table_and_the_engine_agrees_with_the_oracle(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--sizes", "40",
+         "--national", "60", "--months", "14", "--work", str(tmp_path), "--json", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for heading in ("seconds per stage", "engine against the pure-Python oracle", "growth"):
+        assert heading in done.stdout
+    results = {r["name"]: r for r in json.loads(out.read_text())}
+    assert set(results) == {"demo", "A&E England", "synthetic 40", "synthetic 60 (national)"}
+    for name, r in results.items():
+        assert r["e2e"]["wall_s"] > 0 and r["e2e"]["peak_mb"] > 0, name
+        s = r["stages"]
+        assert s["proposals"] == s["providers"] == s["profiles"], name
+        assert s["disagreements"] == 0, name
+        timed = [st for st in STAGES if st != "soft scoring" or s["items"]]
+        assert all(s["stages"][st] > 0 for st in timed), (name, s["stages"])
+    assert results["A&E England"]["stages"]["providers"] == 140
+    assert results["synthetic 60 (national)"]["stages"]["rows"] == 60 * 22 * 14
+
+
+def test_a_size_too_large_to_load_is_measured_in_memory(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--sizes", "30,50",
+         "--national", "0", "--work", str(tmp_path), "--json", str(out), "--memory-mb", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    results = {r["name"]: r for r in json.loads(out.read_text())}
+    loaded, built = results["synthetic 30"], results["synthetic 50 in memory"]
+    assert "not run: loading needs" in built["e2e"]["error"]
+    assert built["stages"]["in_memory"] and not loaded["stages"]["in_memory"]
+    assert built["stages"]["proposals"] == 50 and built["stages"]["disagreements"] == 0
+    assert "not run: loading needs" in done.stdout
