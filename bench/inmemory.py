@@ -69,4 +69,4 @@ def workspace(providers: int, months: int, items: int, seed: int) -> Workspace:
             who.codes, who.names, who.types.tolist(), who.qsg.tolist(), strict=True
         )
     }
-    return Workspace("<in memory>", provider_models, obs, intelligence, (), members)
+    return Workspace("<in memory>", provider_models, obs, intelligence, members=members)

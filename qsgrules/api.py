@@ -192,7 +192,7 @@ def list_intelligence(
             ]
         )
     month = resolve_as_of(ws, as_of)
-    summaries = summarise(ws.intelligence, rs.spec.soft, month)
+    summaries = summarise(ws.intelligence, rs.spec.soft, month, ws.members)
     return [
         (code, finding)
         for code in sorted(summaries)

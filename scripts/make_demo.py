@@ -928,12 +928,15 @@ def members_csv() -> str:
         ("LB ", "local_authority"),
         ("HEE ", "education"),
     )
+    # HEE's local offices are part of HEE: their items and HEE's are not independent
+    parents = {"HEE ": "HEE"}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["name", "kind"])
+    writer.writerow(["name", "kind", "parent"])
     for name in sorted({s.source for s in SOFT} - NATIONAL):
         kind = next(k for prefix, k in kinds if name.startswith(prefix))
-        writer.writerow([name, kind])
+        parent = next((p for prefix, p in parents.items() if name.startswith(prefix)), "")
+        writer.writerow([name, kind, parent])
     return buf.getvalue()
 
 

@@ -144,7 +144,7 @@ MUTANTS = (
     Mutant(
         "zero-weight-items-corroborate",
         "qsgrules/evidence/soft.py",
-        "weighty = [i for i in counted if _weight(i, settings, as_of) > 0]",
+        "weighty = [i for i in counted if _weight(i, settings, as_of, who[i.source]) > 0]",
         "weighty = counted",
         "an item that weighs nothing corroborates another",
     ),

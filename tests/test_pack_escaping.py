@@ -48,7 +48,9 @@ def _evil_workspace(tmp: Path) -> Path:
         if row[0] == "RJ6":
             row[1], row[3] = EVIL_NAME, EVIL_QSG
     _write_csv(ws / "providers.csv", rows)
-    _write_csv(ws / "members.csv", [*_read_csv(ws / "members.csv"), [EVIL_SOURCE, "healthwatch"]])
+    _write_csv(
+        ws / "members.csv", [*_read_csv(ws / "members.csv"), [EVIL_SOURCE, "healthwatch", ""]]
+    )
     items = yaml.safe_load((ws / "intelligence.yaml").read_text())
     for item in items:
         if item["provider"] == "RJ6":

@@ -40,7 +40,7 @@ def _permuted(ws: Workspace, seed: int) -> Workspace:
     items = list(ws.intelligence)
     rng.shuffle(items)
     providers = dict(rng.sample(sorted(ws.providers.items()), len(ws.providers)))
-    return Workspace(ws.root, providers, obs, tuple(items))
+    return Workspace(ws.root, providers, obs, tuple(items), ws.members)
 
 
 @given(ws=workspaces(), seed=st.integers(0, 2**32 - 1))
@@ -55,7 +55,7 @@ def test_adding_a_soft_concern_never_lowers_a_level(ws: Workspace, data: st.Data
     item = data.draw(
         soft_items(provider_codes=sorted(ws.providers), as_of=dt.date(2019, 3, 28), id_prefix="NEW")
     )
-    more = Workspace(ws.root, ws.providers, ws.observations, (*ws.intelligence, item))
+    more = Workspace(ws.root, ws.providers, ws.observations, (*ws.intelligence, item), ws.members)
     before, after = _levels(ws), _levels(more)
     assert all(after[code] >= before[code] for code in before)
 

@@ -79,13 +79,13 @@ def template_values(
         "type": facts.type,
         "soft": round(soft.total, 2),
         "organisations": len(soft.organisations),
-        "sources": ", ".join(sorted(soft.organisations)) or "none",
+        "sources": soft.named(soft.organisations),
         "breaches": len({f.indicator for f in hard}),
     }
     for d in DOMAINS:
         values[f"soft.{d}"] = round(soft.by_domain[d], 2)
         values[f"organisations.{d}"] = len(soft.organisations_by_domain[d])
-        values[f"sources.{d}"] = ", ".join(sorted(soft.organisations_by_domain[d])) or "none"
+        values[f"sources.{d}"] = soft.named(soft.organisations_by_domain[d])
         values[f"breaches.{d}"] = len({f.indicator for f in hard if f.domain == d})
     breached = {f.indicator for f in hard}
     for ind in BY_ID:

@@ -132,6 +132,7 @@ def triage(
     ``progress`` (optional) is told how many providers are done (``qsgrules.progress``).
     """
     month = resolve_as_of(workspace, as_of)
+    _check_categories(workspace, ruleset)
     codes = sorted(workspace.providers)
     if providers:
         unknown = [c for c in providers if c not in workspace.providers]
@@ -151,7 +152,7 @@ def triage(
     ):
         for code, findings in more.items():
             hard.setdefault(code, []).extend(findings)
-    soft = summarise(workspace.intelligence, ruleset.spec.soft, month)
+    soft = summarise(workspace.intelligence, ruleset.spec.soft, month, workspace.members)
     latest = _latest_values(workspace, month, _quoted_indicators(ruleset))
     covered = coverage(workspace.observations, ruleset.spec, month, codes)
     measures: dict[str, Measured] = {}
@@ -195,7 +196,40 @@ def triage(
         ruleset=RulesetRef(name=ruleset.name, version=ruleset.version, sha256=ruleset.sha256),
         as_of=month_text(month),
         proposals=tuple(proposals),
-        notes=_notes(workspace, month, set(codes)),
+        notes=_notes(workspace, month, set(codes)) + _unmatched_sources(workspace, ruleset),
+    )
+
+
+def _check_categories(workspace: Workspace, ruleset: CompiledRuleset) -> None:
+    """Every item's category is one the ruleset knows: an unknown one would weigh and count
+    as nothing the rules look for, silently."""
+    known = ruleset.spec.soft.categories
+    problems = [
+        Problem.for_argument(
+            "ruleset",
+            f"item {i.id} has category {i.category!r}, which is not one of the ruleset's "
+            f"categories{did_you_mean(i.category, known)}: {', '.join(known)}; add it to "
+            "soft.categories or correct the item",
+        )
+        for i in workspace.intelligence
+        if i.category is not None and i.category not in known
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def _unmatched_sources(workspace: Workspace, ruleset: CompiledRuleset) -> tuple[str, ...]:
+    """Source names in the ruleset (source_weights, `source:` in conditions) that name no
+    member, parent or kind of member in this workspace: they select nothing here."""
+    known = set(workspace.members) | {m.kind for m in workspace.members.values()}
+    named = set(ruleset.spec.soft.source_weights)
+    for rule in ruleset.rules:
+        for atom in atoms(rule.condition):
+            named |= set(getattr(atom.leaf, "source", None) or ())
+    return tuple(
+        f"the ruleset names {name!r} as a source, which is no member, parent or kind of "
+        f"member in this workspace{did_you_mean(name, known)}: it selects nothing here"
+        for name in sorted(named - known)
     )
 
 

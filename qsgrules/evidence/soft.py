@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .. import collector
@@ -20,11 +20,43 @@ from ..model.evidence import SoftFactor, SoftFinding
 from ..model.months import month_end
 from ..model.numbers import trimmed
 from ..model.vocabulary import DOMAINS
+from ..model.workspace import Member
 from ..ruleset.schema import SoftSettings
 from ..workspace import SoftItem
+from ..workspace.members import lineage
 
 
-def _weight(item: SoftItem, settings: SoftSettings, as_of: dt.date) -> float:
+@dataclass(frozen=True)
+class Source:
+    """Who an item's source is: its independent organisation, its kind, its weight factor."""
+
+    organisation: str
+    kind: str
+    weight: float = 1.0
+    weighed_as: str = ""  # the source_weights key that gave the weight
+
+
+def sources_of(
+    items: Iterable[SoftItem], settings: SoftSettings, members: Mapping[str, Member] | None
+) -> dict[str, Source]:
+    """Each source's organisation (its top-level parent), kind and source weight."""
+    out: dict[str, Source] = {}
+    for item in items:
+        if item.source in out:
+            continue
+        chain = lineage(item.source, members) if members else (item.source,)
+        member = members.get(item.source) if members else None
+        kind = member.kind if member is not None else ""
+        weight, key = 1.0, ""
+        for name in (*chain, kind):
+            if name and name in settings.source_weights:
+                weight, key = settings.source_weights[name], name
+                break
+        out[item.source] = Source(chain[-1], kind, weight, key)
+    return out
+
+
+def _weight(item: SoftItem, settings: SoftSettings, as_of: dt.date, source: Source) -> float:
     """An uncorroborated item's weight, as ``weigh`` rounds it, without building models."""
     age = max(0, (as_of - item.received).days)
     weight = (
@@ -33,6 +65,8 @@ def _weight(item: SoftItem, settings: SoftSettings, as_of: dt.date) -> float:
         * settings.information_assessment[item.assessment]
         * 0.5 ** (age / settings.half_life_days)
         * settings.domain_weights.get(item.domain, 1.0)
+        * source.weight
+        * (settings.category_weights.get(item.category, 1.0) if item.category else 1.0)
     )
     return round(float(weight), 6)
 
@@ -58,9 +92,12 @@ def weigh(
     as_of: dt.date,
     corroborated_by: tuple[str, ...] = (),
     cache: FactorCache | None = None,
+    source: Source | None = None,
 ) -> SoftFinding:
     """One item's weight with every factor that made it (``cache`` shares equal factors
-    between the items of one summary)."""
+    between the items of one summary; ``source`` says who the source is, by default an
+    organisation of its own with no source weight)."""
+    source = source or Source(item.source, "")
     age = max(0, (as_of - item.received).days)
     points = settings.severity_points[item.severity]
     rel = settings.source_reliability[item.reliability]  # type: ignore[index]
@@ -68,7 +105,8 @@ def weigh(
     decay = 0.5 ** (age / settings.half_life_days)
     dom = settings.domain_weights.get(item.domain, 1.0)
     corr = settings.corroboration_weight if corroborated_by else 1.0
-    weight = points * rel * info * decay * dom * corr
+    cat = settings.category_weights.get(item.category, 1.0) if item.category else 1.0
+    weight = points * rel * info * decay * dom * source.weight * cat * corr
     factors = [
         _factor("severity", points, f"{item.severity} severity", cache),
         _factor("source_reliability", rel, f"source graded {item.reliability}", cache),
@@ -84,6 +122,14 @@ def weigh(
     parts = [trimmed(points), trimmed(rel), trimmed(info), f"{decay:.2f} ({age} days old)"]
     if dom != 1.0:
         parts.append(f"{trimmed(dom)} ({item.domain} weight)")
+    if source.weight != 1.0:
+        factors.append(
+            _factor("source", source.weight, f"{source.weighed_as} source weight", cache)
+        )
+        parts.append(f"{trimmed(source.weight)} ({source.weighed_as} weight)")
+    if cat != 1.0:
+        factors.append(_factor("category", cat, f"{item.category} category weight", cache))
+        parts.append(f"{trimmed(cat)} ({item.category} weight)")
     if corroborated_by:
         factors.append(
             _factor("corroboration", corr, "corroborated by " + ", ".join(corroborated_by), None)
@@ -109,6 +155,9 @@ def weigh(
         factors=tuple(factors),
         formula=formula,
         corroborated_by=corroborated_by,
+        organisation=source.organisation,
+        source_kind=source.kind,
+        category=item.category,
     )
 
 
@@ -124,6 +173,17 @@ class SoftSummary:
         default_factory=lambda: {d: set() for d in DOMAINS}
     )
     corroborated: set[str] = field(default_factory=set)  # domains
+    # organisation -> the sources its counted items came from (HEE -> {HEE London})
+    sources: dict[str, set[str]] = field(default_factory=dict)
+
+    def named(self, organisations: Iterable[str]) -> str:
+        """Organisations as a reader knows them: "HEE (HEE London)" when an item came from
+        a part of the organisation, the name alone otherwise; "none" when there are none."""
+        out = []
+        for org in sorted(organisations):
+            parts = sorted(self.sources.get(org, {org}) - {org})
+            out.append(f"{org} ({', '.join(parts)})" if parts else org)
+        return ", ".join(out) or "none"
 
 
 def _not_counted(item: SoftItem, as_of: dt.date) -> str:
@@ -136,8 +196,12 @@ def _not_counted(item: SoftItem, as_of: dt.date) -> str:
     return ""
 
 
-def _corroborators(counted: list[SoftItem], settings: SoftSettings) -> dict[str, tuple[str, ...]]:
+def _corroborators(
+    counted: list[SoftItem], settings: SoftSettings, who: Mapping[str, Source]
+) -> dict[str, tuple[str, ...]]:
     """item id -> ids of items from other organisations raising the same concern.
+
+    Other organisations: independent ones (HEE London and HEE are one organisation).
 
     Grouped, never pairwise over all items: the same provider and domain within the
     window (found by bisecting each group's dates), or linked by ``corroborates``.
@@ -155,56 +219,70 @@ def _corroborators(counted: list[SoftItem], settings: SoftSettings) -> dict[str,
             lo = bisect.bisect_left(dates, a.received - window)
             hi = bisect.bisect_right(dates, a.received + window)
             for b in group[lo:hi]:
-                if b.source != a.source:
+                if who[b.source].organisation != who[a.source].organisation:
                     out[a.id].add(b.id)
     for a in counted:
         linked = by_id.get(a.corroborates) if a.corroborates is not None else None
-        if linked is not None and linked.provider == a.provider and linked.source != a.source:
+        if (
+            linked is not None
+            and linked.provider == a.provider
+            and who[linked.source].organisation != who[a.source].organisation
+        ):
             out[a.id].add(linked.id)
             out[linked.id].add(a.id)
     return {k: tuple(sorted(v, key=lambda i: (by_id[i].received, i))) for k, v in out.items()}
 
 
 def summarise(
-    items: Iterable[SoftItem], settings: SoftSettings, as_of_month: int
+    items: Iterable[SoftItem],
+    settings: SoftSettings,
+    as_of_month: int,
+    members: Mapping[str, Member] | None = None,
 ) -> dict[str, SoftSummary]:
     """Per provider: every item known by the end of ``as_of_month``, weighed and totalled.
 
-    Items are taken in id order so that totals do not depend on file order.
+    Items are taken in id order so that totals do not depend on file order. With
+    ``members``, a source counts as its independent organisation (its top-level parent) and
+    may carry a source weight.
     """
     with collector.paused():
-        return _summarise(items, settings, as_of_month)
+        return _summarise(items, settings, as_of_month, members)
 
 
 def _summarise(
-    items: Iterable[SoftItem], settings: SoftSettings, as_of_month: int
+    items: Iterable[SoftItem],
+    settings: SoftSettings,
+    as_of_month: int,
+    members: Mapping[str, Member] | None,
 ) -> dict[str, SoftSummary]:
     as_of = month_end(as_of_month)
     known = sorted((i for i in items if i.received <= as_of), key=lambda i: (i.provider, i.id))
+    who = sources_of(known, settings, members)
     reasons = {i.id: _not_counted(i, as_of) for i in known}
     counted = [i for i in known if not reasons[i.id]]
     # an item that weighs nothing (say, information graded 5) corroborates nothing
-    weighty = [i for i in counted if _weight(i, settings, as_of) > 0]
-    corroborators = _corroborators(weighty, settings)
+    weighty = [i for i in counted if _weight(i, settings, as_of, who[i.source]) > 0]
+    corroborators = _corroborators(weighty, settings, who)
     sources = {i.id: i.source for i in known}
     cache: FactorCache = {}
     out: dict[str, SoftSummary] = defaultdict(SoftSummary)
     for item in known:
         summary = out[item.provider]
         if reasons[item.id]:
-            finding = weigh(item, settings, as_of, cache=cache).model_copy(
+            finding = weigh(item, settings, as_of, cache=cache, source=who[item.source]).model_copy(
                 update={"counted": False, "note": reasons[item.id]}
             )
             summary.findings.append(finding)
             continue
         by = tuple(f"{sources[j]} ({j})" for j in corroborators.get(item.id, ()))
-        finding = weigh(item, settings, as_of, by, cache)
+        finding = weigh(item, settings, as_of, by, cache, who[item.source])
         summary.findings.append(finding)
         summary.total += finding.weight
         summary.by_domain[item.domain] += finding.weight
         if finding.weight > 0:
-            summary.organisations.add(item.source)
-            summary.organisations_by_domain[item.domain].add(item.source)
+            summary.organisations.add(finding.organisation)
+            summary.organisations_by_domain[item.domain].add(finding.organisation)
+            summary.sources.setdefault(finding.organisation, set()).add(item.source)
             if by:
                 summary.corroborated.add(item.domain)
     return dict(out)

@@ -102,3 +102,8 @@ class SoftFinding(Model):
     formula: str
     corroborated_by: tuple[str, ...] = ()
     note: str = ""
+    # the independent organisation the source is part of (itself when it has no parent), the
+    # source's kind of member, and the item's category: what conditions may select by
+    organisation: str = ""
+    source_kind: str = ""
+    category: str | None = None

@@ -183,6 +183,18 @@ class ProviderType(Word):
     OTHER = "other"
 
 
+#: The kinds of soft-intelligence item a ruleset knows unless it lists its own
+#: (``soft.categories``); an item's ``category`` is one of them.
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "never_event",
+    "serious_incident",
+    "whistleblowing",
+    "complaint_theme",
+    "inspection_finding",
+    "safeguarding",
+    "staffing",
+)
+
 PROVIDER_TYPES: tuple[str, ...] = tuple(t.value for t in ProviderType)
 DOMAINS: tuple[str, ...] = tuple(d.value for d in Domain)
 SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)

@@ -47,6 +47,8 @@ class SoftItem(Model):
     expires: dt.date | None = None
     duplicate_of: str | None = None
     corroborates: str | None = None
+    # the kind of concern, from the ruleset's vocabulary (soft.categories): never_event, ...
+    category: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
 
     @field_validator("id", "duplicate_of", "corroborates", mode="before")
     @classmethod
@@ -85,11 +87,18 @@ class SoftItem(Model):
 
 @dataclass(frozen=True)
 class Member:
-    """A member organisation of the QSG: the sources soft intelligence may come from."""
+    """A member organisation of the QSG: the sources soft intelligence may come from.
+
+    ``parent`` names the organisation it is part of (HEE London is part of HEE): items from
+    a member and its parent are not independent of each other. ``aliases`` are other names
+    an item's source may use for it (matched, like the name, regardless of case).
+    """
 
     name: str
     kind: str
     title: str
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

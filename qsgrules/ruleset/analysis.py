@@ -22,17 +22,13 @@ QSG108  a rule always shadowed: whenever it fires, a rule of a higher level fire
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import Problem
 from ..indicators import BY_ID
-from ..model import Model
 from ..model.vocabulary import DOMAINS, Test
 from ..yamlpos import Path, Positions
 from .conditions import (
-    AllCondition,
-    AnyCondition,
     AnyOf,
     Atom,
     Breach,
@@ -40,9 +36,8 @@ from .conditions import (
     HardAndSoft,
     Leaf,
     Node,
-    NotCondition,
     ProviderTypeIs,
-    leaf_of,
+    leaves,
 )
 from .loader import CompiledRule, CompiledRuleset
 
@@ -64,7 +59,7 @@ def analyse(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
     found: list[Problem] = []
     for rule in ruleset.rules:
         where: Path = ("rules", rule.index, "when")
-        for leaf, negated, path in _leaves(rule.rule.when, where):
+        for leaf, negated, path in leaves(rule.rule.when, where):
             found.extend(_leaf_findings(ruleset, leaf, negated, path, positions))
         found.extend(_contradictions(rule, positions, where))
     found.extend(_unused(ruleset, positions))
@@ -75,24 +70,6 @@ def analyse(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
 def _warn(positions: Positions, path: Path, code: str, message: str, key: bool = False) -> Problem:
     p = positions.problem(path, message, key=key)
     return Problem(p.file, p.line, p.col, message, code, "warning")
-
-
-def _leaves(
-    condition: Model, path: Path, negated: bool = False
-) -> Iterator[tuple[Leaf | ProviderTypeIs, bool, Path]]:
-    """Each leaf of a typed condition with whether it is negated and its YAML path."""
-    if isinstance(condition, AllCondition | AnyCondition):
-        key = "all" if isinstance(condition, AllCondition) else "any"
-        parts = condition.all if isinstance(condition, AllCondition) else condition.any
-        for i, part in enumerate(parts):
-            yield from _leaves(part, (*path, key, i), negated)
-        return
-    if isinstance(condition, NotCondition):
-        yield from _leaves(condition.not_, (*path, "not"), not negated)
-        return
-    leaf = leaf_of(condition)
-    assert leaf is not None
-    yield leaf, negated, (*path, leaf.KIND)
 
 
 # ------------------------------------------------------------------------ one leaf
@@ -294,7 +271,7 @@ def _unused(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
     breaches = [
         leaf
         for rule in ruleset.rules
-        for leaf, _, _ in _leaves(rule.rule.when, ())
+        for leaf, _, _ in leaves(rule.rule.when, ())
         if isinstance(leaf, Breach | HardAndSoft)
     ]
     for ind_id in ruleset.spec.indicators:
@@ -322,7 +299,7 @@ def _unused(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
     if not any(
         leaf.KIND in soft_kinds
         for rule in ruleset.rules
-        for leaf, _, _ in _leaves(rule.rule.when, ())
+        for leaf, _, _ in leaves(rule.rule.when, ())
     ):
         out.append(
             _warn(

@@ -23,6 +23,7 @@ from .conditions import (
     compile_condition,
     flatten,
     groups,
+    leaves,
 )
 from .problems import schema_problems
 from .schema import Rule, Ruleset
@@ -94,6 +95,8 @@ def parse_ruleset(
     except ValidationError as exc:
         problems.extend(schema_problems(exc, positions))
     problems.extend(_check_indicators(data, spec, positions))
+    if spec is not None:
+        problems.extend(_check_categories(spec, positions))
     raw_rules = data.get("rules")
     problems.extend(_check_rule_texts(raw_rules if isinstance(raw_rules, list) else [], positions))
     compiled: list[CompiledRule] = []
@@ -114,6 +117,32 @@ def parse_ruleset(
         raise InputError(problems)
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     return CompiledRuleset(spec, tuple(compiled), digest, file, positions)
+
+
+def _check_categories(spec: Ruleset, positions: Positions) -> list[Problem]:
+    """Every category a condition names is one of the ruleset's (soft.categories)."""
+    out: list[Problem] = []
+    conditions: list[tuple[Path, Any]] = [
+        (("rules", i, "when"), rule.when) for i, rule in enumerate(spec.rules)
+    ]
+    for i, prop in enumerate(spec.properties):
+        for key in ("at_least", "at_most", "never"):
+            expectation = getattr(prop, key)
+            if expectation is not None:
+                conditions.append((("properties", i, key, "when"), expectation.when))
+    for where, condition in conditions:
+        for leaf, _, path in leaves(condition, where):
+            category = getattr(leaf, "category", None)
+            if category is not None and category not in spec.soft.categories:
+                out.append(
+                    positions.problem(
+                        (*path, "category"),
+                        f"unknown category {category!r}"
+                        f"{did_you_mean(category, spec.soft.categories)}; the ruleset's "
+                        f"categories (soft.categories) are {', '.join(spec.soft.categories)}",
+                    )
+                )
+    return out
 
 
 def _check_rule_texts(raw_rules: list[Any], positions: Positions) -> list[Problem]:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from ..model import Model
-from ..model.vocabulary import ASSESSMENTS, Direction, Domain, Level, Reliability, Severity
+from ..model.vocabulary import (
+    ASSESSMENTS,
+    DEFAULT_CATEGORIES,
+    Direction,
+    Domain,
+    Level,
+    Reliability,
+    Severity,
+)
 from .conditions import Condition
 
 
@@ -114,6 +123,38 @@ class SoftSettings(Model):
     # ...is corroborated, and each of those items' weight is multiplied by this (at least 1:
     # scores only ever add)
     corroboration_weight: float = Field(default=1.0, ge=1.0, le=1e6)
+    # weight by source: a member's name, the organisation it is part of, or a kind of member
+    # (healthwatch, commissioner, ...); the nearest match counts (the member, its parents,
+    # then its kind). A name that matches nothing in a workspace is said in the triage's notes.
+    source_weights: dict[str, float] = Field(default_factory=dict)
+    # the kinds of item the QSG records (an item's `category`), and a weight for some
+    categories: list[str] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES))
+    category_weights: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("source_weights", "category_weights")
+    @classmethod
+    def _other_weights(cls, v: dict[str, float]) -> dict[str, float]:
+        _weights(v)
+        return v
+
+    @field_validator("categories")
+    @classmethod
+    def _category_names(cls, v: list[str]) -> list[str]:
+        bad = [c for c in v if not re.fullmatch(r"[a-z][a-z0-9_]*", c)]
+        if bad:
+            raise ValueError(
+                f"a category is a lower-case word with underscores (never_event): {', '.join(bad)}"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _weighted_categories_exist(self) -> SoftSettings:
+        unknown = [c for c in self.category_weights if c not in self.categories]
+        if unknown:
+            raise ValueError(
+                f"category_weights names categories not in categories: {', '.join(unknown)}"
+            )
+        return self
 
     @field_validator("domain_weights")
     @classmethod

@@ -92,9 +92,9 @@ def _written(
             where[("indicators.csv", len(rows))] = (*here, column, j)
     files["indicators.csv"] = _csv(rows)
     if ws.members:
-        rows = [["name", "kind", "title"]]
+        rows = [["name", "kind", "title", "parent", "aliases"]]
         for k, m in enumerate(ws.members):
-            rows.append([m.name, m.kind, m.title or m.name])
+            rows.append([m.name, m.kind, m.title or m.name, m.parent, ";".join(m.aliases)])
             where[("members.csv", k + 2)] = (*at, "members", k)
         files["members.csv"] = _csv(rows)
     if ws.intelligence:

@@ -28,6 +28,8 @@ class MemberRow(Model):
     name: str = Field(min_length=1)
     kind: str
     title: str = ""
+    parent: str = ""
+    aliases: list[str] = Field(default_factory=list)
 
 
 class IndicatorRows(Model):

@@ -35,6 +35,7 @@ class SoftAim:
     weight: float = 0.0
     organisations: int = 0
     corroborated: bool = False
+    category: str | None = None  # the items' category, when a condition names one
 
 
 @dataclass
@@ -113,6 +114,8 @@ def aim(draw: st.DrawFn, ruleset: CompiledRuleset, condition: Model, aims: Aims)
     elif isinstance(leaf, Soft | Organisations | Corroborated):
         domain = leaf.domain or draw(st.sampled_from(list(Domain)))
         target = aims.soft_in(domain)
+        if leaf.category is not None:
+            target.category = leaf.category
         if isinstance(leaf, Soft):
             wanted = _wanted(leaf, 0.5)
             if wanted is not None:

@@ -24,6 +24,7 @@ from ..model.vocabulary import (
 )
 from ..workspace import Member, Provider, SoftItem
 from ..workspace.members import MEMBER_KINDS, NATIONAL_MEMBERS
+from ..workspace.members import national_members as _national
 from ._build import Row, counted_value, value_range
 from ._checks import check_int, check_month, check_size, steer
 
@@ -41,7 +42,7 @@ SUMMARIES = {
 
 def national_members() -> dict[str, Member]:
     """The member organisations every workspace knows."""
-    return {n: Member(n, "national", t) for n, t in NATIONAL_MEMBERS.items()}
+    return _national()
 
 
 def _local_name(kind: str, place: str) -> str:
@@ -133,6 +134,7 @@ def soft_items(
     max_age_days: int = 365,
     status: ItemStatus | str | None = ItemStatus.OPEN,
     id_prefix: str = "SI",
+    categories: Collection[str] | None = None,
 ) -> st.SearchStrategy[SoftItem]:
     """A valid soft-intelligence item received up to ``max_age_days`` before ``as_of`` (a date,
     or a month: its last day), about one of ``provider_codes``, from a member organisation.
@@ -140,7 +142,8 @@ def soft_items(
     ``sources`` defaults to the national members (pass your workspace's member names to
     draw local ones too); ``domain``, ``severity`` and ``grading`` take one value, several,
     or a strategy. ``status=None`` also draws items closed (on or before ``as_of``, or
-    after it) and items that expire.
+    after it) and items that expire. ``categories`` (a ruleset's ``soft.categories``)
+    draws items with one of them, or none.
     """
     if isinstance(provider_codes, str) or not provider_codes:
         raise InvalidArgument(f"provider_codes={provider_codes!r}: give a list of codes")
@@ -164,6 +167,11 @@ def soft_items(
         grading_of = grading if grading is not None else gradings()
     if status is not None and status not in ItemStatus.values():
         raise InvalidArgument(f"status={status!r} must be open, closed or None (either)")
+    if categories is not None and (isinstance(categories, str) or not categories):
+        raise InvalidArgument(f"categories={categories!r}: give a list of category names")
+    category_of: st.SearchStrategy[str | None] = (
+        st.none() if categories is None else st.none() | st.sampled_from(sorted(categories))
+    )
     return _soft_items(
         list(provider_codes),
         day,
@@ -174,6 +182,7 @@ def soft_items(
         max_age_days,
         None if status is None else ItemStatus(status),
         id_prefix,
+        category_of,
     )
 
 
@@ -189,6 +198,7 @@ def _soft_items(
     max_age_days: int,
     status: ItemStatus | None,
     id_prefix: str,
+    category_of: st.SearchStrategy[str | None],
 ) -> SoftItem:
     dom = draw(domain_of)
     received = day - dt.timedelta(days=draw(st.integers(0, max_age_days)))
@@ -198,6 +208,9 @@ def _soft_items(
         extra = {"status": "closed", "closed_on": closed, "closed_reason": "Assured by review."}
     elif status is None and draw(st.integers(0, 4)) == 0:
         extra = {"expires": received + dt.timedelta(days=draw(st.integers(1, max_age_days + 60)))}
+    category = draw(category_of)
+    if category is not None:
+        extra["category"] = category
     return SoftItem.model_validate(
         {
             "id": f"{id_prefix}-{draw(st.integers(0, 10**6)):07d}",

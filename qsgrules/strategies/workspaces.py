@@ -182,6 +182,7 @@ def _soft_for(
                 "severity": severity,
                 "grading": f"{rel}{info}",
                 "summary": "Concern raised with the QSG for a generated test.",
+                "category": want.category,
             },
             strict=False,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..errors import Problem, did_you_mean
 from ..model.workspace import Member
 from .csvtext import read_rows
@@ -37,12 +39,57 @@ FILE = "members.csv"
 CODE_MEMBER = "QSG330"
 
 
+#: What kind of organisation each national member is (a ruleset may weigh by kind).
+NATIONAL_KINDS: dict[str, str] = {
+    "CQC": "regulator",
+    "Monitor": "regulator",
+    "TDA": "regulator",
+    "NHS England": "commissioner",
+    "PHE": "public_health",
+    "HEE": "education",
+    "GMC": "professional_regulator",
+    "NMC": "professional_regulator",
+    "Ombudsman": "ombudsman",
+    "Healthwatch England": "healthwatch",
+}
+
+
 def national_members() -> dict[str, Member]:
-    return {n: Member(n, "national", t) for n, t in NATIONAL_MEMBERS.items()}
+    return {n: Member(n, NATIONAL_KINDS[n], t) for n, t in NATIONAL_MEMBERS.items()}
+
+
+def resolve_source(name: str, members: Mapping[str, Member]) -> str | None:
+    """The member a source names: by its name, or by an alias, regardless of case."""
+    if name in members:
+        return name
+    wanted = name.casefold()
+    for member in members.values():
+        if member.name.casefold() == wanted or any(a.casefold() == wanted for a in member.aliases):
+            return member.name
+    return None
+
+
+def lineage(name: str, members: Mapping[str, Member]) -> tuple[str, ...]:
+    """The member and the organisations it is part of, nearest first (a cycle stops it)."""
+    chain = [name]
+    member = members.get(name)
+    while member is not None and member.parent is not None and member.parent not in chain:
+        chain.append(member.parent)
+        member = members.get(member.parent)
+    return tuple(chain)
+
+
+def organisation(name: str, members: Mapping[str, Member]) -> str:
+    """The independent organisation a member belongs to: its top-level parent, or itself."""
+    return lineage(name, members)[-1]
 
 
 def parse_members(text: str | None, problems: list[Problem]) -> dict[str, Member]:
-    """The national members plus members.csv's rows (``name,kind[,title]``), when given."""
+    """The national members plus members.csv's rows (``name,kind[,title,parent,aliases]``).
+
+    ``parent`` must be a member (national or listed); ``aliases`` are separated by ``;``
+    and, like names, must not be claimed twice (regardless of case).
+    """
     members = national_members()
     if text is None:
         return members
@@ -58,11 +105,13 @@ def parse_members(text: str | None, problems: list[Problem]) -> dict[str, Member
         )
         return members
     problems.extend(found)
+    parents: dict[str, tuple[int, str]] = {}
     for line, row in table.as_dicts():
         name, kind = row["name"], row["kind"]
         title = row.get("title") or name
         bad = False
-        for field, value in (("name", name), ("title", row.get("title", ""))):
+        texts = [(f, row.get(f, "")) for f in ("title", "parent", "aliases")]
+        for field, value in (("name", name), *texts):
             for code, message in guard(field, value):
                 problems.append(Problem(FILE, line, None, message, code=code))
                 bad = True
@@ -86,5 +135,54 @@ def parse_members(text: str | None, problems: list[Problem]) -> dict[str, Member
                 Problem(FILE, line, None, f"{name!r} is listed twice", code=CODE_MEMBER)
             )
         else:
-            members[name] = Member(name, kind, title)
+            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
+            parent = (row.get("parent") or "").strip() or None
+            members[name] = Member(name, kind, title, parent, aliases)
+            if parent is not None:
+                parents[name] = (line, parent)
+    problems.extend(_links(members, parents))
     return members
+
+
+def _links(members: Mapping[str, Member], parents: Mapping[str, tuple[int, str]]) -> list[Problem]:
+    """Parents that are no member or make a cycle; names and aliases claimed twice."""
+    out: list[Problem] = []
+    for name, (line, parent) in parents.items():
+        if parent not in members:
+            out.append(
+                Problem(
+                    FILE,
+                    line,
+                    None,
+                    f"parent {parent!r} of {name!r} is not a member"
+                    f"{did_you_mean(parent, members)}; list it, or leave parent empty",
+                    code=CODE_MEMBER,
+                )
+            )
+        elif name in lineage(parent, members):
+            out.append(
+                Problem(
+                    FILE,
+                    line,
+                    None,
+                    f"parent {parent!r} of {name!r} makes a cycle: an organisation cannot be "
+                    "part of itself",
+                    code=CODE_MEMBER,
+                )
+            )
+    claimed: dict[str, str] = {m.name.casefold(): m.name for m in members.values()}
+    for member in members.values():
+        for alias in member.aliases:
+            owner = claimed.setdefault(alias.casefold(), member.name)
+            if owner != member.name:
+                out.append(
+                    Problem(
+                        FILE,
+                        1,
+                        None,
+                        f"alias {alias!r} of {member.name!r} already names {owner!r}; "
+                        "an alias must name one member only",
+                        code=CODE_MEMBER,
+                    )
+                )
+    return out

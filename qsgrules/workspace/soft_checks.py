@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import replace
 
 from pydantic import ValidationError
 
 from ..errors import Problem, did_you_mean
 from ..model.workspace import Member, SoftItem
 from ..yamlpos import pydantic_problems
+from .members import resolve_source
 from .soft_sources import OPTIONS, RawItem
 from .text_guard import guard
 
@@ -85,11 +87,19 @@ class ItemChecker:
             )
             ok = False
         source = raw.data.get("source")
-        if (
+        named = (
+            resolve_source(source, self.members)
+            if isinstance(source, str) and source and self.members is not None
+            else None
+        )
+        if named is not None and named != source:
+            # a different case or an alias: the item counts for the member it names
+            raw = replace(raw, data={**raw.data, "source": named})
+        elif (
             isinstance(source, str)
             and source
             and self.members is not None
-            and source not in self.members
+            and named is None
             and "source" not in guarded
         ):
             problems.append(

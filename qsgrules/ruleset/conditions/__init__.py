@@ -17,6 +17,7 @@ from .kinds import (
     Soft,
     compile_condition,
     leaf_of,
+    leaves,
     walk,
 )
 from .tree import (
@@ -75,6 +76,7 @@ __all__ = [
     "groups",
     "held",
     "leaf_of",
+    "leaves",
     "profile_of",
     "shortfall",
     "walk",

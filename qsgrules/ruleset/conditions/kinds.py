@@ -10,8 +10,9 @@ the comparison tree the engine and the oracle evaluate (``tree.py``).
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
@@ -21,8 +22,9 @@ from ...indicators import BY_ID
 from ...model import Model
 from ...model.evidence import HardFinding, SoftFinding
 from ...model.facts import ProviderFacts
+from ...model.numbers import plain
 from ...model.vocabulary import Domain, ProviderType, Strength, Test
-from .tree import DECIMALS, LARGEST, NEGATE, AllOf, AnyOf, Atom, Node, Op
+from .tree import DECIMALS, LARGEST, NEGATE, AllOf, AnyOf, Atom, Node, Op, engine_number
 
 Cited = tuple[Sequence[HardFinding], Sequence[SoftFinding]]
 NOTHING: Cited = ((), ())
@@ -119,6 +121,10 @@ def _in(value: str, scope: str | None) -> bool:
     return scope is None or value == scope
 
 
+def _in_category(s: SoftFinding, category: str | None) -> bool:
+    return category is None or s.category == category
+
+
 # ------------------------------------------------------------------------ hard data
 
 
@@ -204,26 +210,54 @@ class HardAndSoft(Leaf):
         "Quality domains where a hard breach and counted soft intelligence meet: hard data and "
         "intelligence pointing the same way. With a domain, 1 when that domain has both."
     )
-    MEASURES = "the number of domains with both a hard breach and a counted soft item"
-    EXAMPLE = "hard_and_soft: {domain: safety}"
+    MEASURES = (
+        "the number of domains with both a hard breach and counted soft intelligence (weighing "
+        "at least `soft_min` in that domain, when given)"
+    )
+    EXAMPLE = "hard_and_soft: {soft_min: 3}"
     BOUNDED = False  # more domains can only add: a ceiling would lower levels as evidence grows
 
     domain: Domain | None = None
+    # the soft weight the domain's own items must reach (above zero when not given)
+    soft_min: float | None = None
+
+    @field_validator("soft_min", mode="before")
+    @classmethod
+    def _soft_number(cls, v: Any) -> Any:
+        if isinstance(v, bool) or (v is not None and not isinstance(v, int | float)):
+            raise ValueError(f"must be a number (got {v!r})")
+        return v
+
+    @field_validator("soft_min")
+    @classmethod
+    def _soft_comparable(cls, v: float | None) -> float | None:
+        return _threshold(v)
 
     def _domains(self, facts: ProviderFacts) -> set[str]:
         breached = {f.domain for f in facts.hard}
-        with_soft = {s.domain for s in facts.counted if s.weight > 0}
-        return {d for d in breached & with_soft if _in(d, self.domain)}
+        weights: dict[str, float] = {}
+        for s in facts.counted:
+            weights[s.domain] = weights.get(s.domain, 0.0) + s.weight
+        enough = {
+            d
+            for d, w in weights.items()
+            if (w >= self.soft_min if self.soft_min is not None else w > 0)
+        }
+        return {d for d in breached & enough if _in(d, self.domain)}
 
     @property
     def attr(self) -> str:
-        return f"hs__{self.domain or 'all'}"
+        floor = "" if self.soft_min is None else f"__s{engine_number(self.soft_min)}"
+        return f"hs__{self.domain or 'all'}{floor}"
 
     @property
     def label(self) -> str:
+        soft = (
+            "a soft concern" if self.soft_min is None else f"soft weight >= {plain(self.soft_min)}"
+        )
         if self.domain:
-            return f"hard breach and soft concern in {self.domain}"
-        return "domains with both a hard breach and a soft concern"
+            return f"hard breach and {soft} in {self.domain}"
+        return f"domains with both a hard breach and {soft}"
 
     def measure(self, facts: ProviderFacts) -> float:
         return float(len(self._domains(facts)))
@@ -240,16 +274,49 @@ class HardAndSoft(Leaf):
 
 
 class _SoftScope(Leaf):
-    """Soft items in one domain (or all), counted only."""
+    """Counted soft items in scope: one domain (or all), one category (or any), and from
+    some sources (or any): a source is named by the member, the organisation it is part
+    of, or its kind of member (healthwatch, commissioner, ...)."""
 
     domain: Domain | None = None
+    category: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    source: tuple[str, ...] | None = Field(default=None, min_length=1)
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _sources(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return (v,)
+        return tuple(v) if isinstance(v, list) else v
+
+    def _from(self, s: SoftFinding) -> bool:
+        if self.source is None:
+            return True
+        return bool({s.source, s.organisation, s.source_kind} & set(self.source))
 
     def items(self, facts: ProviderFacts) -> list[SoftFinding]:
-        return [s for s in facts.counted if _in(s.domain, self.domain)]
+        return [
+            s
+            for s in facts.counted
+            if _in(s.domain, self.domain) and _in_category(s, self.category) and self._from(s)
+        ]
 
     @property
     def scope(self) -> str:
-        return str(self.domain or "all")
+        parts = [str(self.domain or "all")]
+        if self.category:
+            parts.append(f"c_{self.category}")
+        if self.source:
+            digest = hashlib.sha256("\x1f".join(sorted(self.source)).encode()).hexdigest()
+            parts.append(f"s_{digest[:10]}")
+        return "__".join(parts)
+
+    def _qualified(self, words: str) -> str:
+        if self.category:
+            words += f" ({self.category.replace('_', ' ')})"
+        if self.source:
+            words += f" from {', '.join(self.source)}"
+        return words
 
 
 class Soft(_SoftScope):
@@ -267,7 +334,8 @@ class Soft(_SoftScope):
 
     @property
     def label(self) -> str:
-        return f"soft {self.domain} score" if self.domain else "soft score in all domains"
+        words = f"soft {self.domain} score" if self.domain else "soft score in all domains"
+        return self._qualified(words)
 
     def measure(self, facts: ProviderFacts) -> float:
         return round(sum(s.weight for s in self.items(facts)), 6)
@@ -291,12 +359,16 @@ class Organisations(_SoftScope):
 
     @property
     def label(self) -> str:
-        if self.domain:
-            return f"organisations raising {self.domain} concerns"
-        return "organisations raising concerns"
+        words = (
+            f"organisations raising {self.domain} concerns"
+            if self.domain
+            else "organisations raising concerns"
+        )
+        return self._qualified(words)
 
     def measure(self, facts: ProviderFacts) -> float:
-        return float(len({s.source for s in self.items(facts) if s.weight > 0}))
+        # independent organisations: HEE London and HEE are one
+        return float(len({s.organisation or s.source for s in self.items(facts) if s.weight > 0}))
 
     def cite(self, facts: ProviderFacts) -> Cited:
         return (), [s for s in self.items(facts) if s.weight > 0]
@@ -322,9 +394,12 @@ class Corroborated(_SoftScope):
 
     @property
     def label(self) -> str:
-        if self.domain:
-            return f"{self.domain} concerns corroborated across organisations"
-        return "domains with concerns corroborated across organisations"
+        words = (
+            f"{self.domain} concerns corroborated across organisations"
+            if self.domain
+            else "domains with concerns corroborated across organisations"
+        )
+        return self._qualified(words)
 
     def measure(self, facts: ProviderFacts) -> float:
         return float(len({s.domain for s in self._corroborated(facts)}))
@@ -490,6 +565,24 @@ def compile_condition(condition: Model, negated: bool = False) -> Node:
     leaf = leaf_of(condition)
     assert leaf is not None, condition
     return leaf.compile(negated)
+
+
+def leaves(
+    condition: Model, path: tuple[str | int, ...] = (), negated: bool = False
+) -> Iterator[tuple[Leaf | ProviderTypeIs, bool, tuple[str | int, ...]]]:
+    """Each leaf of a typed condition, whether it is negated, and its path in the YAML."""
+    if isinstance(condition, AllCondition | AnyCondition):
+        key = "all" if isinstance(condition, AllCondition) else "any"
+        parts = condition.all if isinstance(condition, AllCondition) else condition.any
+        for i, part in enumerate(parts):
+            yield from leaves(part, (*path, key, i), negated)
+        return
+    if isinstance(condition, NotCondition):
+        yield from leaves(condition.not_, (*path, "not"), not negated)
+        return
+    leaf = leaf_of(condition)
+    assert leaf is not None
+    yield leaf, negated, (*path, leaf.KIND)
 
 
 def walk(condition: Model, visit: Callable[[Model, bool], None], negated: bool = False) -> None:

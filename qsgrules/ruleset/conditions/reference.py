@@ -16,6 +16,9 @@ KEYS: dict[str, str] = {
     "strength": "notable (the default: any finding) or strong",
     "min": "holds when the measure is at least this",
     "max": "holds when the measure is at most this (a ceiling: see QSG104)",
+    "category": "one of the ruleset's item categories (soft.categories), e.g. never_event",
+    "source": "a member, the organisation it is part of, or a kind of member; or a list",
+    "soft_min": "the soft weight a domain's own items must reach (hard_and_soft)",
 }
 
 
