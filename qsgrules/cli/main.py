@@ -155,6 +155,13 @@ def explain(
     metavar="CODE",
     help="Only these providers' sections (repeatable; peers are still everyone).",
 )
+@click.option(
+    "--meeting",
+    default=None,
+    metavar="ID",
+    help="The pack of a meeting in the register: the triage frozen when it was opened, its "
+    "agenda, the record before it (not with --as-of).",
+)
 @reports_input_errors(providers="--provider")
 def pack(
     workspace: str | None,
@@ -164,12 +171,15 @@ def pack(
     out: str,
     providers: tuple[str, ...],
     register: str | None,
+    meeting: str | None,
 ) -> None:
     """Write the meeting pack: one self-contained HTML file to circulate, print or project.
 
-    The agenda (the guidance's example local agenda), the triage board, and a section per
-    provider: the proposal and the rules that fired, a Making Data Count XmR chart for each
-    indicator with a finding, a funnel plot for each peer finding, and the soft intelligence.
+    The agenda (the guidance's example local agenda; with --meeting, filled in from
+    `qsg agenda`), the triage board (with standing levels, escalation and stale-data marks),
+    and a section per provider: the proposal and the rules that fired, a Making Data Count
+    XmR chart for each indicator with a finding, a funnel plot for each peer finding, the
+    soft intelligence, previous decisions and open actions.
     """
     text = meeting_pack(
         workspace,
@@ -179,6 +189,7 @@ def pack(
         public=public,
         out=out,
         register=register,
+        meeting=meeting,
     )
     charts = text.count('<svg id="chart-')
     version = "public version, confidential summaries withheld" if public else "not for publication"
