@@ -1,4 +1,4 @@
-"""`qsg`: triage, explain, pack, check, indicators, intel, privacy."""
+"""`qsg`: triage, explain, pack, check, indicators, intel, privacy, serve."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from ..errors import ExitCode, InputError
 from ..indicators import CATALOGUE
 from ..model.vocabulary import Domain, Severity
 from ..reports import render
-from . import register_commands
+from . import register_commands, serve_command
 from .common import _AS_OF, _PUBLIC, _REGISTER, _RULESET, _WORKSPACE, F, reports_input_errors
 
 
@@ -369,6 +369,7 @@ def privacy_scan(folder: str) -> None:
 
 
 register_commands.add_to(cli)
+cli.add_command(serve_command.serve)
 
 
 def main() -> None:

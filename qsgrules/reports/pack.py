@@ -44,6 +44,7 @@ __all__ = [
     "ProviderView",
     "provider_views",
     "render_pack",
+    "render_template",
 ]
 
 
@@ -179,6 +180,14 @@ def _environment(templates: tuple[str, ...]) -> Any:
     return env
 
 
+def render_template(template: str, *, templates: Sequence[str | Path] = (), **values: Any) -> str:
+    """Render a template looked for in ``templates`` first, then the pack's own, with the
+    pack's environment (autoescape, strict undefined) and filters."""
+    return str(
+        _environment(tuple(str(t) for t in templates)).get_template(template).render(**values)
+    )
+
+
 def _svg(chart: Chart) -> Any:
     from markupsafe import Markup
 
@@ -220,28 +229,27 @@ def render_pack(
     shown = [v for v in views if sections is None or v.proposal.provider in sections]
     counts = Counter(p.level for p in result.proposals)
     levels = [(lv, counts.get(lv, 0)) for lv in sorted(Level, reverse=True)]
-    return str(
-        _environment(tuple(str(t) for t in templates))
-        .get_template(template)
-        .render(
-            result=result,
-            views=views,
-            sections=shown,
-            href=href,
-            agenda=_agenda(ctx, views),
-            meeting=ctx.meeting,
-            context=ctx,
-            qsg=qsgs[0] if len(qsgs) == 1 else "",
-            qsgs=list(qsgs),
-            public=public,
-            levels=levels,
-            version=__version__,
-            has_standing=bool(ctx.standing),
-            has_stale=any(v.stale for v in views),
-            by_code={v.proposal.provider: v for v in views},
-            confidential=sum(
-                s.handling == "confidential" for p in result.proposals for s in p.evidence.soft
-            ),
-            **(page or {}),
-        )
+    values: dict[str, Any] = dict(
+        result=result,
+        views=views,
+        sections=shown,
+        href=href,
+        agenda=_agenda(ctx, views),
+        meeting=ctx.meeting,
+        context=ctx,
+        qsg=qsgs[0] if len(qsgs) == 1 else "",
+        qsgs=list(qsgs),
+        public=public,
+        levels=levels,
+        version=__version__,
+        has_standing=bool(ctx.standing),
+        has_stale=any(v.stale for v in views),
+        by_code={v.proposal.provider: v for v in views},
+        confidential=sum(
+            s.handling == "confidential" for p in result.proposals for s in p.evidence.soft
+        ),
     )
+    clash = sorted(set(values) & set(page or {}))
+    if clash:
+        raise ValueError(f"a page's values may not replace the pack's: {', '.join(clash)}")
+    return render_template(template, templates=templates, **values, **(page or {}))
