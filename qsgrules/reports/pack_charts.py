@@ -51,13 +51,15 @@ _ASSURANCE = {
 
 class ChartDrawer:
     """Draws the charts of each provider's indicators once, on first use; chart ids are
-    unique among everything one drawer draws. Safe to share between threads."""
+    unique among everything one drawer draws. Safe to share between threads (one chart is
+    drawn at a time, whatever the drawer: matplotlib's caches are shared)."""
+
+    _lock = threading.Lock()
 
     def __init__(self, charts: Mapping[tuple[str, str], IndicatorCharts]) -> None:
         self._charts = charts
         self._drawn: dict[str, tuple[IndicatorView, ...]] = {}
         self._count = 0
-        self._lock = threading.Lock()
 
     def _next_id(self) -> str:
         self._count += 1
