@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from .. import register as R
 from ..api_register import open_register
 from ..errors import InputError, Problem
-from ..model.vocabulary import Level
+from ..model.vocabulary import Level, Stance
 from ..reports.pack import ProviderView, render_pack, render_template
 from .forms import FORMS, labels, record
 from .live import LiveReview, Snapshot
@@ -96,7 +96,7 @@ def _recorded(m: R.Meeting | None) -> dict[str, dict[str, Any]]:
         positions = list(m.positions.get(code, {}).values())
         out[code] = {
             "positions": len(positions),
-            "overrides": sum(1 for p in positions if p.stance == "override"),
+            "overrides": sum(1 for p in positions if p.stance == Stance.OVERRIDE),
             "decision": m.decisions.get(code),
         }
     return out

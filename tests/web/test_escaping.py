@@ -11,6 +11,9 @@ from pathlib import Path
 
 import yaml
 from chartcheck import Page
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qsgrules import api_register
 from qsgrules import register as R
@@ -116,3 +119,38 @@ def test_the_error_pages_escape_what_they_quote(client: Client) -> None:
     response = client().get("/provider/" + IMG.replace(" ", "%20"))
     assert response.status_code == 404
     _inert(response.get_data(as_text=True))
+
+
+_CLIENTS: dict[str, FlaskClient] = {}
+_TYPED = st.text(alphabet=st.sampled_from(list("<>\"'&=/ ;:$\\{}%#!abcXYZ\u00e9\u2191\n")))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(reason=_TYPED)
+def test_whatever_is_typed_as_a_reason_is_recorded_as_typed_and_shown_as_text(
+    client: Client, ws: Path, reason: str
+) -> None:
+    typed = "Because " + reason  # never empty: an empty reason is refused (tested apart)
+    c = _CLIENTS.get(str(ws)) or _CLIENTS.setdefault(str(ws), client())  # one per test
+    page = c.get("/provider/RJ7").get_data(as_text=True)
+    response = c.post(
+        "/provider/RJ7",
+        data={
+            "csrf": token(page),
+            "form": "override",
+            "meeting": MEETING,
+            "member": "Ann Lee",
+            "level": "risk_summit",
+            "reason": typed,
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with R.Register(ws / "register.sqlite", readonly=True) as reg:
+        stored = R.fold(reg.records()).meetings[MEETING].positions["RJ7"]["Ann Lee"].reason
+    # as the commands store it: whitespace folded on one line, trimmed when several
+    assert stored == (" ".join(typed.split()) if "\n" not in typed else typed.strip())
+    shown = Page(c.get("/provider/RJ7").get_data(as_text=True))
+    assert [t for t, _ in shown.tags if t in ("script", "img")] == []
+    assert " ".join(str(stored).split()) in " ".join(" ".join(shown.text).split())
