@@ -127,16 +127,13 @@ def make_app(
         *,
         code: str | None = None,
         form: FormState | None = None,
-        page_problems: list[Shown] | None = None,
         status: int = 200,
     ) -> Response:
         m = snap.meeting
         views_order = [p.provider for p in snap.triage.proposals]
         kind, words = _status(snap, live)
         here = views_order.index(code) if code is not None else -1
-        problems = list(page_problems or []) + (form.problems if form is not None else [])
         values: dict[str, Any] = {
-            "page_kind": "provider" if code is not None else "board",
             "page_code": code,
             "csrf": token,
             "writable": snap.writable,
@@ -144,7 +141,7 @@ def make_app(
             "status_words": words,
             "live_meeting": m,
             "flashes": get_flashed_messages(),
-            "problems": problems,
+            "problems": form.problems if form is not None else [],
             "form_state": form,
             "forms": FORMS,
             "level_choices": sorted(Level, reverse=True),
@@ -211,7 +208,7 @@ def make_app(
         response.headers["Cache-Control"] = "no-store"
         return response
 
-    def _write(snap: Snapshot, form: str, provider: str) -> str:
+    def _write(form: str, provider: str) -> str:
         meeting = request.form.get("meeting", "")
         values = {f.name: request.form.get(f.name, "") for f in FORMS[form].fields}
         with open_register(live.workspace_arg, live.register_arg, write=True, by=live.by) as reg:
@@ -224,7 +221,7 @@ def make_app(
         if form not in FORMS or (form == "attendance") != (code is None):
             abort(400, f"no form {form!r} here")
         try:
-            said = _write(snap, form, code or "")
+            said = _write(form, code or "")
         except InputError as exc:
             values = {f.name: request.form.get(f.name, "") for f in FORMS[form].fields}
             state = FormState(form, values, _shown(form, exc.problems))
