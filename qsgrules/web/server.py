@@ -5,6 +5,7 @@ Ctrl-C (``serve``) or by ``RunningServer.stop`` (``start_server``)."""
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
 import sys
 import threading
@@ -140,9 +141,9 @@ def serve(
     by: str | None = None,
     say: Callable[[str], Any] = lambda text: print(text, file=sys.stderr, flush=True),
 ) -> None:
-    """Serve the live page until Ctrl-C (then stop cleanly: the socket closed, the register
-    untouched mid-write, since every write is one transaction). ``say`` tells the user
-    where it is served and what it records."""
+    """Serve the live page until Ctrl-C or SIGTERM (then stop cleanly: the socket closed,
+    the register untouched mid-write, since every write is one transaction). ``say`` tells
+    the user where it is served and what it records."""
     live = _load(workspace, ruleset, register, public, meeting, by)
     server = _listen(live, host, port)
     snap = live.snapshot()
@@ -155,13 +156,23 @@ def serve(
     what = snap.meeting.id if snap.meeting is not None else "no meeting open"
     shown = f"[{server.host}]" if ":" in server.host else server.host
     say(f"qsg serve: {what} ({status}) on http://{shown}:{server.port}/ (Ctrl-C to stop)")
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # a service manager's SIGTERM stops it as cleanly as Ctrl-C
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     say("qsg serve: stopped")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def free_port(host: str = "127.0.0.1") -> int:

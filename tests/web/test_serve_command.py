@@ -35,7 +35,8 @@ def _wait_for(url: str, process: subprocess.Popen[str], seconds: float = 60) -> 
     raise AssertionError(f"{url} did not answer")
 
 
-def test_qsg_serve_binds_loopback_serves_and_stops_cleanly_on_ctrl_c(ws: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_qsg_serve_binds_loopback_serves_and_stops_cleanly(ws: Path, stop: signal.Signals) -> None:
     port = free_port()
     process = subprocess.Popen(
         [*QSG, "serve", "--workspace", str(ws), "--port", str(port)],
@@ -54,7 +55,7 @@ def test_qsg_serve_binds_loopback_serves_and_stops_cleanly_on_ctrl_c(ws: Path) -
         with socket.socket() as s:
             s.settimeout(2)
             assert s.connect_ex(("127.0.0.1", port)) == 0
-        process.send_signal(signal.SIGINT)  # Ctrl-C
+        process.send_signal(stop)
         out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
