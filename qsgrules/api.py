@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,11 +13,12 @@ from .bundled import default_ruleset, demo_workspace
 from .engine.triage import resolve_as_of, triage
 from .errors import InputError, Problem, did_you_mean
 from .evidence.soft import summarise
+from .indicators import BY_ID
 from .model.evidence import SoftFinding
 from .model.months import month_number
 from .model.proposal import Triage
 from .progress import Progress
-from .register import Register, standings
+from .register import Register, fold, standings
 from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
@@ -25,8 +27,10 @@ from .workspace.privacy_scan import scan_workspace
 
 if TYPE_CHECKING:
     from .model.pack import MeetingContext
+    from .model.series import IndicatorCharts
 
 __all__ = [
+    "PackSource",
     "RulesetCheck",
     "add_item",
     "check_ruleset",
@@ -36,6 +40,8 @@ __all__ = [
     "load_workspace",
     "meeting_pack",
     "open_workspace",
+    "pack_context",
+    "pack_source",
     "publishable",
     "register_file",
     "run_triage",
@@ -201,6 +207,120 @@ def list_intelligence(
     ]
 
 
+@dataclass(frozen=True)
+class PackSource:
+    """What a meeting pack (and the live page) is made from: the triage, new or the one
+    frozen when ``meeting`` was opened; the whole series behind its findings, to chart; the
+    local QSG(s) of its providers; and the register to read the record from."""
+
+    triage: Triage
+    charts: Mapping[tuple[str, str], IndicatorCharts]
+    qsgs: tuple[str, ...]
+    register: Path
+    meeting: str | None = None
+
+
+def pack_source(
+    workspace: str | Path | Workspace | None = None,
+    ruleset: str | Path | CompiledRuleset | None = None,
+    *,
+    as_of: str | None = None,
+    providers: Sequence[str] | None = None,
+    register: str | Path | None = None,
+    meeting: str | None = None,
+) -> PackSource:
+    """Triage (or, for a ``meeting``, take the triage frozen when it was opened: what was
+    seen at the time) and compute the series of every indicator with a finding, as the
+    findings were computed (peers are always the whole workspace; ``providers`` only
+    chooses whose). A meeting's charts are drawn from the workspace and ruleset given; where
+    they would show other numbers than the frozen findings cite (the data or the ruleset
+    changed since), they are left out with a note saying so."""
+    # imported here: `qsg triage` starts without the pack's models and charts
+    from .evidence.series import charts_agree, provider_charts
+    from .model.series import IndicatorCharts
+
+    if meeting is not None and as_of is not None:
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "as_of",
+                    "give --meeting or --as-of, not both: a meeting's pack shows the triage "
+                    "frozen when the meeting was opened, as of its own month",
+                    "QSG850",
+                )
+            ]
+        )
+    ws, rs = _inputs(workspace, ruleset)
+    path = register_file(ws.root, register)
+    if meeting is None:
+        result = with_standing(triage(ws, rs, as_of=as_of, providers=providers), path)
+    else:
+        result = _frozen(path, meeting, providers)
+    month = month_number(result.as_of)
+    assert month is not None  # the triage's own as-of month
+    wanted = [(p.provider, h.indicator) for p in result.proposals for h in p.evidence.hard]
+    charts = provider_charts(ws, rs.spec, month, [w for w in wanted if w[1] in BY_ID])
+    if meeting is not None:
+        note = (
+            f"Chart not drawn: the workspace's data and ruleset now give other numbers than "
+            f"the findings above, which are as the meeting {meeting} saw them (the data or the "
+            "ruleset changed after it was opened)."
+        )
+        for p in result.proposals:
+            for indicator in {h.indicator for h in p.evidence.hard}:
+                empty = IndicatorCharts(provider=p.provider, indicator=indicator)
+                found = charts.get((p.provider, indicator), empty)
+                mine = [h for h in p.evidence.hard if h.indicator == indicator]
+                if not charts_agree(mine, found):
+                    charts[(p.provider, indicator)] = empty.model_copy(update={"note": note})
+    names = {p.provider for p in result.proposals}
+    qsgs = tuple(sorted({ws.providers[c].qsg for c in names if c in ws.providers} - {""}))
+    return PackSource(result, charts, qsgs, path, meeting)
+
+
+def _frozen(path: Path, meeting: str, providers: Sequence[str] | None) -> Triage:
+    """The triage frozen when ``meeting`` was opened, of some providers when given."""
+    from .register.meetings import meeting_of
+
+    with Register(path, readonly=True) as reg:
+        meeting_of(fold(reg.records()), meeting)  # an unknown meeting: QSG602, did you mean
+        result = Triage.model_validate_json(reg.frozen_triage(meeting))
+    if not providers:
+        return result
+    codes = [p.provider for p in result.proposals]
+    unknown = [c for c in dict.fromkeys(providers) if c not in codes]
+    if unknown:
+        raise InputError(
+            Problem.for_argument(
+                "providers",
+                f"unknown provider code {c!r}{did_you_mean(c, codes)}; it is not in the "
+                f"triage frozen when meeting {meeting} was opened",
+                "QSG851",
+            )
+            for c in unknown
+        )
+    chosen = set(providers)
+    return result.model_copy(
+        update={"proposals": tuple(p for p in result.proposals if p.provider in chosen)}
+    )
+
+
+def pack_context(source: PackSource, *, on: dt.date | None = None) -> MeetingContext:
+    """What the register says now for a pack: for the source's meeting, the meeting, its
+    agenda (the guidance's example local agenda with what `qsg agenda` lists), standing
+    levels, previous decisions and actions open on its date; without a meeting, the record
+    as it is ``on`` that day (default today). Empty when there is no register file."""
+    from .model.pack import MeetingContext
+    from .register.pack_context import pack_context as from_register
+
+    if not source.register.is_file():
+        return MeetingContext()
+    with Register(source.register, readonly=True) as reg:
+        state = fold(reg.records())
+    m = state.meetings.get(source.meeting) if source.meeting is not None else None
+    return from_register(state, m, on=on or dt.date.today())
+
+
 def meeting_pack(
     workspace: str | Path | Workspace | None = None,
     ruleset: str | Path | CompiledRuleset | None = None,
@@ -211,36 +331,34 @@ def meeting_pack(
     context: MeetingContext | None = None,
     out: str | Path | None = None,
     register: str | Path | None = None,
+    meeting: str | None = None,
 ) -> str:
     """The meeting pack as one self-contained HTML document (and written to ``out``).
 
     Triage, then the whole XmR chart of every indicator with a finding and the funnel of
     every peer finding, computed as the findings were (peers are always the whole workspace;
-    ``providers`` only chooses the sections). ``public`` withholds confidential
-    summaries. ``context`` adds what the register knows (the meeting, its agenda, standing
-    levels, stale-data marks, previous decisions, open actions). ``out`` is checked before
-    anything is computed and written whole or not at all.
+    ``providers`` only chooses the sections). ``meeting`` (not with ``as_of``) makes the
+    pack of a meeting in the register: its frozen triage, its agenda, the record before it.
+    Without it the register (when there is one) still gives standing levels, previous
+    decisions and open actions. ``public`` withholds confidential summaries. ``context``
+    replaces what the register would add. Stale-data marks come from each proposal's
+    coverage. ``out`` is checked before anything is computed and written whole or not at
+    all.
     """
-    # imported here: `qsg triage` starts without the pack's models, charts and templates
-    from .evidence.series import provider_charts
+    # imported here: `qsg triage` starts without the pack's templates
     from .reports.pack import render_pack
 
     target = _pack_target(out) if out is not None else None
-    ws, rs = _inputs(workspace, ruleset)
-    result = with_standing(
-        triage(ws, rs, as_of=as_of, providers=providers), register_file(ws.root, register)
+    source = pack_source(
+        workspace, ruleset, as_of=as_of, providers=providers, register=register, meeting=meeting
     )
-    month = month_number(result.as_of)
-    assert month is not None  # the triage's own as-of month
-    wanted = [(p.provider, h.indicator) for p in result.proposals for h in p.evidence.hard]
-    charts = provider_charts(ws, rs.spec, month, wanted)
-    qsgs = sorted({ws.providers[p.provider].qsg for p in result.proposals} - {""})
+    result = source.triage
     text = render_pack(
         publishable(result) if public else result,
-        charts,
-        qsgs=qsgs,
+        source.charts,
+        qsgs=source.qsgs,
         public=public,
-        context=context,
+        context=context if context is not None else pack_context(source),
     )
     if target is not None:
         _write_whole(target, text)

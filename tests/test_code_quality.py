@@ -42,6 +42,11 @@ def test_import_contracts_hold() -> None:
         ("stats/spc.py", "from ..model import Model"),
         ("reports/render.py", "from ..engine import triage"),
         ("evidence/soft.py", "import durable"),
+        ("web/app.py", "from ..engine import triage"),
+        ("web/forms.py", "from ..evidence import soft"),
+        ("reports/pack.py", "from ..web import app"),
+        ("api.py", "from .web import serve"),
+        ("cli/common.py", "import flask"),
     ],
 )
 def test_a_forbidden_import_breaks_a_contract(tmp_path: Path, module: str, line: str) -> None:

@@ -11,46 +11,19 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import browser
 import numpy as np
 import pytest
+from browser import FLAGS
 from PIL import Image
 
 from qsgrules.api import meeting_pack
 from qsgrules.reports.charts import MDC_COLOURS
 
-INSTALLER = Path(__file__).resolve().parents[1] / ".ci" / "install-browser"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-)
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    can_install = shutil.which("apt-get") is not None and (
-        os.geteuid() == 0 or shutil.which("sudo") is not None
-    )
-    if can_install:
-        pytest.fail(f"Chromium is missing but can be installed here: run {INSTALLER}")
-    pytest.skip(
-        "Chromium is not installed and cannot be installed here (no apt-get, or neither root "
-        f"nor sudo): the browser tests need Debian's chromium ({INSTALLER})"
-    )
-
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    return _chromium()
+    return browser.chromium()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import click
 from .. import __version__
 from ..errors import ExitCode, InputError
 from ..model.vocabulary import Domain, Severity
-from . import register_commands, ruleset_commands
+from . import register_commands, ruleset_commands, serve_command
 from .common import _AS_OF, _PUBLIC, _REGISTER, _RULESET, _WORKSPACE, F, reports_input_errors
 
 if TYPE_CHECKING:
@@ -175,6 +175,13 @@ def explain(
     metavar="CODE",
     help="Only these providers' sections (repeatable; peers are still everyone).",
 )
+@click.option(
+    "--meeting",
+    default=None,
+    metavar="ID",
+    help="The pack of a meeting in the register: the triage frozen when it was opened, its "
+    "agenda, the record before it (not with --as-of).",
+)
 @reports_input_errors(providers="--provider")
 def pack(
     workspace: str | None,
@@ -184,12 +191,15 @@ def pack(
     out: str,
     providers: tuple[str, ...],
     register: str | None,
+    meeting: str | None,
 ) -> None:
     """Write the meeting pack: one self-contained HTML file to circulate, print or project.
 
-    The agenda (the guidance's example local agenda), the triage board, and a section per
-    provider: the proposal and the rules that fired, a Making Data Count XmR chart for each
-    indicator with a finding, a funnel plot for each peer finding, and the soft intelligence.
+    The agenda (the guidance's example local agenda; with --meeting, filled in from
+    `qsg agenda`), the triage board (with standing levels, escalation and stale-data marks),
+    and a section per provider: the proposal and the rules that fired, a Making Data Count
+    XmR chart for each indicator with a finding, a funnel plot for each peer finding, the
+    soft intelligence, previous decisions and open actions.
     """
     from ..api import meeting_pack
 
@@ -201,6 +211,7 @@ def pack(
         public=public,
         out=out,
         register=register,
+        meeting=meeting,
     )
     charts = text.count('<svg id="chart-')
     version = "public version, confidential summaries withheld" if public else "not for publication"
@@ -453,6 +464,7 @@ def privacy_scan(folder: str) -> None:
 register_commands.add_to(cli)
 for _command in ruleset_commands.COMMANDS:
     cli.add_command(_command)
+cli.add_command(serve_command.serve)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..indicators import BY_ID
+from ..model.evidence import HardFinding
 from ..model.months import month_text
 from ..model.series import FunnelPeer, FunnelSection, IndicatorCharts, XmrSeries
 from ..model.vocabulary import Direction
@@ -26,7 +27,7 @@ from .hard import concern_direction
 from .peer import peer_funnel, peer_groups
 from .trend import judged_window, series_groups, trend_charts, trend_history
 
-__all__ = ["CURVE_POINTS", "indicator_charts", "provider_charts"]
+__all__ = ["CURVE_POINTS", "charts_agree", "indicator_charts", "provider_charts"]
 
 #: How many denominators the funnel's limit curves are evaluated at.
 CURVE_POINTS = 160
@@ -218,3 +219,35 @@ def _funnel_shared(
         "strong_lower": tuple(float(x) for x in s_lower),
         "strong_upper": tuple(float(x) for x in s_upper),
     }
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal as findings keep numbers (6 decimal places, relative for large values)."""
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def charts_agree(findings: Iterable[HardFinding], charts: IndicatorCharts) -> bool:
+    """Whether charts drawn now show what the findings (made earlier: a meeting's frozen
+    triage) cite: every month a finding judged with its value, a trend finding's mean and
+    process limits, a peer finding's funnel target, dispersion and number of peers."""
+    xmr, funnel = charts.xmr, charts.funnel
+    values = dict(zip(xmr.periods, xmr.values, strict=True)) if xmr is not None else {}
+    for f in findings:
+        for mv in f.months:
+            if mv.period not in values or not _same(values[mv.period], mv.value):
+                return False
+        if f.spc is not None and (
+            xmr is None
+            or not all(
+                _same(getattr(xmr, name), getattr(f.spc, name)) for name in ("mean", "lpl", "upl")
+            )
+        ):
+            return False
+        if f.funnel is not None and (
+            funnel is None
+            or not _same(funnel.target, f.funnel.target)
+            or not _same(funnel.phi, f.funnel.phi)
+            or len(funnel.peers) != f.funnel.peers
+        ):
+            return False
+    return True

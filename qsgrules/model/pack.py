@@ -26,6 +26,36 @@ class AgendaItem(Model):
     why: dict[str, str] = Field(default_factory=dict)  # provider -> why it is on the agenda
 
 
+#: The title of Annex D's item under which the providers of concern are discussed.
+DISCUSSED = "Agree principal risks or concerns"
+
+#: Annex D of the guidance (How to Establish a Quality Surveillance Group, 2013).
+EXAMPLE_LOCAL_AGENDA: tuple[AgendaItem, ...] = (
+    AgendaItem(number="1", title="Welcome & Introductions", lead="Area Team Director"),
+    AgendaItem(number="2", title="Previous Minutes & Matters Arising", lead="Area Team Director"),
+    AgendaItem(number="3", title="Update from regional QSG", lead="Area Team Director"),
+    AgendaItem(
+        number="4",
+        title="Overview of local information",
+        lead="All",
+        detail="Standard Reports / Updates (verbal or in writing): Area Team overview report, "
+        "CCG reports, CQC, Monitor, Deanery/LETB, Healthwatch, Local Authority (if applicable)",
+    ),
+    AgendaItem(
+        number="5",
+        title="Any additional information participants wish to share to build on current "
+        "information",
+        lead="All",
+    ),
+    AgendaItem(
+        number="6", title="Reflection and summary of the information known and shared", lead="All"
+    ),
+    AgendaItem(number="7", title=DISCUSSED, lead="All"),
+    AgendaItem(number="8", title="Confirm consensus and agree next steps", lead="All"),
+    AgendaItem(number="9", title="Date, time and venue of next meeting"),
+)
+
+
 class MeetingInfo(Model):
     """The meeting a pack is for (as the register records it)."""
 

@@ -105,9 +105,12 @@ class FunnelSection(Model):
 class IndicatorCharts(Model):
     """What can be charted of one provider's indicator: its XmR series (None when there are
     fewer than two months) and its peer funnel (None without a peer test, counts in the as-of
-    month, or a peer group large enough to test)."""
+    month, or a peer group large enough to test). ``note`` says why both are left out
+    when the data would draw other numbers than the findings cite (a meeting's frozen
+    triage after the data or the ruleset changed)."""
 
     provider: str
     indicator: str
     xmr: XmrSeries | None = None
     funnel: FunnelSection | None = None
+    note: str = ""  # why nothing is charted when it is not for lack of data

@@ -5,9 +5,10 @@ do is here; the commands are thin."""
 
 from . import agenda as agenda_module
 from .actions import add_action, close_action, list_actions, move_action
-from .agenda import AgendaItem, Uncovered, agenda, coverage
+from .agenda import AgendaItem, Uncovered, agenda, agenda_of, coverage
 from .meetings import Decided, agree, amend, attend, confirm, decide, open_meeting, override
 from .note import MeetingNote, meeting_note
+from .pack_context import pack_context
 from .regional import Regional, combine
 from .schema import SCHEMA_VERSION
 from .state import Action, Decision, Meeting, State, fold, standings
@@ -30,6 +31,7 @@ __all__ = [
     "add_action",
     "agenda",
     "agenda_module",
+    "agenda_of",
     "agree",
     "amend",
     "attend",
@@ -44,5 +46,6 @@ __all__ = [
     "move_action",
     "open_meeting",
     "override",
+    "pack_context",
     "standings",
 ]

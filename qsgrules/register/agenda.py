@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..model.vocabulary import Level
 from .meetings import meeting_of
-from .state import Decision, State, fold
+from .state import Decision, Meeting, State, fold
 from .store import Register
 
 EVERY_MEETING = "every meeting"
@@ -51,7 +51,11 @@ def agenda(reg: Register, meeting: str) -> list[AgendaItem]:
     those with an overdue review date or overdue open actions, then those not discussed
     within the business cycle. Each appears once, with every reason that applies."""
     state = fold(reg.records())
-    m = meeting_of(state, meeting)
+    return agenda_of(state, meeting_of(state, meeting))
+
+
+def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
+    """The agenda of meeting ``m`` from the register's folded records (see ``agenda``)."""
     standings = state.standings(before=m)
     discussed = state.last_discussed(before=m)
     cycle = int(m.settings.get("business_cycle_months", 12))

@@ -14,64 +14,38 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..indicators import BY_ID
-from ..model.evidence import HardFinding, SoftFinding
-from ..model.pack import AgendaItem, MeetingContext, OpenAction, PastDecision, StandingLevel
+from ..model.evidence import SoftFinding
+from ..model.pack import (
+    DISCUSSED,
+    EXAMPLE_LOCAL_AGENDA,
+    AgendaItem,
+    MeetingContext,
+    OpenAction,
+    PastDecision,
+    StandingLevel,
+)
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
 from ..model.series import IndicatorCharts
 from ..model.vocabulary import Level
-from .charts import Chart, funnel_chart, month_name, point_kind, xmr_chart
+from .charts import Chart, month_name
+from .pack_charts import ChartDrawer, IndicatorView
 
-__all__ = ["EXAMPLE_LOCAL_AGENDA", "IndicatorView", "ProviderView", "render_pack"]
-
-_DISCUSSED = "Agree principal risks or concerns"
-
-#: Annex D of the guidance (How to Establish a Quality Surveillance Group, 2013).
-EXAMPLE_LOCAL_AGENDA: tuple[AgendaItem, ...] = (
-    AgendaItem(number="1", title="Welcome & Introductions", lead="Area Team Director"),
-    AgendaItem(number="2", title="Previous Minutes & Matters Arising", lead="Area Team Director"),
-    AgendaItem(number="3", title="Update from regional QSG", lead="Area Team Director"),
-    AgendaItem(
-        number="4",
-        title="Overview of local information",
-        lead="All",
-        detail="Standard Reports / Updates (verbal or in writing): Area Team overview report, "
-        "CCG reports, CQC, Monitor, Deanery/LETB, Healthwatch, Local Authority (if applicable)",
-    ),
-    AgendaItem(
-        number="5",
-        title="Any additional information participants wish to share to build on current "
-        "information",
-        lead="All",
-    ),
-    AgendaItem(
-        number="6", title="Reflection and summary of the information known and shared", lead="All"
-    ),
-    AgendaItem(number="7", title=_DISCUSSED, lead="All"),
-    AgendaItem(number="8", title="Confirm consensus and agree next steps", lead="All"),
-    AgendaItem(number="9", title="Date, time and venue of next meeting"),
-)
-
-
-@dataclass(frozen=True)
-class IndicatorView:
-    """One indicator of a provider's section: its findings and their charts."""
-
-    indicator: str
-    title: str
-    domain: str
-    findings: tuple[HardFinding, ...]
-    xmr: Chart | None = None
-    xmr_tested: bool = True
-    funnel: Chart | None = None
-    variation: str = ""
-    assurance: str = ""
+__all__ = [
+    "EXAMPLE_LOCAL_AGENDA",
+    "ChartDrawer",
+    "IndicatorView",
+    "ProviderView",
+    "provider_views",
+    "render_pack",
+    "render_template",
+]
 
 
 @dataclass(frozen=True)
@@ -80,7 +54,7 @@ class ProviderView:
 
     proposal: Proposal
     anchor: str
-    indicators: tuple[IndicatorView, ...]
+    indicators: tuple[IndicatorView, ...]  # drawn only for the sections a page shows
     soft: tuple[SoftFinding, ...]
     soft_total: float
     cited: dict[str, str]  # rule id -> the evidence it cites, in words
@@ -89,19 +63,6 @@ class ProviderView:
     stale: str = ""
     decisions: tuple[PastDecision, ...] = ()
     actions: tuple[OpenAction, ...] = ()
-
-
-_VARIATION = {
-    "common_cause": "common cause variation",
-    "special_cause_concern": "special cause of concern",
-    "special_cause_improvement": "special cause of improvement",
-    "special_cause_neutral": "special cause (neither better nor worse)",
-}
-_ASSURANCE = {
-    "consistent_pass": "will consistently meet the standard",
-    "consistent_fail": "will consistently fail the standard",
-    "inconsistent": "will sometimes meet the standard and sometimes not",
-}
 
 
 def _anchor(code: str, taken: set[str]) -> str:
@@ -137,55 +98,25 @@ def _change(proposed: Level, standing: StandingLevel | None) -> str:
     return "down" if proposed < standing.level else "same"
 
 
-class _Numbering:
-    """Chart ids unique within a page."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def next(self) -> str:
-        self.count += 1
-        return f"chart-{self.count}"
-
-
-def _indicators(
-    proposal: Proposal, charts: Mapping[tuple[str, str], IndicatorCharts], ids: _Numbering
-) -> tuple[IndicatorView, ...]:
-    by_indicator: dict[str, list[HardFinding]] = {}
-    for h in proposal.evidence.hard:
-        by_indicator.setdefault(h.indicator, []).append(h)
-    views = []
-    for indicator, findings in sorted(
-        by_indicator.items(), key=lambda kv: (kv[1][0].domain.rank, kv[1][0].title)
-    ):
-        c = charts.get((proposal.provider, indicator))
-        xmr = c.xmr if c is not None else None
-        peer = any(f.test == "peer" for f in findings)
-        funnel = c.funnel if c is not None and peer else None
-        views.append(
-            IndicatorView(
-                indicator=indicator,
-                title=findings[0].title,
-                domain=findings[0].domain.value.replace("_", " "),
-                findings=tuple(findings),
-                xmr=xmr_chart(xmr, chart_id=ids.next()) if xmr is not None else None,
-                xmr_tested=xmr.tested if xmr is not None else True,
-                funnel=funnel_chart(funnel, chart_id=ids.next()) if funnel is not None else None,
-                variation=_VARIATION.get(point_kind(xmr.variation), "") if xmr is not None else "",
-                assurance=_ASSURANCE.get(xmr.assurance or "", "") if xmr is not None else "",
-            )
-        )
-    return tuple(views)
+def stale_mark(p: Proposal) -> str:
+    """The proposal's stale-data mark ("no data since 2019-03"), or ""."""
+    return p.coverage.mark if p.coverage is not None else ""
 
 
 def provider_views(
     result: Triage,
-    charts: Mapping[tuple[str, str], IndicatorCharts],
+    charts: Mapping[tuple[str, str], IndicatorCharts] | ChartDrawer,
     context: MeetingContext | None = None,
+    *,
+    sections: Sequence[str] | None = None,
 ) -> list[ProviderView]:
-    """The sections of a pack, highest proposed level first, charts drawn."""
+    """Every provider's view, highest proposed level first, with charts drawn for the
+    providers in ``sections`` (all when None). The stale-data mark is the context's, else
+    the proposal's own coverage mark: it shows with or without a register."""
     ctx = context or MeetingContext()
-    ids, taken = _Numbering(), set[str]()
+    drawer = charts if isinstance(charts, ChartDrawer) else ChartDrawer(charts)
+    shown = None if sections is None else set(sections)
+    taken = set[str]()
     views = []
     for p in result.proposals:
         standing = ctx.standing.get(p.provider)
@@ -193,13 +124,13 @@ def provider_views(
             ProviderView(
                 proposal=p,
                 anchor=_anchor(p.provider, taken),
-                indicators=_indicators(p, charts, ids),
+                indicators=drawer.indicators(p) if shown is None or p.provider in shown else (),
                 soft=p.evidence.soft,
                 soft_total=sum(s.weight for s in p.evidence.soft if s.counted),
                 cited=_cited(p),
                 standing=standing,
                 change=_change(p.level, standing),
-                stale=ctx.stale.get(p.provider, ""),
+                stale=ctx.stale.get(p.provider) or stale_mark(p),
                 decisions=ctx.decisions.get(p.provider, ()),
                 actions=ctx.actions.get(p.provider, ()),
             )
@@ -221,7 +152,7 @@ def _agenda(ctx: MeetingContext, views: Sequence[ProviderView]) -> tuple[AgendaI
     )
     return tuple(
         item.model_copy(update={"providers": concern, "detail": detail})
-        if item.title == _DISCUSSED
+        if item.title == DISCUSSED
         else item
         for item in EXAMPLE_LOCAL_AGENDA
     )
@@ -249,6 +180,14 @@ def _environment(templates: tuple[str, ...]) -> Any:
     return env
 
 
+def render_template(template: str, *, templates: Sequence[str | Path] = (), **values: Any) -> str:
+    """Render a template looked for in ``templates`` first, then the pack's own, with the
+    pack's environment (autoescape, strict undefined) and filters."""
+    return str(
+        _environment(tuple(str(t) for t in templates)).get_template(template).render(**values)
+    )
+
+
 def _svg(chart: Chart) -> Any:
     from markupsafe import Markup
 
@@ -256,48 +195,61 @@ def _svg(chart: Chart) -> Any:
     return Markup(chart.svg)
 
 
+def _in_page(view: ProviderView) -> str:
+    return f"#{view.anchor}"
+
+
 def render_pack(
     result: Triage,
-    charts: Mapping[tuple[str, str], IndicatorCharts],
+    charts: Mapping[tuple[str, str], IndicatorCharts] | ChartDrawer,
     *,
     qsgs: Sequence[str] = (),
     public: bool = False,
     context: MeetingContext | None = None,
     template: str = "pack.html.j2",
     templates: Sequence[str | Path] = (),
+    sections: Sequence[str] | None = None,
+    href: Callable[[ProviderView], str] = _in_page,
+    page: Mapping[str, Any] | None = None,
 ) -> str:
     """The meeting pack as one HTML document.
 
     ``result`` should already be ``publishable`` when ``public`` (the pack then says so);
     ``qsgs`` names the local QSG(s) of the providers (one gives the pack its title);
     ``charts`` holds the series of each (provider, indicator) with a finding
-    (``qsgrules.evidence.series.provider_charts``); ``template`` names a template, looked
-    for in the folders ``templates`` first, that may extend ``pack.html.j2`` and override its
-    blocks (the extension point for pages built on the pack).
+    (``qsgrules.evidence.series.provider_charts``), or a ``ChartDrawer`` that keeps them
+    drawn between renders; ``template`` names a template, looked for in the folders
+    ``templates`` first, that may extend ``pack.html.j2`` and override its blocks (the
+    extension point for pages built on the pack). A page may show the sections of some
+    providers only (``sections``, codes; all when None), link to a provider elsewhere than
+    its section (``href``), and give its template more values (``page``).
     """
     ctx = context or MeetingContext()
-    views = provider_views(result, charts, ctx)
+    views = provider_views(result, charts, ctx, sections=sections)
+    shown = [v for v in views if sections is None or v.proposal.provider in sections]
     counts = Counter(p.level for p in result.proposals)
     levels = [(lv, counts.get(lv, 0)) for lv in sorted(Level, reverse=True)]
-    return str(
-        _environment(tuple(str(t) for t in templates))
-        .get_template(template)
-        .render(
-            result=result,
-            views=views,
-            agenda=_agenda(ctx, views),
-            meeting=ctx.meeting,
-            context=ctx,
-            qsg=qsgs[0] if len(qsgs) == 1 else "",
-            qsgs=list(qsgs),
-            public=public,
-            levels=levels,
-            version=__version__,
-            has_standing=bool(ctx.standing),
-            has_stale=bool(ctx.stale),
-            by_code={v.proposal.provider: v for v in views},
-            confidential=sum(
-                s.handling == "confidential" for p in result.proposals for s in p.evidence.soft
-            ),
-        )
+    values: dict[str, Any] = dict(
+        result=result,
+        views=views,
+        sections=shown,
+        href=href,
+        agenda=_agenda(ctx, views),
+        meeting=ctx.meeting,
+        context=ctx,
+        qsg=qsgs[0] if len(qsgs) == 1 else "",
+        qsgs=list(qsgs),
+        public=public,
+        levels=levels,
+        version=__version__,
+        has_standing=bool(ctx.standing),
+        has_stale=any(v.stale for v in views),
+        by_code={v.proposal.provider: v for v in views},
+        confidential=sum(
+            s.handling == "confidential" for p in result.proposals for s in p.evidence.soft
+        ),
     )
+    clash = sorted(set(values) & set(page or {}))
+    if clash:
+        raise ValueError(f"a page's values may not replace the pack's: {', '.join(clash)}")
+    return render_template(template, templates=templates, **values, **(page or {}))

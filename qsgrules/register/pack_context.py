@@ -1,0 +1,150 @@
+"""What the register adds to a meeting pack and to the live page: the meeting, its agenda
+(the guidance's example local agenda filled in with what ``qsg agenda`` lists), each
+provider's standing level, previous decisions and open actions, as a ``MeetingContext``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..model.pack import (
+    DISCUSSED,
+    EXAMPLE_LOCAL_AGENDA,
+    AgendaItem,
+    MeetingContext,
+    MeetingInfo,
+    OpenAction,
+    PastDecision,
+    StandingLevel,
+)
+from ..model.vocabulary import ItemStatus, Level
+from .agenda import CHANGED, CYCLE, EVERY_MEETING, OVERDUE, SECTIONS, agenda_of
+from .agenda import AgendaItem as Listed
+from .state import Action, Decision, Meeting, State
+
+#: Annex D's items led by the area team director, led by the meeting's chair instead.
+_CHAIRED = ("1", "2", "3")
+
+
+def _section_titles(m: Meeting) -> dict[str, str]:
+    cycle = int(m.settings.get("business_cycle_months", 12))
+    return {
+        EVERY_MEETING: "At every meeting: standing level risk summit or regular review",
+        CHANGED: "The proposal differs from the standing level",
+        OVERDUE: "A review date or an action overdue",
+        CYCLE: f"Not discussed within the business cycle ({cycle} months)",
+    }
+
+
+def filled_agenda(state: State, m: Meeting) -> tuple[AgendaItem, ...]:
+    """Annex D with the chair leading, the previous meeting under matters arising, and under
+    "Agree principal risks or concerns" the providers ``qsg agenda`` lists, in its order and
+    sections, each with every reason it gives."""
+    listed = agenda_of(state, m)
+    earlier = sorted(state.earlier(m), key=lambda e: (e.date, e.seq))
+    titles = _section_titles(m)
+    items: list[AgendaItem] = []
+    for item in EXAMPLE_LOCAL_AGENDA:
+        update: dict[str, object] = {}
+        if item.number in _CHAIRED:
+            update["lead"] = m.chair
+        if item.number == "2" and earlier:
+            last = earlier[-1]
+            state_of = f"agreed {last.agreed[0][:10]}" if last.agreed else "not yet agreed"
+            update["detail"] = f"The note of {last.id} ({last.date.isoformat()}, {state_of})."
+        if item.title != DISCUSSED:
+            items.append(item.model_copy(update=update))
+            continue
+        update["detail"] = (
+            f"The providers the register puts on the agenda of {m.id} (qsg agenda {m.id}), "
+            "in order, each with why."
+            if listed
+            else f"No provider is on the register's agenda of {m.id}; every provider is on "
+            "the triage board."
+        )
+        items.append(item.model_copy(update=update))
+        sub = 0
+        for section in SECTIONS:
+            chosen: list[Listed] = [x for x in listed if x.section == section]
+            if not chosen:
+                continue
+            sub += 1
+            items.append(
+                AgendaItem(
+                    number=f"{item.number}.{sub}",
+                    title=titles[section],
+                    lead=item.lead,
+                    providers=tuple(x.provider for x in chosen),
+                    why={x.provider: "; ".join(x.reasons) for x in chosen},
+                )
+            )
+    return tuple(items)
+
+
+def _dissent(d: Decision) -> str:
+    return "; ".join(
+        f"{x['member']} ({x['organisation']}) held {Level(x['level']).label}"
+        + (f": {x['reason']}" if x.get("reason") else "")
+        for x in d.dissent
+    )
+
+
+def _open_on(a: Action, day: dt.date) -> bool:
+    """Whether an action was still open on ``day`` (closed later counts as open then)."""
+    if a.status == ItemStatus.OPEN:
+        return True
+    return a.closed is not None and a.closed.get("on", "") >= day.isoformat()
+
+
+def pack_context(state: State, meeting: Meeting | None, *, on: dt.date) -> MeetingContext:
+    """The register's part of a pack for ``meeting`` (the record before it: standing levels,
+    decisions, actions open on its date), or, with no meeting, the record as it is ``on``
+    that day (no meeting, no agenda of its own)."""
+    day = meeting.date if meeting is not None else on
+    held = state.standings(before=meeting)
+    decisions: dict[str, list[PastDecision]] = {}
+    for m in sorted(state.earlier(meeting), key=lambda e: (e.date, e.seq), reverse=True):
+        for code, d in sorted(m.decisions.items()):
+            decisions.setdefault(code, []).append(
+                PastDecision(
+                    meeting=m.id,
+                    decided_on=d.decided_on.isoformat(),
+                    level=d.level,
+                    rationale=d.rationale,
+                    dissent=_dissent(d),
+                )
+            )
+    before = {m.id for m in state.earlier(meeting)}
+    actions: dict[str, list[OpenAction]] = {}
+    for a in sorted(state.actions.values(), key=lambda a: a.seq):
+        if a.provider is None or (a.meeting not in before) or not _open_on(a, day):
+            continue
+        actions.setdefault(a.provider, []).append(
+            OpenAction(
+                id=a.id, text=a.text, owner=a.owner, due=a.due.isoformat(), overdue=a.due < day
+            )
+        )
+    return MeetingContext(
+        meeting=(
+            MeetingInfo(
+                id=meeting.id,
+                date=meeting.date.isoformat(),
+                qsg=meeting.qsg or "",
+                chair=meeting.chair,
+            )
+            if meeting is not None
+            else None
+        ),
+        agenda=filled_agenda(state, meeting) if meeting is not None else None,
+        standing={
+            code: StandingLevel(
+                level=d.level,
+                decided_on=d.decided_on.isoformat(),
+                meeting=d.meeting,
+                review_by=d.review_by or "",
+                exit_criteria=d.exit_criteria or "",
+            )
+            for code, d in sorted(held.items())
+        },
+        decisions={code: tuple(ds) for code, ds in decisions.items()},
+        actions={code: tuple(xs) for code, xs in actions.items()},
+    )

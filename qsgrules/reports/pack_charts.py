@@ -1,0 +1,108 @@
+"""A provider's indicators as the pack shows them: findings with their charts drawn.
+
+Drawing is the slow part of a pack (matplotlib, about a quarter of a second a chart), so a
+``ChartDrawer`` draws each provider's charts once, when first asked: the pack asks for every
+provider once; the live page renders many times and asks only for the provider it shows.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..model.evidence import HardFinding
+from ..model.proposal import Proposal
+from ..model.series import IndicatorCharts
+from .charts import Chart, funnel_chart, point_kind, xmr_chart
+
+__all__ = ["ChartDrawer", "IndicatorView"]
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """One indicator of a provider's section: its findings and their charts (``note`` says
+    why a chart is not drawn, when that is not simply for lack of data)."""
+
+    indicator: str
+    title: str
+    domain: str
+    findings: tuple[HardFinding, ...]
+    xmr: Chart | None = None
+    xmr_tested: bool = True
+    funnel: Chart | None = None
+    variation: str = ""
+    assurance: str = ""
+    note: str = ""
+
+
+_VARIATION = {
+    "common_cause": "common cause variation",
+    "special_cause_concern": "special cause of concern",
+    "special_cause_improvement": "special cause of improvement",
+    "special_cause_neutral": "special cause (neither better nor worse)",
+}
+_ASSURANCE = {
+    "consistent_pass": "will consistently meet the standard",
+    "consistent_fail": "will consistently fail the standard",
+    "inconsistent": "will sometimes meet the standard and sometimes not",
+}
+
+
+class ChartDrawer:
+    """Draws the charts of each provider's indicators once, on first use; chart ids are
+    unique among everything one drawer draws. Safe to share between threads (one chart is
+    drawn at a time, whatever the drawer: matplotlib's caches are shared)."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, charts: Mapping[tuple[str, str], IndicatorCharts]) -> None:
+        self._charts = charts
+        self._drawn: dict[str, tuple[IndicatorView, ...]] = {}
+        self._count = 0
+
+    def _next_id(self) -> str:
+        self._count += 1
+        return f"chart-{self._count}"
+
+    def indicators(self, proposal: Proposal) -> tuple[IndicatorView, ...]:
+        """The provider's indicators with a finding, by domain then title, charts drawn."""
+        with self._lock:
+            found = self._drawn.get(proposal.provider)
+            if found is None:
+                found = self._drawn[proposal.provider] = self._draw(proposal)
+            return found
+
+    def _draw(self, proposal: Proposal) -> tuple[IndicatorView, ...]:
+        by_indicator: dict[str, list[HardFinding]] = {}
+        for h in proposal.evidence.hard:
+            by_indicator.setdefault(h.indicator, []).append(h)
+        views = []
+        for indicator, findings in sorted(
+            by_indicator.items(), key=lambda kv: (kv[1][0].domain.rank, kv[1][0].title)
+        ):
+            c = self._charts.get((proposal.provider, indicator))
+            xmr = c.xmr if c is not None else None
+            peer = any(f.test == "peer" for f in findings)
+            funnel = c.funnel if c is not None and peer else None
+            views.append(
+                IndicatorView(
+                    indicator=indicator,
+                    title=findings[0].title,
+                    domain=findings[0].domain.value.replace("_", " "),
+                    findings=tuple(findings),
+                    xmr=xmr_chart(xmr, chart_id=self._next_id()) if xmr is not None else None,
+                    xmr_tested=xmr.tested if xmr is not None else True,
+                    funnel=(
+                        funnel_chart(funnel, chart_id=self._next_id())
+                        if funnel is not None
+                        else None
+                    ),
+                    variation=(
+                        _VARIATION.get(point_kind(xmr.variation), "") if xmr is not None else ""
+                    ),
+                    assurance=_ASSURANCE.get(xmr.assurance or "", "") if xmr is not None else "",
+                    note=c.note if c is not None else "",
+                )
+            )
+        return tuple(views)

@@ -1,0 +1,289 @@
+"""The live review page as a Flask application: the board, a page per provider, and the
+meeting's forms; every write through the register's API, every page through the pack's
+templates (Jinja2, autoescaped).
+
+Safety: every POST must carry the form token (a per-process secret; without it: 403); a
+public page refuses every POST (403) and shows no form; a locked meeting is refused by the
+register itself; the Host header must name the loopback address when the server listens
+there (a page read through another name, as DNS rebinding would, is refused); responses
+forbid scripts, framing and outside resources (Content-Security-Policy).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, abort, flash, get_flashed_messages, redirect, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from .. import register as R
+from ..api_register import open_register
+from ..errors import InputError, Problem
+from ..model.vocabulary import Level, Stance
+from ..reports.pack import ProviderView, render_pack, render_template
+from .forms import FORMS, labels, record
+from .live import LiveReview, Snapshot
+
+TEMPLATES = Path(__file__).parent / "templates"
+LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"]
+_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+_log = logging.getLogger("qsgrules.web")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A problem as the page shows it: in the summary (``text``) and at its field."""
+
+    text: str
+    message: str
+    field: str  # the field's name in the form, or "" when it is not a field of the form
+    code: str
+
+
+@dataclass
+class FormState:
+    """A form sent back with problems: which form, what was typed, what is wrong."""
+
+    form: str
+    values: Mapping[str, str]
+    problems: list[Shown] = field(default_factory=list)
+
+    def error(self, name: str) -> str:
+        return "; ".join(p.message for p in self.problems if p.field == name)
+
+
+def _shown(form: str, problems: list[Problem]) -> list[Shown]:
+    names = labels(FORMS[form])
+    fields = {f.name for f in FORMS[form].fields}
+    return [
+        Shown(p.render(names), p.message, p.argument if p.argument in fields else "", p.code)
+        for p in problems
+    ]
+
+
+def _status(snap: Snapshot, live: LiveReview) -> tuple[str, str]:
+    """(kind, words) for the bar: what the page is for, and whether it records."""
+    m = snap.meeting
+    if m is None:
+        last = max(snap.state.meetings.values(), key=lambda x: (x.date, x.seq), default=None)
+        after = f" (the last, {last.id}, is agreed)" if last is not None else ""
+        return "none", f"No meeting open in the register{after}: a new triage, read-only"
+    if live.public:
+        return "public", f"{m.id}: public page, confidential summaries withheld, read-only"
+    if m.locked:
+        assert m.agreed is not None
+        return "locked", f"{m.id}: agreed {m.agreed[0][:10]} and locked, read-only"
+    return "open", f"{m.id}: draft, recording open"
+
+
+def _recorded(m: R.Meeting | None) -> dict[str, dict[str, Any]]:
+    """What this meeting has recorded about each provider, for the board."""
+    if m is None:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for code in set(m.positions) | set(m.decisions):
+        positions = list(m.positions.get(code, {}).values())
+        out[code] = {
+            "positions": len(positions),
+            "overrides": sum(1 for p in positions if p.stance == Stance.OVERRIDE),
+            "decision": m.decisions.get(code),
+        }
+    return out
+
+
+def make_app(
+    live: LiveReview,
+    *,
+    secret: bytes | None = None,
+    trusted_hosts: list[str] | None = None,
+) -> Flask:
+    """The application. ``secret`` (default: random, for this process only) signs the form
+    token and the one-line messages shown after a write; ``trusted_hosts`` are the names the
+    page may be reached by (None: any)."""
+    key = secret or secrets.token_bytes(32)
+    token = hmac.new(key, b"qsgrules live page forms", hashlib.sha256).hexdigest()
+    app = Flask("qsgrules.web", static_folder=None, template_folder=None)
+    app.config.update(
+        SECRET_KEY=key,
+        TRUSTED_HOSTS=trusted_hosts,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=256 * 1024,
+    )
+
+    def page(
+        snap: Snapshot,
+        *,
+        code: str | None = None,
+        form: FormState | None = None,
+        status: int = 200,
+    ) -> Response:
+        m = snap.meeting
+        views_order = [p.provider for p in snap.triage.proposals]
+        kind, words = _status(snap, live)
+        here = views_order.index(code) if code is not None else -1
+        values: dict[str, Any] = {
+            "page_code": code,
+            "csrf": token,
+            "writable": snap.writable,
+            "status_kind": kind,
+            "status_words": words,
+            "live_meeting": m,
+            "flashes": get_flashed_messages(),
+            "problems": form.problems if form is not None else [],
+            "form_state": form,
+            "forms": FORMS,
+            "level_choices": sorted(Level, reverse=True),
+            "levels_by_value": {lv.value: lv for lv in Level},
+            "board_url": url_for("board"),
+            "organisations": sorted(m.members) if m is not None else [],
+            "attendance": (
+                sorted(m.attendance.values(), key=lambda a: (a.start or "", a.seq))
+                if m is not None
+                else []
+            ),
+            "recorded": _recorded(m),
+            "board_extra_columns": 1 if m is not None else 0,
+            "previous": views_order[here - 1] if here > 0 else None,
+            "next": views_order[here + 1] if 0 <= here < len(views_order) - 1 else None,
+        }
+        if code is not None and m is not None:
+            values["positions"] = sorted(m.positions.get(code, {}).values(), key=lambda p: p.seq)
+            values["decision"] = m.decisions.get(code)
+            values["meeting_actions"] = [
+                snap.state.actions[a] for a in m.actions if snap.state.actions[a].provider == code
+            ]
+        html = render_pack(
+            snap.triage,
+            snap.prepared.drawer,
+            qsgs=snap.prepared.source.qsgs,
+            public=live.public,
+            context=snap.context,
+            template="live.html.j2",
+            templates=[TEMPLATES],
+            sections=[code] if code is not None else [],
+            href=_href,
+            page=values,
+        )
+        return Response(html, status=status, mimetype="text/html")
+
+    def _href(view: ProviderView) -> str:
+        return url_for("provider", code=view.proposal.provider)
+
+    def _provider_or_404(snap: Snapshot, code: str) -> None:
+        if code not in {p.provider for p in snap.triage.proposals}:
+            abort(404, f"no provider {code!r} in this triage")
+
+    @app.before_request
+    def _guard() -> None:
+        if request.method == "POST":
+            if live.public:
+                abort(403, "This page is public: recording is disabled (qsg serve --public).")
+            sent = request.form.get("csrf", "")
+            if not hmac.compare_digest(sent.encode(), token.encode()):
+                abort(
+                    403,
+                    "The form was refused: it does not carry this server's form token (it was "
+                    "not made by this page, or the server was restarted). Reload the page and "
+                    "send it again.",
+                )
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = _POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _write(form: str, provider: str) -> str:
+        meeting = request.form.get("meeting", "")
+        values = {f.name: request.form.get(f.name, "") for f in FORMS[form].fields}
+        with open_register(live.workspace_arg, live.register_arg, write=True, by=live.by) as reg:
+            return record(form, reg, meeting=meeting, provider=provider, values=values)
+
+    def _post(form: str, code: str | None) -> WerkzeugResponse:
+        snap = live.snapshot()
+        if code is not None:
+            _provider_or_404(snap, code)
+        if form not in FORMS or (form == "attendance") != (code is None):
+            abort(400, f"no form {form!r} here")
+        try:
+            said = _write(form, code or "")
+        except InputError as exc:
+            values = {f.name: request.form.get(f.name, "") for f in FORMS[form].fields}
+            state = FormState(form, values, _shown(form, exc.problems))
+            return page(live.snapshot(), code=code, form=state, status=400)
+        flash(said)
+        if code is not None:
+            return redirect(url_for("provider", code=code) + "#record", code=303)
+        return redirect(url_for("board") + "#meeting", code=303)
+
+    @app.get("/")
+    def board() -> Response:
+        return page(live.snapshot())
+
+    @app.post("/")
+    def board_form() -> WerkzeugResponse:
+        return _post(request.form.get("form", ""), None)
+
+    @app.get("/provider/<path:code>")
+    def provider(code: str) -> Response:
+        snap = live.snapshot()
+        _provider_or_404(snap, code)
+        return page(snap, code=code)
+
+    @app.post("/provider/<path:code>")
+    def provider_form(code: str) -> WerkzeugResponse:
+        return _post(request.form.get("form", ""), code)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        return _error_page(exc.code or 500, exc.name, exc.description or "")
+
+    @app.errorhandler(InputError)
+    def _input(exc: InputError) -> Response:
+        return _error_page(
+            400,
+            "Bad input",
+            "qsgrules refused what it was given:",
+            [p.render() for p in exc.problems],
+        )
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        _log.exception("qsg serve: an unexpected failure")  # the details, on the server only
+        return _error_page(
+            500,
+            "Internal failure",
+            "Something failed inside qsgrules, not in what you entered; nothing more was "
+            "recorded than the page shows. The details are in the server's output.",
+        )
+
+    return app
+
+
+def _error_page(
+    status: int, title: str, message: str, problems: list[str] | None = None
+) -> Response:
+    html = render_template(
+        "error.html.j2",
+        templates=[TEMPLATES],
+        status=status,
+        title=title,
+        message=message,
+        problems=problems or [],
+    )
+    return Response(html, status=status, mimetype="text/html")

@@ -1,0 +1,204 @@
+"""The live page's forms: what each asks, and how it is written through the register's API
+(``qsgrules.register``), with the same checks and the same messages as the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .. import register as R
+from ..model.vocabulary import Level
+
+
+@dataclass(frozen=True)
+class Field:
+    """A form field; ``name`` is also the register API's argument, so a problem the API
+    locates at an argument is shown at its field."""
+
+    name: str
+    label: str
+    kind: str  # text, textarea, member, organisation, level, decided_level, date, time
+    required: bool = False
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    title: str
+    fields: tuple[Field, ...]
+    submit: str
+    lede: str = ""
+
+
+_MEMBER = Field("member", "Member", "member", True, "An attending member.")
+FORMS: dict[str, Form] = {
+    form.name: form
+    for form in (
+        Form(
+            "attendance",
+            "Record attendance",
+            (
+                Field("member", "Member", "text", True),
+                Field("organisation", "Organisation", "organisation", True),
+                Field("start", "From", "time"),
+                Field("end", "To", "time"),
+            ),
+            "Record attendance",
+            "Recording the same member again corrects the earlier record (both are kept).",
+        ),
+        Form(
+            "confirm",
+            "Confirm the proposal",
+            (_MEMBER,),
+            "Record the confirmation",
+            "An attending member confirms the proposed level.",
+        ),
+        Form(
+            "override",
+            "Override the proposal",
+            (
+                _MEMBER,
+                Field("level", "Level the member holds", "level", True),
+                Field("reason", "Reason", "textarea", True, "Never patient-identifiable."),
+            ),
+            "Record the override",
+            "An attending member holds another level, with a reason.",
+        ),
+        Form(
+            "decision",
+            "The chair's decision",
+            (
+                Field(
+                    "level",
+                    "Level concluded",
+                    "decided_level",
+                    hint="As proposed only when every position recorded confirmed it.",
+                ),
+                Field("rationale", "Rationale", "textarea", True),
+                Field("review_by", "Review by", "date"),
+                Field("exit_criteria", "Exit criteria", "textarea"),
+            ),
+            "Record the decision",
+            "A second decision before the note is agreed replaces the first (both are kept).",
+        ),
+        Form(
+            "action",
+            "Add an action",
+            (
+                Field("owner", "Owner", "text", True),
+                Field("due", "Due", "date", True),
+                Field("text", "Action", "textarea", True),
+            ),
+            "Add the action",
+        ),
+    )
+}
+
+#: Labels of the API's arguments that are not fields of a form (shown in the summary).
+OTHER_ARGUMENTS = {
+    "meeting": "Meeting",
+    "provider": "Provider",
+    "by": "Recorded by",
+    "workspace": "Workspace",
+    "register": "Register",
+}
+
+
+def labels(form: Form) -> dict[str, str]:
+    """How a problem's argument is named on the page: the field's label."""
+    return {**OTHER_ARGUMENTS, **{f.name: f.label for f in form.fields}}
+
+
+def _optional(values: Mapping[str, str], name: str) -> str | None:
+    value = values.get(name, "").strip()
+    return value or None
+
+
+def _attendance(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    member = v.get("member", "")
+    m = R.attend(
+        reg,
+        meeting,
+        member=member,
+        organisation=v.get("organisation", ""),
+        start=_optional(v, "start"),
+        end=_optional(v, "end"),
+    )
+    a = max(m.attendance.values(), key=lambda x: x.seq)  # the record just written
+    times = f" {a.start or '?'}-{a.end or '?'}" if a.start or a.end else ""
+    return f"{m.id}: {a.member} ({a.organisation}){times}; {len(m.attendance)} attending"
+
+
+def _confirm(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    member = v.get("member", "")
+    rec = R.confirm(reg, provider, meeting=meeting, member=member)
+    return f"{meeting} {provider}: {member} confirmed {Level(rec.body['level']).label}"
+
+
+def _override(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    member = v.get("member", "")
+    rec = R.override(
+        reg,
+        provider,
+        meeting=meeting,
+        member=member,
+        level=v.get("level", ""),
+        reason=v.get("reason", ""),
+    )
+    b = rec.body
+    return (
+        f"{meeting} {provider}: {member} overrides {Level(b['proposed']).label} with "
+        f"{Level(b['level']).label}"
+    )
+
+
+def _decision(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    done = R.decide(
+        reg,
+        provider,
+        meeting=meeting,
+        rationale=v.get("rationale", ""),
+        level=_optional(v, "level"),
+        review_by=_optional(v, "review_by"),
+        exit_criteria=_optional(v, "exit_criteria"),
+    )
+    d = done.decision
+    dissent = f"; dissent: {len(d.dissent)}" if d.dissent else ""
+    said = (
+        f"{meeting} {provider}: decided {d.level.label} (proposed {d.proposed.label}; "
+        f"{len(d.positions)} position(s){dissent})"
+    )
+    if done.summit_action:
+        said += f"; opened action {done.summit_action}: convene the risk summit"
+    return said
+
+
+def _action(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    a = R.add_action(
+        reg,
+        provider,
+        meeting=meeting,
+        owner=v.get("owner", ""),
+        due=v.get("due", "").strip(),
+        text=v.get("text", ""),
+    )
+    return f"added {a.id}: {provider}, owner {a.owner}, due {a.due.isoformat()}"
+
+
+_WRITERS: dict[str, Callable[[R.Register, str, str, Mapping[str, str]], str]] = {
+    "attendance": _attendance,
+    "confirm": _confirm,
+    "override": _override,
+    "decision": _decision,
+    "action": _action,
+}
+
+
+def record(
+    form: str, reg: R.Register, *, meeting: str, provider: str, values: Mapping[str, str]
+) -> str:
+    """Write one form's values through the register's API (InputError, with every problem
+    located at its argument, when it refuses: nothing is written). Returns what was
+    recorded, in words, as the command prints it."""
+    return _WRITERS[form](reg, meeting, provider, values)

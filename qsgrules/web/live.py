@@ -1,0 +1,129 @@
+"""What the live page shows at a moment: the register read now, the meeting it is for, and
+that meeting's triage with its charts (computed once per meeting, drawn once per provider).
+
+The triage comes through ``qsgrules.api`` (a meeting's frozen triage, or a new one when no
+meeting is open); the register is read through ``qsgrules.register``; nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import register as R
+from ..api import PackSource, load_ruleset, load_workspace, pack_source, publishable, register_file
+from ..bundled import default_ruleset, demo_workspace
+from ..model.pack import MeetingContext
+from ..model.proposal import Triage
+from ..register.meetings import meeting_of
+from ..reports.pack import ChartDrawer
+from ..ruleset import CompiledRuleset
+from ..workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A triage made ready for the page: its source, as shown (public or not), its charts."""
+
+    source: PackSource
+    triage: Triage
+    drawer: ChartDrawer
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The page's data for one request."""
+
+    state: R.State
+    meeting: R.Meeting | None
+    prepared: Prepared
+    context: MeetingContext
+    writable: bool  # a meeting open for recording, and the page not public
+
+    @property
+    def triage(self) -> Triage:
+        return self.prepared.triage
+
+
+@dataclass
+class LiveReview:
+    """The live page's inputs (loaded once, when the server starts) and its caches.
+
+    ``meeting`` pins the page to one meeting; otherwise it follows the register: the latest
+    meeting not yet agreed, or, when there is none, a new triage (read-only).
+    """
+
+    workspace: Workspace
+    ruleset: CompiledRuleset
+    register: Path
+    public: bool = False
+    meeting: str | None = None
+    by: str | None = None
+    workspace_arg: str | Path | None = None  # as given: the register API checks where to write
+    register_arg: str | Path | None = None
+    _prepared: dict[str | None, Prepared] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def load(
+        cls,
+        workspace: str | Path | None = None,
+        ruleset: str | Path | None = None,
+        *,
+        register: str | Path | None = None,
+        public: bool = False,
+        meeting: str | None = None,
+        by: str | None = None,
+    ) -> LiveReview:
+        """Load and check every input (InputError with every problem): the workspace, the
+        ruleset, the register (when ``register`` is given it must exist) and the meeting."""
+        ws = load_workspace(workspace or demo_workspace())
+        rs = load_ruleset(ruleset or default_ruleset())
+        path = register_file(ws.root, register)
+        live = cls(
+            ws, rs, path, public, meeting, by, workspace_arg=workspace, register_arg=register
+        )
+        if register is not None or meeting is not None:
+            state = live.read_state(required=True)
+            if meeting is not None:
+                meeting_of(state, meeting)  # an unknown meeting: QSG602, did you mean
+        return live
+
+    def read_state(self, *, required: bool = False) -> R.State:
+        """The register's records folded now (empty when there is no register file)."""
+        if not required and not self.register.is_file():
+            return R.State()
+        with R.Register(self.register, readonly=True) as reg:
+            return R.fold(reg.records())
+
+    def current(self, state: R.State) -> R.Meeting | None:
+        """The meeting the page is for: the pinned one, else the latest not yet agreed."""
+        if self.meeting is not None:
+            return state.meetings.get(self.meeting)
+        open_ = [m for m in state.meetings.values() if not m.locked]
+        return max(open_, key=lambda m: (m.date, m.seq)) if open_ else None
+
+    def prepared(self, meeting: str | None) -> Prepared:
+        """The triage of ``meeting`` (frozen) or a new one, prepared once."""
+        with self._lock:
+            found = self._prepared.get(meeting)
+            if found is None:
+                source = pack_source(
+                    self.workspace, self.ruleset, register=self.register, meeting=meeting
+                )
+                shown = publishable(source.triage) if self.public else source.triage
+                found = self._prepared[meeting] = Prepared(
+                    source, shown, ChartDrawer(source.charts)
+                )
+            return found
+
+    def snapshot(self, *, today: dt.date | None = None) -> Snapshot:
+        """Read the register now and assemble what the page shows."""
+        state = self.read_state()
+        m = self.current(state)
+        prepared = self.prepared(m.id if m is not None else None)
+        context = R.pack_context(state, m, on=today or dt.date.today())
+        writable = m is not None and not m.locked and not self.public
+        return Snapshot(state, m, prepared, context, writable)
