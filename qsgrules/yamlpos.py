@@ -249,10 +249,12 @@ def compose(text: str) -> yaml.Node | None:
     c_loader = getattr(yaml, "CSafeLoader", None)
     if c_loader is not None and _shallow(text):
         try:
-            return yaml.compose(text, Loader=c_loader)
+            fast: yaml.Node | None = yaml.compose(text, Loader=c_loader)
+            return fast
         except yaml.YAMLError:
             pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+    return node
 
 
 def _shallow(text: str) -> bool:

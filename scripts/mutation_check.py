@@ -116,8 +116,8 @@ MUTANTS = (
     Mutant(
         "peer-notable-reported-strong",
         "qsgrules/evidence/peer.py",
-        'strength="strong" if strong[j] else "notable",',
-        'strength="strong" if notable[j] else "notable",',
+        "strength=Strength.STRONG if strong[j] else Strength.NOTABLE,",
+        "strength=Strength.STRONG if notable[j] else Strength.NOTABLE,",
         "outside the 95% funnel limit is reported as strong",
     ),
     Mutant(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import browser
 import numpy as np
+import numpy.typing as npt
 import pytest
 from browser import FLAGS
 from PIL import Image
@@ -45,7 +46,7 @@ def _run(chromium: str, profile: Path, *args: str) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def _count(pixels: np.ndarray, hex_colour: str, tolerance: int = 24) -> int:
+def _count(pixels: npt.NDArray[np.uint8], hex_colour: str, tolerance: int = 24) -> int:
     """How many pixels are within ``tolerance`` of a colour in every channel."""
     target = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.int16)
     return int(np.all(np.abs(pixels.astype(np.int16) - target) <= tolerance, axis=-1).sum())

@@ -15,7 +15,7 @@ from hypothesis.errors import InvalidArgument
 from qsgrules.bundled import default_ruleset
 from qsgrules.engine.triage import triage
 from qsgrules.indicators import BY_ID
-from qsgrules.model.vocabulary import Level, ProviderType, Severity
+from qsgrules.model.vocabulary import Domain, Level, ProviderType, Severity
 from qsgrules.ruleset import load_ruleset
 from qsgrules.strategies import (
     gradings,
@@ -184,8 +184,8 @@ def test_perturbations_change_one_thing() -> None:
         provider=code,
         source="CQC",
         received=dt.date(2019, 3, 1),
-        domain="safety",  # type: ignore[arg-type]
-        severity="low",  # type: ignore[arg-type]
+        domain=Domain.SAFETY,
+        severity=Severity.LOW,
         grading="A1",
         summary="A further concern.",
     )

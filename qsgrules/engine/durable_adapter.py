@@ -44,9 +44,9 @@ from __future__ import annotations
 import itertools
 import json
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from durable import engine as _durable
 
@@ -61,6 +61,16 @@ from ..ruleset.conditions import (
     engine_number,
     groups,
 )
+
+#: One fact: what a provider's rules compare, by attribute.
+Profile = Mapping[str, float | str]
+
+
+class _Closure(Protocol):
+    """What durable_rules gives an action: the matched fact as ``m``."""
+
+    m: Mapping[str, object]
+
 
 _OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
 _SENTINEL = "taken"
@@ -77,7 +87,7 @@ class _SyncHost(_durable.Host):  # type: ignore[misc]
     def _run(self) -> None:
         return None
 
-    def _handle_function(self, *args: Any) -> Any:
+    def _handle_function(self, *args: object) -> object:
         # every call into the engine passes here; durable's own clock helper is deprecated
         # on Python 3.12, and that one warning, from that one module, is not ours to show
         with warnings.catch_warnings():
@@ -96,10 +106,12 @@ def fnv1_32(text: str) -> int:
     return h
 
 
-def condition_json(node: Node) -> dict[str, Any]:
+def condition_json(node: Node) -> dict[str, object]:
     """A compiled condition as a durable_rules expression."""
     if isinstance(node, Atom):
-        value: Any = engine_number(node.value) if not isinstance(node.value, str) else node.value
+        value: int | str = (
+            engine_number(node.value) if not isinstance(node.value, str) else node.value
+        )
         if node.op == "==":
             return {node.attr: value}
         return {_OPS[node.op]: {node.attr: value}}
@@ -143,7 +155,7 @@ def _chunks(rules: Sequence[tuple[str, Node]]) -> list[list[tuple[str, Node]]]:
     return packed
 
 
-def _engine_value(value: Any) -> Any:
+def _engine_value(value: float | str) -> int | str:
     """A fact value the engine's parser takes: text as it is, numbers as whole millionths."""
     if isinstance(value, str):
         return value
@@ -161,10 +173,10 @@ class RuleEngine:
         self._errors: list[str] = []
         self._sessions = itertools.count(1)
         self._chunks: list[_Chunk] = []
-        definitions: dict[str, Any] = {}
+        definitions: dict[str, dict[str, object]] = {}
         for group in _chunks(rules) or [[]]:
             name = f"qsgrules_{next(_names)}"
-            definition: dict[str, Any] = {}
+            definition: dict[str, object] = {}
             for i, (rule_id, node) in enumerate(group):
                 parts = node.parts if isinstance(node, AllOf) else (node,)
                 cond = {"$and": [{"t": _FACT_TYPE}, *(condition_json(p) for p in parts)]}
@@ -178,8 +190,8 @@ class RuleEngine:
             self._chunks.append(_Chunk(name, tuple(r for r, _ in group), tuple(attrs)))
         self._host = _SyncHost(definitions)
 
-    def _action(self, rule_id: str) -> Any:
-        def action(c: Any) -> None:
+    def _action(self, rule_id: str) -> Callable[[_Closure], None]:
+        def action(c: _Closure) -> None:
             try:
                 self._record(str(c.m["sid"]), str(c.m["id"]), rule_id)
             except Exception as exc:  # recorded and raised after the run, never lost
@@ -203,7 +215,7 @@ class RuleEngine:
                 ids.append(candidate)
         return ids
 
-    def run(self, sid: str, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
+    def run(self, sid: str, facts: Sequence[Profile]) -> list[Firing]:
         """Assert ``facts`` in a session for ``sid``; return every rule that fired, per fact.
 
         Raises EngineError when a fact was not taken, an action failed or the engine refused.
@@ -222,13 +234,15 @@ class RuleEngine:
         sid: str,
         internal: str,
         ids: Sequence[str],
-        facts: Sequence[Mapping[str, Any]],
+        facts: Sequence[Profile],
     ) -> set[tuple[int, str]]:
         self._fired.clear()
         self._errors.clear()
         try:
             for fact_id, fact in zip(ids, facts, strict=True):
-                body = {a: _engine_value(fact[a]) for a in chunk.attrs if a in fact}
+                body: dict[str, object] = {
+                    a: _engine_value(fact[a]) for a in chunk.attrs if a in fact
+                }
                 self._assert(chunk.name, sid, internal, fact_id, body)
             state = self._host.get_state(chunk.name, internal)
             if "exception" in state:
@@ -247,7 +261,7 @@ class RuleEngine:
         return self._collect(sid, internal, ids)
 
     def _assert(
-        self, name: str, sid: str, internal: str, fact_id: str, body: dict[str, Any]
+        self, name: str, sid: str, internal: str, fact_id: str, body: dict[str, object]
     ) -> None:
         body.update({"sid": internal, "id": fact_id, "t": _FACT_TYPE})
         for attempt in range(8):

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 import numpy as np
 
 from ..indicators import BY_ID, Polarity
-from ..model.evidence import HardFinding, MonthValue
+from ..model.evidence import FunnelNumbers, HardFinding, MonthValue, SpcNumbers
 from ..model.months import month_text
 from ..model.numbers import short
+from ..model.observations import BoolArray, IntArray, TextArray
+from ..model.vocabulary import Direction, Strength, Test
 from ..ruleset.schema import Ruleset, Standard
 from ..workspace.loader import Observations
 
 
-def concern_direction(indicator_id: str, override: str | None) -> str:
+def concern_direction(indicator_id: str, override: str | None) -> Direction:
     """Which side of a limit is a concern: the ruleset's word, else the polarity's."""
     if override is not None:
-        return override
-    return "below" if BY_ID[indicator_id].polarity is Polarity.LOWER_IS_WORSE else "above"
+        return Direction(override)
+    if BY_ID[indicator_id].polarity is Polarity.LOWER_IS_WORSE:
+        return Direction.BELOW
+    return Direction.ABOVE
 
 
 def unit_suffix(indicator_id: str) -> str:
@@ -29,11 +32,39 @@ def unit_suffix(indicator_id: str) -> str:
     return "%" if unit == "%" else f" {unit}"
 
 
-def indicator_finding(indicator_id: str, **fields: Any) -> HardFinding:
+def indicator_finding(
+    indicator_id: str,
+    *,
+    test: Test,
+    strength: Strength,
+    period: str,
+    value: float,
+    limit: float,
+    direction: Direction,
+    months: tuple[MonthValue, ...],
+    detail: str,
+    strong_limit: float | None = None,
+    spc: SpcNumbers | None = None,
+    funnel: FunnelNumbers | None = None,
+) -> HardFinding:
     """A hard finding with the indicator's catalogue fields (title, domain, unit) filled in."""
     ind = BY_ID[indicator_id]
     return HardFinding(
-        indicator=indicator_id, title=ind.title, domain=ind.domain, unit=ind.unit, **fields
+        indicator=indicator_id,
+        title=ind.title,
+        domain=ind.domain,
+        unit=ind.unit,
+        test=test,
+        strength=strength,
+        period=period,
+        value=value,
+        limit=limit,
+        strong_limit=strong_limit,
+        direction=direction,
+        months=months,
+        detail=detail,
+        spc=spc,
+        funnel=funnel,
     )
 
 
@@ -49,7 +80,7 @@ def month_value(obs: Observations, row: int, breached: bool) -> MonthValue:
     )
 
 
-def grouped(obs: Observations) -> tuple[Any, Any, Any, Any]:
+def grouped(obs: Observations) -> tuple[TextArray, IntArray, IntArray, IntArray]:
     """Rows grouped by provider: (provider names, group of each row, row order by provider
     then period, group bounds into that order). Integer codes only: no string sorting."""
     codes, first, inverse = np.unique(obs.codes[0], return_index=True, return_inverse=True)
@@ -108,10 +139,10 @@ def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str,
 def _finding(
     ind_id: str,
     std: Standard,
-    direction: str,
+    direction: Direction,
     sub: Observations,
-    rows: Any,
-    beyond: Any,
+    rows: IntArray,
+    beyond: BoolArray,
     strong_months: int,
 ) -> HardFinding:
     strong = std.strong_limit is not None and strong_months >= std.min_months
@@ -139,8 +170,8 @@ def _finding(
         )
     return indicator_finding(
         ind_id,
-        test="standard",
-        strength="strong" if strong else "notable",
+        test=Test.STANDARD,
+        strength=Strength.STRONG if strong else Strength.NOTABLE,
         period=last.period,
         value=last.value,
         limit=std.limit,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 import numpy as np
 
@@ -11,6 +10,8 @@ from ..indicators import BY_ID, DataKind
 from ..model.evidence import FunnelNumbers, HardFinding, MonthValue
 from ..model.months import month_text
 from ..model.numbers import apart, short
+from ..model.observations import IntArray
+from ..model.vocabulary import Strength, Test
 from ..ruleset.schema import PeerTest, Ruleset
 from ..stats.funnel import FunnelResult, funnel
 from ..workspace.loader import Observations, Provider
@@ -38,7 +39,7 @@ def peer_breaches(
 
 def peer_groups(
     obs: Observations, ind_id: str, test: PeerTest, as_of: int, providers: dict[str, Provider]
-) -> list[tuple[str, Observations, np.ndarray]]:
+) -> list[tuple[str, Observations, IntArray]]:
     """The peer groups a peer test compares in ``as_of``: (group name, rows of the as-of
     month with counts, indices of the group's rows in provider order), groups too small to
     test left out."""
@@ -64,7 +65,7 @@ def peer_groups(
     ]
 
 
-def peer_funnel(ind_id: str, test: PeerTest, sub: Observations, idx: np.ndarray) -> FunnelResult:
+def peer_funnel(ind_id: str, test: PeerTest, sub: Observations, idx: IntArray) -> FunnelResult:
     """The funnel plot of one peer group exactly as the peer test draws it (proportions on
     the 0-1 scale); shared with the meeting pack's charts."""
     ind = BY_ID[ind_id]
@@ -132,7 +133,7 @@ def _group(
     ind_id: str,
     test: PeerTest,
     sub: Observations,
-    idx: np.ndarray[Any, np.dtype[np.int64]],
+    idx: IntArray,
     key: str,
     as_of: int,
 ) -> list[tuple[str, HardFinding]]:
@@ -179,8 +180,8 @@ def _group(
                 str(sub.provider[r]),
                 indicator_finding(
                     ind_id,
-                    test="peer",
-                    strength="strong" if strong[j] else "notable",
+                    test=Test.PEER,
+                    strength=Strength.STRONG if strong[j] else Strength.NOTABLE,
                     period=month_text(as_of),
                     value=round(value, 6),
                     limit=round(limit, 6),

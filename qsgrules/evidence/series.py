@@ -10,7 +10,6 @@ limits and flagged points are the proposal's.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 
@@ -20,6 +19,7 @@ from ..model.months import month_text
 from ..model.series import FunnelPeer, FunnelSection, IndicatorCharts, XmrSeries
 from ..model.vocabulary import Direction
 from ..ruleset.schema import PeerTest, Ruleset, TrendTest
+from ..stats.funnel import FunnelResult
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, Improvement, assurance
 from ..workspace import Workspace
 from ..workspace.loader import Observations
@@ -160,20 +160,20 @@ def _funnel_sections(
             d = float(chart.denominators[j])
             lower, upper = chart.limits(d, test.level)
             s_lower, s_upper = chart.limits(d, test.strong_level)
-            out[code] = FunnelSection(
-                provider=code,
-                own_lower=lower,
-                own_upper=upper,
-                own_strong_lower=s_lower,
-                own_strong_upper=s_upper,
-                **shared,
-            )
+            own = {
+                "provider": code,
+                "own_lower": lower,
+                "own_upper": upper,
+                "own_strong_lower": s_lower,
+                "own_strong_upper": s_upper,
+            }
+            out[code] = FunnelSection.model_validate({**shared, **own})
     return out
 
 
 def _funnel_shared(
-    indicator: str, test: PeerTest, chart: Any, codes: list[str], key: str, as_of: int
-) -> dict[str, Any]:
+    indicator: str, test: PeerTest, chart: FunnelResult, codes: list[str], key: str, as_of: int
+) -> dict[str, object]:
     """What every provider's section of one peer group's funnel shares."""
     ind = BY_ID[indicator]
     outside = chart.outliers(test.level)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -17,6 +16,8 @@ from ..indicators import BY_ID
 from ..model.evidence import HardFinding, SpcNumbers, SpcSignal
 from ..model.months import month_text
 from ..model.numbers import apart, short
+from ..model.observations import BoolArray, IntArray
+from ..model.vocabulary import Direction, Strength, Test
 from ..ruleset.schema import Ruleset, Signal, TrendTest
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, XmrBatchResult, xmr_batch
 from ..workspace.loader import Observations
@@ -55,7 +56,7 @@ class SeriesGroup:
     """
 
     names: list[str]
-    rows: np.ndarray[Any, np.dtype[np.int64]]
+    rows: IntArray
     base: int
     judged: int
     fixed: bool
@@ -161,12 +162,12 @@ def _compared(cause: str, numbers: SpcNumbers) -> float | None:
 def _finding(
     ind_id: str,
     test: TrendTest,
-    direction: str,
+    direction: Direction,
     sub: Observations,
     group: SeriesGroup,
-    chart: Any,
+    chart: XmrBatchResult,
     k: int,
-    concern: Any,
+    concern: BoolArray,
     as_of: int,
 ) -> HardFinding | None:
     rows = group.rows[k]
@@ -234,8 +235,8 @@ def _finding(
     )
     return indicator_finding(
         ind_id,
-        test="trend",
-        strength="strong" if strong else "notable",
+        test=Test.TREND,
+        strength=Strength.STRONG if strong else Strength.NOTABLE,
         period=last.period,
         value=last.value,
         limit=limit,

@@ -240,25 +240,27 @@ def explanations(result: Triage, proposals: Sequence[Proposal]) -> str:
     return ("=" * (WIDTH - 2) + "\n").join(explanation(result, p) for p in proposals)
 
 
-# pydantic writes a number below 1e-4 as 0.00001 or 1e-7 where the contract has Python's
-# repr (1e-05, 1e-07). In indented JSON a number ends its line after a space, a string never
-# does; such numbers are rare, so they are found with bytes.find, not a regex over the text.
-_SMALL_NUMBER = re.compile(rb"-?(?:0\.0000[0-9]*|[0-9](?:\.[0-9]+)?e-[0-9]+)")
+# pydantic writes a number below 1e-4 as 0.00001 or 1e-7, and (before pydantic-core 2.4x) a
+# large one as 1e16, where the contract has Python's repr (1e-05, 1e-07, 1e+16). In indented
+# JSON a number ends its line after a space, a string never does; such numbers are rare, so
+# their marks are found with one bytes regex and each candidate token checked whole.
+_NUMBER_MARK = re.compile(rb"0\.0000|e-|[0-9]e[0-9]")
+_ODD_NUMBER = re.compile(
+    rb"-?(?:0\.0000[0-9]*|[0-9](?:\.[0-9]+)?e-[0-9]+|[0-9](?:\.[0-9]+)?e[0-9]+)"
+)
 
 
 def _python_numbers(data: bytes) -> bytes:
-    """``data`` with every small number token written as Python's ``repr`` writes it."""
+    """``data`` with every number token pydantic writes differently from ``repr`` rewritten."""
     spans: set[tuple[int, int]] = set()
-    for needle in (b"0.0000", b"e-"):
-        at = data.find(needle)
-        while at != -1:
-            start = data.rfind(b" ", 0, at) + 1
-            end = data.find(b"\n", at)
-            end = len(data) if end == -1 else end
-            stop = end - 1 if data[end - 1 : end] == b"," else end
-            if start > 0 and _SMALL_NUMBER.fullmatch(data, start, stop):
-                spans.add((start, stop))
-            at = data.find(needle, at + len(needle))
+    for mark in _NUMBER_MARK.finditer(data):
+        at = mark.start()
+        start = data.rfind(b" ", 0, at) + 1
+        end = data.find(b"\n", at)
+        end = len(data) if end == -1 else end
+        stop = end - 1 if data[end - 1 : end] == b"," else end
+        if start > 0 and _ODD_NUMBER.fullmatch(data, start, stop):
+            spans.add((start, stop))
     if not spans:
         return data
     parts, last = [], 0

@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -417,7 +418,7 @@ def test_reversing_improvement_swaps_concern_and_improvement(
 
 
 @st.composite
-def matrices(draw: st.DrawFn) -> np.ndarray:
+def matrices(draw: st.DrawFn) -> npt.NDArray[np.float64]:
     rows = draw(st.integers(1, 4))
     cols = draw(st.integers(1, 40))
     cells = st.integers(-8, 8) if draw(st.booleans()) else st.floats(-1e3, 1e3)
@@ -435,7 +436,7 @@ def matrices(draw: st.DrawFn) -> np.ndarray:
     fix_after=st.none() | st.integers(1, 40),
 )
 def test_batch_agrees_exactly_with_xmr(
-    matrix: np.ndarray,
+    matrix: npt.NDArray[np.float64],
     screen: bool,
     run_length: int,
     trend_length: int,
