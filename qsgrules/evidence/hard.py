@@ -120,8 +120,8 @@ def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str,
             strong_counts = np.bincount(
                 inverse, weights=strong.astype(np.float64), minlength=len(providers)
             )
-        for p_index in np.flatnonzero(counts >= std.min_months):
-            rows = order[bounds[p_index] : bounds[p_index + 1]]
+        for p_index in np.flatnonzero(counts >= std.min_months).tolist():
+            rows = order[int(bounds[p_index]) : int(bounds[p_index + 1])]
             found[str(providers[p_index])].append(
                 _finding(
                     ind_id,

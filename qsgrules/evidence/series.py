@@ -179,7 +179,7 @@ def _funnel_shared(
     outside = chart.outliers(test.level)
     outside_strong = chart.outliers(test.strong_level)
     d = chart.denominators
-    grid = np.geomspace(max(float(d.min()) * 0.5, 1.0), float(d.max()) * 1.15, CURVE_POINTS)
+    grid = np.geomspace(max(float(np.min(d)) * 0.5, 1.0), float(np.max(d)) * 1.15, CURVE_POINTS)
     lower, upper = chart.limits(grid, test.level)
     s_lower, s_upper = chart.limits(grid, test.strong_level)
     peers = tuple(
