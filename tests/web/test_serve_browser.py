@@ -59,8 +59,11 @@ def served(ws: Path) -> Iterator[RunningServer]:
 
 
 def _submit(driver: WebDriver, form: str) -> str:
-    """Send a form and wait for the page that says what was recorded."""
+    """Send a form and wait for the page that says what was recorded (the new page: the old
+    one may have a message of its own, from the form before)."""
+    old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"#form-{form} button[type=submit]").click()
+    WebDriverWait(driver, 30).until(EC.staleness_of(old))
     flash = WebDriverWait(driver, 30).until(
         EC.presence_of_element_located((By.CSS_SELECTOR, ".flash"))
     )
@@ -122,7 +125,9 @@ def test_a_bad_value_in_the_browser_shows_the_located_message(
     driver.get(served.url + "provider/RJ6")
     Select(driver.find_element(By.ID, "override-member")).select_by_value("Raj Patel")
     Select(driver.find_element(By.ID, "override-level")).select_by_value("regular_review")
+    old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "#form-override button[type=submit]").click()
+    WebDriverWait(driver, 30).until(EC.staleness_of(old))
     summary = WebDriverWait(driver, 30).until(
         EC.presence_of_element_located((By.CSS_SELECTOR, ".error-summary"))
     )
