@@ -64,3 +64,34 @@ def test_doubled_mortality_with_a_safety_concern_is_regular_review(tmp_path: Pat
     cited = {e.indicator for e in fired.evidence if e.type == "hard"}
     assert "amenable_deaths" in cited
     assert any(e.type == "soft" and e.id == "SI-MORT" for e in fired.evidence)
+
+
+def test_a_month_with_no_deaths_triages_under_either_ratio_method(tmp_path: Path) -> None:
+    # as found at national scale: log(O/E) of a month with no deaths was a ValueError traceback
+    import yaml
+
+    from qsgrules.bundled import default_ruleset
+    from qsgrules.ruleset import parse_ruleset
+
+    ws = tmp_path / "ws"
+    shutil.copytree(demo_workspace(), ws)
+    path = ws / "indicators.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text())))
+    header = rows[0]
+    for row in rows[1:]:
+        rec = dict(zip(header, row, strict=True))
+        if (rec["provider"], rec["indicator"], rec["period"]) == (
+            "RAX",
+            "amenable_deaths",
+            "2019-03",
+        ):
+            rec["numerator"], rec["value"] = "0", "0"
+            row[:] = [rec[h] for h in header]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue())
+    for method in ("cqc", "shmi"):
+        data = yaml.safe_load(default_ruleset().read_text())
+        data["indicators"]["amenable_deaths"]["peer"]["ratio_method"] = method
+        ruleset = parse_ruleset(yaml.safe_dump(data), f"{method}.yaml")
+        assert run_triage(ws, ruleset).proposals  # no traceback, every provider proposed

@@ -88,10 +88,12 @@ def triage(
     Warns on stderr when providers' data stop before the as-of month (their proposals are
     marked); with --strict-data that is a failure (exit 1).
     """
+    from .. import collector
     from ..api import publishable, run_triage
     from ..reports import render
     from .progress import bar
 
+    collector.off_for_this_process()
     with bar() as progress:
         result = run_triage(
             opened(workspace),

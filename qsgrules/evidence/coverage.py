@@ -32,46 +32,52 @@ def window_months(settings: IndicatorSettings) -> int:
 def coverage(
     obs: Observations, spec: Ruleset, as_of: int, providers: Iterable[str]
 ) -> dict[str, Coverage]:
-    """Every provider's coverage of the ruleset's tested indicators, as of ``as_of``."""
+    """Every provider's coverage of the ruleset's tested indicators, as of ``as_of``.
+
+    Computed on integer provider codes, one pass per tested indicator; the models are
+    built once per provider and indicator that has data.
+    """
     codes = list(providers)
-    per_indicator: dict[str, list[IndicatorCoverage]] = {c: [] for c in codes}
-    latest_any: dict[str, int] = {}
-    for ind_id, settings in sorted(spec.indicators.items()):
-        window = window_months(settings)
-        mask = obs.indicator_mask(ind_id) & (obs.period <= as_of)
-        sub = obs.select(mask)
-        latest: dict[str, int] = {}
-        present: dict[str, int] = {}
-        if len(sub):
-            names, inverse = np.unique(sub.provider, return_inverse=True)
-            last = np.full(len(names), -1, dtype=np.int64)
-            np.maximum.at(last, inverse, sub.period)
-            in_window = sub.period > as_of - window
-            counts = np.bincount(
-                inverse, weights=in_window.astype(np.float64), minlength=len(names)
-            )
-            latest = dict(zip(names.tolist(), last.tolist(), strict=True))
-            present = dict(zip(names.tolist(), counts.astype(np.int64).tolist(), strict=True))
-        for code in codes:
-            if code not in latest:
-                continue  # the provider never reported this indicator: nothing is missing
-            latest_any[code] = max(latest_any.get(code, latest[code]), latest[code])
-            per_indicator[code].append(
-                IndicatorCoverage(
-                    indicator=ind_id,
-                    latest=month_text(latest[code]),
-                    window_months=window,
-                    missing_months=window - present[code],
-                )
-            )
+    names = obs.provider_names
+    index = {str(n): i for i, n in enumerate(names.tolist())}
+    n_names = len(names)
+    tested = sorted(spec.indicators.items())
+    latest = np.full((len(tested), n_names), -1, dtype=np.int64)
+    present = np.zeros((len(tested), n_names), dtype=np.int64)
+    windows = [window_months(settings) for _, settings in tested]
+    upto = obs.period <= as_of
+    for k, ((ind_id, _), window) in enumerate(zip(tested, windows, strict=True)):
+        rows = np.flatnonzero(obs.indicator_mask(ind_id) & upto)
+        if rows.size == 0:
+            continue
+        who = obs.provider.codes[rows]
+        np.maximum.at(latest[k], who, obs.period[rows])
+        present[k] = np.bincount(
+            who, weights=(obs.period[rows] > as_of - window), minlength=n_names
+        ).astype(np.int64)
     out: dict[str, Coverage] = {}
     for code in codes:
-        items = tuple(per_indicator[code])
-        seen = latest_any.get(code)
-        out[code] = Coverage(
+        i = index.get(code)
+        items: list[IndicatorCoverage] = []
+        if i is not None:
+            for k, (ind_id, _) in enumerate(tested):
+                last = int(latest[k, i])
+                if last < 0:
+                    continue  # the provider never reported this indicator: nothing is missing
+                items.append(
+                    IndicatorCoverage.model_construct(
+                        indicator=ind_id,
+                        latest=month_text(last),
+                        window_months=windows[k],
+                        missing_months=windows[k] - int(present[k, i]),
+                    )
+                )
+        newest = int(latest[:, i].max()) if i is not None and len(tested) else -1
+        seen = None if newest < 0 else newest
+        out[code] = Coverage.model_construct(
             latest=None if seen is None else month_text(seen),
             stale=seen is None or as_of - seen >= spec.stale_after_months,
-            missing_months=sum(i.missing_months for i in items),
-            indicators=items,
+            missing_months=sum(it.missing_months for it in items),
+            indicators=tuple(items),
         )
     return out

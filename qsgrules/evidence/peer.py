@@ -42,13 +42,16 @@ def peer_groups(
 ) -> list[tuple[str, Observations, IntArray]]:
     """The peer groups a peer test compares in ``as_of``: (group name, rows of the as-of
     month with counts, indices of the group's rows in provider order), groups too small to
-    test left out."""
+    test left out. The SHMI method compares log(O/E), which no provider with no observed
+    events has: those are left out of its funnel (docs/methods.md section 6)."""
     mask = (
         obs.indicator_mask(ind_id)
         & (obs.period == as_of)
         & ~np.isnan(obs.numerator)
         & ~np.isnan(obs.denominator)
     )
+    if BY_ID[ind_id].kind is not DataKind.PROPORTION and test.ratio_method == "shmi":
+        mask &= obs.numerator > 0
     if not mask.any():
         return []
     sub = obs.select(mask)
