@@ -194,6 +194,7 @@ def list_intelligence(
                 Problem.for_argument(
                     "provider",
                     f"unknown provider code {provider!r}{did_you_mean(provider, ws.providers)}",
+                    "QSG502",
                 )
             ]
         )

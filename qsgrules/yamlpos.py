@@ -64,9 +64,16 @@ class Positions:
                 return (1, 1)
             p = p[:-1]
 
-    def problem(self, path: Sequence[str | int], message: str, *, key: bool = False) -> Problem:
+    def problem(
+        self,
+        path: Sequence[str | int],
+        message: str,
+        *,
+        key: bool = False,
+        code: str = "QSG000",
+    ) -> Problem:
         line, col = self.at(path, key=key)
-        return Problem(self.file, line, col, message)
+        return Problem(self.file, line, col, message, code)
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:

@@ -136,3 +136,11 @@ def test_the_readme_condition_reference_is_the_generated_one() -> None:
         "provider_type",
     ):
         assert f"\n{kind}\n" in f"\n{text}"
+
+
+def test_a_contradictory_rule_is_not_also_called_shadowed(tmp_path: Path) -> None:
+    odd = _rule("both-ways", {"all": [{"soft": {"min": 8}}, {"soft": {"max": 3}}]})
+    high = _rule("high", {"soft": {"min": 1}}, "risk_summit")
+    found = _codes(_write(tmp_path, [KEEP, odd, high]))
+    assert any(c == "QSG103" for c, _ in found)
+    assert not any(c == "QSG108" and "both-ways" in m for c, m in found)

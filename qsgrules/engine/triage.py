@@ -56,6 +56,7 @@ def resolve_as_of(workspace: Workspace, as_of: str | None) -> int:
                         "as_of",
                         f"bad month {as_of!r}; write YYYY-MM, from 1948-01 to "
                         f"{month_text(LAST_MONTH)}",
+                        "QSG501",
                     )
                 ]
             )
@@ -65,7 +66,9 @@ def resolve_as_of(workspace: Workspace, as_of: str | None) -> int:
     if workspace.intelligence:
         latest = max(i.received for i in workspace.intelligence)
         return latest.year * 12 + latest.month - 1
-    raise InputError([Problem("indicators.csv", 1, None, "no data: give --as-of YYYY-MM")])
+    raise InputError(
+        [Problem("indicators.csv", 1, None, "no data: give --as-of YYYY-MM", "QSG503")]
+    )
 
 
 def _quoted_indicators(ruleset: CompiledRuleset) -> set[str]:
@@ -141,6 +144,7 @@ def triage(
                 Problem.for_argument(
                     "providers",
                     f"unknown provider code {c!r}{did_you_mean(c, codes)}; see providers.csv",
+                    "QSG502",
                 )
                 for c in unknown
             )
@@ -210,6 +214,7 @@ def _check_categories(workspace: Workspace, ruleset: CompiledRuleset) -> None:
             f"item {i.id} has category {i.category!r}, which is not one of the ruleset's "
             f"categories{did_you_mean(i.category, known)}: {', '.join(known)}; add it to "
             "soft.categories or correct the item",
+            "QSG504",
         )
         for i in workspace.intelligence
         if i.category is not None and i.category not in known

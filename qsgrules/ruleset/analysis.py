@@ -355,8 +355,8 @@ def _duplicates_and_shadows(ruleset: CompiledRuleset, positions: Positions) -> l
             )
     for rule in ruleset.rules:
         mine = forms[rule.id]
-        if mine is None:
-            continue
+        if mine is None or not any(_satisfiable(b) for b in mine):
+            continue  # too large to expand, or never holds (QSG103 says so)
         for other in ruleset.rules:
             theirs = forms[other.id]
             if other.level <= rule.level or theirs is None:

@@ -87,7 +87,15 @@ def parse_ruleset(
         raise InputError(problems)
     if not isinstance(data, dict):
         raise InputError(
-            [Problem(file, 1, 1, "a ruleset is a mapping with name, version, soft and rules")]
+            [
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "a ruleset is a mapping with name, version, soft and rules",
+                    "QSG200",
+                )
+            ]
         )
     spec: Ruleset | None = None
     try:
@@ -110,6 +118,7 @@ def parse_ruleset(
                     f"this condition is too large for the rules engine: {n_atoms} comparisons "
                     f"(at most {MAX_ATOMS_PER_RULE}) in {n_groups} all/any groups (at most "
                     f"{MAX_GROUPS_PER_RULE}); split it into several rules",
+                    code="QSG213",
                 )
             )
         compiled.append(CompiledRule(rule, node, i))
@@ -140,6 +149,7 @@ def _check_categories(spec: Ruleset, positions: Positions) -> list[Problem]:
                         f"unknown category {category!r}"
                         f"{did_you_mean(category, spec.soft.categories)}; the ruleset's "
                         f"categories (soft.categories) are {', '.join(spec.soft.categories)}",
+                        code="QSG214",
                     )
                 )
     return out
@@ -158,7 +168,9 @@ def _check_rule_texts(raw_rules: list[Any], positions: Positions) -> list[Proble
                 first = positions.at(("rules", seen[rule_id], "id"))[0]
                 problems.append(
                     positions.problem(
-                        ("rules", i, "id"), f'duplicate rule id "{rule_id}" (first at line {first})'
+                        ("rules", i, "id"),
+                        f'duplicate rule id "{rule_id}" (first at line {first})',
+                        code="QSG230",
                     )
                 )
             else:
@@ -167,7 +179,9 @@ def _check_rule_texts(raw_rules: list[Any], positions: Positions) -> list[Proble
         if isinstance(because, str):
             line, col = positions.at(("rules", i, "because"))
             for offset, message in template.check(because):
-                problems.append(Problem(positions.file, line, col + offset, f"because: {message}"))
+                problems.append(
+                    Problem(positions.file, line, col + offset, f"because: {message}", "QSG231")
+                )
     return problems
 
 
@@ -184,6 +198,7 @@ def _check_indicators(
                     f"unknown indicator {ind_id!r}{did_you_mean(str(ind_id), BY_ID)}; "
                     "see `qsg indicators`",
                     key=True,
+                    code="QSG220",
                 )
             )
     if spec is None:
@@ -200,6 +215,7 @@ def _check_indicators(
                         (*where, name),
                         f"{ind_id} has no direction of concern in the catalogue; "
                         "say `direction: above` or `direction: below`",
+                        code="QSG220",
                     )
                 )
         if settings.peer is not None and BY_ID[ind_id].kind not in (
@@ -211,6 +227,7 @@ def _check_indicators(
                     (*where, "peer"),
                     f"a peer (funnel) test needs numerators and denominators: {ind_id} is a "
                     f"{BY_ID[ind_id].kind.value}; peer tests work on proportions and ratios",
+                    code="QSG220",
                 )
             )
         std = settings.standard
@@ -222,6 +239,7 @@ def _check_indicators(
                     (*where, "standard"),
                     f"{ind_id} has no direction of concern in the catalogue; "
                     "say `direction: above` or `direction: below`",
+                    code="QSG220",
                 )
             )
         direction = std.direction or (
@@ -236,6 +254,7 @@ def _check_indicators(
                     (*where, "standard", "strong_limit"),
                     f"strong_limit {std.strong_limit:g} is less severe than limit {std.limit:g} "
                     f"for a breach {direction} the limit",
+                    code="QSG220",
                 )
             )
     return problems
