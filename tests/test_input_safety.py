@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qsgrules.bundled import demo_workspace
 from qsgrules.cli.main import cli
 from qsgrules.errors import InputError, Problem
 from qsgrules.workspace import indicator_columns as columns
@@ -453,3 +455,17 @@ def test_a_quoted_line_break_takes_the_exact_path_and_its_lines(tmp_path: Path) 
     assert columns.fast_table((ws / "indicators.csv").read_bytes()) is None
     problems = _problems(ws)
     assert problems[-1].startswith("indicators.csv:4: unknown indicator 'x'")
+
+
+def test_undecodable_bytes_deep_in_members_csv_are_the_only_problem_said(tmp_path: Path) -> None:
+    # the sources naming local members were each reported as unknown beside it (noise)
+    ws = tmp_path / "ws"
+    shutil.copytree(demo_workspace(), ws)
+    line = len((ws / "members.csv").read_text().splitlines()) + 1
+    with (ws / "members.csv").open("ab") as f:
+        f.write(b"Caf\xe9 Group,other,\n")
+    with pytest.raises(InputError) as info:
+        load_workspace(ws)
+    (problem,) = info.value.problems
+    assert problem.file == "members.csv" and problem.line == line
+    assert "not UTF-8" in problem.message

@@ -86,9 +86,13 @@ def _load(root: Path, today: dt.date | None) -> Workspace:
 
     observations = load_indicators(folder / "indicators.csv", providers, month_of(day), problems)
     before = len(problems)
-    members = parse_members(_optional_text(folder, "members.csv", problems), problems)
+    members_text = _optional_text(folder, "members.csv", problems)
+    unreadable = len(problems) > before  # not a file, too large, or bytes that are not UTF-8
+    members = parse_members(members_text, problems)
     # members.csv unreadable as a whole: sources cannot be checked, only it is reported
-    members_ok = not any(p.file == "members.csv" and p.line == 1 for p in problems[before:])
+    members_ok = not unreadable and not any(
+        p.file == "members.csv" and p.line == 1 for p in problems[before:]
+    )
     intelligence = load_intelligence(
         folder, providers, members if members_ok else None, day, problems, warnings
     )
