@@ -269,17 +269,21 @@ class _Checks:
         distinct, index = self._distinct("period")
         months = np.array([month_number(v) or -1 for v in distinct], dtype=np.int64)
         for k, v in enumerate(distinct):
-            rows = rows_of(index == k)
+            # rows are found only for a wrong period: one pass over the column each
             if months[k] < 0:
                 message = f"bad period {v!r}; write YYYY-MM, e.g. 2018-03"
-                self._report(rows, [message] * len(rows), CODE_PERIOD)
+                code = CODE_PERIOD
             elif months[k] > self.this_month:
                 message = (
                     f"period {v} is after this month ({month_text(self.this_month)}): "
                     "data cannot come from the future; correct the period"
                 )
-                self._report(rows, [message] * len(rows), CODE_FUTURE)
+                code = CODE_FUTURE
                 months[k] = -1
+            else:
+                continue
+            rows = rows_of(index == k)
+            self._report(rows, [message] * len(rows), code)
         period = months[index]
         bad |= period < 0
         return period
