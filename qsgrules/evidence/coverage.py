@@ -72,7 +72,7 @@ def coverage(
                         missing_months=windows[k] - int(present[k, i]),
                     )
                 )
-        newest = int(latest[:, i].max()) if i is not None and len(tested) else -1
+        newest = int(np.max(latest[:, i])) if i is not None and len(tested) else -1
         seen = None if newest < 0 else newest
         out[code] = Coverage.model_construct(
             latest=None if seen is None else month_text(seen),
