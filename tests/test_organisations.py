@@ -56,6 +56,11 @@ def test_hee_and_its_local_office_are_one_organisation(tmp_path: Path) -> None:
     assert p.level is not Level.RISK_SUMMIT
     assert all(not s.corroborated_by for s in p.evidence.soft)
     assert {s.organisation for s in p.evidence.soft} == {"HEE"}
+    # what would raise it: another organisation raising the same safety concerns (evidence
+    # of a kind the provider already has), not nothing
+    assert p.nearest is not None
+    assert p.nearest.rule == "safety-concerns-from-several-organisations"
+    assert "organisations raising safety concerns >= 2; it is 1" in p.nearest.text, p.nearest.text
     # the same two items from independent organisations do corroborate
     other = _ws(tmp_path / "b", [_item(1, "HEE"), _item(2, "CQC")], HEE_LONDON)
     q = run_triage(other).proposals[0]

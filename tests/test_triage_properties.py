@@ -89,3 +89,27 @@ def test_same_inputs_give_byte_identical_json(ws: Workspace) -> None:
     assert to_json(triage(ws, RULESET, as_of="2019-03")) == to_json(
         triage(ws, RULESET, as_of="2019-03")
     )
+
+
+@given(ws=workspaces())
+def test_what_would_raise_it_names_an_unfired_rule_above_and_evidence_the_provider_has(
+    ws: Workspace,
+) -> None:
+    rules = {r.id: r for r in RULESET.rules}
+    for p in triage(ws, RULESET, as_of="2019-03").proposals:
+        if p.nearest is None:
+            continue
+        rule = rules[p.nearest.rule]
+        assert rule.level > p.level and rule.id not in {f.id for f in p.rules}
+        assert p.nearest.lacks
+        for lack in p.nearest.lacks:
+            assert isinstance(lack.value, float | int), lack
+            if lack.value > 0:
+                continue
+            # a measure at zero is named only when more of what the provider has would
+            # raise it: another organisation corroborating concerns already raised
+            assert "concerns corroborated across organisations" in lack.condition, lack
+            domain = lack.condition.split()[0]
+            assert any(
+                s.counted and s.weight > 0 and s.domain == domain for s in p.evidence.soft
+            ), (p.provider, lack)

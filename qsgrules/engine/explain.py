@@ -102,14 +102,16 @@ def template_values(
     return values
 
 
-def _absent(lack: Lack) -> bool:
+def _absent(lack: Lack, facts: ProviderFacts) -> bool:
     """A lack that asks for evidence of a kind the provider has none of (or another type)."""
     if isinstance(lack.actual, str) or isinstance(lack.atom.value, str):
         return True
-    return lack.atom.asks_for_presence and float(lack.actual) == 0
+    if not lack.atom.asks_for_presence or float(lack.actual) != 0:
+        return False
+    return not lack.atom.leaf.grounded(facts)
 
 
-def reachable(node: Node, profile: Profile) -> list[Lack] | None:
+def reachable(node: Node, profile: Profile, facts: ProviderFacts) -> list[Lack] | None:
     """The smallest change in the evidence the provider has that would make ``node`` hold.
 
     None when every way to make it hold needs evidence of a kind the provider has none of
@@ -117,8 +119,8 @@ def reachable(node: Node, profile: Profile) -> list[Lack] | None:
     """
     if isinstance(node, Atom):
         lacks = shortfall(node, profile)
-        return None if any(_absent(x) for x in lacks) else lacks
-    options = [reachable(p, profile) for p in node.parts]
+        return None if any(_absent(x, facts) for x in lacks) else lacks
+    options = [reachable(p, profile, facts) for p in node.parts]
     if isinstance(node, AllOf):
         if any(o is None for o in options):
             return None
@@ -127,7 +129,9 @@ def reachable(node: Node, profile: Profile) -> list[Lack] | None:
     return min(found, key=lambda lacks: (len(lacks), gap(lacks))) if found else None
 
 
-def nearest(level: Level, ruleset: CompiledRuleset, profile: Profile) -> Nearest | None:
+def nearest(
+    level: Level, ruleset: CompiledRuleset, profile: Profile, facts: ProviderFacts
+) -> Nearest | None:
     """The closest rule above ``level`` that did not fire, by the smallest change in the
     evidence the provider has; None when every rule above needs evidence of a new kind."""
     best: tuple[int, float, int, int] | None = None
@@ -135,7 +139,7 @@ def nearest(level: Level, ruleset: CompiledRuleset, profile: Profile) -> Nearest
     for rule in ruleset.rules:
         if rule.level <= level:
             continue
-        lacks = reachable(rule.condition, profile)
+        lacks = reachable(rule.condition, profile, facts)
         if not lacks:
             continue
         key = (len(lacks), round(gap(lacks), 9), rule.level.rank, rule.index)

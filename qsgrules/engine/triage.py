@@ -190,7 +190,9 @@ def triage(
                 level=level,
                 rules=tuple(fired_rule(r, profile, facts, base) for r in ordered),
                 evidence=Evidence(hard=facts.hard, soft=facts.soft),
-                nearest=None if level is Level.RISK_SUMMIT else nearest(level, ruleset, profile),
+                nearest=None
+                if level is Level.RISK_SUMMIT
+                else nearest(level, ruleset, profile, facts),
                 coverage=covered[code],
             )
         )

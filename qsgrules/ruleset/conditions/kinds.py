@@ -99,6 +99,12 @@ class Leaf(Model):
         """The evidence that makes the measure what it is (cited when the leaf holds)."""
         return NOTHING
 
+    def grounded(self, facts: ProviderFacts) -> bool:
+        """True when a measure of zero still rests on evidence the provider has, so that
+        more of the same kind would raise it ("What would raise it" may then name it).
+        Most measures are zero exactly when there is no such evidence."""
+        return False
+
     def comparisons(self) -> list[tuple[Op, float | str]]:
         found: list[tuple[Op, float | str]] = []
         if self.min is not None:
@@ -407,6 +413,11 @@ class Corroborated(_SoftScope):
     def cite(self, facts: ProviderFacts) -> Cited:
         return (), self._corroborated(facts)
 
+    def grounded(self, facts: ProviderFacts) -> bool:
+        # concerns in scope not yet corroborated: another organisation raising the same
+        # kind of concern would corroborate them (no evidence of a new kind)
+        return any(s.weight > 0 for s in self.items(facts))
+
 
 # ------------------------------------------------------------------------ the provider
 
@@ -429,6 +440,9 @@ class ProviderTypeIs(Model):
 
     def cite(self, facts: ProviderFacts) -> Cited:
         return NOTHING
+
+    def grounded(self, facts: ProviderFacts) -> bool:
+        return False  # a provider's type does not change
 
     def compile(self, negated: bool) -> Node:
         op: Op = "!=" if negated else "=="

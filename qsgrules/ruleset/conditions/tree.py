@@ -43,6 +43,8 @@ class Measured(Protocol):
 
     def cite(self, facts: ProviderFacts) -> tuple[Sequence[HardFinding], Sequence[SoftFinding]]: ...
 
+    def grounded(self, facts: ProviderFacts) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Atom:
