@@ -12,11 +12,13 @@ it names (``&r [*r]``) is refused, and so is nesting deeper than any real file n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+import types
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
+from pydantic import BaseModel
 
 from .errors import Problem, did_you_mean
 
@@ -271,12 +273,13 @@ def _shallow(text: str) -> bool:
 
 
 def pydantic_problems(
-    exc: Any, positions: Positions, prefix: Path = (), allowed_keys: Collection[str] = ()
+    exc: Any, positions: Positions, prefix: Path = (), model: type[BaseModel] | None = None
 ) -> list[Problem]:
     """Map a pydantic ValidationError onto source positions.
 
-    Paths in messages are relative to ``prefix`` (the item being validated); an unknown key
-    gets a "did you mean" from ``allowed_keys``.
+    Paths in messages are relative to ``prefix`` (the item being validated, an instance of
+    ``model``); an unknown key gets a "did you mean" from, and a list of, the keys allowed
+    in the mapping it stands in (found by following its path through ``model``).
     """
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
@@ -288,8 +291,9 @@ def pydantic_problems(
         where = ".".join(str(x) for x in rel) or "(top level)"
         if kind == "extra_forbidden":
             name = str(loc[-1]) if loc else "?"
-            hint = did_you_mean(name, allowed_keys) if allowed_keys else ""
-            allowed = f"; allowed: {', '.join(sorted(allowed_keys))}" if allowed_keys else ""
+            keys = keys_at(model, rel[:-1])
+            hint = did_you_mean(name, keys) if keys else ""
+            allowed = f"; allowed: {', '.join(sorted(keys))}" if keys else ""
             out.append(positions.problem(loc, f'unknown key "{name}"{hint}{allowed}', key=True))
         elif kind == "missing":
             parent = ".".join(str(x) for x in rel[:-1])
@@ -313,6 +317,42 @@ def pydantic_problems(
                     shown += "; YAML reads yes/no/on/off as true/false: quote it"
             out.append(positions.problem(loc, f"{where}: {msg}{shown}"))
     return out
+
+
+def keys_at(model: type[BaseModel] | None, path: Path) -> list[str]:
+    """The keys the mapping at ``path`` inside ``model`` may have, as written in YAML; []
+    when the path does not lead to one model (a union of several, a plain value)."""
+    t: Any = model
+    for step in path:
+        t = _unwrapped(t)
+        if isinstance(step, int):
+            if get_origin(t) not in (list, tuple, Sequence) or not get_args(t):
+                return []
+            t = get_args(t)[0]
+        elif isinstance(t, type) and issubclass(t, BaseModel):
+            fields = {(f.alias or n): f for n, f in t.model_fields.items()}
+            if step not in fields:
+                return []
+            t = fields[step].annotation
+        elif get_origin(t) is dict and len(get_args(t)) == 2:
+            t = get_args(t)[1]
+        else:
+            return []
+    t = _unwrapped(t)
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        return [f.alias or n for n, f in t.model_fields.items()]
+    return []
+
+
+def _unwrapped(t: Any) -> Any:
+    """``t`` without ``Annotated`` and ``| None``; None for a union of several types."""
+    origin = get_origin(t)
+    if origin is Annotated:
+        return _unwrapped(get_args(t)[0])
+    if origin is Union or origin is types.UnionType:
+        options = [a for a in get_args(t) if a is not type(None)]
+        return _unwrapped(options[0]) if len(options) == 1 else None
+    return t
 
 
 def _is_tag(x: Any) -> bool:

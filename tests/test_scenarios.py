@@ -106,7 +106,17 @@ BAD = {
     "unknown key": (
         "workspace:\n  providers: [{code: RXA, type: acute}]\n"
         "expect:\n  RXA: {levl: no_concerns}\n",
-        [r":4:9: unknown key \"levl\""],
+        [r':4:9: unknown key "levl" \(did you mean "level"\?\); allowed: because, cites, level,'],
+    ),
+    # as found: a nested unknown key listed the file's top-level keys as the allowed ones
+    "unknown key in a member": (
+        "workspace:\n  providers: [{code: RXA, type: acute}]\n  members:\n"
+        "    - {name: Local Healthwatch X, knd: healthwatch}\n"
+        "expect:\n  RXA: {level: no_concerns}\n",
+        [
+            r':4:35: unknown key "knd" \(did you mean "kind"\?\); '
+            r"allowed: aliases, kind, name, parent, title$"
+        ],
     ),
     "loader problem mapped back": (
         "workspace:\n  providers: [{code: RXA, type: acute}]\n  indicators:\n"

@@ -221,9 +221,9 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
             one = ScenarioSpec.model_validate(data)
             specs, ruleset_text, as_of = [(one, ())], None, None
     except ValidationError as exc:
-        allowed = ScenarioFileSpec.model_fields if several else ScenarioSpec.model_fields
+        model = ScenarioFileSpec if several else ScenarioSpec
         raise InputError(
-            _coded(p, SHAPE) for p in pydantic_problems(exc, positions, (), allowed)
+            _coded(p, SHAPE) for p in pydantic_problems(exc, positions, (), model)
         ) from None
     out: list[Scenario] = []
     rulesets: dict[Path, CompiledRuleset] = {}

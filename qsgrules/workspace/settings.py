@@ -53,7 +53,7 @@ def load_settings(folder: str | Path, members: Mapping[str, object]) -> Settings
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
-        found = pydantic_problems(exc, positions, allowed_keys=Settings.model_fields)
+        found = pydantic_problems(exc, positions, model=Settings)
         raise InputError(_coded(found)) from None
     if isinstance(settings.quorum, tuple):
         unknown = [

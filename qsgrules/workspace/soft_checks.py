@@ -133,9 +133,7 @@ class ItemChecker:
     @staticmethod
     def _validation_problems(raw: RawItem, exc: ValidationError) -> list[Problem]:
         if raw.positions is not None:
-            found = pydantic_problems(
-                exc, raw.positions, raw.path, allowed_keys=SoftItem.model_fields
-            )
+            found = pydantic_problems(exc, raw.positions, raw.path, model=SoftItem)
             # "no provider" is already said, in words a member understands
             return [
                 Problem(p.file, p.line, p.col, p.message, code=CODE_INVALID)
