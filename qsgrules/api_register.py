@@ -12,6 +12,7 @@ from . import register as reg_api
 from .api import REGISTER_FILE, _inputs, register_file, run_triage
 from .bundled import demo_workspace
 from .errors import InputError, Problem
+from .model.vocabulary import Level
 from .register import Register, checks
 from .register.store import Clock
 from .ruleset import CompiledRuleset
@@ -22,6 +23,7 @@ __all__ = [
     "REGISTER_FILE",
     "audit_verify",
     "coverage",
+    "decided_levels",
     "open_meeting",
     "open_register",
     "regional_report",
@@ -181,3 +183,23 @@ def audit_verify(
     report "ok" or what is wrong)."""
     with open_register(workspace, register) as reg:
         return reg.verify(), reg.integrity()
+
+
+def decided_levels(
+    workspace: str | Path | None = None, register: str | Path | None = None
+) -> dict[tuple[str, str], Level] | None:
+    """The levels the QSG concluded, as amended, keyed by provider and the as-of month of
+    the triage the meeting discussed (for ``qsgrules.backtest.agreement``); the latest
+    meeting's when two discussed the same month. None when there is no register: with
+    ``register`` given it must exist, by default (``register.sqlite`` in the workspace
+    folder) there may be none."""
+    path = register_file(workspace, register)
+    if register is None and not path.is_file():
+        return None
+    with Register(path, readonly=True) as reg:
+        state = reg_api.fold(reg.records())
+    out: dict[tuple[str, str], Level] = {}
+    for m in sorted(state.meetings.values(), key=lambda m: (m.date, m.seq)):
+        for code, d in m.decisions.items():
+            out[(code, m.as_of)] = d.level
+    return out

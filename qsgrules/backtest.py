@@ -5,7 +5,8 @@ Each month is triaged as ``qsg triage --as-of`` would: only what was known by th
 expired by then not counted). The workspace is loaded once; each month is computed from it.
 For each provider: the level each month and the first month each level was reached, and,
 with a second ruleset, both side by side. ``agreement`` compares the proposals with the
-levels a QSG decided (the register's decisions, given as a mapping).
+levels a QSG decided (the register's decisions, given as a mapping of provider and as-of
+month: ``qsgrules.api_register.decided_levels`` reads them from a register).
 """
 
 from __future__ import annotations
@@ -140,10 +141,23 @@ class Agreement:
     compared: int
     matched: int
     mismatches: tuple[tuple[str, str, str, str], ...]  # provider, month, proposed, decided
+    ignored: int = 0  # decisions outside the backtest's months or providers
 
     @property
     def rate(self) -> float | None:
         return self.matched / self.compared if self.compared else None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "compared": self.compared,
+            "matched": self.matched,
+            "rate": None if self.rate is None else round(self.rate, 6),
+            "mismatches": [
+                {"provider": c, "month": m, "proposed": p, "decided": d}
+                for c, m, p, d in self.mismatches
+            ],
+            "ignored": self.ignored,
+        }
 
 
 def agreement(result: Backtest, decisions: Mapping[tuple[str, str], Level | str]) -> Agreement:
@@ -155,9 +169,10 @@ def agreement(result: Backtest, decisions: Mapping[tuple[str, str], Level | str]
     """
     index = {m: i for i, m in enumerate(result.months)}
     by_code = {p.provider: p for p in result.providers}
-    matched, compared, mismatches = 0, 0, []
+    matched, compared, ignored, mismatches = 0, 0, 0, []
     for (code, month), decided in sorted(decisions.items()):
         if month not in index or code not in by_code:
+            ignored += 1
             continue
         proposed = by_code[code].a.levels[index[month]]
         level = Level(decided)
@@ -166,7 +181,7 @@ def agreement(result: Backtest, decisions: Mapping[tuple[str, str], Level | str]
             matched += 1
         else:
             mismatches.append((code, month, proposed.value, level.value))
-    return Agreement(compared, matched, tuple(mismatches))
+    return Agreement(compared, matched, tuple(mismatches), ignored)
 
 
 # ------------------------------------------------------------------ rendering
@@ -203,13 +218,41 @@ def render_table(bt: Backtest) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_agreement(found: Agreement, bt: Backtest, source: str) -> str:
+    """The agreement of the proposals with the QSG's decisions, as lines of text."""
+    span = f"{bt.months[0]} to {bt.months[-1]}"
+    if found.compared == 0:
+        head = (
+            f"Agreement with the QSG's decisions ({source}): no decision falls in {span} "
+            "for these providers"
+        )
+    else:
+        rate = found.rate or 0.0
+        head = (
+            f"Agreement with the QSG's decisions ({source}): {found.matched} of "
+            f"{found.compared} decision(s) as proposed ({rate:.0%})"
+        )
+    lines = [head]
+    for code, month, proposed, decided in found.mismatches:
+        lines.append(
+            f"  {code} as of {month}: proposed {Level(proposed).label}, "
+            f"decided {Level(decided).label}"
+        )
+    if found.ignored:
+        lines.append(
+            f"  {found.ignored} decision(s) outside {span} or on providers not in this "
+            "workspace, not compared"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def _short(level: Level) -> str:
     return {"further_information": "fur.info", "regular_review": "reg.rev"}.get(
         level.value, level.value.replace("_", " ")[:8]
     )
 
 
-def to_dict(bt: Backtest) -> dict[str, object]:
+def to_dict(bt: Backtest, agreement: Agreement | None = None) -> dict[str, object]:
     def side(h: History) -> dict[str, object]:
         return {"levels": [lv.value for lv in h.levels], "first": h.first(bt.months)}
 
@@ -228,11 +271,13 @@ def to_dict(bt: Backtest) -> dict[str, object]:
             }
             for p in bt.providers
         ],
+        # how often the proposal was the level decided: null without a register's decisions
+        "agreement": None if agreement is None else agreement.to_dict(),
     }
 
 
-def render_json(bt: Backtest) -> str:
-    return json.dumps(to_dict(bt), indent=2) + "\n"
+def render_json(bt: Backtest, agreement: Agreement | None = None) -> str:
+    return json.dumps(to_dict(bt, agreement), indent=2) + "\n"
 
 
 def render_csv(bt: Backtest) -> str:

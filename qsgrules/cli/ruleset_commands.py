@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import ExitCode, InputError, Problem
-from .common import _AS_OF, _RULESET, _WORKSPACE, reports_input_errors
+from .common import _AS_OF, _REGISTER, _RULESET, _WORKSPACE, reports_input_errors
 
 if TYPE_CHECKING:
     from ..ruleset import CompiledRuleset
@@ -167,6 +167,7 @@ def _both(
     metavar="RULESET",
     help="A second ruleset, shown side by side.",
 )
+@_REGISTER
 @reports_input_errors(start="--from", end="--to")
 def backtest(
     workspace: str | None,
@@ -175,11 +176,15 @@ def backtest(
     end: str,
     fmt: str,
     compare: str | None,
+    register: str | None,
 ) -> None:
     """Replay the triage month by month from --from to --to, using only what was known by
     each month; per provider the level each month and the first month each level was
-    reached (with --compare, both rulesets side by side)."""
+    reached (with --compare, both rulesets side by side). Where the register holds
+    decisions, how often the proposal was the level the QSG decided."""
     from .. import backtest as bt
+    from ..api import register_file
+    from ..api_register import decided_levels
     from ..bundled import default_ruleset, demo_workspace
     from ..ruleset import load_ruleset
     from ..workspace import load_workspace
@@ -191,10 +196,18 @@ def backtest(
     else:
         rs = load_ruleset(ruleset or default_ruleset())
     ws = load_workspace(workspace or demo_workspace())
+    decided = decided_levels(ws.root, register)
     began = time.perf_counter()
     result = bt.backtest(ws, rs, start=start, end=end, compare=other)
-    writer = {"table": bt.render_table, "json": bt.render_json, "csv": bt.render_csv}[fmt]
-    click.echo(writer(result), nl=False)
+    found = None if decided is None else bt.agreement(result, decided)
+    if fmt == "json":
+        click.echo(bt.render_json(result, found), nl=False)
+    else:
+        click.echo((bt.render_csv if fmt == "csv" else bt.render_table)(result), nl=False)
+    if found is not None and fmt != "json":
+        # beside a table, part of the report; beside CSV rows, on stderr
+        text = bt.render_agreement(found, result, str(register_file(ws.root, register)))
+        click.echo(("\n" if fmt == "table" else "") + text, nl=False, err=fmt == "csv")
     if fmt == "table":
         click.echo(
             f"{len(result.providers)} providers x {len(result.months)} months in "
