@@ -7,13 +7,17 @@ depends on the order of a set or a dict of strings.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from qsgrules.bundled import default_ruleset
 
 GOLDEN = Path(__file__).parent / "golden"
 SEEDS = ("0", "4242")
@@ -62,3 +66,13 @@ if __name__ == "__main__":  # regenerate
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     print(f"wrote {len(list(GOLDEN.rglob('*.*')))} golden files")
+
+
+def test_the_readme_shows_today_s_demo_triage_and_ruleset() -> None:
+    # as found: README blocks of real output went stale when the default ruleset changed
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert (GOLDEN / "triage.txt").read_text(encoding="utf-8") in readme
+    sha = hashlib.sha256(default_ruleset().read_bytes()).hexdigest()
+    shown = set(re.findall(r"\(sha ([0-9a-f]{8})\)", readme))
+    shown |= set(re.findall(r"sha256 `([0-9a-f]{64})`", readme))
+    assert shown and shown <= {sha[:8], sha}, (shown, sha)
