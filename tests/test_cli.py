@@ -238,3 +238,34 @@ def test_a_peer_finding_speaks_plain_words_first_then_numbers(demo_json: dict) -
     assert "after allowing for the usual variation between trusts" in words
     assert "z" not in words.split(". ", 1)[1] and "phi" not in words
     assert numbers.startswith("37.8%; z ") and "phi 457.5, adjusted z 2.18" in numbers
+
+
+def test_codes_of_three_to_six_characters_and_long_names_print_an_aligned_table(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "providers.csv").write_text(
+        "code,name,type,qsg\n"
+        "RXA,Example Acute NHS Trust,acute,North\n"
+        "F81001,The Very Long Name Medical Practice Partnership of the Northern Parishes,"
+        "gp_practice,North\n"
+        "RXA01,Short,acute,North\n"
+    )
+    (tmp_path / "indicators.csv").write_text(
+        "provider,indicator,period,value\n"
+        "RXA,never_events_rate,2019-03,0.05\n"
+        "F81001,ae_4hr_type1,2019-03,3\n"
+        "RXA01,ae_4hr_type1,2019-03,30\n"
+    )
+    code, out, _ = run("triage", "--workspace", str(tmp_path))
+    assert code == 0, out
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("LEVEL"))
+    rows = [line for line in lines if re.match(r"(regular review|no concerns) ", line)]
+    assert len(rows) == 3
+    code_at, name_at = header.index("CODE"), header.index("PROVIDER")
+    for row in rows:
+        # each code starts under CODE and each name under PROVIDER; the numbers end together
+        assert re.match(r"[A-Z0-9]{3,6} ", row[code_at:]), row
+        assert row[name_at - 1] == " " and row[name_at] != " ", row
+        assert len(row) == len(header), (row, header)
+    assert "The Very Long Name Medical Practice Partner…" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -112,3 +113,29 @@ def test_every_citation_of_the_methods_points_at_the_file_in_the_repository() ->
         assert "METHODS.md" not in text, f"{path} cites a METHODS.md the repository lacks"
         cited += re.findall(r"docs/methods\.md section (\d+)", text)
     assert cited and set(cited) <= sections
+
+
+def _any_in_signatures(source: str) -> list[int]:
+    """Lines of functions whose parameters or return are annotated with ``Any``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            a = node.args
+            params = [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+            notes = [x.annotation for x in params if x is not None] + [node.returns]
+            text = " ".join(ast.unparse(n) for n in notes if n is not None)
+            if "Any" in text.replace("[", " ").replace("]", " ").replace(",", " ").split():
+                found.append(node.lineno)
+    return found
+
+
+def test_no_any_in_the_signatures_of_evidence_and_engine() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for folder in ("evidence", "engine")
+        for path in sorted((PACKAGE / folder).rglob("*.py"))
+        for line in _any_in_signatures(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+    # the check finds one
+    assert _any_in_signatures("def f(x: dict[str, Any]) -> None: ...") == [1]
