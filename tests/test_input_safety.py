@@ -469,3 +469,30 @@ def test_undecodable_bytes_deep_in_members_csv_are_the_only_problem_said(tmp_pat
     (problem,) = info.value.problems
     assert problem.file == "members.csv" and problem.line == line
     assert "not UTF-8" in problem.message
+
+
+def test_a_refused_provider_row_is_the_one_problem_said(tmp_path: Path) -> None:
+    # as found: a row of providers.csv with a wrong type was reported, and then every row of
+    # indicators.csv and every item naming that provider as an "unknown provider code" with
+    # the advice to add it to providers.csv, where it already was
+    ws = _ws(
+        tmp_path,
+        ROWS,
+        **{
+            "intelligence.yaml": (
+                "- {id: SI-1, provider: RXB, source: CQC, received: 2019-01-10, domain: safety,"
+                " severity: low, grading: A1, summary: Late discharge letters.}\n"
+            )
+        },
+    )
+    (ws / "providers.csv").write_text(PROVIDERS.replace("RXB,Example Two,acute", "RXB,Two,gp"))
+    with pytest.raises(InputError) as raised:
+        load_workspace(ws, today=TODAY)
+    said = [str(p) for p in raised.value.problems]
+    assert len(said) == 1 and said[0].startswith("providers.csv:3: unknown provider type 'gp'")
+    # a code named nowhere in providers.csv is still unknown, in both files
+    (ws / "indicators.csv").write_text(ROWS + "RXC,ae_4hr_type1,2019-01,9\n")
+    with pytest.raises(InputError) as raised:
+        load_workspace(ws, today=TODAY)
+    said = [str(p) for p in raised.value.problems]
+    assert len(said) == 2 and any("unknown provider code 'RXC'" in s for s in said), said

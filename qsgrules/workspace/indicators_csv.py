@@ -63,9 +63,11 @@ def load_indicators(
     providers: Mapping[str, Provider],
     this_month: int,
     problems: list[Problem],
+    refused: frozenset[str] = frozenset(),
 ) -> Observations:
     """Observations of a valid file; otherwise every problem is added to ``problems``
-    (the caller raises: nothing half-loaded is ever used)."""
+    (the caller raises: nothing half-loaded is ever used). Rows of a provider whose row in
+    providers.csv was refused (``refused``) are not used, but only that row is reported."""
     data = read_bytes(path, FILE, "csv")
     if isinstance(data, Problem):
         problems.append(data)
@@ -89,7 +91,7 @@ def load_indicators(
                 code=CODE_COUNT_COLUMNS,
             )
         )
-    return _Checks(table, providers, this_month, has_counts, problems).run()
+    return _Checks(table, providers, this_month, has_counts, problems, refused).run()
 
 
 class _Checks:
@@ -102,9 +104,11 @@ class _Checks:
         this_month: int,
         has_counts: bool,
         problems: list[Problem],
+        refused: frozenset[str] = frozenset(),
     ) -> None:
         self.table = table
         self.providers = providers
+        self.refused = refused
         self.this_month = this_month
         self.has_counts = has_counts
         self.problems = problems
@@ -217,7 +221,9 @@ class _Checks:
         if empty:
             rows = rows_of(index == empty[0])
             self._report(rows, ["provider is empty"] * len(rows), CODE_PROVIDER)
-        unknown_rows = rows_of((codes < 0) & (index != (empty[0] if empty else -1)))
+        # empty, or on a provider whose own row is refused (reported there): not "unknown"
+        silent = [i for i, v in enumerate(distinct) if v == "" or v in self.refused]
+        unknown_rows = rows_of((codes < 0) & ~np.isin(index, silent))
         if unknown_rows.size:
             self._unknown_providers(distinct, index, unknown_rows)
         bad |= codes < 0

@@ -80,11 +80,13 @@ def _load(root: Path, today: dt.date | None) -> Workspace:
     if parsed is None:
         # every other file refers to providers: checking them against none is only noise
         raise InputError([*problems, *([text] if isinstance(text, Problem) else [])])
-    providers, lines = parsed
+    providers, lines, refused = parsed
     # PyArrow is imported only when a workspace is loaded (not for `qsg --help` or `check`)
     from .indicators_csv import load_indicators, without_rows_warning
 
-    observations = load_indicators(folder / "indicators.csv", providers, month_of(day), problems)
+    observations = load_indicators(
+        folder / "indicators.csv", providers, month_of(day), problems, refused
+    )
     before = len(problems)
     members_text = _optional_text(folder, "members.csv", problems)
     unreadable = len(problems) > before  # not a file, too large, or bytes that are not UTF-8
@@ -94,7 +96,7 @@ def _load(root: Path, today: dt.date | None) -> Workspace:
         p.file == "members.csv" and p.line == 1 for p in problems[before:]
     )
     intelligence = load_intelligence(
-        folder, providers, members if members_ok else None, day, problems, warnings
+        folder, providers, members if members_ok else None, day, problems, warnings, refused
     )
     if problems:
         raise InputError(problems)
@@ -132,10 +134,13 @@ def load_intelligence(
     today: dt.date,
     problems: list[Problem],
     warnings: list[Problem],
+    refused: frozenset[str] = frozenset(),
 ) -> tuple[SoftItem, ...]:
     """Items from intelligence.yaml and intelligence.csv (either or both), checked together.
 
-    ``members`` None: the members could not be read, so sources are not checked."""
+    ``members`` None: the members could not be read, so sources are not checked. Items on
+    a provider whose row in providers.csv was refused (``refused``) are not usable, but
+    only that row is reported."""
     raws: list[RawItem] = []
     for name, reader in zip(INTAKE_FILES, (yaml_items, csv_items), strict=True):
         text = _optional_text(folder, name, problems)
@@ -155,7 +160,7 @@ def load_intelligence(
                 )
             )
         raws.extend(found)
-    return check_items(raws, ItemChecker(providers, members, today), problems)
+    return check_items(raws, ItemChecker(providers, members, today, refused), problems)
 
 
 def _without_data(

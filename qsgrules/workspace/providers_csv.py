@@ -19,11 +19,13 @@ CODE_INVALID = "QSG372"
 
 def parse_providers(
     text: str, problems: list[Problem]
-) -> tuple[dict[str, Provider], dict[str, int]]:
-    """The providers, and the line each is on."""
+) -> tuple[dict[str, Provider], dict[str, int], frozenset[str]]:
+    """The providers, the line each is on, and the codes of rows refused (so that the other
+    files' references to them are not reported again as unknown providers)."""
     table = read_rows(text, FILE, COLUMNS, problems)
     providers: dict[str, Provider] = {}
     first_line: dict[str, int] = {}
+    refused: set[str] = set()
     for line, row in table.as_dicts():
         code = row["code"]
         guarded = [
@@ -60,6 +62,7 @@ def parse_providers(
             )
             first_line[code] = line
         except ValidationError as exc:
+            refused.add(code)
             for err in exc.errors(include_url=False):
                 col = err["loc"][0] if err["loc"] else "row"
                 if col == "type":
@@ -79,4 +82,4 @@ def parse_providers(
                     problems.append(
                         Problem(FILE, line, None, f"{col}: {err['msg']}", code=CODE_INVALID)
                     )
-    return providers, first_line
+    return providers, first_line, frozenset(refused - providers.keys())

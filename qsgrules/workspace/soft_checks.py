@@ -36,11 +36,16 @@ class ItemChecker:
     """Checks items against one workspace's providers and members, as of ``today``."""
 
     def __init__(
-        self, providers: Collection[str], members: Mapping[str, Member] | None, today: dt.date
+        self,
+        providers: Collection[str],
+        members: Mapping[str, Member] | None,
+        today: dt.date,
+        refused: frozenset[str] = frozenset(),
     ) -> None:
         self.providers = (
             providers if isinstance(providers, set | frozenset | dict) else set(providers)
         )
+        self.refused = refused  # codes of providers.csv rows already reported as wrong
         self.members = members
         self.today = today
         self._guarded: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -76,6 +81,8 @@ class ItemChecker:
                 )
             )
             ok = False
+        elif str(code) in self.refused:
+            ok = False  # its providers.csv row is reported: saying "unknown" here misleads
         elif str(code) not in self.providers and "provider" not in guarded:
             problems.append(
                 raw.problem(
