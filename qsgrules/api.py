@@ -18,7 +18,7 @@ from .model.evidence import SoftFinding
 from .model.months import month_number
 from .model.proposal import Triage
 from .progress import Progress
-from .register import Register, fold, standings
+from .register import Register, fold, present, standings
 from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
@@ -126,7 +126,7 @@ def register_file(workspace: str | Path | None, register: str | Path | None = No
 def with_standing(result: Triage, register: str | Path) -> Triage:
     """The triage with each provider's standing level (its last decision) from the register,
     read in one query; unchanged when there is no register file."""
-    if not Path(register).is_file():
+    if not present(register):
         return result
     with Register(register, readonly=True) as reg:
         held = standings(reg.decisions_by_provider())
@@ -314,7 +314,7 @@ def pack_context(source: PackSource, *, on: dt.date | None = None) -> MeetingCon
     from .model.pack import MeetingContext
     from .register.pack_context import pack_context as from_register
 
-    if not source.register.is_file():
+    if not present(source.register):
         return MeetingContext()
     with Register(source.register, readonly=True) as reg:
         state = fold(reg.records())

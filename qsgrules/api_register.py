@@ -152,7 +152,7 @@ def coverage(
     day = checks.date("on", on) if on is not None else dt.date.today()
     path = register_file(ws.root, register)
     state = reg_api.State()
-    if path.is_file():
+    if reg_api.present(path):
         with Register(path, readonly=True) as reg:
             state = reg_api.fold(reg.records())
     if qsg is not None:
@@ -194,7 +194,7 @@ def decided_levels(
     ``register`` given it must exist, by default (``register.sqlite`` in the workspace
     folder) there may be none."""
     path = register_file(workspace, register)
-    if register is None and not path.is_file():
+    if register is None and not reg_api.present(path):
         return None
     with Register(path, readonly=True) as reg:
         state = reg_api.fold(reg.records())

@@ -12,7 +12,7 @@ from .pack_context import pack_context
 from .regional import Regional, combine
 from .schema import SCHEMA_VERSION
 from .state import Action, Decision, Meeting, State, fold, standings
-from .store import Record, Register, Verification
+from .store import Record, Register, Verification, present
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -47,5 +47,6 @@ __all__ = [
     "open_meeting",
     "override",
     "pack_context",
+    "present",
     "standings",
 ]

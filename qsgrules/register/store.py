@@ -76,6 +76,18 @@ def _problem(message: str) -> InputError:
     return InputError([Problem.for_argument("register", message, code="QSG600")])
 
 
+def present(path: str | Path) -> bool:
+    """Whether there is a register at ``path`` to read: False when nothing is there; an
+    InputError when something that is not a file is (a folder is never read as "no
+    register", which would show no standing levels without a word)."""
+    p = Path(path)
+    if p.is_file():
+        return True
+    if not p.exists():
+        return False
+    raise _problem(f"{p} is not a register file (it is a folder or a device); move it away")
+
+
 def canonical(data: Any) -> str:
     """JSON with sorted keys and no spaces: the form bodies are stored and hashed in."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -116,7 +128,7 @@ class Register:
         self.clock = clock or _utc_now
         self.actor = actor or default_actor()
         self.readonly = readonly
-        if not self.path.is_file():
+        if not present(self.path):
             if not create or readonly:
                 raise _problem(f"no register at {self.path}; `qsg meeting open` starts one")
             if not self.path.parent.is_dir():

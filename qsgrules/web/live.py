@@ -93,7 +93,7 @@ class LiveReview:
 
     def read_state(self, *, required: bool = False) -> R.State:
         """The register's records folded now (empty when there is no register file)."""
-        if not required and not self.register.is_file():
+        if not required and not R.present(self.register):
             return R.State()
         with R.Register(self.register, readonly=True) as reg:
             return R.fold(reg.records())

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from qsgrules import register as R
+from qsgrules.bundled import demo_workspace
+from qsgrules.cli.main import cli
 from qsgrules.register import Register
 
 from .conftest import MEETING
@@ -142,3 +147,23 @@ def _counts(path: Path) -> dict[str, int]:
         for r in reg.records(frozen=True):
             out[r.kind] = out.get(r.kind, 0) + 1
         return out
+
+
+def test_a_folder_where_the_register_should_be_is_bad_input_not_no_register(
+    tmp_path: Path,
+) -> None:
+    # as found: a folder named register.sqlite was read as "no register", so the triage
+    # showed no standing levels without a word
+    ws = tmp_path / "ws"
+    shutil.copytree(demo_workspace(), ws)
+    (ws / "register.sqlite").mkdir()
+    for args in (
+        ["triage"],
+        ["backtest", "--from", "2019-02", "--to", "2019-03"],
+        ["coverage"],
+        ["pack", "--out", str(tmp_path / "pack.html")],
+    ):
+        result = CliRunner().invoke(cli, [*args, "--workspace", str(ws)])
+        assert result.exit_code == 2, (args, result.output)
+        assert "register.sqlite is not a register file" in result.stderr, args
+    assert not (tmp_path / "pack.html").exists()
