@@ -116,9 +116,22 @@ def run_triage(
 
 
 def register_file(workspace: str | Path | None, register: str | Path | None = None) -> Path:
-    """Where the register is: ``register`` when given, else ``register.sqlite`` in the
-    workspace folder (the bundled demo's when no workspace is given)."""
+    """Where the register to read is: ``register`` when given (it must exist), else
+    ``register.sqlite`` in the workspace folder (the bundled demo's when no workspace is
+    given), which may not exist yet."""
     if register is not None:
+        # a register named must be there: a mistyped path is never read as "no register"
+        # (every provider "never discussed", no standing level, without a word)
+        if not present(register):
+            raise InputError(
+                [
+                    Problem.for_argument(
+                        "register",
+                        f"no register at {register}; `qsg meeting open` starts one",
+                        code="QSG600",
+                    )
+                ]
+            )
         return Path(register)
     return Path(workspace or demo_workspace()) / REGISTER_FILE
 

@@ -116,7 +116,8 @@ def open_meeting(
             checks.UNKNOWN_QSG,
             "a local QSG is named in the qsg column of providers.csv",
         )
-    result = run_triage(ws, rs, as_of=as_of, register=path)
+    # a new register (its first meeting) holds no standing levels yet
+    result = run_triage(ws, rs, as_of=as_of, register=path, standing=reg_api.present(path))
     with Register(path, create=True, actor=by, clock=clock) as reg:
         return reg_api.open_meeting(
             reg,

@@ -111,7 +111,7 @@ class LiveReview:
             found = self._prepared.get(meeting)
             if found is None:
                 source = pack_source(
-                    self.workspace, self.ruleset, register=self.register, meeting=meeting
+                    self.workspace, self.ruleset, register=self.register_arg, meeting=meeting
                 )
                 shown = publishable(source.triage) if self.public else source.triage
                 found = self._prepared[meeting] = Prepared(

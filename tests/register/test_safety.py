@@ -167,3 +167,32 @@ def test_a_folder_where_the_register_should_be_is_bad_input_not_no_register(
         assert result.exit_code == 2, (args, result.output)
         assert "register.sqlite is not a register file" in result.stderr, args
     assert not (tmp_path / "pack.html").exists()
+
+
+def test_a_register_named_that_is_not_there_is_bad_input(tmp_path: Path) -> None:
+    # as found: a mistyped --register was read as "no register": `coverage` said every
+    # provider was never discussed, `triage` showed no standing level, `pack` wrote a pack
+    missing = tmp_path / "typo.sqlite"
+    for args in (
+        ["triage"],
+        ["coverage"],
+        ["backtest", "--from", "2019-02", "--to", "2019-03"],
+        ["pack", "--out", str(tmp_path / "pack.html")],
+    ):
+        result = CliRunner().invoke(cli, [*args, "--register", str(missing)])
+        assert result.exit_code == 2, (args, result.output)
+        assert f"--register: no register at {missing}" in result.stderr, args
+    assert not (tmp_path / "pack.html").exists()
+    # a meeting opened with --register starts it there
+    ws = tmp_path / "ws"
+    shutil.copytree(demo_workspace(), ws)
+    w = ["--workspace", str(ws), "--register", str(missing), "--by", "clerk"]
+    opened = CliRunner().invoke(
+        cli, ["meeting", "open", "--date", "2019-04-10", "--chair", "C", *w]
+    )
+    assert opened.exit_code == 0, opened.output
+    assert missing.is_file()
+    listed = CliRunner().invoke(
+        cli, ["coverage", "--workspace", str(ws), "--register", str(missing)]
+    )
+    assert listed.exit_code == 0, listed.output
