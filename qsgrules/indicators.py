@@ -31,6 +31,16 @@ class Indicator(BaseModel):
     low: float | None = None
     high: float | None = None
 
+    def possible(self, value: float) -> float:
+        """``value`` moved inside the values the indicator can take: what a chart draws and
+        a sentence says for a limit or target computed beyond them (the statistics keep
+        the exact number)."""
+        if self.low is not None and value < self.low:
+            return self.low
+        if self.high is not None and value > self.high:
+            return self.high
+        return value
+
 
 def _ind(
     id: str,

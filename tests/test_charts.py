@@ -40,6 +40,7 @@ MONTH = month_number(AS_OF) or 0
 def _read_xmr(svg: str) -> XmrSeries:
     data = chart_data(svg)
     assert data.pop("chart") == "xmr"
+    data.pop("drawn")  # the lines as drawn, inside the indicator's possible values
     return XmrSeries.model_validate_json(json.dumps(data))
 
 

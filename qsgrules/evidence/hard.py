@@ -32,6 +32,25 @@ def unit_suffix(indicator_id: str) -> str:
     return "%" if unit == "%" else f" {unit}"
 
 
+def possible_limits(indicator_id: str, lpl: float, upl: float) -> tuple[float, float, str]:
+    """Process limits as a chart draws and a sentence says them: each inside the values the
+    indicator can take, with a note naming any limit computed beyond them ("" when none).
+    A rate's lower limit of -0.3 is shown as 0; a percentage's upper limit stays at 100."""
+    ind = BY_ID[indicator_id]
+    shown_lpl, shown_upl = ind.possible(lpl), ind.possible(upl)
+    unit = unit_suffix(indicator_id)
+    notes = [
+        f"the {which} process limit, {short(exact)}{unit}, is {side} the {end} possible value "
+        f"and is shown as {short(shown)}{unit}"
+        for which, exact, shown, side, end in (
+            ("lower", lpl, shown_lpl, "below", "lowest"),
+            ("upper", upl, shown_upl, "above", "highest"),
+        )
+        if shown != exact
+    ]
+    return shown_lpl, shown_upl, "; ".join(notes)
+
+
 def indicator_finding(
     indicator_id: str,
     *,

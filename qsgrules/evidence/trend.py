@@ -21,7 +21,14 @@ from ..model.vocabulary import Direction, Strength, Test
 from ..ruleset.schema import Ruleset, Signal, TrendTest
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, XmrBatchResult, xmr_batch
 from ..workspace.loader import Observations
-from .hard import concern_direction, grouped, indicator_finding, month_value, unit_suffix
+from .hard import (
+    concern_direction,
+    grouped,
+    indicator_finding,
+    month_value,
+    possible_limits,
+    unit_suffix,
+)
 
 _SIGNAL_OF: dict[str, Signal] = {
     "above_upper_limit": "outside_limits",
@@ -217,7 +224,8 @@ def _finding(
             f"{value_text}{unit} in {last.period} is {_WORDS[last.special_cause]} "
             f"{against_text}{unit}"
         )
-    lpl, upl = apart(numbers.lpl, numbers.upl)
+    shown_lpl, shown_upl, beyond = possible_limits(ind_id, numbers.lpl, numbers.upl)
+    lpl, upl = apart(shown_lpl, shown_upl)
     if group.fixed:
         chart_text = (
             f"limits from the {base} months {numbers.baseline_from} to {numbers.baseline_to}, "
@@ -229,6 +237,8 @@ def _finding(
             f"XmR over {numbers.points} months from {numbers.first_period}: mean "
             f"{short(numbers.mean)}{unit}, limits {lpl} to {upl}"
         )
+    if beyond:
+        chart_text += f"; {beyond}"
     detail = (
         f"{ind.title}: {said} ({chart_text}); {len(signals)} point(s) of concern in the last "
         f"{test.months} months"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from ..evidence.hard import unit_suffix
+from ..evidence.hard import possible_limits, unit_suffix
 from ..model.numbers import short as fmt
 from ..model.series import FunnelSection, XmrSeries
 
@@ -50,10 +50,12 @@ def xmr_summary(series: XmrSeries) -> str:
     s = series
     u = unit_suffix(s.indicator)
     n = len(s.values)
+    lpl, upl, beyond = possible_limits(s.indicator, s.lpl, s.upl)
     parts = [
         f"{n} months from {month_name(s.periods[0])} to {month_name(s.periods[-1])}: mean "
-        f"{fmt(s.mean)}{u}, process limits {fmt(s.lpl)}{u} to {fmt(s.upl)}{u}"
+        f"{fmt(s.mean)}{u}, process limits {fmt(lpl)}{u} to {fmt(upl)}{u}"
         + (" (trial limits: fewer than 12 months)" if s.trial_limits else "")
+        + (f" ({beyond})" if beyond else "")
     ]
     above = sum(v > s.mean for v in s.values)
     parts.append(f"{above} of {n} months above the mean")

@@ -20,8 +20,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
+from ..evidence.hard import possible_limits
+from ..indicators import BY_ID
 from ..model.numbers import short as fmt
 from ..model.series import FunnelSection, XmrSeries
 from .chart_words import funnel_summary, month_name, point_kind, short_month, xmr_summary
@@ -160,23 +162,54 @@ def _month_number(period: str) -> int:
 def xmr_chart(series: XmrSeries, *, chart_id: str) -> Chart:
     """A Making Data Count XmR chart of a provider's whole series, judged window shaded."""
     alt = xmr_summary(series)
-    data = {"chart": "xmr", **series.model_dump(mode="json")}
+    data = {
+        "chart": "xmr",
+        **series.model_dump(mode="json"),
+        "drawn": drawn_lines(series)._asdict(),
+    }
     with _drawing(chart_id, 9.0, 3.7) as fig:
         _draw_xmr(fig.add_subplot(), series)
         return Chart("xmr", chart_id, _render(fig, chart_id, data, alt), alt)
+
+
+class DrawnLines(NamedTuple):
+    """The mean, process limits and standard as an XmR chart draws them."""
+
+    lpl: float
+    upl: float
+    mean: float
+    target: float | None
+
+
+def drawn_lines(s: XmrSeries) -> DrawnLines:
+    """The lines inside the values the indicator can take (a rate's lower limit of -0.3 is
+    drawn at 0; the series, and the chart's data, keep -0.3)."""
+    lpl, upl, _ = possible_limits(s.indicator, s.lpl, s.upl)
+    ind = BY_ID[s.indicator]
+    target = None if s.target is None else ind.possible(s.target)
+    return DrawnLines(lpl, upl, ind.possible(s.mean), target)
 
 
 def _draw_xmr(ax: Axes, s: XmrSeries) -> None:
     from matplotlib.patches import Patch
 
     _style(ax)
+    drawn = drawn_lines(s)
     x = [_month_number(p) for p in s.periods]
     first, last = _month_number(s.window_start), _month_number(s.window_end)
     left, right = x[0] - 0.5, max(x[-1], last) + 0.5
     ax.axvspan(first - 0.5, last + 0.5, color=_WINDOW, zorder=0, lw=0, gid="window")
     ax.plot(x, s.values, color=_LINE, linewidth=1.6, zorder=2, gid="values")
-    ax.hlines([s.lpl, s.upl], left, right, colors=_LIMIT, linestyles="--", lw=1.3, gid="limits")
-    ax.hlines(s.mean, left, right, colors=_MEAN, lw=1.3, gid="mean")
+    ax.hlines(
+        [drawn.lpl, drawn.upl],
+        left,
+        right,
+        colors=_LIMIT,
+        linestyles="--",
+        lw=1.3,
+        gid="limits",
+    )
+    ax.hlines(drawn.mean, left, right, colors=_MEAN, lw=1.3, gid="mean")
     handles: list[Any] = []
     groups: dict[tuple[str, str], list[int]] = {}
     for i, (ptype, cause) in enumerate(zip(s.point_types, s.special_causes, strict=True)):
@@ -197,11 +230,12 @@ def _draw_xmr(ax: Axes, s: XmrSeries) -> None:
         if all(h.get_label() != _LEGEND_NAMES[kind] for h in handles):
             handles.append(_key(MDC_COLOURS[kind], _LEGEND_NAMES[kind], marker=marker))
     handles += [_key(_MEAN, "Mean"), _key(_LIMIT, "Process limits", style="--")]
-    if s.target is not None:
-        ax.hlines(s.target, left, right, colors=_TARGET, linestyles="--", lw=1.3, gid="target")
+    if drawn.target is not None:
+        ax.hlines(drawn.target, left, right, colors=_TARGET, linestyles="--", lw=1.3, gid="target")
         handles.append(_key(_TARGET, "Standard", style="--"))
     handles.append(Patch(color=_WINDOW, label="Judged window"))
-    _label_lines(ax, s, right)
+    _possible_axis(ax, s.indicator)
+    _label_lines(ax, drawn, s.unit, right)
     step = 3 if right - left <= 25 else 6 if right - left <= 72 else 12
     ticks = [t for t in range(x[0], int(right) + 1) if t % step == 0]
     ax.set_xticks(ticks, [short_month(_period(t)) for t in ticks])
@@ -252,13 +286,25 @@ def _axis_unit(unit: str) -> str:
     return "per cent" if unit == "%" else unit
 
 
-def _label_lines(ax: Axes, s: XmrSeries, right: float) -> None:
+def _possible_axis(ax: Axes, indicator: str) -> None:
+    """The value axis no wider than the values the indicator can take (no axis below zero
+    for a rate, none above 100 for a percentage)."""
+    ind = BY_ID[indicator]
+    low, high = ax.get_ylim()
+    new_low = low if ind.low is None else max(low, ind.low)
+    new_high = high if ind.high is None else min(high, ind.high)
+    if new_high > new_low and (new_low, new_high) != (low, high):
+        ax.set_ylim(new_low, new_high)
+
+
+def _label_lines(ax: Axes, drawn: DrawnLines, unit: str, right: float) -> None:
     """Values of the limits and mean at the right end, as MDC's label_limits does, moved
     apart when they would overlap (a flat series puts all three on one line)."""
-    u = "%" if s.unit == "%" else ""
+    u = "%" if unit == "%" else ""
     low, high = ax.get_ylim()
     gap = 0.075  # of the axes' height: one line of the labels' text
-    wanted = [((y - low) / (high - low), f"{t} {fmt(y)}{u}") for y, t in _lines(s)]
+    lines = ((drawn.upl, "UPL"), (drawn.mean, "Mean"), (drawn.lpl, "LPL"))
+    wanted = [((y - low) / (high - low), f"{t} {fmt(y)}{u}") for y, t in lines]
     placed: list[float] = []
     for frac, _ in wanted:  # from the top down
         placed.append(min(frac, placed[-1] - gap) if placed else frac)
@@ -275,10 +321,6 @@ def _label_lines(ax: Axes, s: XmrSeries, right: float) -> None:
             color=_INK,
             annotation_clip=False,
         )
-
-
-def _lines(s: XmrSeries) -> tuple[tuple[float, str], ...]:
-    return ((s.upl, "UPL"), (s.mean, "Mean"), (s.lpl, "LPL"))
 
 
 def funnel_chart(section: FunnelSection, *, chart_id: str) -> Chart:
