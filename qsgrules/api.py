@@ -24,6 +24,7 @@ from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
 from .workspace.intake import add_item, close_item
 from .workspace.privacy_scan import scan_workspace
+from .writing import check_target, write_file
 
 if TYPE_CHECKING:
     from .model.pack import MeetingContext
@@ -362,7 +363,7 @@ def meeting_pack(
     # imported here: `qsg triage` starts without the pack's templates
     from .reports.pack import render_pack
 
-    target = _pack_target(out) if out is not None else None
+    target = check_target(out, "out") if out is not None else None
     source = pack_source(
         workspace, ruleset, as_of=as_of, providers=providers, register=register, meeting=meeting
     )
@@ -375,48 +376,5 @@ def meeting_pack(
         context=context if context is not None else pack_context(source),
     )
     if target is not None:
-        _write_whole(target, text)
+        write_file(target, text, argument="out", checked=True)
     return text
-
-
-def _pack_target(out: str | Path) -> Path:
-    path = Path(out)
-    if path.is_dir():
-        raise InputError(
-            [
-                Problem.for_argument(
-                    "out", f"{path} is a folder; give a file name such as pack.html", "QSG800"
-                )
-            ]
-        )
-    if not path.parent.is_dir():
-        raise InputError(
-            [
-                Problem.for_argument(
-                    "out",
-                    f"folder {path.parent} does not exist; create it or write elsewhere",
-                    "QSG801",
-                )
-            ]
-        )
-    return path
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written pack."""
-    import os
-    import tempfile
-
-    temporary: Path | None = None
-    try:
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(text)
-        temporary.replace(path)
-    except OSError as exc:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        raise InputError(
-            [Problem.for_argument("out", f"cannot write {path}: {exc.strerror}", "QSG802")]
-        ) from None

@@ -346,14 +346,16 @@ def test_a_pack_that_cannot_be_written_is_a_problem_and_leaves_nothing(
 ) -> None:
     from qsgrules.errors import InputError
 
-    def refuse(self: Path, target: Path) -> None:
+    def refuse(source: object, target: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "replace", refuse)  # the rename of the finished pack fails
+    monkeypatch.setattr("os.replace", refuse)  # the rename of the finished pack fails
     with pytest.raises(InputError) as caught:
         meeting_pack(providers=["RAL"], out=tmp_path / "pack.html")
     assert [p.code for p in caught.value.problems] == ["QSG802"]
-    assert caught.value.problems[0].message.endswith("pack.html: Permission denied")
+    assert caught.value.problems[0].message.endswith(
+        "pack.html: Permission denied; nothing was written"
+    )
     assert list(tmp_path.iterdir()) == []  # nor the temporary file
 
 

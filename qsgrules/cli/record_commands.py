@@ -6,12 +6,40 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from ..errors import ExitCode
 from .common import _MEETING, _read, _where, _write, _writer, reports_input_errors
+
+_OUT = click.option(
+    "--out",
+    "-o",
+    default=None,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write to FILE (whole, or not at all) instead of standard output.",
+)
+
+
+def _out_target(out: str | None) -> Path | None:
+    """Where --out writes, checked before anything is computed (``qsgrules.writing``)."""
+    from ..writing import check_target
+
+    return check_target(out, "out") if out is not None else None
+
+
+def _emit(text: str, target: Path | None) -> None:
+    """Print ``text``, or write it to ``target`` and say so on stderr."""
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    from ..writing import write_file
+
+    write_file(target, text, argument="out", checked=True)
+    click.echo(f"wrote {target}: {len(text.encode('utf-8')):,} bytes", err=True)
 
 
 @click.group()
@@ -130,19 +158,26 @@ def action_list(
 @click.argument("meeting_id", metavar="ID")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
 @click.option("--public", is_flag=True, help="Withhold summaries given in confidence.")
+@_OUT
 @_where
 @reports_input_errors(meeting="ID")
 def note(
-    meeting_id: str, fmt: str, public: bool, workspace: str | None, register: str | None
+    meeting_id: str,
+    fmt: str,
+    public: bool,
+    out: str | None,
+    workspace: str | None,
+    register: str | None,
 ) -> None:
     """The meeting note (DRAFT until agreed), as Markdown or self-contained HTML."""
     from .. import register as R
     from ..reports import note as note_report
 
+    target = _out_target(out)
     with _read(workspace, register) as reg:
         record = R.meeting_note(reg, meeting_id)
     writer: Callable[..., str] = note_report.html if fmt == "html" else note_report.markdown
-    click.echo(writer(record, public=public), nl=False)
+    _emit(writer(record, public=public), target)
 
 
 @click.command("coverage")
@@ -179,19 +214,21 @@ def report() -> None:
     "--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True
 )
 @click.option("--on", default=None, metavar="YYYY-MM-DD", help="Overdue as of (default today).")
+@_OUT
 @reports_input_errors(register="REGISTER")
-def report_regional(registers: tuple[str, ...], fmt: str, on: str | None) -> None:
+def report_regional(registers: tuple[str, ...], fmt: str, on: str | None, out: str | None) -> None:
     """Combine the agreed conclusions of local QSGs' registers for the regional QSG."""
     from ..api_register import regional_report
     from ..reports import regional as regional_report_render
 
+    target = _out_target(out)
     result = regional_report(list(registers), on=on)
     render: dict[str, Callable[[Any], str]] = {
         "md": regional_report_render.markdown,
         "html": regional_report_render.html,
         "json": regional_report_render.to_json,
     }
-    click.echo(render[fmt](result), nl=False)
+    _emit(render[fmt](result), target)
 
 
 @click.group()

@@ -6,6 +6,7 @@ Thin commands over ``qsgrules.verify``, ``qsgrules.diff``, ``qsgrules.backtest``
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +24,13 @@ if TYPE_CHECKING:
 OUT_EXISTS = "QSG750"
 
 
+def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    # FloatRange lets nan through: it compares false with both ends of the range
+    if math.isnan(value):
+        raise click.BadParameter("nan is not a number of seconds; give 0 to 3600")
+    return value
+
+
 @click.command()
 @click.argument("ruleset", type=click.Path(dir_okay=False))
 @click.option(
@@ -36,6 +44,7 @@ OUT_EXISTS = "QSG750"
 @click.option(
     "--shrink-seconds",
     type=click.FloatRange(0, 3600),
+    callback=_a_number,
     default=20.0,
     show_default=True,
     help="How long to shrink a counterexample once one is found.",
@@ -60,19 +69,10 @@ def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float,
     from ..ruleset import load_ruleset
     from ..verify import AS_OF, counterexample_files, write_counterexample
     from ..verify import verify as run_verify
+    from ..writing import check_new_folder, write_file
 
     compiled = load_ruleset(ruleset)
-    target = Path(out)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise InputError(
-            [
-                Problem.for_argument(
-                    "out",
-                    f"{out} exists and is not an empty folder: remove it or give another --out",
-                    code=OUT_EXISTS,
-                )
-            ]
-        )
+    target = check_new_folder(out, "out", OUT_EXISTS)
     report = run_verify(compiled, examples=examples, seed=seed, shrink_seconds=shrink_seconds)
     timing = f"seed {report.seed}, {report.seconds:.1f} s"
     cx = report.counterexample
@@ -101,7 +101,7 @@ def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float,
             f"  qsg triage --workspace {target / name} --ruleset {ruleset} --as-of {cx.as_of} "
             f"--provider {cx.provider}{seen}"
         )
-    (target / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_file(target / "README.txt", "\n".join(lines) + "\n", argument="out")
     click.echo("\n".join(lines[2:]))
     sys.exit(ExitCode.FINDINGS)
 

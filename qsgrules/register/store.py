@@ -14,12 +14,14 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..writing import check_target
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 GENESIS = "0" * 64
@@ -79,12 +81,21 @@ def _problem(message: str) -> InputError:
 def present(path: str | Path) -> bool:
     """Whether there is a register at ``path`` to read: False when nothing is there; an
     InputError when something that is not a file is (a folder is never read as "no
-    register", which would show no standing levels without a word)."""
+    register", which would show no standing levels without a word), or when the path is a
+    broken symbolic link or a loop of links."""
     p = Path(path)
-    if p.is_file():
-        return True
-    if not p.exists():
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        if p.is_symlink():
+            raise _problem(
+                f"{p} is a broken symbolic link; point it at the register or remove it"
+            ) from None
         return False
+    except OSError as exc:  # a loop of symbolic links, a folder that cannot be searched
+        raise _problem(f"cannot open {p}: {exc.strerror or exc}") from None
+    if stat.S_ISREG(st.st_mode):
+        return True
     raise _problem(f"{p} is not a register file (it is a folder or a device); move it away")
 
 
@@ -133,6 +144,7 @@ class Register:
                 raise _problem(f"no register at {self.path}; `qsg meeting open` starts one")
             if not self.path.parent.is_dir():
                 raise _problem(f"cannot create {self.path}: no folder {self.path.parent}")
+            check_target(self.path, "register")  # never created through a link
         writable = not readonly and (not self.path.exists() or os.access(self.path, os.W_OK))
         mode = "rwc" if create and writable else ("rw" if writable else "ro")
         try:

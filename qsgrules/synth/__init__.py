@@ -12,11 +12,8 @@ does not promise the same random streams across versions).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,10 @@ import numpy as np
 from .. import __version__
 from ..errors import InputError, Problem
 from ..indicators import CATALOGUE
+from ..model.months import month_end, month_text
 from ..progress import Progress, silent
+from ..workspace.clock import today as system_today
+from ..writing import check_new_folder, new_folder
 from . import csvfast, series, soft
 from .series import TYPES
 
@@ -36,6 +36,8 @@ __all__ = ["SynthReport", "synthesise"]
 BLOCK = 500
 MAX_PROVIDERS = 1_000_000
 MAX_MONTHS = 600
+#: 1,000,000 items take about 1.1 GB and 30 s (the national workspace has 50,000)
+MAX_ITEMS = 1_000_000
 LAST_MONTH = 2100 * 12 + 11
 
 
@@ -75,19 +77,32 @@ def _check(
                 "months", f"{months} months: give 1 to {MAX_MONTHS}", code="QSG701"
             )
         )
-    if items < 0:
+    if not 0 <= items <= MAX_ITEMS:
         problems.append(
-            Problem.for_argument("items", f"{items} items: give 0 or more", code="QSG702")
+            Problem.for_argument("items", f"{items} items: give 0 to {MAX_ITEMS:,}", code="QSG702")
         )
     if seed < 0:
         problems.append(Problem.for_argument("seed", f"seed {seed}: give 0 or more", code="QSG703"))
     last = _month(end)
+    today = system_today()
+    this_month = today.year * 12 + today.month - 1
     if last is None or last - months + 1 < 1948 * 12:
         problems.append(
             Problem.for_argument(
                 "end",
-                f"bad month {end!r}: write YYYY-MM, the last month of data (from 1948-01 plus "
-                "the months asked for, to 2100-12)",
+                f"bad month {end[:20]!r}: write YYYY-MM, the last month of data (from 1948-01 "
+                f"plus the months asked for, to {month_text(this_month)})",
+                code="QSG704",
+            )
+        )
+    elif last > this_month:
+        # `qsg triage` refuses data from the future: such a workspace could not be used
+        problems.append(
+            Problem.for_argument(
+                "end",
+                f"{end} is after this month ({month_text(this_month)}): data cannot come from "
+                f"the future and `qsg triage` would refuse it; give {month_text(this_month)} "
+                "or earlier",
                 code="QSG704",
             )
         )
@@ -99,15 +114,10 @@ def _check(
                 code="QSG705",
             )
         )
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        problems.append(
-            Problem.for_argument(
-                "out",
-                f"{out} exists and is not an empty folder: name a new folder, nothing is "
-                "overwritten",
-                code="QSG706",
-            )
-        )
+    try:
+        check_new_folder(out, "out", "QSG706", "QSG707")
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
     assert last is not None
@@ -135,23 +145,7 @@ def synthesise(
     report = progress or silent
     streams = np.random.SeedSequence(seed).spawn(3)
     who = series.providers(providers, np.random.default_rng(streams[0]))
-    tmp = folder.parent / f".{folder.name}.{os.getpid()}.partial"
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(tmp, ignore_errors=True)  # left by a run of this process that was killed
-        tmp.mkdir()  # the user's umask, unlike mkdtemp's 0700
-    except OSError as exc:
-        raise InputError(
-            [
-                Problem.for_argument(
-                    "out",
-                    f"cannot create a folder at {folder}: {exc.strerror or exc}; name a folder "
-                    "in a place you can write to",
-                    code="QSG707",
-                )
-            ]
-        ) from None
-    try:
+    with new_folder(folder, argument="out", code="QSG706", cannot="QSG707") as tmp:
         rows: dict[str, int] = {}
         rows["providers.csv"] = _write_providers(tmp, who)
         local = soft.members(who.qsg_names)
@@ -168,8 +162,8 @@ def synthesise(
             anomalies,
         )
         if items:
-            year, month = divmod(last + 1, 12)
-            end_day = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+            # never after today: `qsg triage` refuses an item received in the future
+            end_day = min(month_end(last), system_today())
             generated = soft.items(
                 items,
                 who.codes,
@@ -194,12 +188,6 @@ def synthesise(
             "rows": rows,
         }
         (tmp / "synth.json").write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
-        if folder.exists():
-            folder.rmdir()  # empty (checked): replaced by the finished folder
-        os.replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     sizes = {p.name: p.stat().st_size for p in sorted(folder.iterdir())}
     return SynthReport(folder, rows, sizes)
 

@@ -15,6 +15,7 @@ import numpy as np
 import yaml
 
 from ..model.months import month_text
+from ..writing import write_file
 from .loader import Workspace
 from .members import NATIONAL_MEMBERS
 
@@ -84,5 +85,5 @@ def write_workspace(ws: Workspace, folder: str | Path) -> Path:
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
     for name, text in workspace_files(ws).items():
-        (root / name).write_text(text, encoding="utf-8")
+        write_file(root / name, text, argument="out")
     return root

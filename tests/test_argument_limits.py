@@ -1,0 +1,50 @@
+"""Arguments that cannot be true are refused where they are given (issue 17, "Why" 9):
+never a traceback, never a file that another command then refuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qsgrules.cli.main import cli
+
+
+def test_synth_refuses_more_items_than_it_can_hold(tmp_path: Path) -> None:
+    # as found: `synth --items 10^12` ran out of memory with a traceback
+    result = CliRunner().invoke(
+        cli, ["synth", "--providers", "3", "--items", str(10**12), "--out", str(tmp_path / "w")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--items: 1000000000000 items: give 0 to 1,000,000" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_synth_refuses_an_end_month_after_this_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as found: `synth --end 2099-12` wrote a workspace that `qsg triage` refuses
+    monkeypatch.setenv("QSG_TODAY", "2019-03-10")
+    refused = CliRunner().invoke(
+        cli, ["synth", "--providers", "3", "--end", "2019-04", "--out", str(tmp_path / "w")]
+    )
+    assert refused.exit_code == 2, refused.output
+    assert "--end: 2019-04 is after this month (2019-03)" in refused.stderr
+    assert list(tmp_path.iterdir()) == []
+    # this month is fine, and its items are never received after today
+    made = CliRunner().invoke(
+        cli,
+        ["synth", "--providers", "4", "--months", "3", "--items", "40", "--end", "2019-03",
+         "--out", str(tmp_path / "w")],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    triaged = CliRunner().invoke(cli, ["triage", "--workspace", str(tmp_path / "w")])
+    assert triaged.exit_code == 0, triaged.output
+
+
+def test_verify_refuses_nan_seconds() -> None:
+    # as found: `verify --shrink-seconds nan` was accepted (nan is inside no range)
+    result = CliRunner().invoke(cli, ["verify", "x.yaml", "--shrink-seconds", "nan"])
+    assert result.exit_code == 2
+    assert "nan is not a number of seconds" in result.output
