@@ -74,7 +74,7 @@ _AS_OF = click.option(
 _PUBLIC = click.option(
     "--public",
     is_flag=True,
-    help="For publication: withhold summaries of items given in confidence (weights kept).",
+    help="For publication: withhold all text of items given in confidence (weights kept).",
 )
 _REGISTER = click.option(
     "--register",

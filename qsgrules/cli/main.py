@@ -216,7 +216,9 @@ def pack(
         meeting=meeting,
     )
     charts = text.count('<svg id="chart-')
-    version = "public version, confidential summaries withheld" if public else "not for publication"
+    version = (
+        "public version, confidential items' text withheld" if public else "not for publication"
+    )
     click.echo(f"wrote {out}: {len(text) // 1024} KB, {charts} charts ({version})")
 
 

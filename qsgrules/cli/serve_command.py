@@ -24,7 +24,7 @@ from .common import _BY, _REGISTER, _RULESET, _WORKSPACE, reports_input_errors
 @click.option(
     "--public",
     is_flag=True,
-    help="For a public screen: withhold confidential summaries and disable every form.",
+    help="For a public screen: withhold confidential items' text and disable every form.",
 )
 @click.option(
     "--meeting",

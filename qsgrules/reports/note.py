@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model.vocabulary import Handling, Level, Stance
+from ..model.vocabulary import Level, Stance
 from ..register.note import MeetingNote, ProviderNote
-from .public import WITHHELD
+from .public import WITHHELD, confidential, public_finding
 from .templating import render_html
 
 
@@ -37,12 +37,10 @@ def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
             "grading": s.grading,
             "weight": f"{s.weight:.2f}",
             "counted": s.counted,
-            "confidential": s.handling == Handling.CONFIDENTIAL,
-            "summary": WITHHELD
-            if public and s.handling == Handling.CONFIDENTIAL
-            else " ".join(s.summary.split()),
+            "confidential": confidential(s),
+            "summary": " ".join(s.summary.split()),
         }
-        for s in p.evidence.soft
+        for s in (public_finding(x) if public else x for x in p.evidence.soft)
     ]
     d = pn.decision
     positions = [

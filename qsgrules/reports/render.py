@@ -336,16 +336,16 @@ def problems(source: str, found: Sequence[Problem], fmt: str, *, ok: bool) -> st
 
 def intelligence(rows: list[tuple[str, SoftFinding]], *, public: bool = False) -> str:
     """Soft items with their current weights, one block each."""
-    from .public import WITHHELD
+    from .public import public_finding
 
     out: list[str] = []
-    for provider, s in rows:
+    for provider, finding in rows:
+        s = public_finding(finding) if public else finding
         state = "counted" if s.counted else f"not counted: {s.note}"
         tags = " [confidential]" if s.handling == "confidential" else ""
         out.append(f"{s.id}  {provider}  {s.received}  weight {s.weight:.2f} ({state}){tags}")
         out.extend(_wrap(s.formula, "    "))
-        summary = WITHHELD if public and s.handling == "confidential" else s.summary
-        out.extend(_wrap(f'"{summary}"', "    "))
+        out.extend(_wrap(f'"{s.summary}"', "    "))
     counted = sum(1 for _, s in rows if s.counted)
     out.append(f"{len(rows)} item(s), {counted} counted")
     return "\n".join(out) + "\n"
