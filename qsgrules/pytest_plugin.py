@@ -33,7 +33,7 @@ class ScenarioFile(pytest.File):
         from .scenarios import load_scenarios
 
         try:
-            scenarios = load_scenarios(self.path)
+            scenarios = load_scenarios(self.path, root=self.config.rootpath)
         except InputError as exc:
             raise self.CollectError("\n".join(str(p) for p in exc.problems)) from None
         for scenario in scenarios:

@@ -48,3 +48,13 @@ def test_verify_refuses_nan_seconds() -> None:
     result = CliRunner().invoke(cli, ["verify", "x.yaml", "--shrink-seconds", "nan"])
     assert result.exit_code == 2
     assert "nan is not a number of seconds" in result.output
+
+
+def test_a_ruleset_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    # as found: a 10 MB ruleset made `check` and `triage` run past 30 s
+    big = tmp_path / "big.yaml"
+    big.write_text("name: big\nversion: '1'\nrules: []\n# " + "x" * 300_000 + "\n")
+    for args in (["check", str(big)], ["triage", "--ruleset", str(big)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert "above the limit of 262,144 bytes" in result.stderr, result.stderr

@@ -218,8 +218,16 @@ def backtest(
 
 @click.command("test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    metavar="DIR",
+    help="The folder a scenario's ruleset must be inside (default: the scenario's "
+    "repository, the nearest folder above it holding .git, else its own folder).",
+)
 @reports_input_errors()
-def test_scenarios(paths: tuple[str, ...]) -> None:
+def test_scenarios(paths: tuple[str, ...], root: str | None) -> None:
     """Run scenario files (and the scenario files in folders): exit 1 when one fails,
     printing what differed from what it expects."""
     from ..scenarios import load_scenarios, run_scenario, scenario_files
@@ -229,7 +237,7 @@ def test_scenarios(paths: tuple[str, ...]) -> None:
     loaded = []
     for file in files:
         try:
-            loaded.extend(load_scenarios(file))
+            loaded.extend(load_scenarios(file, root=root))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:

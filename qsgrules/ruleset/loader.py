@@ -67,7 +67,7 @@ class CompiledRuleset:
 def load_ruleset(path: str | FsPath) -> CompiledRuleset:
     """Read and compile a ruleset file; raise InputError with every problem found."""
     p = FsPath(path)
-    raw = read_bytes(p, str(p), "yaml")
+    raw = read_bytes(p, str(p), "ruleset")
     if isinstance(raw, Problem):
         if raw.code == CODE_UNREADABLE:  # missing or unreadable: say it is the ruleset
             raw = replace(raw, message=f"cannot read ruleset: {raw.message}")

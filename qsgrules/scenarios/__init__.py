@@ -22,11 +22,16 @@ def is_scenario_file(path: Path) -> bool:
 
 
 def scenario_files(paths: list[Path]) -> list[Path]:
-    """The files given, and the scenario files under each folder given, in order."""
+    """The files given, and the entries named like scenario files under each folder given,
+    in order. Whatever has a scenario file's name is returned, file or not: a FIFO or a
+    broken link named ``scenario_x.yaml`` is then refused when read, never skipped without
+    a word."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and is_scenario_file(p)))
+            found.extend(
+                sorted(p for p in path.rglob("*") if is_scenario_file(p) and not p.is_dir())
+            )
         else:
             found.append(path)
     return found

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from ..bundled import default_ruleset
 from ..errors import InputError, Problem, did_you_mean
+from ..files import read_text, size_limit
 from ..indicators import BY_ID
 from ..model.months import month_number, month_text
 from ..model.vocabulary import Level, Strength, Test
@@ -177,6 +178,49 @@ def _check_expectations(
                     )
 
 
+#: The rulesets shipped with qsgrules: their own scenarios name them (``../default.yaml``)
+#: wherever they are installed, with or without a repository around them.
+_BUNDLED = default_ruleset().resolve().parent
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+def _inside(path: Path, base: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(base)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
+def _looks_like_a_ruleset(path: Path) -> bool:
+    """Whether the file is YAML whose top level is a mapping with ``rules``: only then are
+    its problems shown (they quote it); otherwise it is only named."""
+    text = read_text(path, str(path), "yaml", limit=size_limit("ruleset"))
+    if isinstance(text, Problem):
+        return True  # its problem names it and quotes nothing
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict) and "rules" in data
+
+
+def _ruleset_problems(
+    exc: InputError, chosen: str, path: Path, where: YamlPath, positions: Positions
+) -> list[Problem]:
+    cannot_read = any(p.code.startswith("QSG30") for p in exc.problems)
+    if cannot_read or _looks_like_a_ruleset(path):
+        head = f"the ruleset {_cut(chosen)} does not load (below)"
+        return [_coded(positions.problem(where, head), RULESET), *exc.problems]
+    head = (
+        f"{_cut(chosen)} is not a ruleset (its top level is not a mapping with `rules:`); "
+        "its content is not shown: name a ruleset file"
+    )
+    return [_coded(positions.problem(where, head), RULESET)]
+
+
 def _hard_ref_problem(ref: str) -> str:
     parts = ref.split(":")
     if len(parts) not in (2, 3):
@@ -193,15 +237,30 @@ def _hard_ref_problem(ref: str) -> str:
     return ""
 
 
-def load_scenarios(path: str | Path) -> list[Scenario]:
-    """Every scenario in a scenario file; InputError with every problem found."""
+def repository_root(file: Path) -> Path:
+    """The root a scenario's paths must stay inside when none is given: the nearest folder
+    above it that is a repository (holds ``.git`` or ``.hg``), else the folder holding it."""
+    here = file.resolve().parent
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists() or (folder / ".hg").exists():
+            return folder
+    return here
+
+
+def load_scenarios(path: str | Path, *, root: str | Path | None = None) -> list[Scenario]:
+    """Every scenario in a scenario file; InputError with every problem found.
+
+    A ``ruleset`` the file names must resolve (links followed) inside ``root``: the root
+    given (``qsg test --root``, pytest's rootdir), else the scenario's repository
+    (``repository_root``). Scenario files arrive in pull requests and run in CI whose logs
+    may be public: a path outside is refused, and a file that is not a ruleset is named,
+    never quoted."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            [Problem(str(file), 1, None, f"cannot read scenario file: {exc}", SHAPE)]
-        ) from None
+    text_or_problem = read_text(file, str(file), "yaml", limit=size_limit("scenario"))
+    if isinstance(text_or_problem, Problem):
+        raise InputError([_coded(text_or_problem, SHAPE)])
+    text = text_or_problem
+    base = Path(root).resolve() if root is not None else repository_root(file)
     data, positions, problems = load(text, str(file))
     if problems:
         raise InputError(problems)
@@ -230,18 +289,27 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     for spec, at in specs:
         chosen = spec.ruleset or ruleset_text
         ruleset_path = (file.parent / chosen) if chosen else default_ruleset()
+        where = (*at, "ruleset") if spec.ruleset else ("ruleset",)
+        if chosen and not any(_inside(file.parent / chosen, b) for b in (base, _BUNDLED)):
+            problems.append(
+                _coded(
+                    positions.problem(
+                        where,
+                        f"the ruleset {_cut(chosen)} is outside the scenario's repository "
+                        f"({base}): a scenario may name only files inside it (give another "
+                        "root with qsg test --root DIR)",
+                    ),
+                    RULESET,
+                )
+            )
+            continue
         if ruleset_path not in rulesets:
             try:
                 rulesets[ruleset_path] = load_ruleset(ruleset_path)
             except InputError as exc:
-                where = (*at, "ruleset") if spec.ruleset else ("ruleset",)
-                problems.append(
-                    _coded(
-                        positions.problem(where, f"the ruleset {chosen} does not load (below)"),
-                        RULESET,
-                    )
+                problems.extend(
+                    _ruleset_problems(exc, chosen or "", ruleset_path, where, positions)
                 )
-                problems.extend(exc.problems)
                 continue
         ruleset = rulesets[ruleset_path]
         ws = _workspace(spec.workspace, (*at, "workspace"), positions, problems)
