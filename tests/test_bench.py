@@ -9,10 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("load", "ruleset", "statistics", "soft scoring", "inference", "explanations", "output")
 
 
+@pytest.mark.slow
 def test_the_benchmark_prints_its_table_and_the_engine_agrees_with_the_oracle(
     tmp_path: Path,
 ) -> None:
@@ -40,6 +43,7 @@ def test_the_benchmark_prints_its_table_and_the_engine_agrees_with_the_oracle(
     assert results["synthetic 60 (national)"]["stages"]["rows"] == 60 * 22 * 14
 
 
+@pytest.mark.slow
 def test_a_size_too_large_to_load_is_measured_in_memory(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     done = subprocess.run(
@@ -56,3 +60,17 @@ def test_a_size_too_large_to_load_is_measured_in_memory(tmp_path: Path) -> None:
     assert built["stages"]["in_memory"] and not loaded["stages"]["in_memory"]
     assert built["stages"]["proposals"] == 50 and built["stages"]["disagreements"] == 0
     assert "not run: loading needs" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_timings_the_suite_does_not_assert_are_measured() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "guards.py"), "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["check", "median", "s", "target", "s"]
+    assert [line.split()[0] for line in lines[1:]] == ["qsg", "YAML", "FIFO"]

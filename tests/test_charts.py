@@ -50,6 +50,7 @@ def _read_funnel(svg: str) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 def test_every_demo_chart_reads_back_the_proposals_numbers() -> None:
     result = run_triage(DEMO, RULESET, as_of=AS_OF)
     wanted = [(p.provider, h.indicator) for p in result.proposals for h in p.evidence.hard]

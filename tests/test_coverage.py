@@ -116,6 +116,7 @@ def test_stale_after_months_is_the_ruleset_setting(stale_after: int, tmp_path: P
     assert cov is not None and cov.stale == (3 >= stale_after)
 
 
+@pytest.mark.slow
 @given(months_after=st.integers(3, 60))
 def test_every_proposal_past_the_data_is_marked_whatever_its_level(months_after: int) -> None:
     year, month = divmod(2019 * 12 + 2 + months_after, 12)

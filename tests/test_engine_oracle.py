@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
@@ -99,6 +100,7 @@ def _compile(raw: dict[str, Any]) -> Any:
     return flatten(compile_condition(CONDITION.validate_python(raw)))
 
 
+@pytest.mark.slow
 @given(raw=conditions, data=st.data())
 def test_engine_and_oracle_and_naive_reading_agree(
     raw: dict[str, Any], data: st.DataObject
@@ -117,6 +119,7 @@ def test_engine_and_oracle_and_naive_reading_agree(
     assert expected == naive(raw, profile)
 
 
+@pytest.mark.slow
 @given(raws=st.lists(conditions, min_size=1, max_size=4), data=st.data())
 def test_several_rules_over_several_facts(raws: list[dict[str, Any]], data: st.DataObject) -> None:
     nodes = [_compile(r) for r in raws]

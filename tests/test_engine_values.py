@@ -130,6 +130,7 @@ def _ruleset_with(n: int) -> str:
     return yaml.safe_dump(base)
 
 
+@pytest.mark.slow
 def test_a_ruleset_of_5000_rules_triages_and_agrees_with_the_oracle() -> None:
     # 1,000 such rules overflowed durable_rules' network (error 303) or hung inside it
     compiled = parse_ruleset(_ruleset_with(5000), "big.yaml")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import time
 from pathlib import Path
 
 import numpy as np
@@ -69,13 +68,13 @@ def test_intelligence_yaml_linked_to_a_device_is_a_located_error(tmp_path: Path)
 
 
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    # (a read of a FIFO with no writer never returns: the call returning is the check,
+    # and no clock is needed for it)
     ws = _ws(tmp_path)
     os.mkfifo(ws / "members.csv")
-    started = time.monotonic()
     assert _problems(ws) == [
         "members.csv:1: a named pipe (FIFO), not a regular file; replace it with the file itself"
     ]
-    assert time.monotonic() - started < 5
 
 
 def test_a_required_file_that_is_a_folder_is_not_called_missing(tmp_path: Path) -> None:
@@ -148,12 +147,11 @@ def _bomb(levels: int = 9) -> str:
     return text
 
 
-def test_an_alias_bomb_is_refused_within_a_second() -> None:
+def test_an_alias_bomb_is_refused() -> None:
+    # (a billion values if expanded: refused once 50,000 are; its time is in bench/guards.py)
     text = _bomb()
     assert len(text) < 10_000
-    started = time.monotonic()
     _, _, problems = load_yaml(text, "x.yaml")
-    assert time.monotonic() - started < 1.0
     assert [str(p) for p in problems] == [
         "x.yaml:4:4: aliases expand to more than 50,000 values (an alias bomb?); "
         "write the values out"
@@ -174,6 +172,7 @@ def test_a_bomb_in_intelligence_yaml_is_a_located_error_through_the_cli(tmp_path
     assert result.stderr.startswith("intelligence.yaml:4:4: aliases expand to more than")
 
 
+@pytest.mark.slow
 def test_deep_nesting_is_refused_not_a_traceback() -> None:
     _, _, problems = load_yaml("[" * 3000 + "]" * 3000, "x.yaml")
     assert [str(p) for p in problems] == ["x.yaml:1:1: nesting too deep to read"]

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 import shutil
 import signal
 import stat
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -185,9 +183,25 @@ def test_intel_add_to_a_flow_list_is_refused_and_changes_nothing(small: Path) ->
 
 # -- concurrent writers and kill -9 ------------------------------------------------------------
 
+# argv: workspace, how many items, and how it reports: "run" says "added ID" after each
+# item; "step" and "free" also say "replace" just before the new file is renamed over the
+# old one and "replaced" just after, "step" then waiting for a line on stdin before going on
+# (so a kill lands exactly there), "free" carrying on (so a kill races the write).
 ADDER = textwrap.dedent(
     """
-    import datetime as dt, sys
+    import datetime as dt, os, sys
+    mode = sys.argv[3]
+    def report(event):
+        print(event, flush=True)
+        if mode == "step":
+            sys.stdin.readline()
+    if mode != "run":
+        _replace = os.replace
+        def replace(src, dst):
+            report("replace")
+            _replace(src, dst)
+            report("replaced")
+        os.replace = replace
     from qsgrules.api import add_item
     fields = {"provider": "RXA", "source": "CQC", "domain": "safety", "severity": "low",
               "grading": "B2", "summary": "Staffing below plan.",
@@ -199,9 +213,10 @@ ADDER = textwrap.dedent(
 )
 
 
-def _adder(ws: Path, count: int) -> subprocess.Popen[str]:
+def _adder(ws: Path, count: int, mode: str = "run") -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", ADDER, str(ws), str(count)],
+        [sys.executable, "-c", ADDER, str(ws), str(count), mode],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -209,6 +224,7 @@ def _adder(ws: Path, count: int) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.stress
 @pytest.mark.parametrize(("intake", "each"), [("intelligence.csv", 100), ("intelligence.yaml", 20)])
 def test_two_writers_lose_nothing_and_never_share_an_id(
     small: Path, intake: str, each: int
@@ -224,17 +240,47 @@ def test_two_writers_lose_nothing_and_never_share_an_id(
     assert sorted(said) == sorted(i.id for i in items)  # every "added" is in the file
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.stress
+@pytest.mark.parametrize(
+    ("mode", "moment", "target"),
+    [
+        ("step", "replace", 3),  # the new file written and flushed, not yet renamed
+        ("step", "replaced", 5),  # renamed, not yet said
+        ("free", "replace", 4),  # racing the rename
+        ("free", "added", 6),  # racing the next write
+    ],
+)
 def test_a_writer_killed_at_any_moment_leaves_a_file_with_every_earlier_item(
-    small: Path, seed: int
+    small: Path, mode: str, moment: str, target: int
 ) -> None:
-    proc = _adder(small, 1000)
-    time.sleep(random.Random(seed).uniform(0.5, 2.0))
-    proc.send_signal(signal.SIGKILL)
-    out, _ = proc.communicate(timeout=60)
-    said = {line.split()[1] for line in out.splitlines() if line.startswith("added ")}
+    """Kill -9 at the target-th write's chosen moment (the child reports each step; no
+    sleep): the file holds every item said to be added, and at most the one in flight."""
+    proc = _adder(small, 1000, mode)
+    assert proc.stdin is not None and proc.stdout is not None
+    seen: list[str] = []
+    writes = 0
+    for line in proc.stdout:
+        seen.append(line)
+        event = line.split()[0]
+        writes += event == "replace"
+        if writes == target and event == moment:
+            proc.kill()
+            break
+        if mode == "step" and event != "added":
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == -signal.SIGKILL, err
+    told = "".join(seen) + out
+    said = {line.split()[1] for line in told.splitlines() if line.startswith("added ")}
     items = {i.id for i in load_workspace(small, today=TODAY).intelligence}
     assert said <= items and len(items) - len(said) <= 1
+    if mode == "step":  # exactly: the old file before the rename, the new one after it
+        assert len(items) == target - (moment == "replace")
+        assert len(said) == target - 1
+    left = [p.name for p in small.iterdir() if p.name.endswith(".tmp")]
+    if (mode, moment) == ("step", "replace"):
+        assert len(left) == 1  # the temporary the kill left behind
     # a temporary the kill may have left is never read, and the next writer removes it
     (small / ".intelligence.yaml.stale.tmp").write_text("- half an item")
     add_item(small, FIELDS, today=TODAY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -23,6 +24,7 @@ def test_the_demo_triage_is_as_json_dumps_wrote_it() -> None:
     assert to_json(result) == _legacy(result) + "\n"
 
 
+@pytest.mark.slow
 @given(
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(),

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -29,6 +31,7 @@ def test_every_mutant_still_matches_the_code_once() -> None:
     assert len({m.name for m in script.MUTANTS}) == len(script.MUTANTS) >= 15
 
 
+@pytest.mark.slow
 def test_a_mutant_is_applied_in_a_copy_and_killed(tmp_path: Path) -> None:
     script = _script()
     mutant = next(m for m in script.MUTANTS if m.name == "closed-on-the-as-of-date-still-counts")

@@ -1,6 +1,6 @@
 """The pack in a real browser: headless Chromium renders the charts and prints a provider a
 page. Chromium comes from Debian (`.ci/install-browser`, which CI runs); these tests skip
-only where it cannot be installed, and fail where it could be but is missing."""
+where it is missing, unless QSG_REQUIRE_BROWSER=1 (which CI sets) makes that a failure."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from PIL import Image
 
 from qsgrules.api import meeting_pack
 from qsgrules.reports.charts import MDC_COLOURS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

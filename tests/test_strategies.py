@@ -81,6 +81,7 @@ def test_generated_workspaces_load_and_triage_the_same_from_their_files(ws: Work
     assert triage(loaded, RULESET, as_of="2019-03") == triage(ws, RULESET, as_of="2019-03")
 
 
+@pytest.mark.slow
 def test_every_level_and_rule_is_reached_within_200_examples() -> None:
     levels: Counter[Level] = Counter()
     rules: Counter[str] = Counter()

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def _permuted(ws: Workspace, seed: int) -> Workspace:
     return Workspace(ws.root, providers, obs, tuple(items), ws.members)
 
 
+@pytest.mark.slow
 @given(ws=workspaces(), seed=st.integers(0, 2**32 - 1))
 def test_fact_order_never_changes_a_proposal(ws: Workspace, seed: int) -> None:
     before = to_json(triage(ws, RULESET, as_of="2019-03"))
@@ -50,6 +52,7 @@ def test_fact_order_never_changes_a_proposal(ws: Workspace, seed: int) -> None:
     assert before == after
 
 
+@pytest.mark.slow
 @given(ws=workspaces(), data=st.data())
 def test_adding_a_soft_concern_never_lowers_a_level(ws: Workspace, data: st.DataObject) -> None:
     item = data.draw(
@@ -60,6 +63,7 @@ def test_adding_a_soft_concern_never_lowers_a_level(ws: Workspace, data: st.Data
     assert all(after[code] >= before[code] for code in before)
 
 
+@pytest.mark.slow
 @given(ws=workspaces(), data=st.data())
 def test_adding_a_breach_never_lowers_a_level(ws: Workspace, data: st.DataObject) -> None:
     code = data.draw(st.sampled_from(sorted(ws.providers)))
@@ -84,6 +88,7 @@ def test_adding_a_breach_never_lowers_a_level(ws: Workspace, data: st.DataObject
     assert after[code] >= 2  # a never event alone proposes at least regular review
 
 
+@pytest.mark.slow
 @given(ws=workspaces())
 def test_same_inputs_give_byte_identical_json(ws: Workspace) -> None:
     assert to_json(triage(ws, RULESET, as_of="2019-03")) == to_json(

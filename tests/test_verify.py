@@ -35,6 +35,7 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.slow
 def test_the_default_ruleset_verifies(tmp_path: Path) -> None:
     out = tmp_path / "cx"
     code, text = _run("verify", str(default_ruleset()), "--seed", "0", "--out", str(out))
@@ -47,6 +48,7 @@ def test_the_default_ruleset_verifies(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_not_over_soft_evidence_is_caught_and_the_counterexample_reproduces(
     tmp_path: Path,
 ) -> None:
@@ -105,6 +107,7 @@ properties:
 """
 
 
+@pytest.mark.slow
 def test_declared_properties_are_checked_and_a_false_one_is_shown() -> None:
     # a strong safety breach with one organisation's safety item is a risk summit in the
     # default ruleset: the second property is false, and verify says so with an example
@@ -117,6 +120,7 @@ def test_declared_properties_are_checked_and_a_false_one_is_shown() -> None:
     assert "the condition holds and the level is risk_summit" in cx.message
 
 
+@pytest.mark.slow
 def test_declared_properties_that_hold_are_reported_with_how_often_they_applied() -> None:
     rs = parse_ruleset(DEFAULT + PROPERTIES.split("  - never:")[0], "with-properties.yaml")
     report = verify(rs, examples=60, seed=1)

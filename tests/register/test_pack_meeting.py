@@ -83,6 +83,7 @@ def second(attended: Register, ws: Path) -> Path:
     return ws
 
 
+@pytest.mark.slow
 def test_the_pack_of_a_meeting_has_its_agenda_as_qsg_agenda_lists_it(second: Path) -> None:
     html = meeting_pack(second, meeting=NEXT)
     with Register(second / "register.sqlite", readonly=True) as reg:
@@ -197,6 +198,7 @@ def test_a_bad_meeting_or_provider_is_a_located_problem(
     assert [p.code for p in caught.value.problems] == [code]
 
 
+@pytest.mark.slow
 def test_qsg_pack_meeting_writes_the_meetings_pack(ws: Path, tmp_path: Path) -> None:
     out = tmp_path / "pack.html"
     result = CliRunner().invoke(

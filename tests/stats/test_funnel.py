@@ -316,6 +316,7 @@ def test_real_ae_cross_section_matches_hand_calculation() -> None:
     )
 
 
+@pytest.mark.slow
 @given(
     st.lists(
         st.sampled_from([-2.0, -1.0, 0.0, 0.5, 1.0, 3.0]) | st.floats(-5, 5, allow_nan=False),

@@ -9,6 +9,7 @@ import io
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from chartcheck import Page
 from flask.testing import FlaskClient
@@ -125,6 +126,7 @@ _CLIENTS: dict[str, FlaskClient] = {}
 _TYPED = st.text(alphabet=st.sampled_from(list("<>\"'&=/ ;:$\\{}%#!abcXYZ\u00e9\u2191\n")))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

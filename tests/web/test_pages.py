@@ -58,6 +58,7 @@ def test_the_board_lists_every_provider_with_the_meeting_and_its_attendance(
     assert [t for t, _ in page.tags if t in ("script", "link", "iframe", "img")] == []
 
 
+@pytest.mark.slow
 def test_a_provider_page_has_the_same_content_as_its_section_of_the_pack(
     client: Client, ws: Path
 ) -> None:

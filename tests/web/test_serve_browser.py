@@ -1,8 +1,8 @@
 """`qsg serve` in a real browser: Selenium drives Debian's headless Chromium through
 Debian's chromedriver (never a download: SE_OFFLINE and both paths given). It opens the
 board, records a confirm and an override with a reason for a provider, and finds both in
-the register (through the API) and in `qsg note`. Skips only where Chromium cannot be
-installed (see tests/browser.py)."""
+the register (through the API) and in `qsg note`. Skips where Chromium is missing unless
+QSG_REQUIRE_BROWSER=1 (see tests/browser.py)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ from qsgrules.model.vocabulary import Level, Stance
 from qsgrules.web import RunningServer, start_server
 
 from .conftest import MEETING
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REASON = "The trust's ED improvement plan is agreed with commissioners"
 

@@ -4,11 +4,11 @@ cleanly on Ctrl-C; bad input is a located problem (exit 2), never a traceback.""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -16,47 +16,47 @@ import pytest
 from click.testing import CliRunner
 
 from qsgrules.cli.main import cli
-from qsgrules.web import free_port, start_server
+from qsgrules.web import start_server
 from qsgrules.web.server import is_loopback
 
 QSG = [sys.executable, "-c", "from qsgrules.cli.main import main; main()"]
 
 
-def _wait_for(url: str, process: subprocess.Popen[str], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"qsg serve exited early: {process.communicate()}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer")
+def _listening(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """The URL `qsg serve` says it listens on (it says so once the socket is bound), and
+    what it wrote to stderr until then."""
+    assert process.stderr is not None
+    said = ""
+    for line in process.stderr:
+        said += line
+        m = re.search(r" on (http://127\.0\.0\.1:\d+/) \(Ctrl-C", line)
+        if m:
+            return m.group(1), said
+    raise AssertionError(f"qsg serve exited before listening: {said}{process.communicate()}")
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_qsg_serve_binds_loopback_serves_and_stops_cleanly(ws: Path, stop: signal.Signals) -> None:
-    port = free_port()
     process = subprocess.Popen(
-        [*QSG, "serve", "--workspace", str(ws), "--port", str(port)],
+        [*QSG, "serve", "--workspace", str(ws), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        url = f"http://127.0.0.1:{port}/"
-        _wait_for(url, process)
-        with urllib.request.urlopen(url, timeout=10) as response:
+        url, said = _listening(process)
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        with urllib.request.urlopen(url, timeout=60) as response:
             assert response.status == 200
             assert "M-2019-04-10: draft, recording open" in response.read().decode()
         # only the loopback address listens
         with socket.socket() as s:
-            s.settimeout(2)
+            s.settimeout(60)
             assert s.connect_ex(("127.0.0.1", port)) == 0
         process.send_signal(stop)
-        out, err = process.communicate(timeout=30)
+        out, err = process.communicate(timeout=60)
+        err = said + err
     finally:
         if process.poll() is None:
             process.kill()
