@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_input_cases import MAKER
 
 from qsgrules.errors import InputError, Problem
 from qsgrules.ruleset import load_ruleset
@@ -32,7 +33,6 @@ FOLDERS = sorted(
         *(CASES / "rulesets").glob("*.yaml"),
         *(p for p in (CASES / "workspaces").iterdir() if p.is_dir()),
     ]
-    + [p for p in (CASES / "inputs").iterdir() if (p / "providers.csv").is_file()]
 )
 
 
@@ -42,7 +42,25 @@ def test_every_problem_in_the_corpora_has_a_stable_code(
 ) -> None:
     monkeypatch.setenv("QSG_TODAY", "2019-06-30")
     monkeypatch.chdir(case if case.is_dir() else case.parent)
-    for p in _problems(case):
+    _all_coded(_problems(case))
+
+
+# the workspace cases of the input corpus (tests/cases/inputs), built from their deltas
+INPUTS = [n for n, case in MAKER.CASES.items() if "providers.csv" in case["files"]]
+
+
+@pytest.mark.parametrize("name", sorted(INPUTS))
+def test_every_problem_in_the_input_corpus_has_a_stable_code(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = MAKER.build_case(name, tmp_path)
+    monkeypatch.setenv("QSG_TODAY", "2019-06-30")
+    monkeypatch.chdir(folder)
+    _all_coded(_problems(folder))
+
+
+def _all_coded(problems: list[Problem]) -> None:
+    for p in problems:
         assert re.fullmatch(r"QSG\d{3}", p.code) and p.code != "QSG000", (p.code, str(p))
 
 

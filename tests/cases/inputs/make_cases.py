@@ -1,19 +1,29 @@
-"""Build the corpus of invalid, hostile and unusual inputs (tests/test_input_cases.py runs it).
+"""The corpus of invalid, hostile and unusual inputs (tests/test_input_cases.py runs it).
 
-    python tests/cases/inputs/make_cases.py          # write every case and its expectation
+A case is a delta and an expectation, never a copy of a workspace:
 
-Each case is a folder: the files of a small workspace (a base workspace with some files
-replaced, removed or added) or a ruleset, ``command`` (the qsg arguments, one per line),
-and what running it gives: ``exit_code`` and ``expected.txt`` (stderr, exactly). The
-expectations are written by running the command once, so review the diff of expected.txt
-files before committing: a changed message is a changed behaviour.
+- its **delta**, declared below: ``ws(NAME, {FILE: CONTENT}, COMMAND)`` is the base workspace
+  (``BASE``: providers.csv, indicators.csv, members.csv, intelligence.yaml) with those files
+  replaced (``None`` removes one, ``folder`` puts a folder there, ``link(TARGET)`` a
+  symbolic link), run as ``qsg COMMAND`` (default ``triage --workspace .``) in the
+  workspace's folder; ``rs(NAME, CONTENT)`` is a ``ruleset.yaml`` checked with
+  ``qsg check ruleset.yaml``. CONTENT is text (written as UTF-8) or bytes (written as
+  they are: other encodings, NUL bytes). Names get a ``ws_`` or ``rs_`` prefix.
+- its **expectation**, ``expected/NAME.txt``: the first line ``exit N`` (the exit code),
+  then exactly what the command wrote to stderr.
+
+The suite builds each case in a temporary folder (``build_case``) and runs it with
+``QSG_TODAY=2019-06-30``. To add a case: declare it, then write its expectation by running
+it once and review the new file (a changed message is a changed behaviour)::
+
+    python tests/cases/inputs/make_cases.py ws_my_new_case     # write expected/ for these
+    python tests/cases/inputs/make_cases.py                    # rewrite every expectation
 """
 
 from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -90,15 +100,12 @@ def item(**fields: str | None) -> str:
     return "- " + "\n  ".join(lines) + "\n"
 
 
-LINK = ".symlink"
-
-
 def link(target: str) -> Callable[[Path], None]:
-    """A symbolic link, made when the case runs (a link to a device is not committed: tools
-    that walk the repository would read it): ``NAME.symlink`` holds the target."""
+    """A symbolic link to ``target``, made when the case is built (so that no link to a
+    device is committed, where tools that walk the repository would read it)."""
 
     def make(path: Path) -> None:
-        path.with_name(path.name + LINK).write_text(target + "\n")
+        path.symlink_to(target)
 
     return make
 
@@ -551,6 +558,9 @@ rs("bom_ok", "\ufeff" + RULE)
 rs("ok", RULE)
 
 
+EXPECTED = HERE / "expected"
+
+
 def _write(path: Path, content: object) -> None:
     if content is None:
         return
@@ -563,34 +573,28 @@ def _write(path: Path, content: object) -> None:
         path.write_bytes(content.encode("utf-8"))
 
 
-def build(root: Path = HERE) -> None:
-    """Write every case folder (files and command) under ``root``."""
-    for name, case in sorted(CASES.items()):
-        folder_path = root / name
-        if folder_path.exists() or folder_path.is_symlink():
-            shutil.rmtree(folder_path)
-        folder_path.mkdir(parents=True)
-        files = case["files"]
-        assert isinstance(files, dict)
-        for file_name, content in files.items():
-            _write(folder_path / file_name, content)
-        (folder_path / "command").write_text(str(case["command"]) + "\n")
+def build_case(name: str, root: Path) -> Path:
+    """Write case ``name``'s files into a new folder ``root/name`` and return it."""
+    folder_path = root / name
+    folder_path.mkdir(parents=True)
+    files = CASES[name]["files"]
+    assert isinstance(files, dict)
+    for file_name, content in files.items():
+        _write(folder_path / file_name, content)
+    return folder_path
 
 
-def run_case(case: Path, scratch: Path) -> tuple[int, str, BaseException | None]:
-    """Run a case on a copy of its folder (a command may write): exit code, stderr."""
+def run_case(name: str, scratch: Path) -> tuple[int, str, BaseException | None]:
+    """Build case ``name`` under ``scratch`` and run its command there: exit code, stderr,
+    and the exception if the command raised one (it never should)."""
     from click.testing import CliRunner
 
     from qsgrules.cli.main import cli
 
-    copy = scratch / case.name
-    shutil.copytree(case, copy, symlinks=True)
-    for marker in copy.glob(f"*{LINK}"):
-        marker.with_name(marker.name.removesuffix(LINK)).symlink_to(marker.read_text().strip())
-        marker.unlink()
-    args = shlex.split((copy / "command").read_text())
+    folder_path = build_case(name, scratch)
+    args = shlex.split(str(CASES[name]["command"]))
     cwd = Path.cwd()
-    os.chdir(copy)
+    os.chdir(folder_path)
     try:
         result = CliRunner(env={"QSG_TODAY": TODAY}).invoke(cli, args)
     finally:
@@ -599,20 +603,33 @@ def run_case(case: Path, scratch: Path) -> tuple[int, str, BaseException | None]
     return result.exit_code, result.stderr, error
 
 
-def expect(root: Path = HERE) -> None:
-    """Run every case once and write what it gave (review before committing)."""
+def expected(name: str) -> tuple[int, str]:
+    """Case ``name``'s expected exit code and stderr (``expected/NAME.txt``)."""
+    text = (EXPECTED / f"{name}.txt").read_bytes().decode("utf-8")
+    first, _, stderr = text.partition("\n")
+    verb, code = first.split(" ")
+    assert verb == "exit", f"expected/{name}.txt: the first line is 'exit N'"
+    return int(code), stderr
+
+
+def expect(names: list[str]) -> None:
+    """Run each case once and write what it gave as its expectation (review before
+    committing)."""
     import tempfile
 
-    with tempfile.TemporaryDirectory() as scratch:
-        for name in sorted(CASES):
-            code, stderr, error = run_case(root / name, Path(scratch))
-            if error is not None:
-                raise RuntimeError(f"{name}: {error!r}") from error
-            (root / name / "exit_code").write_text(f"{code}\n")
-            (root / name / "expected.txt").write_text(stderr)
+    EXPECTED.mkdir(exist_ok=True)
+    for name in names:
+        with tempfile.TemporaryDirectory() as scratch:
+            code, stderr, error = run_case(name, Path(scratch))
+        if error is not None:
+            raise RuntimeError(f"{name}: {error!r}") from error
+        (EXPECTED / f"{name}.txt").write_bytes(f"exit {code}\n{stderr}".encode())
 
 
 if __name__ == "__main__":
-    build()
-    expect()
-    print(f"{len(CASES)} cases written under {HERE}", file=sys.stderr)
+    chosen = sys.argv[1:] or sorted(CASES)
+    unknown = [n for n in chosen if n not in CASES]
+    if unknown:
+        raise SystemExit(f"no such case: {', '.join(unknown)}")
+    expect(chosen)
+    print(f"{len(chosen)} expectation(s) written under {EXPECTED}", file=sys.stderr)
