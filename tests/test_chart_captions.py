@@ -128,3 +128,76 @@ def test_a_trend_finding_says_its_limits_within_the_possible_values() -> None:
     assert "the lower process limit, -4.1 per 1,000 elective admissions, is below" in (
         found[0].detail
     )
+
+
+_MONTH = re.compile(
+    r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" (\d{4})"
+)
+_NAMES = "January February March April May June July August September October November December"
+
+
+def _period(name: str, year: str) -> str:
+    return f"{year}-{_NAMES.split().index(name) + 1:02d}"
+
+
+def _count(sentence: str, word: str) -> int:
+    m = re.search(rf"of {word} in (\d+)", sentence)
+    return int(m.group(1)) if m else 0
+
+
+def test_every_caption_names_what_its_variation_describes_and_never_contradicts_it(
+    pack: str,
+) -> None:
+    checked = 0
+    for data, _, words in _figures(pack):
+        periods = [str(p) for p in data["periods"]]  # type: ignore[attr-defined]
+        kinds = [
+            "special_cause_neutral" if str(t).startswith("special_cause_neutral") else str(t)
+            for t in data["point_types"]  # type: ignore[attr-defined]
+        ]
+        heads = ["Latest point, ", "Judged window, ", "Whole series, ", "Limits from "]
+        at = [words.find(h) for h in heads]
+        assert -1 not in at and at == sorted(at), words  # in that order
+        window = (str(data["window_start"]), str(data["window_end"]))
+        scopes = {
+            "latest": ([len(periods) - 1], (periods[-1], periods[-1])),
+            "window": ([i for i, p in enumerate(periods) if window[0] <= p <= window[1]], window),
+            "whole": (list(range(len(periods))), (periods[0], periods[-1])),
+        }
+        for (name, (idx, (first, last))), start, end in zip(
+            scopes.items(), at[:-1], at[1:], strict=True
+        ):
+            sentence = words[start:end]
+            in_scope = [kinds[i] for i in idx]
+            special = any(k != "common_cause" for k in in_scope)
+            assert ("common cause" in sentence) != special, (name, sentence)
+            for month in _MONTH.finditer(sentence):
+                assert first <= _period(*month.groups()) <= last, (name, sentence)
+            if name != "latest" and special:
+                for word, kind in (
+                    ("concern", "special_cause_concern"),
+                    ("improvement", "special_cause_improvement"),
+                ):
+                    assert _count(sentence, word) == in_scope.count(kind), sentence
+            checked += 1
+    assert checked >= 60
+
+
+def test_the_issues_example_reads_right(pack: str) -> None:
+    # RAS's four-hour chart: common cause in the latest point and the judged window, special
+    # causes of concern earlier in the series (it read "Variation: common cause variation"
+    # beside "January 2017 ... above the upper process limit")
+    found = [
+        w
+        for d, _, w in _figures(pack)
+        if d["provider"] == "RAS" and d["indicator"] == "ae_4hr_type1"
+    ]
+    assert len(found) == 1
+    assert (
+        "Latest point, March 2019: common cause variation. Judged window, January 2019 to March "
+        "2019: common cause variation in all 3 months. Whole series, 27 months from January "
+        "2017 to March 2019: special causes of concern in 10 and of improvement in 9 months; "
+        "January 2017, February 2018 and March 2018 above the upper process limit;"
+    ) in found[0]
+    assert "Variation: common cause" not in pack

@@ -162,9 +162,9 @@ def test_alt_text_counts_months_above_the_mean_and_names_points_beyond_the_limit
     assert s.periods[4] == "2018-02"
     assert "February 2018 above the upper process limit" in text
     assert f"{sum(v > s.mean for v in values)} of 18 months above the mean" in text
-    assert "18 months from October 2017 to March 2019" in text
-    assert "judged window January 2019 to March 2019" in text
-    assert "standard 5.0%: the process will consistently meet it" in text
+    assert "Whole series, 18 months from October 2017 to March 2019" in text
+    assert "Judged window, January 2019 to March 2019" in text
+    assert "Standard 5.0%: the process will consistently meet it" in text
 
 
 def test_alt_text_of_a_common_cause_series_says_so() -> None:

@@ -13,7 +13,14 @@ from ..evidence.hard import possible_limits, unit_suffix
 from ..model.numbers import short as fmt
 from ..model.series import FunnelSection, XmrSeries
 
-__all__ = ["funnel_summary", "month_name", "point_kind", "short_month", "xmr_summary"]
+__all__ = [
+    "funnel_summary",
+    "month_name",
+    "point_kind",
+    "short_month",
+    "variation_words",
+    "xmr_summary",
+]
 
 _MONTHS = (
     "January February March April May June July August September October November December"
@@ -45,49 +52,109 @@ def point_kind(point_type: str) -> str:
     return "special_cause_neutral" if point_type.startswith("special_cause_neutral") else point_type
 
 
-def xmr_summary(series: XmrSeries) -> str:
-    """What the XmR chart shows, in words (its alt text)."""
+_CAUSE_WORDS: Final[dict[str, str]] = {
+    "above_upper_limit": "above the upper process limit",
+    "below_lower_limit": "below the lower process limit",
+    "trend_increasing": "part of an increasing trend",
+    "trend_decreasing": "part of a decreasing trend",
+    "two_in_three_above": "two of three points near the upper limit",
+    "two_in_three_below": "two of three points near the lower limit",
+    "run_above": "part of a run above the mean",
+    "run_below": "part of a run below the mean",
+}
+_KIND_WORDS: Final[tuple[tuple[str, str], ...]] = (
+    ("special_cause_concern", "concern"),
+    ("special_cause_improvement", "improvement"),
+    ("special_cause_neutral", "neither better nor worse"),
+)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _special_counts(kinds: Sequence[str], of: int | None = None) -> str:
+    """'special causes of concern in 3 months and of improvement in 1', or with ``of`` (the
+    scope's size) 'special causes of concern in 1 and of improvement in 2 of its 3 months'
+    ('' when there is none)."""
+    found = [(word, kinds.count(kind)) for kind, word in _KIND_WORDS if kinds.count(kind)]
+    if not found:
+        return ""
+    total = sum(n for _, n in found)
+    text = f"special cause{'s' if total != 1 else ''} " + " and ".join(
+        f"of {word} in {n}" for word, n in found
+    )
+    if of is None:
+        return text + (" month" if total == 1 and len(found) == 1 else " months")
+    return text + f" of {'its' if len(found) > 1 else 'the'} {_plural(of, 'month')}"
+
+
+def variation_words(series: XmrSeries) -> str:
+    """The chart's variation in three sentences, each naming what it describes: the latest
+    point, the judged window, then the whole series. A scope says "common cause" only when
+    none of its points is a special cause, and names only its own months."""
     s = series
-    u = unit_suffix(s.indicator)
-    n = len(s.values)
-    lpl, upl, beyond = possible_limits(s.indicator, s.lpl, s.upl)
-    parts = [
-        f"{n} months from {month_name(s.periods[0])} to {month_name(s.periods[-1])}: mean "
-        f"{fmt(s.mean)}{u}, process limits {fmt(lpl)}{u} to {fmt(upl)}{u}"
-        + (" (trial limits: fewer than 12 months)" if s.trial_limits else "")
-        + (f" ({beyond})" if beyond else "")
+    kinds = [point_kind(t) for t in s.point_types]
+    last = s.periods[-1]
+    if kinds[-1] == "common_cause":
+        latest = "common cause variation"
+    else:
+        word = dict(_KIND_WORDS)[kinds[-1]]
+        latest = f"a special cause of {word} ({_CAUSE_WORDS[s.special_causes[-1]]})"
+    sentences = [f"Latest point, {month_name(last)}: {latest}."]
+    window = f"Judged window, {month_name(s.window_start)} to {month_name(s.window_end)}"
+    inside = [
+        k for p, k in zip(s.periods, kinds, strict=True) if s.window_start <= p <= s.window_end
     ]
-    above = sum(v > s.mean for v in s.values)
-    parts.append(f"{above} of {n} months above the mean")
+    if not inside:
+        sentences.append(f"{window}: no data.")
+    elif counts := _special_counts(inside, len(inside)):
+        sentences.append(f"{window}: {counts}.")
+    else:
+        sentences.append(
+            f"{window}: common cause variation in all {_plural(len(inside), 'month')}."
+        )
+    whole = (
+        f"Whole series, {len(s.values)} months from {month_name(s.periods[0])} to "
+        f"{month_name(last)}"
+    )
+    counts = _special_counts(kinds)
+    if not counts:
+        sentences.append(f"{whole}: common cause variation only.")
+        return " ".join(sentences)
+    parts = [counts]
     for cause, words in _OUTSIDE.items():
         months = [p for p, c in zip(s.periods, s.special_causes, strict=True) if c == cause]
         if len(months) > 4:
             parts.append(f"{len(months)} months {words}, the last {month_name(months[-1])}")
         elif months:
             parts.append(f"{_months_list(months)} {words}")
-    kinds = [point_kind(t) for t in s.point_types]
-    counts = [
-        f"{word} in {kinds.count(kind)} month{'s' if kinds.count(kind) != 1 else ''}"
-        for kind, word in (
-            ("special_cause_concern", "concern"),
-            ("special_cause_improvement", "improvement"),
-            ("special_cause_neutral", "neutral special cause"),
-        )
-        if kinds.count(kind)
-    ]
-    parts.append(
-        "special causes: " + ", ".join(counts) if counts else "common cause variation only"
+    sentences.append(f"{whole}: " + "; ".join(parts) + ".")
+    return " ".join(sentences)
+
+
+def xmr_summary(series: XmrSeries) -> str:
+    """What the XmR chart shows, in words (its alt text and caption): its variation (latest
+    point, judged window, whole series), its limits and where they come from, its standard."""
+    s = series
+    u = unit_suffix(s.indicator)
+    n = len(s.values)
+    lpl, upl, beyond = possible_limits(s.indicator, s.lpl, s.upl)
+    points = sum(s.baseline_start <= p <= s.baseline_end for p in s.periods)
+    baseline = (
+        f"Limits from the {_plural(points, 'month')} {month_name(s.baseline_start)} to "
+        f"{month_name(s.baseline_end)}"
     )
-    in_window = [
-        k for p, k in zip(s.periods, kinds, strict=True) if s.window_start <= p <= s.window_end
-    ]
-    parts.append(
-        f"judged window {month_name(s.window_start)} to {month_name(s.window_end)}: "
-        f"{in_window.count('special_cause_concern')} of {len(in_window)} months of concern"
+    limits = (
+        f"{baseline}: mean {fmt(s.mean)}{u}, process limits {fmt(lpl)}{u} to {fmt(upl)}{u}"
+        + (" (trial limits: fewer than 12 months)" if s.trial_limits else "")
+        + (f" ({beyond})" if beyond else "")
+        + f"; {sum(v > s.mean for v in s.values)} of {n} months above the mean."
     )
+    text = f"{variation_words(s)} {limits}"
     if s.target is not None:
-        parts.append(f"standard {fmt(s.target)}{u}" + _assurance_words(s.assurance))
-    return "; ".join(parts) + "."
+        text += f" Standard {fmt(s.target)}{u}" + _assurance_words(s.assurance) + "."
+    return text
 
 
 def _assurance_words(assurance: str | None) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..model.evidence import HardFinding
 from ..model.proposal import Proposal
 from ..model.series import IndicatorCharts
-from .charts import Chart, funnel_chart, point_kind, xmr_chart
+from .charts import Chart, funnel_chart, xmr_chart
 
 __all__ = ["ChartDrawer", "IndicatorView"]
 
@@ -31,22 +31,7 @@ class IndicatorView:
     xmr: Chart | None = None
     xmr_tested: bool = True
     funnel: Chart | None = None
-    variation: str = ""
-    assurance: str = ""
     note: str = ""
-
-
-_VARIATION = {
-    "common_cause": "common cause variation",
-    "special_cause_concern": "special cause of concern",
-    "special_cause_improvement": "special cause of improvement",
-    "special_cause_neutral": "special cause (neither better nor worse)",
-}
-_ASSURANCE = {
-    "consistent_pass": "will consistently meet the standard",
-    "consistent_fail": "will consistently fail the standard",
-    "inconsistent": "will sometimes meet the standard and sometimes not",
-}
 
 
 class ChartDrawer:
@@ -98,10 +83,6 @@ class ChartDrawer:
                         if funnel is not None
                         else None
                     ),
-                    variation=(
-                        _VARIATION.get(point_kind(xmr.variation), "") if xmr is not None else ""
-                    ),
-                    assurance=_ASSURANCE.get(xmr.assurance or "", "") if xmr is not None else "",
                     note=c.note if c is not None else "",
                 )
             )
