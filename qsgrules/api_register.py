@@ -103,7 +103,9 @@ def open_meeting(
     root = workspace.root if isinstance(workspace, Workspace) else workspace
     path = _writable_place(root, register)
     checks.date("date", date)
-    checks.text("chair", chair, required=True)
+    checks.name("chair", chair)
+    if by is not None:
+        checks.name("by", by)
     ws, rs = _inputs(workspace, ruleset)
     settings = load_settings(ws.root, ws.members)
     local = sorted({p.qsg for p in ws.providers.values()})

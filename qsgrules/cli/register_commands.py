@@ -92,12 +92,13 @@ def meeting_attend(
 ) -> None:
     """Record that a member attended for an organisation (again: corrects the times)."""
     from .. import register as R
+    from ..register import checks
 
     with _write(workspace, register, by) as reg:
         m = R.attend(
             reg, meeting_id, member=member, organisation=organisation, start=start, end=end
         )
-    a = m.attendance[member]
+    a = m.attendance[str(checks.name("member", member))]  # as stored: NFC, spaces collapsed
     times = f" {a.start or '?'}-{a.end or '?'}" if a.start or a.end else ""
     click.echo(f"{m.id}: {a.member} ({a.organisation}){times}; {len(m.attendance)} attending")
 

@@ -36,7 +36,7 @@ def add_action(
     reg: Register, provider: str, *, meeting: str, owner: str, due: str | dt.date, text: str
 ) -> Action:
     """An action agreed at a meeting about a provider; returns it with its new id."""
-    who = checks.text("owner", owner, required=True)
+    who = checks.name("owner", owner)
     day = checks.date("due", due)
     what = checks.text("text", text, required=True)
     _check_actor(reg)

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from .. import privacy
+from .. import text_guard
 from ..errors import InputError, Problem, did_you_mean
 from ..model.vocabulary import Level
 
@@ -31,6 +31,7 @@ UNKNOWN_QSG = "QSG616"
 NOT_AGREED = "QSG617"
 NOTHING_TO_AMEND = "QSG619"
 ACTION_CLOSED = "QSG620"
+LOOK_ALIKE = "QSG621"
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -75,24 +76,51 @@ def level(argument: str, value: str | Level) -> Level:
         ) from None
 
 
-def text(argument: str, value: str | None, *, required: bool = False) -> str | None:
-    """Free text the register stores: never empty when required, never an identifier."""
+def text(
+    argument: str, value: str | None, *, required: bool = False, name: bool = False
+) -> str | None:
+    """Free text the register stores, through the workspace's guard (``text_guard``): never
+    empty when required; no control, bidirectional or invisible character (a ``name`` is
+    one line, long text may hold line breaks and tabs); not too long; never an identifier.
+    Returned in NFC, a name with its spaces collapsed."""
     if value is None or not value.strip():
         if required:
             raise refuse(argument, "must be given and not empty", TEXT_REQUIRED)
         return None
-    kinds = sorted({f.kind for f in privacy.scan(value)}, key=privacy.KINDS.index)
-    if kinds:
+    value = text_guard.normalised(value)
+    found = text_guard.guard(argument, value, long_text=not name)
+    if found:
+        codes = {text_guard.CODE_IDENTIFIER: IDENTIFIER_IN_TEXT}
         raise InputError(
             Problem.for_argument(
                 argument,
-                f"contains {privacy.describe(kind)}; remove it: the register keeps no patient- "
-                "or staff-identifiable data",
-                code=IDENTIFIER_IN_TEXT,
+                # the option is said before the message: "--by: contains ..."
+                message.removeprefix(f"{argument} ").replace(
+                    "remove it: no patient- or staff-identifiable data",
+                    "remove it: the register keeps no patient- or staff-identifiable data",
+                ),
+                code=codes.get(code, code),
             )
-            for kind in kinds
+            for code, message in found
         )
-    return " ".join(value.split()) if "\n" not in value else value.strip()
+    if name or "\n" not in value:
+        return " ".join(value.split())
+    return value.strip()
+
+
+def name(argument: str, value: str | None, *, required: bool = True) -> str | None:
+    """A person's name (chair, member, owner, who records): one line of text."""
+    return text(argument, value, required=required, name=True)
+
+
+def same_looking(new: str, known: Iterable[str]) -> str | None:
+    """A name of ``known`` that looks like ``new`` but is not it (compared by visible form:
+    case, spacing, full-width letters, other scripts' look-alike letters), else None."""
+    key = text_guard.visible_form(new)
+    for other in known:
+        if other != new and text_guard.visible_form(other) == key:
+            return other
+    return None
 
 
 def one_of(argument: str, value: str, known: Iterable[str], what: str, code: str, hint: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import text_guard
 from ..errors import InputError, Problem
 from ..model.vocabulary import Level, Stance
 from . import checks
@@ -51,6 +52,7 @@ def _provider(m: Meeting, code: str, argument: str = "provider") -> str:
 
 
 def _attendee(m: Meeting, member: str) -> str:
+    member = " ".join(text_guard.normalised(member).split())
     if member not in m.attendance:
         known = sorted(m.attendance)
         hint = (
@@ -61,7 +63,9 @@ def _attendee(m: Meeting, member: str) -> str:
 
 
 def _check_actor(reg: Register) -> None:
-    checks.text("by", reg.actor, required=True)
+    """Who records: a name like any other (``--by ''`` is refused, never read as the
+    operating-system user), stored in its normal form."""
+    reg.actor = str(checks.name("by", reg.actor))
 
 
 def open_meeting(
@@ -79,7 +83,7 @@ def open_meeting(
     with its evidence), the providers with their local QSG, the member organisations and
     the workspace's settings. Returns the meeting (its id ``M-YYYY-MM-DD``)."""
     day = checks.date("date", date)
-    chair_name = checks.text("chair", chair, required=True)
+    chair_name = checks.name("chair", chair)
     _check_actor(reg)
     proposed = {p["provider"]: p["level"] for p in triage["proposals"]}
 
@@ -120,12 +124,13 @@ def attend(
 ) -> Meeting:
     """Record that a member attended for an organisation (from..to, HH:MM). Recording the
     same member again corrects the earlier record (both are kept)."""
-    name = checks.text("member", member, required=True)
-    assert name is not None
+    name = str(checks.name("member", member))
     t0, t1 = checks.clock_time("start", start), checks.clock_time("end", end)
     if t0 is not None and t1 is not None and t1 <= t0:
         raise checks.refuse("end", f"{t1} is not after {t0}", checks.BAD_TIME)
     _check_actor(reg)
+
+    organisation = text_guard.normalised(organisation)
 
     def build(records: list[Record]) -> list[NewRecord]:
         m = meeting_of(fold(records), meeting)
@@ -139,6 +144,15 @@ def attend(
             "an attendee represents a member organisation: the national members or those in "
             "members.csv when the meeting was opened",
         )
+        twin = checks.same_looking(name, m.attendance)
+        if twin is not None:
+            raise checks.refuse(
+                "member",
+                f"{name!r} looks the same as {twin!r}, who is already attending "
+                f"({m.attendance[twin].organisation}): record {twin!r} again to correct their "
+                "attendance, or write the name so that a reader can tell the two apart",
+                checks.LOOK_ALIKE,
+            )
         earlier = m.attendance.get(name)
         body = {"member": name, "organisation": organisation, "from": t0, "to": t1}
         return [

@@ -137,7 +137,7 @@ class Register:
     ) -> None:
         self.path = Path(path)
         self.clock = clock or _utc_now
-        self.actor = actor or default_actor()
+        self.actor = actor if actor is not None else default_actor()
         self.readonly = readonly
         if not present(self.path):
             if not create or readonly:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model.vocabulary import Level, Stance
 from ..register.note import MeetingNote, ProviderNote
+from . import markdown as md
 from .public import WITHHELD, confidential, public_finding
 from .templating import render_html
 
@@ -151,29 +152,32 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
     }
 
 
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
 def markdown(note: MeetingNote, *, public: bool = False) -> str:
-    """The note as Markdown."""
+    """The note as Markdown. Every value is escaped for Markdown (``reports.markdown``):
+    nothing typed into the register or the workspace can add a heading, a conclusion, a
+    link or raw HTML to the note."""
     v = view(note, public=public)
+    t, c = md.inline, md.cell
     out: list[str] = []
     if v["draft"]:
-        out.append(f"# DRAFT: meeting note {v['id']}")
-        out += ["", f"> **DRAFT**: not yet agreed by the QSG (`qsg meeting agree {v['id']}`)."]
+        out.append(f"# DRAFT: meeting note {t(v['id'])}")
+        agree = md.code(f"qsg meeting agree {v['id']}")
+        out += ["", f"> **DRAFT**: not yet agreed by the QSG ({agree})."]
     else:
-        out.append(f"# Meeting note {v['id']}")
-        out += ["", f"Agreed by the QSG; locked {v['agreed']['at']} by {v['agreed']['by']}."]
+        out.append(f"# Meeting note {t(v['id'])}")
+        out += [
+            "",
+            f"Agreed by the QSG; locked {t(v['agreed']['at'])} by {t(v['agreed']['by'])}.",
+        ]
     if public:
         out += ["", "Published version: summaries of information given in confidence are withheld."]
     out += [
         "",
-        f"- **QSG:** {v['qsg']}",
-        f"- **Date:** {v['date']}",
-        f"- **Chair:** {v['chair']}",
-        f"- **Triage as of:** {v['as_of']}",
-        f"- **Ruleset:** {v['ruleset']} (sha256 `{v['sha256']}`)",
+        f"- **QSG:** {t(v['qsg'], indent=2)}",
+        f"- **Date:** {t(v['date'])}",
+        f"- **Chair:** {t(v['chair'], indent=2)}",
+        f"- **Triage as of:** {t(v['as_of'])}",
+        f"- **Ruleset:** {t(v['ruleset'], indent=2)} (sha256 {md.code(v['sha256'])})",
         "",
         "## Attendance",
         "",
@@ -181,46 +185,53 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
     if v["attendance"]:
         out += ["| member | organisation | from | to | attended |", "|---|---|---|---|---|"]
         out += [
-            f"| {_cell(a['member'])} | {_cell(a['organisation'])} | {a['start']} | {a['end']} "
-            f"| {a['duration']} |"
+            f"| {c(a['member'])} | {c(a['organisation'])} | {c(a['start'])} | {c(a['end'])} "
+            f"| {c(a['duration'])} |"
             for a in v["attendance"]
         ]
     else:
         out.append("No attendance recorded.")
     q = v["quorum"]
-    out += ["", f"**Quorate:** {q['text']} ({q['detail']})", "", "## Providers discussed"]
+    out += [
+        "",
+        f"**Quorate:** {t(q['text'])} ({t(q['detail'])})",
+        "",
+        "## Providers discussed",
+    ]
     if not v["providers"]:
         out += ["", "No provider was discussed."]
     for p in v["providers"]:
         out += [
             "",
-            f"### {p['code']} {p['name']}" + (f" ({p['local_qsg']})" if p["local_qsg"] else ""),
+            f"### {t(p['code'])} {t(p['name'])}"
+            + (f" ({t(p['local_qsg'])})" if p["local_qsg"] else ""),
         ]
         out += [
             "",
-            f"**Proposed:** {p['proposed']}"
-            + (f" (rules: {', '.join(p['rules'])})" if p["rules"] else " (no rule fired)"),
+            f"**Proposed:** {t(p['proposed'])}"
+            + (f" (rules: {t(', '.join(p['rules']))})" if p["rules"] else " (no rule fired)"),
         ]
         out += ["", "**Concerns**", ""]
         out += [
-            f"- hard: {h['indicator']} [{h['test']}, {h['strength']}]: {h['detail']}"
+            f"- hard: {t(h['indicator'])} [{t(h['test'])}, {t(h['strength'])}]: "
+            f"{t(h['detail'], indent=2)}"
             for h in p["hard"]
         ]
         out += [
-            f"- soft {s['id']} ({s['source']}, {s['domain']}, {s['severity']}, {s['grading']}, "
-            f"weight {s['weight']}{'' if s['counted'] else ', not counted'}"
-            f"{', confidential' if s['confidential'] else ''}): {s['summary']}"
+            f"- soft {t(s['id'])} ({t(s['source'])}, {t(s['domain'])}, {t(s['severity'])}, "
+            f"{t(s['grading'])}, weight {t(s['weight'])}{'' if s['counted'] else ', not counted'}"
+            f"{', confidential' if s['confidential'] else ''}): {t(s['summary'], indent=2)}"
             for s in p["soft"]
         ]
         if not p["hard"] and not p["soft"]:
             out.append("- none in the frozen triage")
         out += ["", "**Positions**", ""]
         out += [
-            f"- {x['member']} ({x['organisation']}): "
+            f"- {t(x['member'])} ({t(x['organisation'])}): "
             + (
-                f"confirmed {x['level']}"
+                f"confirmed {t(x['level'])}"
                 if x["confirmed"]
-                else f"override to {x['level']}: {x['reason']}"
+                else f"override to {t(x['level'])}: {t(x['reason'], indent=2)}"
             )
             for x in p["positions"]
         ] or ["- none recorded"]
@@ -230,27 +241,28 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
             out.append("**Conclusion:** none recorded")
         else:
             out.append(
-                f"**Conclusion:** {d['level']}"
+                f"**Conclusion:** {t(d['level'])}"
                 + (" (amended, see below)" if d["amended"] else "")
-                + f". {d['rationale']}"
+                + f". {t(d['rationale'])}"
             )
-            out += ["", "**Dissent:** " + ("; ".join(d["dissent"]) if d["dissent"] else "none")]
-            out += ["", f"**Review by:** {d['review_by'] or 'not set'}"]
-            out += ["", f"**Exit criteria:** {d['exit_criteria'] or 'not set'}"]
+            dissent = "; ".join(t(x) for x in d["dissent"]) if d["dissent"] else "none"
+            out += ["", "**Dissent:** " + dissent]
+            out += ["", f"**Review by:** {t(d['review_by'] or 'not set')}"]
+            out += ["", f"**Exit criteria:** {t(d['exit_criteria'] or 'not set')}"]
         out += ["", "**Actions**", ""]
         out += [
-            f"- {a['id']}: {a['text']} (owner {a['owner']}, due {a['due']}"
-            + (f", moved from {', '.join(a['moved_from'])}" if a["moved_from"] else "")
-            + f", {a['status']})"
+            f"- {t(a['id'])}: {t(a['text'], indent=2)} (owner {t(a['owner'])}, due {t(a['due'])}"
+            + (f", moved from {t(', '.join(a['moved_from']))}" if a["moved_from"] else "")
+            + f", {t(a['status'])})"
             for a in p["actions"]
         ] or ["- none"]
     out += ["", "## Amendments", ""]
     out += [
-        f"- {a['at']} by {a['by']}"
-        + (f", {a['provider']}" if a["provider"] else "")
-        + (f": {a['changes']}" if a["changes"] else "")
-        + (f"; {a['text']}" if a["text"] else "")
-        + f". Reason: {a['reason']}"
+        f"- {t(a['at'])} by {t(a['by'])}"
+        + (f", {t(a['provider'])}" if a["provider"] else "")
+        + (f": {t(a['changes'], indent=2)}" if a["changes"] else "")
+        + (f"; {t(a['text'], indent=2)}" if a["text"] else "")
+        + f". Reason: {t(a['reason'], indent=2)}"
         for a in v["amendments"]
     ] or ["None."]
     return "\n".join(out) + "\n"

@@ -6,6 +6,7 @@ import json
 
 from ..model.vocabulary import Level
 from ..register.regional import Regional
+from . import markdown as md
 from .templating import render_html
 
 LEVELS_HIGH_FIRST = tuple(reversed(list(Level)))
@@ -16,11 +17,13 @@ def to_json(report: Regional) -> str:
 
 
 def markdown(report: Regional) -> str:
+    """The report as Markdown, every value escaped (``reports.markdown``)."""
+    t, c = md.inline, md.cell
     out = [
         "# Report to the regional QSG",
         "",
-        f"Agreed conclusions of {len(report.registers)} register(s) as at {report.on}: "
-        + ", ".join(f"`{r}`" for r in report.registers),
+        f"Agreed conclusions of {len(report.registers)} register(s) as at {t(report.on)}: "
+        + ", ".join(md.code(r) for r in report.registers),
         "",
         "## Providers at each level, by local QSG",
         "",
@@ -29,34 +32,41 @@ def markdown(report: Regional) -> str:
         out += ["| local QSG | " + " | ".join(lv.label for lv in LEVELS_HIGH_FIRST) + " |"]
         out += ["|---" * (len(LEVELS_HIGH_FIRST) + 1) + "|"]
         for qsg, by_level in report.levels.items():
-            cells = [", ".join(by_level.get(lv.value, ())) or "-" for lv in LEVELS_HIGH_FIRST]
-            out.append(f"| {qsg} | " + " | ".join(cells) + " |")
+            cells = [c(", ".join(by_level.get(lv.value, ())) or "-") for lv in LEVELS_HIGH_FIRST]
+            out.append(f"| {c(qsg)} | " + " | ".join(cells) + " |")
     else:
         out.append("No agreed conclusion in these registers.")
     out += ["", "## Conclusions", ""]
-    for c in report.conclusions:
-        out.append(f"- **{c.provider} {c.name}** ({c.local_qsg}): {c.level.label}")
-        for v in c.views:
-            review = f"; review by {v.review_by}" if v.review_by else ""
+    for conclusion in report.conclusions:
+        out.append(
+            f"- **{t(conclusion.provider)} {t(conclusion.name)}** "
+            f"({t(conclusion.local_qsg)}): {t(conclusion.level.label)}"
+        )
+        for v in conclusion.views:
+            review = f"; review by {t(v.review_by)}" if v.review_by else ""
             out.append(
-                f"  - {v.meeting_qsg or 'local QSG'} at {v.meeting} ({v.register_file}): "
-                f"{v.level.label}{review}. {v.rationale}"
+                f"  - {t(v.meeting_qsg or 'local QSG')} at {t(v.meeting)} "
+                f"({t(v.register_file)}): {t(v.level.label)}{review}. "
+                f"{t(v.rationale, indent=4)}"
             )
     if not report.conclusions:
         out.append("None.")
     out += ["", "## Concerns recurring across local QSGs", ""]
     out += [
-        f"- {r.concern}: " + "; ".join(f"{q} ({', '.join(ps)})" for q, ps in r.local_qsgs.items())
+        f"- {t(r.concern)}: "
+        + "; ".join(f"{t(q)} ({t(', '.join(ps))})" for q, ps in r.local_qsgs.items())
         for r in report.recurring
     ] or ["None: no concern was flagged in two or more local QSGs."]
     out += ["", "## Liaison: providers discussed by another local QSG", ""]
     out += [
-        f"- {x.provider} {x.name} ({x.local_qsg}) discussed by {x.discussed_by} at {x.meeting}"
+        f"- {t(x.provider)} {t(x.name)} ({t(x.local_qsg)}) discussed by {t(x.discussed_by)} "
+        f"at {t(x.meeting)}"
         for x in report.liaison
     ] or ["None."]
     out += ["", "## Actions overdue", ""]
     out += [
-        f"- {a.id} ({a.register_file}) {a.provider or ''}: {a.text} (owner {a.owner}, due {a.due})"
+        f"- {t(a.id)} ({t(a.register_file)}) {t(a.provider or '')}: {t(a.text, indent=2)} "
+        f"(owner {t(a.owner)}, due {t(a.due)})"
         for a in report.overdue
     ] or ["None."]
     return "\n".join(out) + "\n"

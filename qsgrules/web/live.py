@@ -17,6 +17,7 @@ from ..api import PackSource, load_ruleset, load_workspace, pack_source, publish
 from ..bundled import default_ruleset, demo_workspace
 from ..model.pack import MeetingContext
 from ..model.proposal import Triage
+from ..register import checks
 from ..register.meetings import meeting_of
 from ..reports.pack import ChartDrawer
 from ..ruleset import CompiledRuleset
@@ -79,6 +80,8 @@ class LiveReview:
     ) -> LiveReview:
         """Load and check every input (InputError with every problem): the workspace, the
         ruleset, the register (when ``register`` is given it must exist) and the meeting."""
+        if by is not None:
+            checks.name("by", by)  # `--by ''` is refused, not recorded as the system user
         ws = load_workspace(workspace or demo_workspace())
         rs = load_ruleset(ruleset or default_ruleset())
         path = register_file(ws.root, register)

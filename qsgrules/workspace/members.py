@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from ..errors import Problem, did_you_mean
 from ..model.workspace import Member
 from .csvtext import read_rows
-from .text_guard import guard
+from .text_guard import guard, visible_form
 
 #: Member organisations every workspace knows, by the short names members use (guidance,
 #: chapter 4). Local members (a CCG, a Healthwatch, a local authority, a LETB or deanery)
@@ -58,15 +58,25 @@ def national_members() -> dict[str, Member]:
     return {n: Member(n, NATIONAL_KINDS[n], t) for n, t in NATIONAL_MEMBERS.items()}
 
 
-def resolve_source(name: str, members: Mapping[str, Member]) -> str | None:
-    """The member a source names: by its name, or by an alias, regardless of case."""
+def source_index(members: Mapping[str, Member]) -> dict[str, str]:
+    """Visible form of each member's name and aliases -> the member's name."""
+    index: dict[str, str] = {}
+    for member in members.values():
+        for alias in member.aliases:
+            index.setdefault(visible_form(alias), member.name)
+    index.update((visible_form(m.name), m.name) for m in members.values())
+    return index
+
+
+def resolve_source(
+    name: str, members: Mapping[str, Member], index: Mapping[str, str] | None = None
+) -> str | None:
+    """The member a source names: by its name, or by an alias, compared by visible form
+    ("cqc", "CQC " and a Cyrillic "СQС" are one source). ``index`` is ``source_index``'s,
+    when the caller resolves many names."""
     if name in members:
         return name
-    wanted = name.casefold()
-    for member in members.values():
-        if member.name.casefold() == wanted or any(a.casefold() == wanted for a in member.aliases):
-            return member.name
-    return None
+    return (index if index is not None else source_index(members)).get(visible_form(name))
 
 
 def lineage(name: str, members: Mapping[str, Member]) -> tuple[str, ...]:
@@ -106,6 +116,7 @@ def parse_members(text: str | None, problems: list[Problem]) -> dict[str, Member
         return members
     problems.extend(found)
     parents: dict[str, tuple[int, str]] = {}
+    looks = {visible_form(n): n for n in members}
     for line, row in table.as_dicts():
         name, kind = row["name"], row["kind"]
         title = row.get("title") or name
@@ -134,10 +145,23 @@ def parse_members(text: str | None, problems: list[Problem]) -> dict[str, Member
             problems.append(
                 Problem(FILE, line, None, f"{name!r} is listed twice", code=CODE_MEMBER)
             )
+        elif twin := looks[visible_form(name)] if visible_form(name) in looks else None:
+            problems.append(
+                Problem(
+                    FILE,
+                    line,
+                    None,
+                    f"{name!r} looks the same as the member {twin!r}: one organisation under "
+                    "two names would be counted twice; list it once (another spelling can be "
+                    "an alias)",
+                    code=CODE_MEMBER,
+                )
+            )
         else:
             aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
             parent = (row.get("parent") or "").strip() or None
             members[name] = Member(name, kind, title, parent, aliases)
+            looks[visible_form(name)] = name
             if parent is not None:
                 parents[name] = (line, parent)
     problems.extend(_links(members, parents))
@@ -170,10 +194,10 @@ def _links(members: Mapping[str, Member], parents: Mapping[str, tuple[int, str]]
                     code=CODE_MEMBER,
                 )
             )
-    claimed: dict[str, str] = {m.name.casefold(): m.name for m in members.values()}
+    claimed: dict[str, str] = {visible_form(m.name): m.name for m in members.values()}
     for member in members.values():
         for alias in member.aliases:
-            owner = claimed.setdefault(alias.casefold(), member.name)
+            owner = claimed.setdefault(visible_form(alias), member.name)
             if owner != member.name:
                 out.append(
                     Problem(

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from ..errors import Problem, did_you_mean
 from ..model.workspace import Member, SoftItem
 from ..yamlpos import pydantic_problems
-from .members import resolve_source
+from .members import resolve_source, source_index
 from .soft_sources import OPTIONS, RawItem
 from .text_guard import guard
 
@@ -47,6 +47,7 @@ class ItemChecker:
         )
         self.refused = refused  # codes of providers.csv rows already reported as wrong
         self.members = members
+        self._sources = source_index(members) if members is not None else {}
         self.today = today
         self._guarded: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
@@ -95,7 +96,7 @@ class ItemChecker:
             ok = False
         source = raw.data.get("source")
         named = (
-            resolve_source(source, self.members)
+            resolve_source(source, self.members, self._sources)
             if isinstance(source, str) and source and self.members is not None
             else None
         )
