@@ -13,7 +13,7 @@ from .api import REGISTER_FILE, _inputs, register_file, run_triage
 from .bundled import demo_workspace
 from .errors import InputError, Problem
 from .model.vocabulary import Level
-from .register import Register, checks
+from .register import Register, checks, store
 from .register.store import Clock
 from .ruleset import CompiledRuleset
 from .workspace import Workspace, load_workspace
@@ -29,6 +29,10 @@ __all__ = [
     "regional_report",
     "workspace_settings",
 ]
+
+
+#: The longest look back `coverage` takes: a hundred years of meetings.
+MAX_COVERAGE_MONTHS = 1200
 
 
 def _is_bundled(folder: Path) -> bool:
@@ -150,8 +154,13 @@ def coverage(
     discussed."""
     ws = _workspace(workspace)
     n = months if months is not None else load_settings(ws.root, ws.members).business_cycle_months
-    if n < 1:
-        raise checks.refuse("months", f"{n} is not a number of months (1 or more)", checks.BAD_DATE)
+    if not 1 <= n <= MAX_COVERAGE_MONTHS:
+        # (999999 months reached back before year 1: an AssertionError in date arithmetic)
+        raise checks.refuse(
+            "months",
+            f"{n} is not a number of months to look back: give 1 to {MAX_COVERAGE_MONTHS}",
+            checks.BAD_DATE,
+        )
     day = checks.date("on", on) if on is not None else dt.date.today()
     path = register_file(ws.root, register)
     state = reg_api.State()
@@ -182,10 +191,21 @@ def regional_report(
 def audit_verify(
     workspace: str | Path | None = None, register: str | Path | None = None
 ) -> tuple[reg_api.Verification, str]:
-    """Check every record's hash and link, and SQLite's integrity: (verification, integrity
-    report "ok" or what is wrong)."""
-    with open_register(workspace, register) as reg:
-        return reg.verify(), reg.integrity()
+    """Check SQLite's integrity first, then every record's hash and link: (verification,
+    integrity report "ok" or what is wrong). A damaged file is reported as such (its chain
+    is not checked: the verification says so), never as a traceback."""
+    try:
+        reg = open_register(workspace, register)
+    except InputError as exc:
+        damaged = [p for p in exc.problems if p.code == store.DAMAGED]
+        if not damaged:
+            raise
+        return reg_api.Verification(0, "not checked: the file is damaged"), damaged[0].message
+    with reg:
+        integrity = reg.integrity()
+        if integrity != "ok":
+            return reg_api.Verification(0, "not checked: the file is damaged"), integrity
+        return reg.verify(), integrity
 
 
 def decided_levels(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..errors import InputError, Problem
 from ..model.standing import Standing
 from ..model.vocabulary import ItemStatus, Level, Stance
 from .store import Record
@@ -195,11 +196,35 @@ class State:
 
 
 def fold(records: list[Record]) -> State:
-    """The current view of a register's records (frozen triages are not needed)."""
+    """The current view of a register's records (frozen triages are not needed). A record
+    of a kind this version does not know, or whose body it cannot read (a level it does not
+    know, a field missing, a meeting it names not opened), is refused naming the record:
+    the register was changed outside qsgrules, and a view without it would be wrong."""
     state = State(records=len(records))
     for r in records:
-        _FOLD.get(Kind(r.kind), _ignore)(state, r)
+        try:
+            kind = Kind(r.kind)
+        except ValueError:
+            raise _unreadable(r, f"its kind {r.kind!r} is not one qsgrules knows") from None
+        try:
+            _FOLD.get(kind, _ignore)(state, r)
+        except (KeyError, ValueError, TypeError, AttributeError, AssertionError) as exc:
+            what = f"field {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise _unreadable(r, f"it cannot be read ({what})") from None
     return state
+
+
+def _unreadable(r: Record, why: str) -> InputError:
+    return InputError(
+        [
+            Problem.for_argument(
+                "register",
+                f"{r.label()}: {why}: the register was changed outside qsgrules or by a "
+                "newer version; run `qsg audit verify`, upgrade qsgrules or restore a backup",
+                code="QSG624",
+            )
+        ]
+    )
 
 
 def _ignore(state: State, r: Record) -> None:

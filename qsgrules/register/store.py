@@ -8,6 +8,7 @@ nothing. A record is never updated or deleted: a correction is a new record whos
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import hashlib
@@ -15,7 +16,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,11 @@ class Verification:
         return self.problem is None
 
 
-def _problem(message: str) -> InputError:
-    return InputError([Problem.for_argument("register", message, code="QSG600")])
+NOT_A_REGISTER = "QSG600"
+
+
+def _problem(message: str, code: str = NOT_A_REGISTER) -> InputError:
+    return InputError([Problem.for_argument("register", message, code=code)])
 
 
 def present(path: str | Path) -> bool:
@@ -147,36 +151,57 @@ class Register:
             check_target(self.path, "register")  # never created through a link
         writable = not readonly and (not self.path.exists() or os.access(self.path, os.W_OK))
         mode = "rwc" if create and writable else ("rw" if writable else "ro")
+        empty = not self.path.exists() or self.path.stat().st_size == 0
+        uri = self.path.resolve().as_uri()
         try:
-            self._conn = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode={mode}",
-                uri=True,
-                isolation_level=None,  # transactions are explicit: BEGIN IMMEDIATE .. COMMIT
-                timeout=60,
-            )
-            self._conn.execute("PRAGMA busy_timeout = 60000")
-            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-            if writable:
-                self._conn.execute("PRAGMA journal_mode = WAL")
-                self._conn.execute("PRAGMA synchronous = FULL")  # a decision once told is kept
+            # nothing is written before the file is known to be a register (or new): a
+            # foreign database is never switched to WAL mode before it is refused
+            self._conn = _connect(f"{uri}?mode={mode}")
+            version, tables = self._look()
         except sqlite3.DatabaseError as exc:
-            raise _problem(f"{self.path} is not a register (SQLite said: {exc})") from None
+            if mode != "ro" or not _cannot_open(exc):
+                raise _fault(self.path, exc, "open") from None
+            # a register on read-only media: WAL needs a -shm file it cannot make there;
+            # read as immutable (nothing else can change it there either)
+            try:
+                self._conn = _connect(f"{uri}?mode=ro&immutable=1")
+                version, tables = self._look()
+            except sqlite3.DatabaseError as again:
+                raise _fault(self.path, again, "open") from None
         if version > SCHEMA_VERSION:
             self.close()
             raise _problem(
                 f"{self.path} has schema version {version}, made by a newer qsgrules "
                 f"(this one knows up to {SCHEMA_VERSION}); upgrade qsgrules"
             )
-        if version == 0 and self._has_tables():
+        if version == 0 and tables:
             self.close()
-            raise _problem(f"{self.path} is an SQLite database but not a qsgrules register")
-        if version < SCHEMA_VERSION:
-            if not writable:
-                if version == 0:
-                    self.close()
-                    raise _problem(f"{self.path} is empty: not a register")
-            else:
-                self.migrate()
+            raise _problem(
+                f"{self.path} is an SQLite database but not a qsgrules register; nothing was "
+                "written to it"
+            )
+        if version == 0 and not (create and writable and empty):
+            self.close()
+            raise _problem(f"{self.path} is empty: not a register")
+        if writable:
+            with self._faults("open"):
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = FULL")  # a decision once told is kept
+                if version < SCHEMA_VERSION:
+                    self.migrate()
+
+    def _look(self) -> tuple[int, bool]:
+        """(user_version, whether it holds any table): reading only."""
+        version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+        return version, self._has_tables()
+
+    @contextlib.contextmanager
+    def _faults(self, doing: str) -> Iterator[None]:
+        """SQLite's errors as problems that say what happened and what to do."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _fault(self.path, exc, doing) from None
 
     def _has_tables(self) -> bool:
         row = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -202,7 +227,7 @@ class Register:
                     self._conn.execute(f"PRAGMA user_version = {version + 1}")
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
 
     def close(self) -> None:
@@ -225,13 +250,18 @@ class Register:
     def records(self, *, frozen: bool = False) -> list[Record]:
         """Every record in order (frozen triages only when ``frozen``)."""
         where = "" if frozen else f"WHERE kind != '{FROZEN}'"
-        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM records {where} ORDER BY seq")
-        return [_record(row) for row in rows]
+        with self._faults("read"):
+            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM records {where} ORDER BY seq")
+            return [_record(row, self.path) for row in rows]
 
     def decisions_by_provider(self) -> list[tuple[Any, ...]]:
         """What standings are made of, in one query over the (kind, provider) index: for each
         decision and amendment in order, (kind, meeting, provider, seq, level, decided_on,
         review_by, exit_criteria, changes as JSON); only these fields are read."""
+        with self._faults("read"):
+            return self._read_decisions()
+
+    def _read_decisions(self) -> list[tuple[Any, ...]]:
         return self._conn.execute(
             "SELECT kind, meeting, provider, seq, json_extract(body, '$.level'), "
             "json_extract(body, '$.decided_on'), json_extract(body, '$.review_by'), "
@@ -242,10 +272,11 @@ class Register:
 
     def frozen_triage(self, meeting: str) -> str:
         """The triage a meeting discussed, as frozen when it was opened (the JSON contract)."""
-        row = self._conn.execute(
-            "SELECT body FROM records WHERE kind = ? AND meeting = ? ORDER BY seq LIMIT 1",
-            (FROZEN, meeting),
-        ).fetchone()
+        with self._faults("read"):
+            row = self._conn.execute(
+                "SELECT body FROM records WHERE kind = ? AND meeting = ? ORDER BY seq LIMIT 1",
+                (FROZEN, meeting),
+            ).fetchone()
         if row is None:
             raise _problem(f"no frozen triage for meeting {meeting}")
         return str(row[0])
@@ -259,16 +290,24 @@ class Register:
         if self.readonly:
             raise _problem(f"{self.path} was opened read-only")
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")  # the write lock first: checks see the latest records
-        try:
-            new = list(build(self.records()))
-            at = self._now()  # one transaction, one moment
-            stored = [self._append(n, at) for n in new]
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        with self._faults("write"):
+            conn.execute("BEGIN IMMEDIATE")  # the write lock first: checks see the latest
+            try:
+                new = list(build(self.records()))
+                at = self._now()  # one transaction, one moment
+                stored = [self._append(n, at) for n in new]
+                conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
         return stored
+
+    def _rollback(self) -> None:
+        # SQLite has already rolled back after some errors (a full disk): a ROLLBACK then
+        # fails with "no transaction is active" and would hide the cause
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
 
     def _append(self, new: NewRecord, at: str) -> Record:
         conn = self._conn
@@ -297,11 +336,18 @@ class Register:
 
     def integrity(self) -> str:
         """SQLite's own ``PRAGMA integrity_check``: "ok" or what is wrong."""
-        rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+        try:
+            rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError as exc:  # a page so damaged the check cannot run
+            return str(exc)
         return "; ".join(str(r[0]) for r in rows)
 
     def verify(self) -> Verification:
         """Recompute every record's hash and link; name the first that does not match."""
+        with self._faults("verify"):
+            return self._verify()
+
+    def _verify(self) -> Verification:
         expected = GENESIS
         checked = 0
         last_seq = 0
@@ -339,6 +385,79 @@ def _label(cols: Sequence[Any]) -> str:
     return f"record {seq} ({about})"
 
 
-def _record(row: Sequence[Any]) -> Record:
+def _record(row: Sequence[Any], path: Path | None = None) -> Record:
     seq, kind, meeting, provider, subject, corrects, at, by, body = row
-    return Record(seq, kind, meeting, provider, subject, corrects, at, by, json.loads(body))
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+    except (ValueError, TypeError) as exc:
+        raise _problem(
+            f"{path}: {_label(row)} has a body that is not what qsgrules writes ({exc}): the "
+            "register was changed outside qsgrules; run `qsg audit verify`",
+            DAMAGED,
+        ) from None
+    return Record(seq, kind, meeting, provider, subject, corrects, at, by, data)
+
+
+BUSY = "QSG622"
+DISK_FULL = "QSG623"
+DAMAGED = "QSG624"
+READ_ONLY = "QSG625"
+#: How long a writer waits for another to finish before it gives up, in seconds.
+BUSY_SECONDS = 60
+
+
+def _connect(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        uri,
+        uri=True,
+        isolation_level=None,  # transactions are explicit: BEGIN IMMEDIATE .. COMMIT
+        timeout=BUSY_SECONDS,
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+    return conn
+
+
+def _cannot_open(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "unable to open" in text or "readonly" in text or "read-only" in text
+
+
+def _fault(path: Path, exc: sqlite3.Error, doing: str) -> InputError:
+    """What an SQLite error means for the user, and what to do; nothing was half-written
+    (every write is one transaction)."""
+    text = str(exc)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return _problem(
+            f"{path} is busy: another writer held it for more than {BUSY_SECONDS} s; nothing "
+            "was recorded: try again when it has finished",
+            BUSY,
+        )
+    if "full" in low:
+        return _problem(
+            f"cannot {doing} {path}: the disk is full (SQLite said: {text}); nothing was "
+            "recorded: free some space and try again",
+            DISK_FULL,
+        )
+    if "readonly" in low or "read-only" in low:
+        return _problem(
+            f"cannot {doing} {path}: it is on read-only storage or not writable (SQLite said: "
+            f"{text}); commands that only read it still work",
+            READ_ONLY,
+        )
+    if "not a database" in low or "encrypted" in low:
+        return _problem(f"{path} is not a register (SQLite said: {text})", NOT_A_REGISTER)
+    if (
+        "malformed" in low
+        or "no such table" in low
+        or "no such column" in low
+        or ("corrupt" in low)
+    ):
+        return _problem(
+            f"{path} is damaged (SQLite said: {text}); run `qsg audit verify` and restore it "
+            "from a backup",
+            DAMAGED,
+        )
+    return _problem(f"cannot {doing} {path} (SQLite said: {text})", NOT_A_REGISTER)
