@@ -135,7 +135,9 @@ def test_every_chart_has_its_summary_as_alt_text_and_caption(pack: str) -> None:
         assert m is not None and m.group(2) == f"{m.group(1)}-title"
         title = re.search(rf'<title id="{m.group(2)}">(.*?)</title>', fig, re.S)
         assert title is not None
-        assert re.search(r"months above the mean|providers in \w+ \d{4}", title.group(1))
+        assert re.search(
+            r"months above the mean|providers in \w+ \d{4}|Alert threshold: h", title.group(1)
+        )
         caption = re.search(r"<figcaption>(.*?)</figcaption>", fig, re.S)
         assert caption is not None and title.group(1) in caption.group(1)
 

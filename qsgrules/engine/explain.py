@@ -57,6 +57,7 @@ def fired_rule(
     breached = cited_hard or list(facts.hard)
     values["breached"] = ", ".join(sorted({f.title for f in breached})) or "none"
     values["tests"] = ", ".join(f"{f.test} ({f.strength})" for f in cited_hard) or "none"
+    values["alerts"] = "; ".join(f.detail for f in cited_hard if f.cusum is not None) or "none"
     values["cited_soft"] = round(sum(s.weight for s in cited_soft), 2)
     values["cited_sources"] = ", ".join(sorted({s.source for s in cited_soft})) or "none"
     return FiredRule(

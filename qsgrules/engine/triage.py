@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import InputError, Problem, did_you_mean
 from ..evidence.coverage import coverage
+from ..evidence.cusum_findings import cusum_breaches
 from ..evidence.hard import standard_breaches
 from ..evidence.peer import peer_breaches
 from ..evidence.soft import SoftSummary, summarise
@@ -153,6 +154,7 @@ def triage(
     for more in (
         trend_breaches(workspace.observations, ruleset.spec, month),
         peer_breaches(workspace.observations, ruleset.spec, month, workspace.providers),
+        cusum_breaches(workspace.observations, ruleset.spec, month, workspace.providers),
     ):
         for code, findings in more.items():
             hard.setdefault(code, []).extend(findings)

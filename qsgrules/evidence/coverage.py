@@ -26,6 +26,8 @@ def window_months(settings: IndicatorSettings) -> int:
         windows.append(settings.standard.months)
     if settings.trend is not None:
         windows.append(settings.trend.months)
+    if settings.cusum is not None:
+        windows.append(settings.cusum.months)
     return max(windows)
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 import numpy as np
 
 from ..indicators import BY_ID, Polarity
-from ..model.evidence import FunnelNumbers, HardFinding, MonthValue, SpcNumbers
+from ..model.evidence import CusumNumbers, FunnelNumbers, HardFinding, MonthValue, SpcNumbers
 from ..model.months import month_text
 from ..model.numbers import short
 from ..model.observations import BoolArray, IntArray, TextArray
@@ -65,6 +65,7 @@ def indicator_finding(
     strong_limit: float | None = None,
     spc: SpcNumbers | None = None,
     funnel: FunnelNumbers | None = None,
+    cusum: CusumNumbers | None = None,
 ) -> HardFinding:
     """A hard finding with the indicator's catalogue fields (title, domain, unit) filled in."""
     ind = BY_ID[indicator_id]
@@ -84,6 +85,7 @@ def indicator_finding(
         detail=detail,
         spc=spc,
         funnel=funnel,
+        cusum=cusum,
     )
 
 

@@ -23,6 +23,7 @@ from ..stats.funnel import FunnelResult
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, Improvement, assurance
 from ..workspace import Workspace
 from ..workspace.loader import Observations
+from .cusum_findings import cusum_series
 from .hard import concern_direction
 from .peer import peer_funnel, peer_groups
 from .trend import judged_window, series_groups, trend_charts, trend_history
@@ -47,7 +48,8 @@ def provider_charts(
 
     The XmR chart uses the indicator's trend test (NHSRplotthedots' defaults when the
     ruleset has none, marked ``tested=False``); the funnel exists only where the ruleset
-    has a peer test and the provider was in a peer group it tested.
+    has a peer test and the provider was in a peer group it tested, the CUSUM only where it
+    has a cusum test that could test the provider.
     """
     by_indicator: dict[str, list[str]] = {}
     for provider, indicator in wanted:
@@ -58,12 +60,26 @@ def provider_charts(
     for indicator, providers in sorted(by_indicator.items()):
         xmrs = _xmr_series(workspace.observations, spec, as_of, indicator, set(providers))
         funnels = _funnel_sections(workspace, spec, as_of, indicator, set(providers))
+        settings = spec.indicators.get(indicator)
+        cusums = (
+            cusum_series(
+                workspace.observations,
+                indicator,
+                settings.cusum,
+                as_of,
+                workspace.providers,
+                set(providers),
+            )
+            if settings is not None and settings.cusum is not None
+            else {}
+        )
         for provider in providers:
             out[(provider, indicator)] = IndicatorCharts(
                 provider=provider,
                 indicator=indicator,
                 xmr=xmrs.get(provider),
                 funnel=funnels.get(provider),
+                cusum=cusums.get(provider),
             )
     return out
 
@@ -229,8 +245,9 @@ def _same(a: float, b: float) -> bool:
 def charts_agree(findings: Iterable[HardFinding], charts: IndicatorCharts) -> bool:
     """Whether charts drawn now show what the findings (made earlier: a meeting's frozen
     triage) cite: every month a finding judged with its value, a trend finding's mean and
-    process limits, a peer finding's funnel target, dispersion and number of peers."""
-    xmr, funnel = charts.xmr, charts.funnel
+    process limits, a peer finding's funnel target, dispersion and number of peers, a CUSUM
+    finding's threshold and alert months."""
+    xmr, funnel, cusum = charts.xmr, charts.funnel, charts.cusum
     values = dict(zip(xmr.periods, xmr.values, strict=True)) if xmr is not None else {}
     for f in findings:
         for mv in f.months:
@@ -241,6 +258,12 @@ def charts_agree(findings: Iterable[HardFinding], charts: IndicatorCharts) -> bo
             or not all(
                 _same(getattr(xmr, name), getattr(f.spc, name)) for name in ("mean", "lpl", "upl")
             )
+        ):
+            return False
+        if f.cusum is not None and (
+            cusum is None
+            or not _same(cusum.h, f.cusum.h)
+            or not set(f.cusum.alerts) <= set(cusum.alerts)
         ):
             return False
         if f.funnel is not None and (

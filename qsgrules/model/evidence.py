@@ -58,6 +58,32 @@ class FunnelNumbers(Model):
     peer_group: str
 
 
+class CusumNumbers(Model):
+    """The CUSUM behind a cusum finding (docs/methods.md section 7): how it was set up, its
+    threshold and how that was set, and the sustained stretch that made it alert."""
+
+    method: str  # poisson, binomial or normal
+    relative_risk: float | None  # counts: the rate ratio (poisson) or odds ratio tested
+    k: float | None  # normal: the reference value, in standard deviations
+    h: float
+    h_given: bool  # the ruleset's h; else set by simulation for the false-alarm probability
+    false_alarm: float | None
+    achieved: float | None  # the false-alarm probability in the simulations
+    standard_error: float | None
+    simulations: int | None
+    horizon_months: int
+    volume: float | None  # counts: the expected events a month the threshold was set for
+    reset: bool
+    basis: str  # where the expected level comes from, in words
+    points: int  # months the CUSUM ran over
+    first_period: str
+    since: str  # the first month of the sustained stretch that alerted
+    alerts: tuple[str, ...]  # the alert months among those judged
+    statistic: float  # at the last alert
+    observed: float  # over the stretch: events (counts) or the mean value (normal)
+    expected: float  # expected events over the stretch (counts) or the baseline mean
+
+
 class HardFinding(Model):
     """A hard-data signal for one provider and indicator, from one test."""
 
@@ -76,6 +102,7 @@ class HardFinding(Model):
     detail: str  # one line, with the numbers
     spc: SpcNumbers | None = None
     funnel: FunnelNumbers | None = None
+    cusum: CusumNumbers | None = None
 
 
 class SoftFactor(Model):

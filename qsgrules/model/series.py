@@ -102,10 +102,37 @@ class FunnelSection(Model):
     own_strong_upper: float
 
 
+class CusumSeries(Model):
+    """A provider's CUSUM of one indicator up to the as-of month, as the cusum test computed
+    it (docs/methods.md section 7). ``statistic`` is the value reached each month (before a
+    reset), ``alerts`` the months it reached ``h``, ``level`` the in-control value each month
+    in the indicator's units; ``window_*`` bound the months judged; ``threshold`` says how
+    ``h`` was set, in words."""
+
+    provider: str
+    indicator: str
+    title: str
+    unit: str
+    method: str  # poisson, binomial or normal
+    tested: str  # what the CUSUM tests, in words ("a CUSUM testing a doubling of the rate")
+    periods: tuple[str, ...]
+    values: tuple[float, ...]
+    level: tuple[float, ...]
+    statistic: tuple[float, ...]
+    alerts: tuple[str, ...]
+    h: float
+    threshold: str
+    direction: Direction
+    reset: bool
+    window_start: str
+    window_end: str
+
+
 class IndicatorCharts(Model):
     """What can be charted of one provider's indicator: its XmR series (None when there are
-    fewer than two months) and its peer funnel (None without a peer test, counts in the as-of
-    month, or a peer group large enough to test). ``note`` says why both are left out
+    fewer than two months), its peer funnel (None without a peer test, counts in the as-of
+    month, or a peer group large enough to test) and its CUSUM (None without a cusum test
+    that could test the provider). ``note`` says why both are left out
     when the data would draw other numbers than the findings cite (a meeting's frozen
     triage after the data or the ruleset changed)."""
 
@@ -113,4 +140,5 @@ class IndicatorCharts(Model):
     indicator: str
     xmr: XmrSeries | None = None
     funnel: FunnelSection | None = None
+    cusum: CusumSeries | None = None
     note: str = ""  # why nothing is charted when it is not for lack of data

@@ -143,6 +143,7 @@ class Test(Word):
     STANDARD = "standard"
     TREND = "trend"
     PEER = "peer"
+    CUSUM = "cusum"
 
 
 class Strength(_Ordered):

@@ -72,7 +72,7 @@ class Chart:
     """An inline SVG chart: ``svg`` is markup for an HTML page (ids prefixed with
     ``chart_id``, so many charts share a page), ``alt`` its text summary."""
 
-    kind: Literal["xmr", "funnel"]
+    kind: Literal["xmr", "funnel", "cusum"]
     chart_id: str
     svg: str
     alt: str

@@ -15,6 +15,7 @@ from ..model.evidence import HardFinding
 from ..model.proposal import Proposal
 from ..model.series import IndicatorCharts
 from .charts import Chart, funnel_chart, xmr_chart
+from .cusum_chart import cusum_chart
 
 __all__ = ["ChartDrawer", "IndicatorView"]
 
@@ -31,6 +32,7 @@ class IndicatorView:
     xmr: Chart | None = None
     xmr_tested: bool = True
     funnel: Chart | None = None
+    cusum: Chart | None = None
     note: str = ""
 
 
@@ -70,6 +72,7 @@ class ChartDrawer:
             xmr = c.xmr if c is not None else None
             peer = any(f.test == "peer" for f in findings)
             funnel = c.funnel if c is not None and peer else None
+            cusum = c.cusum if c is not None else None
             views.append(
                 IndicatorView(
                     indicator=indicator,
@@ -82,6 +85,9 @@ class ChartDrawer:
                         funnel_chart(funnel, chart_id=self._next_id())
                         if funnel is not None
                         else None
+                    ),
+                    cusum=(
+                        cusum_chart(cusum, chart_id=self._next_id()) if cusum is not None else None
                     ),
                     note=c.note if c is not None else "",
                 )

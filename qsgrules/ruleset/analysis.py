@@ -80,7 +80,7 @@ def _tested(ruleset: CompiledRuleset, indicator: str, test: str) -> bool:
     if settings is None:
         return False
     if test == "any":
-        return any(t is not None for t in (settings.standard, settings.trend, settings.peer))
+        return any(getattr(settings, t.value) is not None for t in Test)
     return getattr(settings, str(test)) is not None
 
 
@@ -98,8 +98,8 @@ def _countable(ruleset: CompiledRuleset, breach: Breach) -> list[str]:
 
 def _can_be_strong(ruleset: CompiledRuleset, indicator: str, test: str) -> bool:
     settings = ruleset.spec.indicators[indicator]
-    tests = [Test.STANDARD, Test.TREND, Test.PEER] if test == "any" else [Test(test)]
-    for t in tests:
+    tests = list(Test) if test == "any" else [Test(test)]
+    for t in tests:  # a CUSUM alert is never strong
         if t is Test.STANDARD and settings.standard and settings.standard.strong_limit is not None:
             return True
         if t is Test.TREND and settings.trend and settings.trend.strong:

@@ -208,7 +208,8 @@ def _check_indicators(
         if ind_id not in BY_ID:
             continue
         neutral = BY_ID[ind_id].polarity is Polarity.NEUTRAL
-        for name, test in (("trend", settings.trend), ("peer", settings.peer)):
+        tests = (("trend", settings.trend), ("peer", settings.peer), ("cusum", settings.cusum))
+        for name, test in tests:
             if test is not None and neutral and test.direction is None:
                 problems.append(
                     positions.problem(
@@ -227,6 +228,25 @@ def _check_indicators(
                     (*where, "peer"),
                     f"a peer (funnel) test needs numerators and denominators: {ind_id} is a "
                     f"{BY_ID[ind_id].kind.value}; peer tests work on proportions and ratios",
+                    code="QSG220",
+                )
+            )
+        cusum = settings.cusum
+        if (
+            cusum is not None
+            and cusum.method == "counts"
+            and BY_ID[ind_id].kind
+            not in (
+                DataKind.PROPORTION,
+                DataKind.RATIO,
+                DataKind.RATE,
+            )
+        ):
+            problems.append(
+                positions.problem(
+                    (*where, "cusum", "method"),
+                    f"a CUSUM of counts needs numerators and denominators: {ind_id} is a "
+                    f"{BY_ID[ind_id].kind.value}; use method: normal (or auto)",
                     code="QSG220",
                 )
             )

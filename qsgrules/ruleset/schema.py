@@ -103,10 +103,58 @@ class PeerTest(Model):
         return self
 
 
+class CusumTest(Model):
+    """A CUSUM of the provider's own monthly series (docs/methods.md section 7): has it run
+    above (or below) what is expected, and stayed there?
+
+    It runs over the provider's last ``horizon_months`` months with data up to the as-of
+    month, restarting from zero after each alert (``reset``), and is a breach when it alerts
+    in one of its last ``months`` months with data. With counts (``method: counts``, or
+    ``auto`` where every month has a numerator and a denominator) it is the log-likelihood
+    CUSUM of observed against expected events testing ``relative_risk`` (a rate ratio for
+    ratios and rates, an odds ratio for proportions): the expected events are the
+    denominator for a ratio (observed / expected), and otherwise the denominator times
+    ``target`` (in the indicator's units) or, without one, times the pooled rate of the
+    provider's ``peers`` that month. Without counts (``method: normal``, or ``auto``) it is
+    the standardised CUSUM (``k``) of the values against the mean and sigma of its first
+    ``baseline_months`` months. The alert threshold is ``h`` when given, else set by
+    simulation for a ``false_alarm`` probability over ``horizon_months`` at the provider's
+    own volume and expected rate. A provider with fewer than ``min_points`` months is not
+    tested.
+    """
+
+    method: Literal["auto", "counts", "normal"] = "auto"
+    relative_risk: float = Field(default=2.0, gt=1.0, le=100.0, allow_inf_nan=False)
+    k: float = Field(default=0.5, ge=0.0, le=5.0, allow_inf_nan=False)
+    false_alarm: float = Field(default=0.05, ge=0.001, le=0.5, allow_inf_nan=False)
+    horizon_months: int = Field(default=36, ge=6, le=120)
+    h: float | None = Field(default=None, gt=0.0, le=1000.0, allow_inf_nan=False)
+    reset: bool = True
+    months: int = Field(default=3, ge=1, le=36)
+    target: float | None = Field(default=None, gt=0.0, allow_inf_nan=False)
+    peers: Literal["provider_type", "all"] = "provider_type"
+    min_peers: int = Field(default=5, ge=2)
+    baseline_months: int = Field(default=12, ge=2, le=120)
+    min_points: int = Field(default=12, ge=2, le=120)
+    direction: Direction | None = None
+    rationale: str = ""
+
+    @model_validator(mode="after")
+    def _enough(self) -> CusumTest:
+        if self.months > self.horizon_months:
+            raise ValueError("months (the alert window) cannot exceed horizon_months")
+        if self.baseline_months > self.min_points:
+            raise ValueError(
+                "baseline_months cannot exceed min_points: a provider needs its baseline"
+            )
+        return self
+
+
 class IndicatorSettings(Model):
     standard: Standard | None = None
     trend: TrendTest | None = None
     peer: PeerTest | None = None
+    cusum: CusumTest | None = None
 
 
 class SoftSettings(Model):

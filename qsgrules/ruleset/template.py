@@ -7,7 +7,9 @@ how many breaches of an indicator (or a domain), ``{value.ae_4hr_type1}``,
 month, ``{breached}`` the indicators behind the rule's breaches, and ``{provider}``,
 ``{name}``, ``{type}``; ``{cited_soft}`` and ``{cited_sources}`` the weight and sources of
 the soft items the rule itself cites (for example those in the domain it matched).
-``{tests}`` the tests behind the rule's breaches with their strength ("trend (strong)").
+``{tests}`` the tests behind the rule's breaches with their strength ("trend (strong)");
+``{alerts}`` the CUSUM alerts the rule cites, each in words with its threshold and the
+false-alarm probability it was set for.
 A format spec may follow a colon: ``{value.ae_4hr_type1:.1f}``.
 """
 
@@ -34,6 +36,7 @@ _PLAIN = {
     "cited_soft",
     "cited_sources",
     "tests",
+    "alerts",
 }
 _BY_DOMAIN = {"soft", "organisations", "sources"}
 _BY_INDICATOR = {"value", "limit", "period"}

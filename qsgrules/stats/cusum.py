@@ -58,10 +58,10 @@ DEFAULT_SIMULATIONS: Final = 4000
 _SEED: Final = 20000101
 
 
-def _finite(name: str, values: ArrayLike) -> FloatArray:
+def _finite(name: str, values: ArrayLike, *, ndim: int | None = 1) -> FloatArray:
     a = np.asarray(values, dtype=np.float64)
-    if a.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {a.shape}")
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {a.shape}")
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} must be finite")
     return a
@@ -90,8 +90,9 @@ def poisson_weights(
     observed: ArrayLike, expected: ArrayLike, rate_ratio: float = 2.0, side: Side = "upper"
 ) -> FloatArray:
     """Log-likelihood ratios of Poisson counts ``observed`` with means ``expected`` (in control)
-    against ``rate_ratio`` x ``expected`` (upper) or ``expected / rate_ratio`` (lower)."""
-    o, e = _finite("observed", observed), _finite("expected", expected)
+    against ``rate_ratio`` x ``expected`` (upper) or ``expected / rate_ratio`` (lower).
+    Arrays of any shape (the same for both): one series, or many as rows."""
+    o, e = _finite("observed", observed, ndim=None), _finite("expected", expected, ndim=None)
     if o.shape != e.shape:
         raise ValueError("observed and expected must be as long")
     if np.any(o < 0) or np.any(e < 0):
@@ -110,8 +111,8 @@ def binomial_weights(
     """Log-likelihood ratios of ``observed`` events in ``trials`` at an in-control ``rate``
     (a probability per trial) against the odds multiplied by ``odds_ratio`` (upper) or divided
     by it (lower): Steiner's Bernoulli weights summed over the trials."""
-    o, n = _finite("observed", observed), _finite("trials", trials)
-    p = np.broadcast_to(_finite("rate", np.atleast_1d(np.asarray(rate, dtype=np.float64))), o.shape)
+    o, n = _finite("observed", observed, ndim=None), _finite("trials", trials, ndim=None)
+    p = np.broadcast_to(_finite("rate", rate, ndim=None), o.shape)
     if o.shape != n.shape:
         raise ValueError("observed and trials must be as long")
     if np.any(o < 0) or np.any(o > n):
@@ -140,7 +141,7 @@ def normal_weights(z: ArrayLike, k: float = 0.5, side: Side = "upper") -> FloatA
         raise ValueError(f"side must be 'upper' or 'lower', got {side!r}")
     if not (math.isfinite(k) and k >= 0):
         raise ValueError(f"k must be finite and at least 0, got {k!r}")
-    values = _finite("z", z)
+    values = _finite("z", z, ndim=None)
     return values - k if side == "upper" else -values - k
 
 
@@ -256,11 +257,13 @@ def simulated_threshold(
         np.maximum(peak, s, out=peak)
     peaks = np.sort(peak)[::-1]
     below = peaks[allowed]  # the (allowed+1)-th largest maximum must stay below h
-    above = peaks[:allowed][peaks[:allowed] > below]
+    # maxima equal but for rounding (the same counts summed in another order) are one value
+    tie = 1e-9 * max(1.0, abs(float(below)))
+    above = peaks[:allowed][peaks[:allowed] > below + tie]
     if above.size:
         h = (below + float(above.min())) / 2
     else:  # every one of the largest maxima ties: nothing finite separates them
-        h = below + max(1e-6, abs(below) * 1e-6)
+        h = below + max(1e-6, abs(below) * 1e-6)  # above every tie
     h = max(h, 1e-9)
     alerting = int(np.count_nonzero(peak >= h))
     achieved = alerting / simulations

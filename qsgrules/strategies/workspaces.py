@@ -68,12 +68,19 @@ def _shape(rs: CompiledRuleset) -> Shape:
             long = max(long, needed, s.trend.months + 1)
         if s.peer is not None:
             peers = max(peers, s.peer.min_peers)
+        if s.cusum is not None:
+            # the normal CUSUM judges only months after its baseline
+            needed = max(s.cusum.min_points, s.cusum.baseline_months + s.cusum.months)
+            long = max(long, needed)
     return Shape(short, max(short, long), peers)
 
 
 def _span(indicator: str) -> tuple[float, float, float]:
-    lo, hi = value_range(BY_ID[indicator])
+    ind = BY_ID[indicator]
+    lo, hi = value_range(ind)
     hi = min(hi, lo + 100.0)
+    if ind.kind is DataKind.RATIO:
+        hi = min(hi, lo + 2.0 * ind.scale)  # observed / expected: about 1, seldom past 2
     return lo, hi, hi - lo
 
 
@@ -81,6 +88,10 @@ def _good_base(draw: st.DrawFn, rs: CompiledRuleset, indicator: str) -> float:
     """A value on the good side of the indicator's standard (anywhere without one)."""
     lo, hi, _ = _span(indicator)
     settings = rs.spec.indicators.get(indicator)
+    cusum = settings.cusum if settings else None
+    if cusum is not None and cusum.method != "normal" and BY_ID[indicator].kind is DataKind.RATIO:
+        # in control: a CUSUM of counts expects a ratio's observed to be its expected count
+        return cusum.target if cusum.target is not None else BY_ID[indicator].scale
     std = settings.standard if settings else None
     if std is not None:
         sign = concern_sign(indicator, std.direction)
@@ -136,6 +147,12 @@ def _tail(
         v = _beyond(indicator, base, s, max(12 * noise, 0.3 * span))
         if v is not None:
             worst([v])
+    if Test.CUSUM in wants and settings.cusum is not None:
+        # a sustained shift over the months judged, beyond a doubling of a ratio's expected
+        s = concern_sign(indicator, settings.cusum.direction)
+        v = _beyond(indicator, base, s, max(12 * noise, 0.3 * span, 0.8 * abs(base)))
+        if v is not None:
+            worst([v] * settings.cusum.months)
     if Test.PEER in wants and settings.peer is not None:
         s = concern_sign(indicator, settings.peer.direction)
         v = _beyond(indicator, base, s, 0.3 * span)
@@ -328,8 +345,9 @@ def _series(
         tests = tests_of(rs, ind)
         base = bases.get(ind, (lo + hi) / 2)
         noise = draw(st.sampled_from([0.0, 0.01, 0.03])) * span
-        if Test.TREND in tests and (noise == 0 or Test.TREND in wanted.get(ind, {})):
-            noise = 0.01 * span  # a flat series has no process limits to be beyond
+        aimed = wanted.get(ind, {})
+        if (Test.TREND in tests and (noise == 0 or Test.TREND in aimed)) or Test.CUSUM in aimed:
+            noise = 0.01 * span  # a flat series has no process limits (nor sigma) to pass
         std = rs.spec.indicators[ind].standard if ind in rs.spec.indicators else None
         if std is not None:  # ordinary months stay on the good side of the standard
             noise = min(noise, 0.9 * abs(std.limit - base))

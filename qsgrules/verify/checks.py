@@ -126,7 +126,8 @@ def _judged_rows(
         settings = ruleset.spec.indicators.get(ind)
         if p != code or settings is None or t > month:
             continue
-        windows = [s.months for s in (settings.standard, settings.trend) if s is not None] + (
+        tests = (settings.standard, settings.trend, settings.cusum)
+        windows = [s.months for s in tests if s is not None] + (
             [1] if settings.peer is not None else []
         )
         if windows and t > month - max(windows):
@@ -136,7 +137,7 @@ def _judged_rows(
 
 def _direction(ruleset: CompiledRuleset, indicator: str) -> str | None:
     settings = ruleset.spec.indicators[indicator]
-    for test in (settings.standard, settings.trend, settings.peer):
+    for test in (settings.standard, settings.trend, settings.peer, settings.cusum):
         if test is not None and test.direction is not None:
             return test.direction
     return None

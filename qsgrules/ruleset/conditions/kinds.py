@@ -138,7 +138,8 @@ class Breach(Leaf):
     KIND = "breach"
     SUMMARY = (
         "Hard-data breaches: how many distinct indicators have a finding of the given test "
-        "(standard, trend, peer; any by default) and strength (notable includes strong), for "
+        "(standard, trend, peer, cusum; any by default) and strength (notable includes strong; "
+        "a CUSUM alert is notable), for "
         "one indicator, one domain's indicators, or all of them."
     )
     MEASURES = "the number of distinct indicators breached (two tests of one indicator count once)"

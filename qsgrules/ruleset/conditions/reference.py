@@ -12,7 +12,7 @@ from .kinds import COMBINERS, LEAVES, Leaf, ProviderTypeIs
 KEYS: dict[str, str] = {
     "indicator": "one catalogue indicator (`qsg indicators`)",
     "domain": "one quality domain: safety, effectiveness, experience, well_led",
-    "test": "standard, trend, peer, or any (the default)",
+    "test": "standard, trend, peer, cusum, or any (the default)",
     "strength": "notable (the default: any finding) or strong",
     "min": "holds when the measure is at least this",
     "max": "holds when the measure is at most this (a ceiling: see QSG104)",
