@@ -14,9 +14,11 @@ from .bundled import demo_workspace
 from .errors import InputError, Problem
 from .model.vocabulary import Level
 from .register import Register, checks, store
-from .register.store import Clock
+from .register.schedule import check_meeting_date, check_planned_date
+from .register.store import Clock, Today
 from .ruleset import CompiledRuleset
 from .workspace import Workspace, load_workspace
+from .workspace.clock import today as system_today
 from .workspace.settings import Settings, load_settings
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "decided_levels",
     "open_meeting",
     "open_register",
+    "plan_meeting",
     "regional_report",
     "workspace_settings",
 ]
@@ -68,12 +71,14 @@ def open_register(
     write: bool = False,
     by: str | None = None,
     clock: Clock | None = None,
+    today: Today | None = None,
 ) -> Register:
     """The register of a workspace (``register.sqlite`` in it) or at ``register``. For
     writing it must be the user's own (never the bundled demo's) and already exist (a
-    meeting opened); for reading it must exist."""
+    meeting opened); for reading it must exist. ``today`` (default ``QSG_TODAY`` or the
+    system's date) is the day dates are checked against."""
     path = _writable_place(workspace, register) if write else register_file(workspace, register)
-    return Register(path, readonly=not write, actor=by, clock=clock)
+    return Register(path, readonly=not write, actor=by, clock=clock, today=today)
 
 
 def _workspace(workspace: str | Path | Workspace | None) -> Workspace:
@@ -99,32 +104,31 @@ def open_meeting(
     register: str | Path | None = None,
     by: str | None = None,
     clock: Clock | None = None,
+    today: Today | None = None,
 ) -> reg_api.Meeting:
     """Triage the workspace and open a meeting that freezes it (every proposal with its
     evidence, the as-of month, the ruleset's name, version and sha256), with the providers'
     local QSGs, the member organisations and the settings. Nothing is written unless every
-    input is good."""
+    input is good: refused, a date after ``today`` (default ``QSG_TODAY`` or the system's
+    date; ``plan_meeting`` records a future meeting) or on or before the end of the last
+    month of data the triage holds. ``register.opening_warnings`` says what is legal but
+    suspicious (a meeting more than a year after its data)."""
     root = workspace.root if isinstance(workspace, Workspace) else workspace
     path = _writable_place(root, register)
-    checks.date("date", date)
+    day = (today or system_today)()
+    check_meeting_date(date, None, today=day)
     checks.name("chair", chair)
     if by is not None:
         checks.name("by", by)
     ws, rs = _inputs(workspace, ruleset)
     settings = load_settings(ws.root, ws.members)
     local = sorted({p.qsg for p in ws.providers.values()})
-    if qsg is not None:
-        checks.one_of(
-            "qsg",
-            qsg,
-            local,
-            "local QSG",
-            checks.UNKNOWN_QSG,
-            "a local QSG is named in the qsg column of providers.csv",
-        )
+    _check_qsg(qsg, local)
     # a new register (its first meeting) holds no standing levels yet
     result = run_triage(ws, rs, as_of=as_of, register=path, standing=reg_api.present(path))
-    with Register(path, create=True, actor=by, clock=clock) as reg:
+    # checked before the register file is made: a refused first meeting leaves no file
+    check_meeting_date(date, result.as_of, today=day)
+    with Register(path, create=True, actor=by, clock=clock, today=lambda: day) as reg:
         return reg_api.open_meeting(
             reg,
             date=date,
@@ -137,6 +141,49 @@ def open_meeting(
             },
             members={name: m.kind for name, m in sorted(ws.members.items())},
             settings=settings.model_dump(mode="json"),
+        )
+
+
+def _check_qsg(qsg: str | None, local: Sequence[str]) -> None:
+    if qsg is not None:
+        checks.one_of(
+            "qsg",
+            qsg,
+            local,
+            "local QSG",
+            checks.UNKNOWN_QSG,
+            "a local QSG is named in the qsg column of providers.csv",
+        )
+
+
+def plan_meeting(
+    *,
+    date: str | dt.date,
+    chair: str,
+    qsg: str | None = None,
+    workspace: str | Path | Workspace | None = None,
+    register: str | Path | None = None,
+    by: str | None = None,
+    clock: Clock | None = None,
+    today: Today | None = None,
+) -> reg_api.Planned:
+    """Put a future meeting in the schedule of the workspace's register (made when it is
+    the first): no triage is frozen and nothing is recorded at it until it is opened on the
+    day, when it keeps its id. Refused: a date not after ``today``."""
+    root = workspace.root if isinstance(workspace, Workspace) else workspace
+    path = _writable_place(root, register)
+    day = (today or system_today)()
+    check_planned_date(date, today=day)  # before a first register file is made
+    checks.name("chair", chair)
+    ws = _workspace(workspace)
+    local = sorted({p.qsg for p in ws.providers.values()})
+    _check_qsg(qsg, local)
+    with Register(path, create=True, actor=by, clock=clock, today=lambda: day) as reg:
+        return reg_api.plan_meeting(
+            reg,
+            date=date,
+            chair=chair,
+            qsg=qsg if qsg is not None else (local[0] if len(local) == 1 else None),
         )
 
 
@@ -161,7 +208,7 @@ def coverage(
             f"{n} is not a number of months to look back: give 1 to {MAX_COVERAGE_MONTHS}",
             checks.BAD_DATE,
         )
-    day = checks.date("on", on) if on is not None else dt.date.today()
+    day = checks.date("on", on) if on is not None else system_today()
     path = register_file(ws.root, register)
     state = reg_api.State()
     if reg_api.present(path):
@@ -184,7 +231,7 @@ def regional_report(
     registers: Sequence[str | Path], *, on: str | dt.date | None = None
 ) -> reg_api.Regional:
     """Combine the agreed conclusions of local QSGs' registers (see ``register.combine``)."""
-    day = checks.date("on", on) if on is not None else dt.date.today()
+    day = checks.date("on", on) if on is not None else system_today()
     return reg_api.combine(registers, on=day)
 
 

@@ -1,9 +1,9 @@
-"""`qsg action`, `note`, `coverage`, `report regional`, `audit verify`: the rest of the
-QSG's record, thin over ``qsgrules.api_register`` and ``qsgrules.register``."""
+"""`qsg action`, `note`, `coverage`, `report regional`, `audit verify` (and `summit`, in
+``summit_commands``): the rest of the QSG's record, thin over ``qsgrules.api_register`` and
+``qsgrules.register``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +12,8 @@ from typing import Any
 import click
 
 from ..errors import ExitCode
-from .common import _MEETING, _read, _where, _write, _writer, reports_input_errors
+from . import summit_commands
+from .common import _read, _where, _write, _writer, reports_input_errors
 
 _OUT = click.option(
     "--out",
@@ -49,7 +50,15 @@ def action() -> None:
 
 @action.command("add")
 @click.argument("code")
-@_MEETING
+@click.option("--meeting", default=None, metavar="ID", help="The meeting that agreed it.")
+@click.option("--summit", default=None, metavar="ID", help="Or the risk summit that agreed it.")
+@click.option(
+    "--kind",
+    type=click.Choice(["action", "information_request"]),
+    default="action",
+    show_default=True,
+    help="information_request: --owner is the organisation asked, --text what is asked.",
+)
 @click.option("--owner", required=True, metavar="NAME")
 @click.option("--due", required=True, metavar="YYYY-MM-DD")
 @click.option("--text", required=True, metavar="TEXT")
@@ -57,7 +66,9 @@ def action() -> None:
 @reports_input_errors(provider="CODE")
 def action_add(
     code: str,
-    meeting: str,
+    meeting: str | None,
+    summit: str | None,
+    kind: str,
     owner: str,
     due: str,
     text: str,
@@ -65,13 +76,41 @@ def action_add(
     register: str | None,
     by: str | None,
 ) -> None:
-    """Add an action about provider CODE. Prints the action id."""
+    """Add an action about provider CODE, agreed at a meeting or a risk summit. Prints the
+    action id."""
     from .. import register as R
 
     with _write(workspace, register, by) as reg:
-        a = R.add_action(reg, code, meeting=meeting, owner=owner, due=due, text=text)
+        a = R.add_action(
+            reg, code, meeting=meeting, summit=summit, owner=owner, due=due, text=text, kind=kind
+        )
     click.echo(a.id)
-    click.echo(f"added {a.id}: {code}, owner {a.owner}, due {a.due.isoformat()}", err=True)
+    what = "information request " if a.kind == R.ActionKind.INFORMATION else ""
+    click.echo(f"added {what}{a.id}: {code}, owner {a.owner}, due {a.due.isoformat()}", err=True)
+
+
+@action.command("respond")
+@click.argument("action_id", metavar="ACTION_ID")
+@click.option(
+    "--response", required=True, metavar="TEXT", help="What arrived (never identifiable)."
+)
+@click.option("--on", default=None, metavar="YYYY-MM-DD", help="When it arrived (default: today).")
+@_writer
+@reports_input_errors(action_id="ACTION_ID")
+def action_respond(
+    action_id: str,
+    response: str,
+    on: str | None,
+    workspace: str | None,
+    register: str | None,
+    by: str | None,
+) -> None:
+    """The information asked by request ACTION_ID arrived: record it (closes the request)."""
+    from .. import register as R
+
+    with _write(workspace, register, by) as reg:
+        a = R.respond(reg, action_id, response=response, on=on)
+    click.echo(f"{a.id}: the information asked of {a.owner} arrived {(a.closed or {}).get('on')}")
 
 
 @action.command("close")
@@ -135,8 +174,9 @@ def action_list(
 ) -> None:
     """List actions with owner, due date (and moves) and status."""
     from .. import register as R
+    from ..workspace.clock import today as system_today
 
-    day = R.checks.date("on", on) if on else dt.date.today()
+    day = R.checks.date("on", on) if on else system_today()
     with _read(workspace, register) as reg:
         found = R.list_actions(
             reg, open_only=open_only, overdue_on=day if overdue else None, provider=provider
@@ -144,12 +184,16 @@ def action_list(
     for a in found:
         late = " OVERDUE" if a.overdue(day) else ""
         moved = f" (moved from {', '.join(mv['from'] for mv in a.moves)})" if a.moves else ""
+        where = a.meeting or (f"summit {a.summit}" if a.summit else "-")
         click.echo(
-            f"{a.id}  {a.provider or '-':<5} {a.meeting or '-':<13} {a.status.value:<6} due "
+            f"{a.id}  {a.provider or '-':<5} {where:<13} {a.status.value:<6} due "
             f"{a.due.isoformat()}{moved}{late}  owner {a.owner}"
         )
-        click.echo(f"      {a.text}")
-        if a.closed:
+        kind = {R.ActionKind.INFORMATION: "information request: ", R.ActionKind.ACTION: ""}
+        click.echo(f"      {kind.get(a.kind, '')}{a.text}")
+        if a.response is not None and a.closed:
+            click.echo(f"      arrived {a.closed['on']}: {a.response}")
+        elif a.closed:
             click.echo(f"      closed {a.closed['on']}: {a.closed['note']}")
     click.echo(f"{len(found)} action(s)", err=True)
 
@@ -256,4 +300,4 @@ def audit_verify_command(workspace: str | None, register: str | None) -> None:
     click.echo(f"ok: {verification.checked} records checked, hash chain intact, integrity ok")
 
 
-COMMANDS = (action, note, coverage_command, report, audit)
+COMMANDS = (action, note, coverage_command, report, audit, summit_commands.summit)

@@ -24,6 +24,13 @@ from .common import (
     reports_input_errors,
 )
 
+_CLEAR_REVIEW = click.option(
+    "--clear-review-by", is_flag=True, help="No review date (a kept one is not carried)."
+)
+_CLEAR_EXIT = click.option(
+    "--clear-exit-criteria", is_flag=True, help="No exit criteria (kept ones are not carried)."
+)
+
 
 @click.group()
 def meeting() -> None:
@@ -31,9 +38,14 @@ def meeting() -> None:
 
 
 @meeting.command("open")
-@click.option("--date", required=True, metavar="YYYY-MM-DD")
+@click.option("--date", required=True, metavar="YYYY-MM-DD", help="The day it is held.")
 @click.option("--chair", required=True, metavar="NAME")
 @click.option("--qsg", default=None, metavar="NAME", help="The local QSG (providers.csv qsg).")
+@click.option(
+    "--planned",
+    is_flag=True,
+    help="A future meeting, put in the schedule: no triage is frozen until it is opened.",
+)
 @_WORKSPACE
 @_RULESET
 @_AS_OF
@@ -44,15 +56,44 @@ def meeting_open(
     date: str,
     chair: str,
     qsg: str | None,
+    planned: bool,
     workspace: str | None,
     ruleset: str | None,
     as_of: str | None,
     register: str | None,
     by: str | None,
 ) -> None:
-    """Open a meeting: triage now and freeze it. Prints the meeting id."""
-    from ..api_register import open_meeting
+    """Open a meeting: triage now and freeze it. Prints the meeting id.
 
+    The date is the day the meeting is held: never after today (--planned puts a future
+    meeting in the schedule) nor before the end of the last month of data it freezes."""
+    from .. import register as R
+    from ..api_register import open_meeting, plan_meeting
+
+    if planned:
+        if as_of is not None or ruleset is not None:
+            from ..errors import InputError, Problem
+
+            raise InputError(
+                [
+                    Problem.for_argument(
+                        "planned",
+                        "a planned meeting freezes no triage: --as-of and --ruleset are given "
+                        "when it is opened",
+                        code=R.checks.CONFLICTING_OPTIONS,
+                    )
+                ]
+            )
+        plan = plan_meeting(date=date, chair=chair, qsg=qsg, workspace=workspace,
+                            register=register, by=by)  # fmt: skip
+        click.echo(plan.id)
+        click.echo(
+            f"planned {plan.id} for {plan.date.isoformat()} ({plan.qsg or 'all local QSGs'}, "
+            f"chair {plan.chair}): no triage frozen; open it on the day with "
+            f"qsg meeting open --date {plan.date.isoformat()}",
+            err=True,
+        )
+        return
     m = open_meeting(
         date=date,
         chair=chair,
@@ -70,6 +111,26 @@ def meeting_open(
         f"proposals as of {m.as_of}, ruleset {r['name']} {r['version']} (sha {r['sha256'][:8]})",
         err=True,
     )
+    for warning in R.opening_warnings(m):
+        click.echo(warning, err=True)
+
+
+@meeting.command("cancel")
+@click.argument("meeting_id", metavar="ID")
+@click.option("--reason", required=True, metavar="TEXT")
+@_writer
+@reports_input_errors(meeting="ID")
+def meeting_cancel(
+    meeting_id: str, reason: str, workspace: str | None, register: str | None, by: str | None
+) -> None:
+    """Withdraw a draft or planned meeting by a record (never a delete): its positions,
+    decisions and actions stop counting; the audit trail keeps all of it."""
+    from .. import register as R
+
+    with _write(workspace, register, by) as reg:
+        c = R.cancel_meeting(reg, meeting_id, reason=reason)
+    what = "planned meeting" if c.was == "planned" else "draft meeting"
+    click.echo(f"cancelled {what} {c.id} (record {c.seq}) by {c.recorded_by}: {c.reason}")
 
 
 @meeting.command("attend")
@@ -112,13 +173,36 @@ def meeting_list(workspace: str | None, register: str | None) -> None:
 
     with _read(workspace, register) as reg:
         state = R.fold(reg.records())
-    for m in sorted(state.meetings.values(), key=lambda m: (m.date, m.seq)):
+    lines: list[tuple[tuple[object, ...], str]] = []
+    for m in state.meetings.values():
         status = f"agreed {m.agreed[0][:10]}" if m.agreed else "DRAFT"
-        click.echo(
-            f"{m.id:<15} {m.qsg or 'all local QSGs':<30} chair {m.chair}; as of {m.as_of}; "
-            f"{len(m.attendance)} attending, {len(m.decisions)} decided; {status}"
+        lines.append(
+            (
+                (m.date, m.seq),
+                f"{m.id:<15} {m.qsg or 'all local QSGs':<30} chair {m.chair}; as of {m.as_of}; "
+                f"{len(m.attendance)} attending, {len(m.decisions)} decided; {status}",
+            )
         )
-    click.echo(f"{len(state.meetings)} meeting(s)", err=True)
+    for p in state.planned.values():
+        lines.append(
+            (
+                (p.date, p.seq),
+                f"{p.id:<15} {p.qsg or 'all local QSGs':<30} chair {p.chair}; PLANNED for "
+                f"{p.date.isoformat()}, no triage frozen yet",
+            )
+        )
+    for gone in state.cancelled.values():
+        lines.append(
+            (
+                (gone.date, gone.seq),
+                f"{gone.id:<15} CANCELLED {gone.recorded_at[:10]} by {gone.recorded_by} "
+                f"(was {gone.was}): {gone.reason}",
+            )
+        )
+    for _, line in sorted(lines, key=lambda x: x[0]):
+        click.echo(line)
+    n, k = len(state.meetings), len(state.planned)
+    click.echo(f"{n} meeting(s), {k} planned, {len(state.cancelled)} cancelled", err=True)
 
 
 @meeting.command("agree")
@@ -145,6 +229,8 @@ def meeting_agree(
 @click.option("--rationale", default=None, metavar="TEXT")
 @click.option("--review-by", default=None, metavar="YYYY-MM-DD")
 @click.option("--exit-criteria", default=None, metavar="TEXT")
+@_CLEAR_REVIEW
+@_CLEAR_EXIT
 @click.option("--text", default=None, metavar="TEXT", help="A correction to the note.")
 @_writer
 @reports_input_errors(meeting="ID")
@@ -156,6 +242,8 @@ def meeting_amend(
     rationale: str | None,
     review_by: str | None,
     exit_criteria: str | None,
+    clear_review_by: bool,
+    clear_exit_criteria: bool,
     text: str | None,
     workspace: str | None,
     register: str | None,
@@ -175,6 +263,8 @@ def meeting_amend(
             review_by=review_by,
             exit_criteria=exit_criteria,
             text=text,
+            clear_review_by=clear_review_by,
+            clear_exit_criteria=clear_exit_criteria,
         )
     click.echo(f"{meeting_id}: amendment recorded (record {rec.seq}) by {rec.recorded_by}")
 
@@ -260,8 +350,12 @@ def override(
 @_MEETING
 @click.option("--rationale", required=True, metavar="TEXT")
 @click.option("--level", default=None, metavar=LEVELS, help="Default: the proposal, if confirmed.")
-@click.option("--review-by", default=None, metavar="YYYY-MM-DD")
-@click.option("--exit-criteria", default=None, metavar="TEXT")
+@click.option(
+    "--review-by", default=None, metavar="YYYY-MM-DD", help="Default: kept if the level is."
+)
+@click.option("--exit-criteria", default=None, metavar="TEXT", help="Default: kept likewise.")
+@_CLEAR_REVIEW
+@_CLEAR_EXIT
 @_writer
 @reports_input_errors(provider="CODE")
 def decide(
@@ -271,11 +365,16 @@ def decide(
     level: str | None,
     review_by: str | None,
     exit_criteria: str | None,
+    clear_review_by: bool,
+    clear_exit_criteria: bool,
     workspace: str | None,
     register: str | None,
     by: str | None,
 ) -> None:
-    """The chair's conclusion for provider CODE at a meeting."""
+    """The chair's conclusion for provider CODE at a meeting.
+
+    A decision that keeps the standing level keeps its review date and exit criteria
+    unless they are given again or cleared (--clear-review-by, --clear-exit-criteria)."""
     from .. import register as R
 
     with _write(workspace, register, by) as reg:
@@ -287,6 +386,8 @@ def decide(
             level=level,
             review_by=review_by,
             exit_criteria=exit_criteria,
+            clear_review_by=clear_review_by,
+            clear_exit_criteria=clear_exit_criteria,
         )
     d = done.decision
     dissent = f"; dissent: {len(d.dissent)}" if d.dissent else ""
@@ -294,8 +395,18 @@ def decide(
         f"{meeting} {code}: decided {d.level.label} (proposed {d.proposed.label}; "
         f"{len(d.positions)} position(s){dissent})"
     )
+    if d.review_by_from:
+        click.echo(f"kept review by {d.review_by} from {d.review_by_from}")
+    if d.exit_criteria_from:
+        click.echo(f"kept exit criteria from {d.exit_criteria_from}: {d.exit_criteria}")
     if done.summit_action:
         click.echo(f"opened action {done.summit_action}: convene the risk summit")
+    if done.summit_pending:
+        click.echo(f"no second convene action: {done.summit_pending}")
+    for closed in done.superseded:
+        click.echo(f"{closed} superseded: {meeting} decided {d.level.label}")
+    for warning in done.warnings:
+        click.echo(warning, err=True)
 
 
 COMMANDS = (meeting, agenda, confirm, override, decide, *record_commands.COMMANDS)

@@ -1,9 +1,10 @@
 """What a meeting pack shows beyond the triage: the meeting, its agenda, and the record.
 
 The triage alone makes a pack (``qsg pack``). The decision register (meetings, positions,
-decisions, actions, standing levels) and the data-coverage marks fill a ``MeetingContext``
-so that the same pack also shows the meeting's own agenda, each provider's standing level
-with an escalation mark, stale data, previous decisions and open actions. Every field is
+decisions, actions, risk summits, standing levels) and the data-coverage marks fill a
+``MeetingContext`` so that the same pack also shows the meeting's own agenda, each
+provider's standing level with an escalation mark, stale data, previous decisions, open
+actions and risk summits. Every field is
 optional: an empty context is a pack without the register.
 """
 
@@ -95,6 +96,7 @@ class OpenAction(Model):
     owner: str
     due: str  # YYYY-MM-DD
     overdue: bool = False
+    kind: str = "action"  # "action", "information request", "convene a risk summit"
 
 
 class MeetingContext(Model):
@@ -110,3 +112,6 @@ class MeetingContext(Model):
     stale: dict[str, str] = Field(default_factory=dict)
     decisions: dict[str, tuple[PastDecision, ...]] = Field(default_factory=dict)
     actions: dict[str, tuple[OpenAction, ...]] = Field(default_factory=dict)
+    #: each provider's risk summits, in words: to convene, convened, held since the QSG
+    #: last decided (``qsgrules.register.follow_up.summit_lines``)
+    summits: dict[str, tuple[str, ...]] = Field(default_factory=dict)

@@ -1,31 +1,59 @@
-"""The decision register: meetings, positions, decisions, actions, in an append-only
-SQLite file with a hash-chained audit trail. Everything ``qsg meeting``, ``confirm``,
-``override``, ``decide``, ``action``, ``agenda``, ``coverage``, ``note`` and ``audit``
-do is here; the commands are thin."""
+"""The decision register: meetings, positions, decisions, actions, risk summits, in an
+append-only SQLite file with a hash-chained audit trail. Everything ``qsg meeting``,
+``confirm``, ``override``, ``decide``, ``action``, ``summit``, ``agenda``, ``coverage``,
+``note`` and ``audit`` do is here; the commands are thin."""
 
 from . import agenda as agenda_module
-from .actions import add_action, close_action, list_actions, move_action
+from .actions import add_action, close_action, list_actions, move_action, respond
 from .agenda import AgendaItem, Uncovered, agenda, agenda_of, coverage
-from .meetings import Decided, agree, amend, attend, confirm, decide, open_meeting, override
+from .bodies import ActionKind
+from .meetings import (
+    Decided,
+    agree,
+    amend,
+    attend,
+    cancel_meeting,
+    confirm,
+    decide,
+    open_meeting,
+    opening_warnings,
+    override,
+    plan_meeting,
+)
 from .note import MeetingNote, meeting_note
 from .pack_context import pack_context
 from .regional import Regional, combine
 from .schema import SCHEMA_VERSION
-from .state import Action, Decision, Meeting, State, fold, standings
+from .state import (
+    Action,
+    Cancelled,
+    Decision,
+    Meeting,
+    Planned,
+    State,
+    Summit,
+    fold,
+    standings,
+)
 from .store import Record, Register, Verification, present
+from .summits import convene_summit, hold_summit, list_summits
 
 __all__ = [
     "SCHEMA_VERSION",
     "Action",
+    "ActionKind",
     "AgendaItem",
+    "Cancelled",
     "Decided",
     "Decision",
     "Meeting",
     "MeetingNote",
+    "Planned",
     "Record",
     "Regional",
     "Register",
     "State",
+    "Summit",
     "Uncovered",
     "Verification",
     "add_action",
@@ -35,18 +63,25 @@ __all__ = [
     "agree",
     "amend",
     "attend",
+    "cancel_meeting",
     "close_action",
     "combine",
     "confirm",
+    "convene_summit",
     "coverage",
     "decide",
     "fold",
+    "hold_summit",
     "list_actions",
+    "list_summits",
     "meeting_note",
     "move_action",
     "open_meeting",
+    "opening_warnings",
     "override",
     "pack_context",
+    "plan_meeting",
     "present",
+    "respond",
     "standings",
 ]

@@ -1,25 +1,37 @@
-"""Actions agreed at meetings: an owner, a due date (moves logged, never overwritten), a
-status; carried to every meeting until closed."""
+"""Actions agreed at meetings (or at risk summits): an owner, a due date (moves logged,
+never overwritten), a status; carried to every meeting until closed. An information
+request is an action whose owner is the organisation asked, closed by its response."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from ..model.vocabulary import ItemStatus
-from . import checks
-from .meetings import _check_actor, _open_for_changes, _provider, meeting_of
+from . import bodies, checks
+from .bodies import ActionKind
+from .lookup import _check_actor, _open_for_changes, _provider, meeting_of
 from .state import Action, Kind, State, fold
 from .store import NewRecord, Record, Register
 
 
 def next_action_id(state: State) -> str:
-    numbers = [int(a.split("-")[1]) for a in state.actions if a.split("-")[-1].isdigit()]
+    ids = [*state.actions, *state.withdrawn]  # a withdrawn action's id is never reused
+    numbers = [int(a.split("-")[1]) for a in ids if a.split("-")[-1].isdigit()]
     return f"A-{max(numbers, default=0) + 1:03d}"
 
 
 def _action(state: State, action_id: str) -> Action:
     found = state.actions.get(action_id)
     if found is None:
+        gone = state.withdrawn.get(action_id)
+        if gone is not None:
+            c = state.cancelled.get(str(gone.meeting))
+            raise checks.refuse(
+                "action_id",
+                f"action {action_id} was withdrawn with its meeting {gone.meeting}, cancelled"
+                + (f": {c.reason}" if c is not None else ""),
+                checks.MEETING_CANCELLED,
+            )
         checks.one_of(
             "action_id",
             action_id,
@@ -32,25 +44,82 @@ def _action(state: State, action_id: str) -> Action:
     return found
 
 
+def _kind(value: str | ActionKind) -> ActionKind:
+    try:
+        return ActionKind(value)
+    except ValueError:
+        kinds = [k.value for k in ActionKind if k != ActionKind.CONVENE_SUMMIT]
+        raise checks.refuse(
+            "kind",
+            f"unknown kind of action {value!r}; use one of {', '.join(kinds)} (the action to "
+            "convene a risk summit is opened by the decision)",
+            checks.NOT_A_REQUEST,
+        ) from None
+
+
 def add_action(
-    reg: Register, provider: str, *, meeting: str, owner: str, due: str | dt.date, text: str
+    reg: Register,
+    provider: str,
+    *,
+    meeting: str | None = None,
+    owner: str,
+    due: str | dt.date,
+    text: str,
+    kind: str | ActionKind = ActionKind.ACTION,
+    summit: str | None = None,
 ) -> Action:
-    """An action agreed at a meeting about a provider; returns it with its new id."""
+    """An action agreed at a meeting (or, with ``summit``, at a risk summit held) about a
+    provider; returns it with its new id. ``kind`` ``information_request``: ``owner`` is
+    the organisation asked and ``text`` what was asked; its response closes it. Refused: a
+    due date before the meeting (or summit) that agreed it."""
     who = checks.name("owner", owner)
     day = checks.date("due", due)
     what = checks.text("text", text, required=True)
+    what_kind = _kind(kind)
+    if what_kind == ActionKind.CONVENE_SUMMIT:
+        raise checks.refuse(
+            "kind",
+            "the action to convene a risk summit is opened by a decision of risk_summit",
+            checks.NOT_A_REQUEST,
+        )
+    if (meeting is None) == (summit is None):
+        raise checks.refuse(
+            "meeting",
+            "say where the action was agreed: --meeting ID or --summit ID (one of them)",
+            checks.CONFLICTING_OPTIONS,
+        )
     _check_actor(reg)
 
     def build(records: list[Record]) -> list[NewRecord]:
         state = fold(records)
-        m = meeting_of(state, meeting)
-        _open_for_changes(m)
-        code = _provider(m, provider)
+        body = {"owner": who, "due": day.isoformat(), "text": what, "kind": what_kind.value}
+        if meeting is not None:
+            m = meeting_of(state, meeting)
+            _open_for_changes(m)
+            code = _provider(m, provider)
+            checks.not_before("due", day, m.date, f"the meeting that agreed it ({m.id})")
+            where: dict[str, str] = {"meeting": m.id}
+        else:
+            from .summits import held_summit
+
+            s = held_summit(state, str(summit), argument="summit")
+            code = checks.one_of(
+                "provider",
+                provider,
+                [s.provider],
+                "provider",
+                checks.UNKNOWN_PROVIDER,
+                f"summit {s.id} was about {s.provider}",
+            )
+            assert s.held is not None
+            checks.not_before("due", day, s.held.date, f"the summit that agreed it ({s.id})")
+            body["summit"] = s.id
+            where = {}
         return [
             NewRecord(
                 Kind.ACTION_ADDED,
-                {"owner": who, "due": day.isoformat(), "text": what},
-                meeting=m.id,
+                body,
+                meeting=where.get("meeting"),
                 provider=code,
                 subject=next_action_id(state),
             )
@@ -60,23 +129,48 @@ def add_action(
     return fold(reg.records()).actions[str(stored[0].subject)]
 
 
+def _closing_day(reg: Register, a: Action, on: str | dt.date | None) -> dt.date:
+    """The day an action is closed (default today): never after today, never before it
+    was agreed."""
+    today = reg.today()
+    day = checks.date("on", on) if on is not None else today
+    checks.not_after_today("on", day, today, "a closing")
+    if a.since is not None:
+        where = a.meeting or a.summit
+        checks.not_before(
+            "on",
+            day,
+            a.since,
+            f"action {a.id} existed ({where}, {a.since})",
+            checks.BEFORE_IT_EXISTED,
+        )
+    return day
+
+
+def _still_open(a: Action) -> None:
+    if a.status == ItemStatus.CLOSED:
+        closed = a.closed or {}
+        raise checks.refuse(
+            "action_id",
+            f"action {a.id} was closed on {closed.get('on')}: {closed.get('note')}",
+            checks.ACTION_CLOSED,
+        )
+
+
 def close_action(
     reg: Register, action_id: str, *, note: str, on: str | dt.date | None = None
 ) -> Action:
-    """Close an open action with a note (on a date, default today)."""
+    """Close an open action with a note (on a date, default today; never after today nor
+    before the action was agreed)."""
     what = checks.text("note", note, required=True)
-    day = checks.date("on", on) if on is not None else reg.clock().date()
+    if on is not None:
+        checks.date("on", on)
     _check_actor(reg)
 
     def build(records: list[Record]) -> list[NewRecord]:
         a = _action(fold(records), action_id)
-        if a.status == ItemStatus.CLOSED:
-            closed = a.closed or {}
-            raise checks.refuse(
-                "action_id",
-                f"action {a.id} was closed on {closed.get('on')}: {closed.get('note')}",
-                checks.ACTION_CLOSED,
-            )
+        _still_open(a)
+        day = _closing_day(reg, a, on)
         return [
             NewRecord(
                 Kind.ACTION_CLOSED,
@@ -92,8 +186,47 @@ def close_action(
     return fold(reg.records()).actions[action_id]
 
 
+def respond(
+    reg: Register, action_id: str, *, response: str, on: str | dt.date | None = None
+) -> Action:
+    """The information asked for arrived: its response (what it said, where it is) and the
+    day (default today; never after today nor before the request). Closes the request."""
+    what = checks.text("response", response, required=True)
+    assert what is not None
+    if on is not None:
+        checks.date("on", on)
+    _check_actor(reg)
+
+    def build(records: list[Record]) -> list[NewRecord]:
+        a = _action(fold(records), action_id)
+        if a.kind != ActionKind.INFORMATION:
+            raise checks.refuse(
+                "action_id",
+                f"action {a.id} is not an information request (it is {a.kind.value}): close it "
+                f"with a note (qsg action close {a.id} --note TEXT)",
+                checks.NOT_A_REQUEST,
+            )
+        _still_open(a)
+        day = _closing_day(reg, a, on)
+        body = bodies.InformationReceived(response=what, on=day)
+        return [
+            NewRecord(
+                Kind.INFORMATION_RECEIVED,
+                bodies.dump(body),
+                meeting=a.meeting,
+                provider=a.provider,
+                subject=a.id,
+                corrects=a.seq,
+            )
+        ]
+
+    reg.write(build)
+    return fold(reg.records()).actions[action_id]
+
+
 def move_action(reg: Register, action_id: str, *, due: str | dt.date, reason: str) -> Action:
-    """Move an open action's due date, with a reason; the old date is kept."""
+    """Move an open action's due date, with a reason; the old date is kept. Never before
+    the day it was agreed."""
     day = checks.date("due", due)
     why = checks.text("reason", reason, required=True)
     _check_actor(reg)
@@ -104,6 +237,9 @@ def move_action(reg: Register, action_id: str, *, due: str | dt.date, reason: st
             raise checks.refuse(
                 "action_id", f"action {a.id} is closed: it cannot move", checks.ACTION_CLOSED
             )
+        if a.since is not None:
+            where = a.meeting or a.summit
+            checks.not_before("due", day, a.since, f"the day action {a.id} was agreed ({where})")
         return [
             NewRecord(
                 Kind.ACTION_MOVED,
@@ -126,7 +262,8 @@ def list_actions(
     overdue_on: dt.date | None = None,
     provider: str | None = None,
 ) -> list[Action]:
-    """Actions in id order: only open ones, only those overdue on a date, one provider's."""
+    """Actions in id order: only open ones, only those overdue on a date, one provider's.
+    Actions of cancelled meetings are withdrawn: not listed."""
     state = fold(reg.records())
     if provider is not None:
         known = {code for m in state.meetings.values() for code in m.proposed}

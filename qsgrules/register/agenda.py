@@ -7,16 +7,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..model.vocabulary import Level
+from .bodies import ActionKind
+from .follow_up import information_lines, kept_line, summit_lines
 from .meetings import meeting_of
 from .state import Decision, Meeting, State, fold
 from .store import Register
 
 EVERY_MEETING = "every meeting"
+SUMMIT = "risk summit"
+FURTHER_INFORMATION = "further information requested"
 CHANGED = "proposal differs from standing"
 OVERDUE = "overdue"
 CYCLE = "business cycle"
 #: The agenda's sections, in order (guidance, chapters 7 and 9).
-SECTIONS = (EVERY_MEETING, CHANGED, OVERDUE, CYCLE)
+SECTIONS = (EVERY_MEETING, SUMMIT, FURTHER_INFORMATION, CHANGED, OVERDUE, CYCLE)
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,12 @@ def _mark(proposed: Level, standing: Level) -> str:
 
 def agenda(reg: Register, meeting: str) -> list[AgendaItem]:
     """The providers a meeting must discuss, in order: those at risk summit or regular
-    review (every meeting), those whose new proposal differs from their standing level,
-    those with an overdue review date or overdue open actions, then those not discussed
-    within the business cycle. Each appears once, with every reason that applies."""
+    review (every meeting), those with a risk summit to convene, convened or held since
+    the QSG last decided, those at further information required or with information asked
+    (what, of whom, and whether it arrived), those whose new proposal differs from their
+    standing level, those with an overdue review date or overdue open actions, then those
+    not discussed within the business cycle. Each appears once, with every reason that
+    applies."""
     state = fold(reg.records())
     return agenda_of(state, meeting_of(state, meeting))
 
@@ -61,6 +68,8 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
     cycle = int(m.settings.get("business_cycle_months", 12))
     cutoff = months_before(m.date, cycle)
     open_actions = [a for a in state.actions.values() if a.status == "open"]
+    earlier = state.earlier(m)
+    previous = max((e.date for e in earlier), default=None)
     codes = [
         code
         for code in m.proposed
@@ -68,6 +77,7 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
         or m.providers.get(code, {}).get("qsg") == m.qsg
         or code in standings
         or any(a.provider == code for a in open_actions)
+        or any(x.provider == code for x in state.summits.values())
     ]
     items: list[AgendaItem] = []
     for code in codes:
@@ -78,6 +88,13 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
                 f"standing {held.level.label} since {held.decided_on} ({held.meeting}): "
                 "considered at every meeting until the concerns are addressed"
             )
+        if held is not None and held.level == Level.FURTHER_INFORMATION:
+            found[FURTHER_INFORMATION].append(
+                f"standing {held.level.label} since {held.decided_on} ({held.meeting}): "
+                "the information asked for comes back to the next meeting"
+            )
+        found[SUMMIT] += summit_lines(state, code, m.date, held)
+        found[FURTHER_INFORMATION] += information_lines(state, code, m, held, previous)
         if held is not None and proposed != held.level:
             found[CHANGED].append(
                 f"{_mark(proposed, held.level)} proposed {proposed.label}, standing "
@@ -86,9 +103,11 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
         elif held is None and proposed > Level.NO_CONCERNS:
             found[CHANGED].append(f"proposed {proposed.label}; no standing level recorded")
         if held is not None and held.review_by and held.review_by < m.date.isoformat():
-            found[OVERDUE].append(f"review was due by {held.review_by}")
+            kept_from = f" (kept from {held.review_by_from})" if held.review_by_from else ""
+            found[OVERDUE].append(f"review was due by {held.review_by}{kept_from}")
         for a in open_actions:
-            if a.provider == code and a.due < m.date:
+            # requests and convene actions are said, overdue or not, in their own sections
+            if a.provider == code and a.due < m.date and a.kind == ActionKind.ACTION:
                 found[OVERDUE].append(f"action {a.id} ({a.owner}) was due {a.due.isoformat()}")
         last = discussed.get(code)
         if last is None:
@@ -98,6 +117,14 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
         sections = [s for s in SECTIONS if found[s]]
         if not sections:
             continue
+        kept = kept_line(held) if held is not None else None
+        if held is not None and kept is not None:
+            # after the standing level's line, or first when that line is not said
+            home = EVERY_MEETING if held.level >= Level.REGULAR_REVIEW else FURTHER_INFORMATION
+            if found[home] and held.level >= Level.FURTHER_INFORMATION:
+                found[home].insert(1, kept)
+            else:
+                found[sections[0]].insert(0, kept)
         reasons = tuple(r for s in sections for r in found[s])
         name = m.providers.get(code, {}).get("name", code)
         items.append(AgendaItem(code, name, sections[0], proposed, held, reasons))

@@ -32,6 +32,24 @@ NOT_AGREED = "QSG617"
 NOTHING_TO_AMEND = "QSG619"
 ACTION_CLOSED = "QSG620"
 LOOK_ALIKE = "QSG621"
+# dates that cannot be true together, and the records that withdraw or follow things up
+# (from 640: the numbers between are left for the register's other work)
+FUTURE_DATE = "QSG640"
+BEFORE_DATA = "QSG641"
+BEFORE_MEETING = "QSG642"
+BEFORE_IT_EXISTED = "QSG643"
+MEETING_CANCELLED = "QSG644"
+MEETING_PLANNED = "QSG645"
+CANNOT_CANCEL = "QSG646"
+CONFLICTING_OPTIONS = "QSG647"
+UNKNOWN_SUMMIT = "QSG648"
+SUMMIT_PENDING = "QSG649"
+SUMMIT_STATE = "QSG650"
+NOT_A_REQUEST = "QSG651"
+NOT_IN_FUTURE = "QSG652"
+
+#: A meeting more than this many days after the end of its data month is warned about.
+STALE_MEETING_DAYS = 365
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -53,6 +71,58 @@ def date(argument: str, value: str | dt.date) -> dt.date:
         raise refuse(
             argument, f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2019-04-10", BAD_DATE
         ) from None
+
+
+def not_after_today(argument: str, day: dt.date, today: dt.date, what: str) -> dt.date:
+    """``day`` unless it is after ``today``: nothing is recorded as done in the future."""
+    if day > today:
+        raise refuse(
+            argument,
+            f"{day.isoformat()} is after today ({today.isoformat()}): {what} cannot be "
+            "recorded before it happens",
+            FUTURE_DATE,
+        )
+    return day
+
+
+def not_before(
+    argument: str, day: dt.date, earliest: dt.date, what: str, code: str = BEFORE_MEETING
+) -> dt.date:
+    """``day`` unless it is before ``earliest`` (``what`` says why that is the earliest)."""
+    if day < earliest:
+        raise refuse(argument, f"{day.isoformat()} is before {what}", code)
+    return day
+
+
+def month_end(month: str) -> dt.date:
+    """The last day of a ``YYYY-MM`` month."""
+    year, number = (int(x) for x in month.split("-"))
+    first_of_next = dt.date(year + number // 12, number % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def meeting_date_against_data(day: dt.date, data_month: str) -> None:
+    """A meeting cannot discuss data of a month that was not over on its date."""
+    end = month_end(data_month)
+    if day <= end:
+        raise refuse(
+            "date",
+            f"a meeting on {day.isoformat()} cannot discuss data to {data_month}: that month "
+            f"was not over until {end.isoformat()}. Give the meeting's real date, or an "
+            "earlier --as-of month",
+            BEFORE_DATA,
+        )
+
+
+def stale_meeting_warning(day: dt.date, data_month: str) -> str | None:
+    """A warning when a meeting is more than a year after the data it freezes."""
+    end = month_end(data_month)
+    if (day - end).days <= STALE_MEETING_DAYS:
+        return None
+    return (
+        f"warning: the meeting on {day.isoformat()} is {(day - end).days} days after the end "
+        f"of the data it freezes ({data_month}): check the date and the data"
+    )
 
 
 def clock_time(argument: str, value: str | None) -> str | None:

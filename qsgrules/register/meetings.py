@@ -1,71 +1,44 @@
-"""Meetings: open (freezing the triage), attendance, positions, the chair's decision,
-agreement of the note, and amendments after it. Each call is one transaction."""
+"""Meetings: open (freezing the triage), attendance, positions, agreement of the note, and
+amendments after it; the chair's decision is in ``decisions``, plans and cancellations in
+``schedule`` (all re-exported here). Each call is one transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .. import text_guard
-from ..errors import InputError, Problem
 from ..model.vocabulary import Level, Stance
 from . import checks
-from .state import Decision, Kind, Meeting, State, fold
+from .decisions import SUMMIT_WITHIN_DAYS, Decided, decide
+from .lookup import _attendee, _check_actor, _open_for_changes, _provider, meeting_of
+from .schedule import (
+    _new_id,
+    cancel_meeting,
+    check_meeting_date,
+    data_month,
+    opening_warnings,
+    plan_meeting,
+)
+from .state import Kind, Meeting, fold
 from .store import FROZEN, NewRecord, Record, Register
 
-#: A risk summit is convened within this many days unless a review date is set.
-SUMMIT_WITHIN_DAYS = 28
-
-
-def meeting_of(state: State, meeting: str, *, argument: str = "meeting") -> Meeting:
-    """The meeting with this id, or a refusal with a "did you mean"."""
-    found = state.meetings.get(meeting)
-    if found is None:
-        known = sorted(state.meetings)
-        hint = "see `qsg meeting list`" if known else "no meeting is recorded yet"
-        checks.one_of(argument, meeting, known, "meeting", checks.UNKNOWN_MEETING, hint)
-        raise AssertionError  # pragma: no cover - one_of raised
-    return found
-
-
-def _open_for_changes(m: Meeting, argument: str = "meeting") -> None:
-    if m.locked:
-        raise checks.refuse(
-            argument,
-            f"meeting {m.id} was agreed on {m.agreed[0][:10] if m.agreed else ''} and is locked; "
-            f"record a change as an amendment: qsg meeting amend {m.id} --reason TEXT",
-            checks.MEETING_LOCKED,
-        )
-
-
-def _provider(m: Meeting, code: str, argument: str = "provider") -> str:
-    return checks.one_of(
-        argument,
-        code,
-        m.proposed,
-        "provider",
-        checks.UNKNOWN_PROVIDER,
-        f"it is not in the triage frozen when meeting {m.id} was opened",
-    )
-
-
-def _attendee(m: Meeting, member: str) -> str:
-    member = " ".join(text_guard.normalised(member).split())
-    if member not in m.attendance:
-        known = sorted(m.attendance)
-        hint = (
-            f"record attendance first: qsg meeting attend {m.id} --member NAME --organisation ORG"
-        )
-        checks.one_of("member", member, known, f"attendee of {m.id}", checks.NOT_ATTENDING, hint)
-    return member
-
-
-def _check_actor(reg: Register) -> None:
-    """Who records: a name like any other (``--by ''`` is refused, never read as the
-    operating-system user), stored in its normal form."""
-    reg.actor = str(checks.name("by", reg.actor))
+__all__ = [
+    "SUMMIT_WITHIN_DAYS",
+    "Decided",
+    "agree",
+    "amend",
+    "attend",
+    "cancel_meeting",
+    "confirm",
+    "decide",
+    "meeting_of",
+    "open_meeting",
+    "opening_warnings",
+    "override",
+    "plan_meeting",
+]
 
 
 def open_meeting(
@@ -81,18 +54,18 @@ def open_meeting(
 ) -> Meeting:
     """Open a meeting, freezing the triage it discusses (the JSON contract, every proposal
     with its evidence), the providers with their local QSG, the member organisations and
-    the workspace's settings. Returns the meeting (its id ``M-YYYY-MM-DD``)."""
-    day = checks.date("date", date)
+    the workspace's settings. Returns the meeting (its id ``M-YYYY-MM-DD``, or the id of
+    the meeting planned for that day). Refused: a date after today (plan it instead), or
+    on or before the end of the last month of data the triage holds."""
+    day = check_meeting_date(date, data_month(triage), today=reg.today())
     chair_name = checks.name("chair", chair)
     _check_actor(reg)
     proposed = {p["provider"]: p["level"] for p in triage["proposals"]}
 
     def build(records: list[Record]) -> list[NewRecord]:
         state = fold(records)
-        meeting_id, n = f"M-{day.isoformat()}", 1
-        while meeting_id in state.meetings:
-            n += 1
-            meeting_id = f"M-{day.isoformat()}-{n}"
+        plans = sorted((p for p in state.planned.values() if p.date == day), key=lambda p: p.seq)
+        meeting_id = plans[0].id if plans else _new_id(state, day)
         body = {
             "date": day.isoformat(),
             "chair": chair_name,
@@ -218,124 +191,6 @@ def override(
     return _position(reg, provider, meeting, member, Stance.OVERRIDE, lv, why)
 
 
-@dataclass(frozen=True)
-class Decided:
-    decision: Decision
-    summit_action: str | None  # the action opened to convene a risk summit
-
-
-def decide(
-    reg: Register,
-    provider: str,
-    *,
-    meeting: str,
-    rationale: str,
-    level: str | None = None,
-    review_by: str | dt.date | None = None,
-    exit_criteria: str | None = None,
-) -> Decided:
-    """The chair's conclusion. Without ``level`` it takes the proposal when every recorded
-    position confirmed it, and otherwise refuses naming who disagreed and with which level
-    (and refuses when no position is recorded). The decision keeps the positions and the
-    dissent; a risk summit opens an action to convene it."""
-    from .actions import next_action_id
-
-    why = checks.text("rationale", rationale, required=True)
-    chosen = checks.level("level", level) if level is not None else None
-    review = checks.date("review_by", review_by).isoformat() if review_by is not None else None
-    exit_text = checks.text("exit_criteria", exit_criteria)
-    _check_actor(reg)
-
-    def build(records: list[Record]) -> list[NewRecord]:
-        state = fold(records)
-        m = meeting_of(state, meeting)
-        _open_for_changes(m)
-        code = _provider(m, provider)
-        proposed = m.proposed[code]
-        positions = sorted(m.positions.get(code, {}).values(), key=lambda p: p.seq)
-        final = chosen
-        if final is None:
-            if not positions:
-                raise checks.refuse(
-                    "level",
-                    f"no member has taken a position on {code} at {m.id}: record positions "
-                    f"(qsg confirm / qsg override) or give the level the QSG concluded",
-                    checks.NO_POSITIONS,
-                )
-            against = [p for p in positions if p.level != proposed]
-            if against:
-                raise InputError(
-                    [
-                        Problem.for_argument(
-                            "level",
-                            f"the proposal for {code} ({proposed.value}) was not confirmed by "
-                            "every member: "
-                            + "; ".join(
-                                f"{p.member} ({p.organisation}) holds {p.level.value}"
-                                + (f": {p.reason}" if p.reason else "")
-                                for p in against
-                            )
-                            + ". Give the level the QSG concluded (the dissent is recorded)",
-                            code=checks.NO_CONSENSUS,
-                        )
-                    ]
-                )
-            final = proposed
-        earlier = m.decisions.get(code)
-        body = {
-            "level": final.value,
-            "proposed": proposed.value,
-            "decided_on": m.date.isoformat(),
-            "rationale": why,
-            "review_by": review,
-            "exit_criteria": exit_text,
-            "positions": [p.to_dict() for p in positions],
-            "dissent": [p.to_dict() for p in positions if p.level != final],
-        }
-        out = [
-            NewRecord(
-                Kind.DECISION,
-                body,
-                meeting=m.id,
-                provider=code,
-                corrects=earlier.seq if earlier else None,
-            )
-        ]
-        summit_open = any(
-            a.provider == code
-            and a.meeting == m.id
-            and a.status == "open"
-            and "risk summit" in a.text
-            for a in state.actions.values()
-        )
-        if final == Level.RISK_SUMMIT and not summit_open:
-            due = (
-                dt.date.fromisoformat(review)
-                if review
-                else m.date + dt.timedelta(days=SUMMIT_WITHIN_DAYS)
-            )
-            name = m.providers.get(code, {}).get("name", code)
-            out.append(
-                NewRecord(
-                    Kind.ACTION_ADDED,
-                    {
-                        "owner": m.chair,
-                        "due": due.isoformat(),
-                        "text": f"Convene a risk summit for {code} {name}",
-                    },
-                    meeting=m.id,
-                    provider=code,
-                    subject=next_action_id(state),
-                )
-            )
-        return out
-
-    stored = reg.write(build)
-    state = fold(reg.records())
-    decision = state.meetings[meeting].decisions[provider]
-    return Decided(decision, stored[1].subject if len(stored) > 1 else None)
-
-
 def agree(reg: Register, meeting: str) -> Meeting:
     """The QSG agrees the note: the meeting is locked; later changes are amendments."""
     _check_actor(reg)
@@ -360,19 +215,33 @@ def amend(
     review_by: str | dt.date | None = None,
     exit_criteria: str | None = None,
     text: str | None = None,
+    clear_review_by: bool = False,
+    clear_exit_criteria: bool = False,
 ) -> Record:
     """An amendment to an agreed meeting, with who, when and why: a change to one
-    provider's decision (level, rationale, review date, exit criteria) and/or a text."""
+    provider's decision (level, rationale, review date, exit criteria, or clearing the
+    review date or exit criteria) and/or a text."""
     why = checks.text("reason", reason, required=True)
     changes: dict[str, Any] = {}
     if level is not None:
         changes["level"] = checks.level("level", level).value
     if rationale is not None:
         changes["rationale"] = checks.text("rationale", rationale, required=True)
-    if review_by is not None:
-        changes["review_by"] = checks.date("review_by", review_by).isoformat()
+    review_day = checks.date("review_by", review_by) if review_by is not None else None
+    if review_day is not None:
+        changes["review_by"] = review_day.isoformat()
     if exit_criteria is not None:
         changes["exit_criteria"] = checks.text("exit_criteria", exit_criteria, required=True)
+    for name, clear in (("review_by", clear_review_by), ("exit_criteria", clear_exit_criteria)):
+        if clear and name in changes:
+            raise checks.refuse(
+                name,
+                f"given and cleared at once: give --{name.replace('_', '-')} or "
+                f"--clear-{name.replace('_', '-')}, not both",
+                checks.CONFLICTING_OPTIONS,
+            )
+        if clear:
+            changes[name] = None
     note = checks.text("text", text)
     if changes and provider is None:
         raise checks.refuse(
@@ -382,7 +251,7 @@ def amend(
         raise checks.refuse(
             "text",
             "an amendment changes a decision (--provider with --level, --rationale, "
-            "--review-by or --exit-criteria) or adds a text",
+            "--review-by, --exit-criteria or --clear-...) or adds a text",
             checks.NOTHING_TO_AMEND,
         )
     _check_actor(reg)
@@ -395,6 +264,10 @@ def amend(
                 f"meeting {m.id} is not agreed yet: record the change directly (a new position "
                 "or decision replaces the earlier one, both kept)",
                 checks.NOT_AGREED,
+            )
+        if review_day is not None:
+            checks.not_before(
+                "review_by", review_day, m.date, f"the meeting it is for ({m.id}, {m.date})"
             )
         corrects = None
         if provider is not None:

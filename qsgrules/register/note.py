@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.proposal import Proposal, Triage
+from .follow_up import summit_lines
 from .meetings import meeting_of
-from .state import Action, Amendment, Attendance, Decision, Meeting, Position, fold
+from .state import Action, Amendment, Attendance, Decision, Meeting, Position, State, fold
 from .store import Register
 
 
@@ -39,6 +40,9 @@ class MeetingNote:
     quorum: Quorum
     providers: tuple[ProviderNote, ...]
     amendments: tuple[Amendment, ...]
+    #: provider -> its risk summits as the meeting saw them (to convene, convened, held
+    #: since the QSG last decided), and what this meeting's decisions closed or withdrew
+    summits: dict[str, tuple[str, ...]]
 
     @property
     def draft(self) -> bool:
@@ -92,4 +96,29 @@ def meeting_note(reg: Register, meeting: str) -> MeetingNote:
         for code in sorted(codes, key=order)
     )
     attendance = tuple(sorted(m.attendance.values(), key=lambda a: (a.start or "", a.seq)))
-    return MeetingNote(m, triage, attendance, quorum(m), providers, tuple(m.amendments))
+    return MeetingNote(
+        m, triage, attendance, quorum(m), providers, tuple(m.amendments), _summits(state, m)
+    )
+
+
+def _summits(state: State, m: Meeting) -> dict[str, tuple[str, ...]]:
+    held = state.standings(before=m)
+    codes = {s.provider for s in state.summits.values()} | {
+        a.provider for a in state.actions.values() if a.provider
+    }
+    out: dict[str, tuple[str, ...]] = {}
+    for code in sorted(codes):
+        lines = summit_lines(state, code, m.date, held.get(code))
+        lines += [
+            f"action {a.id} ({a.text}) closed: {(a.closed or {}).get('note')}"
+            for a in sorted(state.actions.values(), key=lambda a: a.seq)
+            if a.provider == code and a.superseded_by == m.id
+        ]
+        lines += [
+            f"risk summit {s.id} withdrawn: {s.withdrawn['reason']}"
+            for s in state.summits.values()
+            if s.provider == code and s.withdrawn is not None and s.withdrawn["meeting"] == m.id
+        ]
+        if lines:
+            out[code] = tuple(lines)
+    return out

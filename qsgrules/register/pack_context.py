@@ -16,10 +16,28 @@ from ..model.pack import (
     PastDecision,
     StandingLevel,
 )
-from ..model.vocabulary import ItemStatus, Level
-from .agenda import CHANGED, CYCLE, EVERY_MEETING, OVERDUE, SECTIONS, agenda_of
+from ..model.vocabulary import Level
+from .agenda import (
+    CHANGED,
+    CYCLE,
+    EVERY_MEETING,
+    FURTHER_INFORMATION,
+    OVERDUE,
+    SECTIONS,
+    SUMMIT,
+    agenda_of,
+)
 from .agenda import AgendaItem as Listed
-from .state import Action, Decision, Meeting, State
+from .bodies import ActionKind
+from .follow_up import summit_lines
+from .state import Decision, Meeting, State
+
+#: How each kind of action is named in the pack.
+_KINDS = {
+    ActionKind.ACTION: "action",
+    ActionKind.INFORMATION: "information request",
+    ActionKind.CONVENE_SUMMIT: "convene a risk summit",
+}
 
 #: Annex D's items led by the area team director, led by the meeting's chair instead.
 _CHAIRED = ("1", "2", "3")
@@ -29,6 +47,9 @@ def _section_titles(m: Meeting) -> dict[str, str]:
     cycle = int(m.settings.get("business_cycle_months", 12))
     return {
         EVERY_MEETING: "At every meeting: standing level risk summit or regular review",
+        SUMMIT: "Risk summits: to convene, convened, or held since the QSG last decided",
+        FURTHER_INFORMATION: "Further information requested: what was asked, of whom, and "
+        "whether it arrived",
         CHANGED: "The proposal differs from the standing level",
         OVERDUE: "A review date or an action overdue",
         CYCLE: f"Not discussed within the business cycle ({cycle} months)",
@@ -88,13 +109,6 @@ def _dissent(d: Decision) -> str:
     )
 
 
-def _open_on(a: Action, day: dt.date) -> bool:
-    """Whether an action was still open on ``day`` (closed later counts as open then)."""
-    if a.status == ItemStatus.OPEN:
-        return True
-    return a.closed is not None and a.closed.get("on", "") >= day.isoformat()
-
-
 def pack_context(state: State, meeting: Meeting | None, *, on: dt.date) -> MeetingContext:
     """The register's part of a pack for ``meeting`` (the record before it: standing levels,
     decisions, actions open on its date), or, with no meeting, the record as it is ``on``
@@ -116,13 +130,24 @@ def pack_context(state: State, meeting: Meeting | None, *, on: dt.date) -> Meeti
     before = {m.id for m in state.earlier(meeting)}
     actions: dict[str, list[OpenAction]] = {}
     for a in sorted(state.actions.values(), key=lambda a: a.seq):
-        if a.provider is None or (a.meeting not in before) or not _open_on(a, day):
+        agreed_before = a.meeting in before or (a.summit is not None and a.meeting is None)
+        if a.provider is None or not agreed_before or not a.open_on(day):
             continue
         actions.setdefault(a.provider, []).append(
             OpenAction(
-                id=a.id, text=a.text, owner=a.owner, due=a.due.isoformat(), overdue=a.due < day
+                id=a.id,
+                text=a.text,
+                owner=a.owner,
+                due=a.due.isoformat(),
+                overdue=a.due < day,
+                kind=_KINDS[a.kind],
             )
         )
+    summits = {
+        code: tuple(lines)
+        for code in sorted({s.provider for s in state.summits.values()} | set(actions))
+        if (lines := summit_lines(state, code, day, held.get(code)))
+    }
     return MeetingContext(
         meeting=(
             MeetingInfo(
@@ -147,4 +172,5 @@ def pack_context(state: State, meeting: Meeting | None, *, on: dt.date) -> Meeti
         },
         decisions={code: tuple(ds) for code, ds in decisions.items()},
         actions={code: tuple(xs) for code, xs in actions.items()},
+        summits=summits,
     )

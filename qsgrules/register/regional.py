@@ -11,7 +11,9 @@ from pathlib import Path
 from ..model import Model
 from ..model.proposal import Triage
 from ..model.vocabulary import ItemStatus, Level
-from .state import Decision, Meeting, fold
+from .bodies import ActionKind
+from .follow_up import convene_line, summit_words
+from .state import Decision, Meeting, State, fold
 from .store import Register
 
 
@@ -62,6 +64,17 @@ class OverdueAction(Model):
     text: str
 
 
+class SummitLine(Model):
+    """A risk summit to convene, convened (pending) or held, as a register records it."""
+
+    register_file: str
+    provider: str
+    name: str
+    local_qsg: str
+    status: str  # "to convene", "convened" or "held"
+    text: str
+
+
 class Regional(Model):
     on: str
     registers: tuple[str, ...]
@@ -70,6 +83,7 @@ class Regional(Model):
     recurring: tuple[Recurring, ...]
     liaison: tuple[Liaison, ...]
     overdue: tuple[OverdueAction, ...]
+    summits: tuple[SummitLine, ...] = ()
 
 
 def _concerns(triage: Triage, code: str) -> tuple[str, ...]:
@@ -86,6 +100,49 @@ def _concerns(triage: Triage, code: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def _summits(state: State, label: str, on: dt.date) -> list[SummitLine]:
+    """A register's risk summits on ``on``: to convene (an open convene action), convened
+    and not held, held (withdrawn ones are not pending and were never held)."""
+
+    def about(code: str) -> tuple[str, str]:
+        for m in sorted(state.meetings.values(), key=lambda m: (m.date, m.seq), reverse=True):
+            if code in m.providers:
+                info = m.providers[code]
+                return info.get("name", code), info.get("qsg") or "(no local QSG)"
+        return code, "(no local QSG)"
+
+    out: list[SummitLine] = []
+    for a in sorted(state.actions.values(), key=lambda a: a.seq):
+        if a.kind == ActionKind.CONVENE_SUMMIT and a.provider and a.open_on(on):
+            name, local = about(a.provider)
+            out.append(
+                SummitLine(
+                    register_file=label,
+                    provider=a.provider,
+                    name=name,
+                    local_qsg=local,
+                    status="to convene",
+                    text=convene_line(a, on),
+                )
+            )
+    for s in sorted(state.summits.values(), key=lambda s: s.seq):
+        if s.withdrawn is not None and s.held is None:
+            continue
+        held = s.held is not None and s.held.date <= on
+        name, local = about(s.provider)
+        out.append(
+            SummitLine(
+                register_file=label,
+                provider=s.provider,
+                name=name,
+                local_qsg=local,
+                status="held" if held else "convened",
+                text=summit_words(s, on),
+            )
+        )
+    return out
+
+
 def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
     """Combine the agreed (locked) conclusions of the registers: the latest per provider in
     each register; a provider in several registers is one conclusion with every view."""
@@ -93,10 +150,12 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
     names: dict[str, tuple[str, str]] = {}
     liaison: list[Liaison] = []
     overdue: list[OverdueAction] = []
+    summits: list[SummitLine] = []
     for path in paths:
         label = str(path)
         with Register(path, readonly=True) as reg:
             state = fold(reg.records())
+            summits += _summits(state, label, on)
             latest: dict[str, tuple[Meeting, Decision]] = {}
             for m in state.meetings.values():
                 if not m.locked:
@@ -181,4 +240,10 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
         recurring=recurring,
         liaison=tuple(liaison),
         overdue=tuple(sorted(overdue, key=lambda a: (a.due, a.register_file, a.id))),
+        summits=tuple(
+            sorted(summits, key=lambda x: (_STATUS_ORDER[x.status], x.provider, x.register_file))
+        ),
     )
+
+
+_STATUS_ORDER = {"to convene": 0, "convened": 1, "held": 2}

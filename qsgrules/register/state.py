@@ -16,7 +16,9 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..model.standing import Standing
 from ..model.vocabulary import ItemStatus, Level, Stance
-from .store import Record
+from . import bodies
+from .bodies import ActionKind
+from .store import CANCELLED, Record
 
 
 class Kind(StrEnum):
@@ -32,6 +34,12 @@ class Kind(StrEnum):
     ACTION_ADDED = "action_added"
     ACTION_CLOSED = "action_closed"
     ACTION_MOVED = "action_moved"
+    MEETING_PLANNED = "meeting_planned"
+    MEETING_CANCELLED = CANCELLED
+    INFORMATION_RECEIVED = "information_received"
+    SUMMIT_CONVENED = "summit_convened"
+    SUMMIT_HELD = "summit_held"
+    SUMMIT_WITHDRAWN = "summit_withdrawn"
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,10 @@ class Decision:
     recorded_at: str
     recorded_by: str
     amendments: list[int] = field(default_factory=list)
+    #: the meeting the review date / exit criteria were set at, when this decision kept
+    #: them (the level unchanged and the chair neither changed nor cleared them)
+    review_by_from: str | None = None
+    exit_criteria_from: str | None = None
 
     def standing(self) -> Standing:
         return Standing(
@@ -154,9 +166,86 @@ class Action:
     status: ItemStatus = ItemStatus.OPEN
     moves: list[dict[str, str]] = field(default_factory=list)  # {from, to, reason, at, by}
     closed: dict[str, str] | None = None  # {note, on, at, by}
+    kind: ActionKind = ActionKind.ACTION
+    #: the day it was agreed: its meeting's date, or the date of the summit that agreed it
+    since: dt.date | None = None
+    summit: str | None = None  # agreed at this risk summit (then ``meeting`` is None)
+    response: str | None = None  # an information request's response, when it arrived
+    superseded_by: str | None = None  # closed by this meeting's decision
 
     def overdue(self, on: dt.date) -> bool:
         return self.status == ItemStatus.OPEN and self.due < on
+
+    def open_on(self, day: dt.date) -> bool:
+        """Whether it was open on ``day`` (one closed later counts as open then)."""
+        if self.since is not None and self.since > day:
+            return False
+        if self.status == ItemStatus.OPEN:
+            return True
+        return self.closed is not None and self.closed.get("on", "") >= day.isoformat()
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A meeting in the schedule, not yet opened (no triage frozen)."""
+
+    id: str
+    date: dt.date
+    chair: str
+    qsg: str | None
+    seq: int
+    recorded_at: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """A meeting withdrawn by a record: the draft (``meeting``) or the plan it was."""
+
+    id: str
+    date: dt.date
+    was: str  # "draft" or "planned"
+    reason: str
+    seq: int
+    recorded_at: str
+    recorded_by: str
+    meeting: Meeting | None = None
+
+
+@dataclass(frozen=True)
+class Held:
+    date: dt.date
+    present: tuple[str, ...]
+    outcome: str
+    level_after: Level
+    seq: int
+    recorded_at: str
+    recorded_by: str
+
+
+@dataclass
+class Summit:
+    """A risk summit about a provider: convened (date, invited), then held (who was
+    present, outcome, level after) or withdrawn (a decision lowered the level first)."""
+
+    id: str
+    provider: str
+    date: dt.date
+    invited: tuple[str, ...]
+    action: str | None
+    seq: int
+    recorded_at: str
+    recorded_by: str
+    held: Held | None = None
+    withdrawn: dict[str, str] | None = None  # {reason, meeting, at, by}
+    actions: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """ "held", "withdrawn" or "convened" (pending)."""
+        if self.held is not None:
+            return "held"
+        return "withdrawn" if self.withdrawn is not None else "convened"
 
 
 @dataclass
@@ -164,6 +253,15 @@ class State:
     meetings: dict[str, Meeting] = field(default_factory=dict)
     actions: dict[str, Action] = field(default_factory=dict)
     records: int = 0
+    planned: dict[str, Planned] = field(default_factory=dict)
+    cancelled: dict[str, Cancelled] = field(default_factory=dict)
+    #: actions of cancelled meetings: they no longer count (their ids are never reused)
+    withdrawn: dict[str, Action] = field(default_factory=dict)
+    summits: dict[str, Summit] = field(default_factory=dict)
+
+    def ids(self) -> set[str]:
+        """Every meeting id ever given: open, agreed, planned or cancelled."""
+        return set(self.meetings) | set(self.planned) | set(self.cancelled)
 
     def earlier(self, than: Meeting | None) -> list[Meeting]:
         """Meetings held before ``than`` (by date, then order of opening); all when None."""
@@ -234,6 +332,7 @@ def _ignore(state: State, r: Record) -> None:
 def _opened(state: State, r: Record) -> None:
     b = r.body
     assert r.meeting is not None
+    state.planned.pop(r.meeting, None)  # the meeting planned under this id is held
     state.meetings[r.meeting] = Meeting(
         id=r.meeting,
         date=dt.date.fromisoformat(b["date"]),
@@ -290,6 +389,8 @@ def _decision(state: State, r: Record) -> None:
         seq=r.seq,
         recorded_at=r.recorded_at,
         recorded_by=r.recorded_by,
+        review_by_from=b.get("review_by_from"),
+        exit_criteria_from=b.get("exit_criteria_from"),
     )
 
 
@@ -322,12 +423,28 @@ def _amended(state: State, r: Record) -> None:
         for name in ("rationale", "review_by", "exit_criteria"):
             if name in changes:
                 setattr(d, name, changes[name])
+                if name != "rationale":  # set (or cleared) here: no longer kept from before
+                    setattr(d, f"{name}_from", None)
         d.amendments.append(r.seq)
+
+
+#: How the convene action was worded before actions had a kind (registers written then).
+_LEGACY_CONVENE = "Convene a risk summit for "
 
 
 def _action_added(state: State, r: Record) -> None:
     b = r.body
     assert r.subject is not None
+    kind = b.get("kind")
+    if kind is None:
+        legacy = str(b["text"]).startswith(_LEGACY_CONVENE)
+        kind = ActionKind.CONVENE_SUMMIT if legacy else ActionKind.ACTION
+    summit = state.summits.get(b.get("summit") or "")
+    since = None
+    if r.meeting in state.meetings:
+        since = state.meetings[r.meeting].date
+    elif summit is not None and summit.held is not None:
+        since = summit.held.date
     state.actions[r.subject] = Action(
         id=r.subject,
         provider=r.provider,
@@ -338,9 +455,14 @@ def _action_added(state: State, r: Record) -> None:
         seq=r.seq,
         recorded_at=r.recorded_at,
         recorded_by=r.recorded_by,
+        kind=ActionKind(kind),
+        since=since,
+        summit=summit.id if summit is not None else None,
     )
     if r.meeting in state.meetings:
         state.meetings[r.meeting].actions.append(r.subject)
+    if summit is not None:
+        summit.actions.append(r.subject)
 
 
 def _action_closed(state: State, r: Record) -> None:
@@ -349,6 +471,82 @@ def _action_closed(state: State, r: Record) -> None:
     a.closed = {
         "note": r.body["note"],
         "on": r.body["on"],
+        "at": r.recorded_at,
+        "by": r.recorded_by,
+    }
+    a.superseded_by = r.body.get("superseded_by")
+
+
+def _information_received(state: State, r: Record) -> None:
+    b = bodies.load(bodies.InformationReceived, r.body)
+    a = state.actions[str(r.subject)]
+    a.status = ItemStatus.CLOSED
+    a.response = b.response
+    a.closed = {
+        "note": b.response,
+        "on": b.on.isoformat(),
+        "at": r.recorded_at,
+        "by": r.recorded_by,
+    }
+
+
+def _planned(state: State, r: Record) -> None:
+    b = bodies.load(bodies.MeetingPlanned, r.body)
+    assert r.meeting is not None
+    state.planned[r.meeting] = Planned(
+        r.meeting, b.date, b.chair, b.qsg, r.seq, r.recorded_at, r.recorded_by
+    )
+
+
+def _cancelled(state: State, r: Record) -> None:
+    b = bodies.load(bodies.MeetingCancelled, r.body)
+    mid = str(r.meeting)
+    m = state.meetings.pop(mid, None)
+    plan = state.planned.pop(mid, None)
+    day = m.date if m is not None else plan.date if plan is not None else dt.date.min
+    state.cancelled[mid] = Cancelled(
+        mid, day, b.was, b.reason, r.seq, r.recorded_at, r.recorded_by, m
+    )
+    if m is None:
+        return
+    for action_id in m.actions:
+        state.withdrawn[action_id] = state.actions.pop(action_id)
+    # what its decisions closed or withdrew counts again, as if they were never made
+    for a in state.actions.values():
+        if a.superseded_by == mid:
+            a.status, a.closed, a.superseded_by = ItemStatus.OPEN, None, None
+    for s in state.summits.values():
+        if s.withdrawn is not None and s.withdrawn["meeting"] == mid:
+            s.withdrawn = None
+
+
+def _summit_convened(state: State, r: Record) -> None:
+    b = bodies.load(bodies.SummitConvened, r.body)
+    assert r.subject is not None and r.provider is not None
+    state.summits[r.subject] = Summit(
+        r.subject,
+        r.provider,
+        b.date,
+        b.invited,
+        b.action,
+        r.seq,
+        r.recorded_at,
+        r.recorded_by,
+    )
+
+
+def _summit_held(state: State, r: Record) -> None:
+    b = bodies.load(bodies.SummitHeld, r.body)
+    state.summits[str(r.subject)].held = Held(
+        b.date, b.present, b.outcome, b.level_after, r.seq, r.recorded_at, r.recorded_by
+    )
+
+
+def _summit_withdrawn(state: State, r: Record) -> None:
+    b = bodies.load(bodies.SummitWithdrawn, r.body)
+    state.summits[str(r.subject)].withdrawn = {
+        "reason": b.reason,
+        "meeting": b.meeting,
         "at": r.recorded_at,
         "by": r.recorded_by,
     }
@@ -378,6 +576,12 @@ _FOLD: dict[Kind, Callable[[State, Record], None]] = {
     Kind.ACTION_ADDED: _action_added,
     Kind.ACTION_CLOSED: _action_closed,
     Kind.ACTION_MOVED: _action_moved,
+    Kind.MEETING_PLANNED: _planned,
+    Kind.MEETING_CANCELLED: _cancelled,
+    Kind.INFORMATION_RECEIVED: _information_received,
+    Kind.SUMMIT_CONVENED: _summit_convened,
+    Kind.SUMMIT_HELD: _summit_held,
+    Kind.SUMMIT_WITHDRAWN: _summit_withdrawn,
 }
 
 

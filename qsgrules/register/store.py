@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..workspace.clock import today as system_today
 from ..writing import check_target
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -29,6 +30,10 @@ GENESIS = "0" * 64
 #: Records whose body is large (a whole frozen triage); read only when asked for.
 FROZEN = "triage_frozen"
 Clock = Callable[[], dt.datetime]
+#: What the register takes as today's date (dates after it are in the future).
+Today = Callable[[], dt.date]
+#: Records that withdraw a meeting: its decisions no longer count (``State`` and SQL alike).
+CANCELLED = "meeting_cancelled"
 _COLUMNS = "seq, kind, meeting, provider, subject, corrects, recorded_at, recorded_by, body"
 
 
@@ -138,9 +143,13 @@ class Register:
         readonly: bool = False,
         clock: Clock | None = None,
         actor: str | None = None,
+        today: Today | None = None,
     ) -> None:
         self.path = Path(path)
         self.clock = clock or _utc_now
+        #: today's date for the checks of what is recorded (default: ``QSG_TODAY`` or the
+        #: system's date), apart from ``clock``, which stamps when each record was written
+        self.today: Today = today or system_today
         self.actor = actor if actor is not None else default_actor()
         self.readonly = readonly
         if not present(self.path):
@@ -256,8 +265,9 @@ class Register:
 
     def decisions_by_provider(self) -> list[tuple[Any, ...]]:
         """What standings are made of, in one query over the (kind, provider) index: for each
-        decision and amendment in order, (kind, meeting, provider, seq, level, decided_on,
-        review_by, exit_criteria, changes as JSON); only these fields are read."""
+        decision and amendment of a meeting not cancelled, in order, (kind, meeting,
+        provider, seq, level, decided_on, review_by, exit_criteria, changes as JSON); only
+        these fields are read. ``State.standings`` must give the same (a property test)."""
         with self._faults("read"):
             return self._read_decisions()
 
@@ -267,6 +277,8 @@ class Register:
             "json_extract(body, '$.decided_on'), json_extract(body, '$.review_by'), "
             "json_extract(body, '$.exit_criteria'), json_extract(body, '$.changes') "
             "FROM records WHERE kind IN ('decision', 'amendment') AND provider IS NOT NULL "
+            "AND meeting NOT IN (SELECT meeting FROM records "
+            f"WHERE kind = '{CANCELLED}' AND meeting IS NOT NULL) "
             "ORDER BY seq"
         ).fetchall()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.vocabulary import Level, Stance
+from ..register.bodies import ActionKind
 from ..register.note import MeetingNote, ProviderNote
 from . import markdown as md
 from .public import WITHHELD, confidential, public_finding
@@ -25,6 +26,14 @@ def _minutes(n: int | None) -> str:
     if n is None:
         return "times not recorded"
     return f"{n // 60} h {n % 60:02d} min" if n >= 60 else f"{n} min"
+
+
+#: How the note names an action of each kind (an ordinary action: not named).
+_KINDS = {
+    ActionKind.ACTION: "",
+    ActionKind.INFORMATION: "information request",
+    ActionKind.CONVENE_SUMMIT: "convene a risk summit",
+}
 
 
 def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
@@ -63,6 +72,8 @@ def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
             "rationale": d.rationale,
             "review_by": d.review_by,
             "exit_criteria": d.exit_criteria,
+            "review_by_from": d.review_by_from,
+            "exit_criteria_from": d.exit_criteria_from,
             "dissent": [
                 f"{x['member']} ({x['organisation']}) held {_label(x['level'])}"
                 + (f": {x['reason']}" if x.get("reason") else "")
@@ -98,6 +109,8 @@ def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
                 "text": a.text,
                 "status": a.status.value,
                 "moved_from": [mv["from"] for mv in a.moves],
+                "kind": _KINDS[a.kind],
+                "response": a.response,
             }
             for a in pn.actions
         ],
@@ -135,6 +148,7 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
             "detail": note.quorum.detail,
         },
         "providers": [_provider_view(pn, public) for pn in note.providers],
+        "summits": [{"code": code, "lines": list(lines)} for code, lines in note.summits.items()],
         "amendments": [
             {
                 "at": a.recorded_at,
@@ -143,13 +157,18 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
                 "reason": a.reason,
                 "text": a.text,
                 "changes": ", ".join(
-                    f"{k.replace('_', ' ')} → {_label(v) if k == 'level' else v}"
+                    f"{k.replace('_', ' ')} "
+                    + ("cleared" if v is None else f"→ {_label(v) if k == 'level' else v}")
                     for k, v in sorted(a.changes.items())
                 ),
             }
             for a in note.amendments
         ],
     }
+
+
+def _kept(meeting: str | None) -> str:
+    return f" (kept from {md.inline(meeting)})" if meeting else ""
 
 
 def markdown(note: MeetingNote, *, public: bool = False) -> str:
@@ -247,15 +266,24 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
             )
             dissent = "; ".join(t(x) for x in d["dissent"]) if d["dissent"] else "none"
             out += ["", "**Dissent:** " + dissent]
-            out += ["", f"**Review by:** {t(d['review_by'] or 'not set')}"]
-            out += ["", f"**Exit criteria:** {t(d['exit_criteria'] or 'not set')}"]
+            review = t(d["review_by"] or "not set") + _kept(d["review_by_from"])
+            out += ["", f"**Review by:** {review}"]
+            criteria = t(d["exit_criteria"] or "not set") + _kept(d["exit_criteria_from"])
+            out += ["", f"**Exit criteria:** {criteria}"]
         out += ["", "**Actions**", ""]
         out += [
-            f"- {t(a['id'])}: {t(a['text'], indent=2)} (owner {t(a['owner'])}, due {t(a['due'])}"
+            f"- {t(a['id'])}"
+            + (f" ({t(a['kind'])})" if a["kind"] else "")
+            + f": {t(a['text'], indent=2)} (owner {t(a['owner'])}, due {t(a['due'])}"
             + (f", moved from {t(', '.join(a['moved_from']))}" if a["moved_from"] else "")
             + f", {t(a['status'])})"
+            + (f"; response: {t(a['response'], indent=2)}" if a["response"] else "")
             for a in p["actions"]
         ] or ["- none"]
+    out += ["", "## Risk summits", ""]
+    out += [
+        f"- {t(x['code'])}: {t(line, indent=2)}" for x in v["summits"] for line in x["lines"]
+    ] or ["None to convene, convened or held."]
     out += ["", "## Amendments", ""]
     out += [
         f"- {t(a['at'])} by {t(a['by'])}"

@@ -63,6 +63,7 @@ class ProviderView:
     stale: str = ""
     decisions: tuple[PastDecision, ...] = ()
     actions: tuple[OpenAction, ...] = ()
+    summits: tuple[str, ...] = ()  # risk summits to convene, convened, held (in words)
 
 
 def _anchor(code: str, taken: set[str]) -> str:
@@ -133,6 +134,7 @@ def provider_views(
                 stale=ctx.stale.get(p.provider) or stale_mark(p),
                 decisions=ctx.decisions.get(p.provider, ()),
                 actions=ctx.actions.get(p.provider, ()),
+                summits=ctx.summits.get(p.provider, ()),
             )
         )
     return views

@@ -63,6 +63,12 @@ def markdown(report: Regional) -> str:
         f"at {t(x.meeting)}"
         for x in report.liaison
     ] or ["None."]
+    out += ["", "## Risk summits: pending and held", ""]
+    out += [
+        f"- {t(x.provider)} {t(x.name)} ({t(x.local_qsg)}; {md.code(x.register_file)}): "
+        f"{t(x.text, indent=2)}"
+        for x in report.summits
+    ] or ["None."]
     out += ["", "## Actions overdue", ""]
     out += [
         f"- {t(a.id)} ({t(a.register_file)}) {t(a.provider or '')}: {t(a.text, indent=2)} "

@@ -17,7 +17,8 @@ class Field:
 
     name: str
     label: str
-    kind: str  # text, textarea, member, organisation, level, decided_level, date, time
+    kind: str  # text, textarea, member, organisation, level, decided_level, date, time,
+    # checkbox, action_kind
     required: bool = False
     hint: str = ""
 
@@ -76,8 +77,20 @@ FORMS: dict[str, Form] = {
                     hint="As proposed only when every position recorded confirmed it.",
                 ),
                 Field("rationale", "Rationale", "textarea", True),
-                Field("review_by", "Review by", "date"),
-                Field("exit_criteria", "Exit criteria", "textarea"),
+                Field(
+                    "review_by",
+                    "Review by",
+                    "date",
+                    hint="Left empty when the level is kept: the standing review date is kept.",
+                ),
+                Field("clear_review_by", "Clear the review date", "checkbox"),
+                Field(
+                    "exit_criteria",
+                    "Exit criteria",
+                    "textarea",
+                    hint="Left empty when the level is kept: the standing exit criteria are kept.",
+                ),
+                Field("clear_exit_criteria", "Clear the exit criteria", "checkbox"),
             ),
             "Record the decision",
             "A second decision before the note is agreed replaces the first (both are kept).",
@@ -86,6 +99,12 @@ FORMS: dict[str, Form] = {
             "action",
             "Add an action",
             (
+                Field(
+                    "kind",
+                    "Kind",
+                    "action_kind",
+                    hint="An information request: the owner is the organisation asked.",
+                ),
                 Field("owner", "Owner", "text", True),
                 Field("due", "Due", "date", True),
                 Field("text", "Action", "textarea", True),
@@ -162,6 +181,8 @@ def _decision(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]
         level=_optional(v, "level"),
         review_by=_optional(v, "review_by"),
         exit_criteria=_optional(v, "exit_criteria"),
+        clear_review_by=bool(_optional(v, "clear_review_by")),
+        clear_exit_criteria=bool(_optional(v, "clear_exit_criteria")),
     )
     d = done.decision
     dissent = f"; dissent: {len(d.dissent)}" if d.dissent else ""
@@ -169,8 +190,16 @@ def _decision(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]
         f"{meeting} {provider}: decided {d.level.label} (proposed {d.proposed.label}; "
         f"{len(d.positions)} position(s){dissent})"
     )
+    if d.review_by_from:
+        said += f"; kept review by {d.review_by} from {d.review_by_from}"
+    if d.exit_criteria_from:
+        said += f"; kept exit criteria from {d.exit_criteria_from}"
     if done.summit_action:
         said += f"; opened action {done.summit_action}: convene the risk summit"
+    if done.summit_pending:
+        said += f"; no second convene action: {done.summit_pending}"
+    for closed in done.superseded:
+        said += f"; {closed} superseded"
     return said
 
 
@@ -182,8 +211,10 @@ def _action(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) 
         owner=v.get("owner", ""),
         due=v.get("due", "").strip(),
         text=v.get("text", ""),
+        kind=_optional(v, "kind") or R.ActionKind.ACTION,
     )
-    return f"added {a.id}: {provider}, owner {a.owner}, due {a.due.isoformat()}"
+    what = "information request " if a.kind == R.ActionKind.INFORMATION else ""
+    return f"added {what}{a.id}: {provider}, owner {a.owner}, due {a.due.isoformat()}"
 
 
 _WRITERS: dict[str, Callable[[R.Register, str, str, Mapping[str, str]], str]] = {

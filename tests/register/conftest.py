@@ -64,3 +64,44 @@ def attended(reg: Register) -> Register:
         reg, MEETING, member="Raj Patel", organisation="NHS Croydon CCG", start="10:15", end="11:30"
     )
     return reg
+
+
+#: "Today" in the tests of dates: the register's checks never read the real date here.
+TODAY = dt.date(2019, 7, 1)
+
+
+@pytest.fixture
+def dated(ws: Path) -> Iterator[Register]:
+    """The register of ``ws`` with today fixed at ``TODAY`` and two members attending
+    ``MEETING``."""
+    from qsgrules import register as R
+
+    with Register(
+        ws / "register.sqlite", actor="clerk", clock=ticking_clock(), today=lambda: TODAY
+    ) as r:
+        R.attend(r, MEETING, member="Ann Lee", organisation="CQC")
+        R.attend(r, MEETING, member="Raj Patel", organisation="NHS Croydon CCG")
+        yield r
+
+
+def another_meeting(reg: Register, date: str) -> str:
+    """Open a meeting on ``date`` discussing the triage frozen for ``MEETING`` (no new
+    triage: quick), with the same members attending; returns its id."""
+    import json
+
+    from qsgrules import register as R
+
+    m = R.fold(reg.records()).meetings[MEETING]
+    opened = R.open_meeting(
+        reg,
+        date=date,
+        chair=m.chair,
+        qsg=m.qsg,
+        triage=json.loads(reg.frozen_triage(MEETING)),
+        providers=m.providers,
+        members=m.members,
+        settings=m.settings,
+    )
+    for a in m.attendance.values():
+        R.attend(reg, opened.id, member=a.member, organisation=a.organisation)
+    return opened.id

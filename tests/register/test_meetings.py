@@ -278,7 +278,7 @@ def test_coverage_lists_providers_not_discussed_in_the_cycle(attended: Register,
 def test_standings_pick_the_latest_meeting_by_date(attended: Register, ws: Path) -> None:
     R.decide(attended, "RJ6", meeting=MEETING, rationale="first", level="regular_review")
     later = _second_meeting(ws, "2019-06-12")
-    earlier = _second_meeting(ws, "2019-02-01")  # opened later, held earlier
+    earlier = _second_meeting(ws, "2019-05-01")  # opened later, held earlier
     R.decide(attended, "RJ6", meeting=later, rationale="later", level="risk_summit")
     R.decide(attended, "RJ6", meeting=earlier, rationale="earlier", level="no_concerns")
     s = R.standings(attended.decisions_by_provider())["RJ6"]

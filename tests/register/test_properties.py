@@ -1,6 +1,7 @@
 """Properties of the register over any sequence of commands, good or bad: the chain always
-verifies, a refused command writes nothing, and the standing read in one query is the one
-the full record gives."""
+verifies, a refused command writes nothing, the standing read in one query is the one the
+full record gives (cancelled meetings included), a cancelled meeting changes no standing
+level, and no provider ever has two open actions to convene a risk summit."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from qsgrules.errors import InputError
 from qsgrules.model.vocabulary import Level
 from qsgrules.register import Register
 
-from .conftest import MEETING, ticking_clock
+from .conftest import MEETING, TODAY, ticking_clock
 
 MEMBERS = ("Ann Lee", "Raj Patel", "Not There")
 CODES = ("RJ6", "RJ7", "RJ1", "XX1")
 LEVELS = (*Level.values(), "amber")
-MEETINGS = (MEETING, "M-2019-06-12", "M-1999-01-01")
+MEETINGS = (MEETING, "M-2019-06-12", "M-2019-06-12-2", "M-2019-09-04", "M-1999-01-01")
 
 commands = st.one_of(
     st.tuples(st.just("attend"), st.sampled_from(MEETINGS), st.sampled_from(MEMBERS)),
@@ -42,7 +43,16 @@ commands = st.one_of(
         st.just("amend"), st.sampled_from(MEETINGS), st.sampled_from(CODES),
         st.sampled_from(LEVELS),
     ),
-    st.tuples(st.just("open"), st.sampled_from(["2019-06-12", "2019-02-30"])),
+    st.tuples(
+        st.just("open"),
+        st.sampled_from(["2019-06-12", "2019-02-30", "2019-02-01", "2099-01-01"]),
+    ),
+    st.tuples(st.just("plan"), st.sampled_from(["2019-09-04", "2019-06-12"])),
+    st.tuples(st.just("cancel"), st.sampled_from(MEETINGS)),
+    st.tuples(
+        st.just("keep"), st.sampled_from(MEETINGS), st.sampled_from(CODES),
+        st.sampled_from(LEVELS), st.booleans(), st.booleans(),
+    ),
 )  # fmt: skip
 
 
@@ -64,8 +74,21 @@ def _apply(reg: Register, command: tuple[object, ...]) -> None:
         R.agree(reg, str(args[0]))
     elif name == "amend":
         R.amend(reg, str(args[0]), reason="why", provider=str(args[1]), level=str(args[2]))
+    elif name == "plan":
+        R.plan_meeting(reg, date=str(args[0]), chair="C", qsg=None)
+    elif name == "cancel":
+        R.cancel_meeting(reg, str(args[0]), reason="opened by mistake")
+    elif name == "keep":  # a decision with a review date, or clearing what it would keep
+        R.decide(
+            reg, str(args[1]), meeting=str(args[0]), rationale="r", level=str(args[2]),
+            review_by="2019-09-01" if args[3] else None, clear_exit_criteria=bool(args[4]),
+            exit_criteria=None if args[4] else "criteria",
+        )  # fmt: skip
     else:
-        m = R.fold(reg.records()).meetings[MEETING]
+        state = R.fold(reg.records())
+        # the first meeting's triage, whether it is still open or was cancelled
+        m = state.meetings.get(MEETING) or state.cancelled[MEETING].meeting
+        assert m is not None
         R.open_meeting(
             reg, date=str(args[0]), chair="C", qsg=m.qsg, triage={"as_of": "2019-03",
             "ruleset": m.ruleset, "proposals": [{"provider": c, "level": v.value}
@@ -84,7 +107,7 @@ def test_any_sequence_of_commands_keeps_the_record_whole(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "register.sqlite"
         shutil.copy(_template / "register.sqlite", path)
-        with Register(path, actor="clerk", clock=ticking_clock()) as reg:
+        with Register(path, actor="clerk", clock=ticking_clock(), today=lambda: TODAY) as reg:
             for command in sequence:
                 before = len(reg.records(frozen=True))
                 try:
@@ -98,8 +121,46 @@ def test_any_sequence_of_commands_keeps_the_record_whole(
             state = R.fold(reg.records())
             quick = R.standings(reg.decisions_by_provider())
             assert quick == {code: d.standing() for code, d in state.standings().items()}
+            assert not {s.meeting for s in quick.values()} & set(state.cancelled)
+            convene = [
+                a.provider
+                for a in state.actions.values()
+                if a.kind == R.ActionKind.CONVENE_SUMMIT and a.status == "open"
+            ]
+            assert len(convene) == len(set(convene)), convene
             for m in state.meetings.values():
                 for code, d in m.decisions.items():
                     assert code in m.proposed and d.proposed == m.proposed[code]
                     # the dissent is every position against the level concluded (as amended)
                     assert d.dissent == [p for p in d.positions if p["level"] != d.level.value]
+
+
+_DECISION = st.tuples(st.sampled_from(CODES[:3]), st.sampled_from(Level.values()))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(st.lists(_DECISION, max_size=4), st.lists(_DECISION, min_size=1, max_size=6))
+def test_a_cancelled_meeting_changes_no_standing_level(
+    _template: Path, before: list[tuple[str, str]], mistaken: list[tuple[str, str]]
+) -> None:
+    from .conftest import another_meeting
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "register.sqlite"
+        shutil.copy(_template / "register.sqlite", path)
+        with Register(path, actor="clerk", clock=ticking_clock(), today=lambda: TODAY) as reg:
+            for code, level in before:
+                R.decide(reg, code, meeting=MEETING, rationale="r", level=level)
+            R.agree(reg, MEETING)
+            state = R.fold(reg.records())
+            standing = R.standings(reg.decisions_by_provider())
+            open_actions = {a.id for a in state.actions.values() if a.status == "open"}
+            second = another_meeting(reg, "2019-06-12")
+            for code, level in mistaken:
+                R.decide(reg, code, meeting=second, rationale="mistake", level=level)
+            R.cancel_meeting(reg, second, reason="opened by mistake")
+            after = R.fold(reg.records())
+            assert R.standings(reg.decisions_by_provider()) == standing
+            assert {c: d.standing() for c, d in after.standings().items()} == standing
+            assert {a.id for a in after.actions.values() if a.status == "open"} == open_actions

@@ -1,0 +1,270 @@
+"""The chair's decision: the level concluded (from the positions, or given), the review
+date and exit criteria kept when the level is, and what follows a risk summit up (one
+convene action at most; closed or withdrawn, with the decision as reason, when the level
+goes below summit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InputError, Problem
+from ..model.vocabulary import ItemStatus, Level
+from . import bodies, checks
+from .bodies import ActionKind
+from .lookup import _check_actor, _open_for_changes, _provider, meeting_of
+from .state import Action, Decision, Kind, Meeting, State, Summit, fold
+from .store import NewRecord, Record, Register
+
+#: A risk summit is convened within this many days unless a review date is set.
+SUMMIT_WITHIN_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Decided:
+    decision: Decision
+    summit_action: str | None  # the action opened to convene a risk summit
+    #: what already follows a risk summit up (an open convene action, a summit convened),
+    #: when no second convene action was opened
+    summit_pending: str | None = None
+    #: convene actions closed and summits withdrawn because the level went below summit
+    superseded: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def open_convene_actions(state: State, code: str) -> list[Action]:
+    """The provider's open actions to convene a risk summit, oldest first."""
+    return sorted(
+        (
+            a
+            for a in state.actions.values()
+            if a.provider == code
+            and a.kind == ActionKind.CONVENE_SUMMIT
+            and a.status == ItemStatus.OPEN
+        ),
+        key=lambda a: a.seq,
+    )
+
+
+def pending_summits(state: State, code: str) -> list[Summit]:
+    """The provider's summits convened and neither held nor withdrawn."""
+    return [s for s in state.summits.values() if s.provider == code and s.status == "convened"]
+
+
+def _kept(
+    given: str | None, clear: bool, held: Decision | None, name: str, final: Level
+) -> tuple[str | None, str | None]:
+    """(value, the meeting it is kept from): given, cleared, or carried from the standing
+    decision when the level is unchanged."""
+    if given is not None or clear:
+        return given, None
+    if held is None or held.level != final:
+        return None, None
+    value = getattr(held, name)
+    if value is None:
+        return None, None
+    return value, getattr(held, f"{name}_from") or held.meeting
+
+
+def decide(
+    reg: Register,
+    provider: str,
+    *,
+    meeting: str,
+    rationale: str,
+    level: str | None = None,
+    review_by: str | dt.date | None = None,
+    exit_criteria: str | None = None,
+    clear_review_by: bool = False,
+    clear_exit_criteria: bool = False,
+) -> Decided:
+    """The chair's conclusion. Without ``level`` it takes the proposal when every recorded
+    position confirmed it, and otherwise refuses naming who disagreed and with which level
+    (and refuses when no position is recorded). The decision keeps the positions and the
+    dissent. A decision that keeps the standing level keeps its review date and exit
+    criteria unless they are given again or cleared (``clear_review_by``,
+    ``clear_exit_criteria``). A risk summit opens an action to convene it, unless one is
+    open or a summit is convened already; a level below risk summit closes the open
+    convene action and withdraws a summit convened and not held, saying why."""
+    from .actions import next_action_id
+
+    why = checks.text("rationale", rationale, required=True)
+    assert why is not None
+    chosen = checks.level("level", level) if level is not None else None
+    review_day = checks.date("review_by", review_by) if review_by is not None else None
+    exit_text = checks.text("exit_criteria", exit_criteria)
+    for name, given, clear in (
+        ("review_by", review_by, clear_review_by),
+        ("exit_criteria", exit_criteria, clear_exit_criteria),
+    ):
+        if given is not None and clear:
+            raise checks.refuse(
+                name,
+                f"given and cleared at once: give --{name.replace('_', '-')} or "
+                f"--clear-{name.replace('_', '-')}, not both",
+                checks.CONFLICTING_OPTIONS,
+            )
+    _check_actor(reg)
+
+    def build(records: list[Record]) -> list[NewRecord]:
+        state = fold(records)
+        m = meeting_of(state, meeting)
+        _open_for_changes(m)
+        code = _provider(m, provider)
+        if review_day is not None:
+            checks.not_before(
+                "review_by", review_day, m.date, f"the meeting that sets it ({m.id}, {m.date})"
+            )
+        proposed = m.proposed[code]
+        positions = sorted(m.positions.get(code, {}).values(), key=lambda p: p.seq)
+        final = chosen
+        if final is None:
+            if not positions:
+                raise checks.refuse(
+                    "level",
+                    f"no member has taken a position on {code} at {m.id}: record positions "
+                    f"(qsg confirm / qsg override) or give the level the QSG concluded",
+                    checks.NO_POSITIONS,
+                )
+            against = [p for p in positions if p.level != proposed]
+            if against:
+                raise InputError(
+                    [
+                        Problem.for_argument(
+                            "level",
+                            f"the proposal for {code} ({proposed.value}) was not confirmed by "
+                            "every member: "
+                            + "; ".join(
+                                f"{p.member} ({p.organisation}) holds {p.level.value}"
+                                + (f": {p.reason}" if p.reason else "")
+                                for p in against
+                            )
+                            + ". Give the level the QSG concluded (the dissent is recorded)",
+                            code=checks.NO_CONSENSUS,
+                        )
+                    ]
+                )
+            final = proposed
+        held = state.standings(before=m).get(code)
+        review, review_from = _kept(
+            review_day.isoformat() if review_day else None,
+            clear_review_by,
+            held,
+            "review_by",
+            final,
+        )
+        exit_kept, exit_from = _kept(exit_text, clear_exit_criteria, held, "exit_criteria", final)
+        earlier = m.decisions.get(code)
+        body: dict[str, Any] = {
+            "level": final.value,
+            "proposed": proposed.value,
+            "decided_on": m.date.isoformat(),
+            "rationale": why,
+            "review_by": review,
+            "exit_criteria": exit_kept,
+            "positions": [p.to_dict() for p in positions],
+            "dissent": [p.to_dict() for p in positions if p.level != final],
+        }
+        if review_from is not None:
+            body["review_by_from"] = review_from
+        if exit_from is not None:
+            body["exit_criteria_from"] = exit_from
+        out = [
+            NewRecord(
+                Kind.DECISION,
+                body,
+                meeting=m.id,
+                provider=code,
+                corrects=earlier.seq if earlier else None,
+            )
+        ]
+        later = any(
+            code in x.decisions and (x.date, x.seq) > (m.date, m.seq)
+            for x in state.meetings.values()
+        )
+        if later:  # not the standing level: a later meeting's decision is
+            return out
+        if final == Level.RISK_SUMMIT:
+            if not open_convene_actions(state, code) and not pending_summits(state, code):
+                out.append(_convene(m, code, review, next_action_id(state)))
+        else:
+            out += _supersede(state, m, code, final, why)
+        return out
+
+    stored = reg.write(build)
+    state = fold(reg.records())
+    decision = state.meetings[meeting].decisions[provider]
+    opened = [r.subject for r in stored if r.kind == Kind.ACTION_ADDED]
+    pending = None
+    if decision.level == Level.RISK_SUMMIT and not opened:
+        summits = pending_summits(state, provider)
+        actions = open_convene_actions(state, provider)
+        if summits:
+            s = summits[0]
+            pending = f"risk summit {s.id} convened for {s.date.isoformat()}"
+        elif actions:
+            pending = f"action {actions[0].id} to convene the risk summit is open"
+    superseded = tuple(str(r.subject) for r in stored[1:] if r.kind != Kind.ACTION_ADDED)
+    warnings: list[str] = []
+    if (
+        decision.review_by_from
+        and decision.review_by
+        and decision.review_by < decision.decided_on.isoformat()
+    ):
+        warnings.append(
+            f"warning: the review date {decision.review_by} kept from "
+            f"{decision.review_by_from} is before this meeting: give a new one with "
+            "--review-by, or --clear-review-by"
+        )
+    return Decided(decision, opened[0] if opened else None, pending, superseded, tuple(warnings))
+
+
+def _convene(m: Meeting, code: str, review: str | None, action_id: str) -> NewRecord:
+    """The action to convene a risk summit: owned by the chair, due by the review date or
+    within ``SUMMIT_WITHIN_DAYS``."""
+    due = (
+        dt.date.fromisoformat(review) if review else m.date + dt.timedelta(days=SUMMIT_WITHIN_DAYS)
+    )
+    name = m.providers.get(code, {}).get("name", code)
+    return NewRecord(
+        Kind.ACTION_ADDED,
+        {
+            "owner": m.chair,
+            "due": due.isoformat(),
+            "text": f"Convene a risk summit for {code} {name}",
+            "kind": ActionKind.CONVENE_SUMMIT.value,
+        },
+        meeting=m.id,
+        provider=code,
+        subject=action_id,
+    )
+
+
+def _supersede(state: State, m: Meeting, code: str, final: Level, why: str) -> list[NewRecord]:
+    """A level below risk summit: the open convene action is closed and a summit convened
+    and not held is withdrawn, each with the decision as its reason."""
+    reason = f"superseded: {m.id} decided {final.label}: {why}"
+    out = [
+        NewRecord(
+            Kind.ACTION_CLOSED,
+            {"note": reason, "on": m.date.isoformat(), "superseded_by": m.id},
+            meeting=a.meeting,
+            provider=a.provider,
+            subject=a.id,
+            corrects=a.seq,
+        )
+        for a in open_convene_actions(state, code)
+        if a.since is None or a.since <= m.date
+    ]
+    out += [
+        NewRecord(
+            Kind.SUMMIT_WITHDRAWN,
+            bodies.dump(bodies.SummitWithdrawn(reason=reason, meeting=m.id)),
+            provider=code,
+            subject=s.id,
+            corrects=s.seq,
+        )
+        for s in pending_summits(state, code)
+    ]
+    return out
