@@ -119,7 +119,12 @@ def test_the_board_shows_standing_levels_and_escalation_marks(second: Path) -> N
     assert "Dissent: Ann Lee (CQC) held risk summit required" in rj6
     assert "Open actions" in rj6 and "Get the plan" in rj6 and "overdue" in rj6
     # the summit decided for RJ7 opened an action to convene it
-    assert "Convene a risk summit for RJ7" in _text(_section(html, "RJ7"))
+    rj7 = _text(_section(html, "RJ7"))
+    assert "Convene a risk summit for RJ7" in rj7
+    assert (
+        "Risk summits risk summit to convene: action A-001 (Dr Jo Chair), due 2019-05-08, "
+        "overdue" in rj7
+    )  # the summit pending, in its own list (issue 16)
 
 
 def test_a_meeting_pack_shows_the_frozen_triage_not_a_new_one(ws: Path) -> None:
