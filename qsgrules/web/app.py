@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import logging
 import secrets
 from collections.abc import Mapping
@@ -119,7 +120,7 @@ def make_app(
         TRUSTED_HOSTS=trusted_hosts,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
-        MAX_CONTENT_LENGTH=256 * 1024,
+        MAX_CONTENT_LENGTH=MAX_BODY,
     )
 
     def page(
@@ -188,6 +189,7 @@ def make_app(
     @app.before_request
     def _guard() -> None:
         if request.method == "POST":
+            _whole_body_within_limit(request.environ)
             if live.public:
                 abort(403, "This page is public: recording is disabled (qsg serve --public).")
             sent = request.form.get("csrf", "")
@@ -210,6 +212,13 @@ def make_app(
 
     def _write(form: str, provider: str) -> str:
         meeting = request.form.get("meeting", "")
+        if live.meeting is not None and meeting != live.meeting:
+            # a page pinned with --meeting records into that meeting only
+            abort(
+                400,
+                f"This page records into meeting {live.meeting} only (qsg serve --meeting); "
+                f"the form named {meeting[:40]!r}. Nothing was recorded.",
+            )
         values = {f.name: request.form.get(f.name, "") for f in FORMS[form].fields}
         with open_register(live.workspace_arg, live.register_arg, write=True, by=live.by) as reg:
             return record(form, reg, meeting=meeting, provider=provider, values=values)
@@ -273,6 +282,37 @@ def make_app(
         )
 
     return app
+
+
+#: The largest form body the page takes, whatever its transfer encoding.
+MAX_BODY = 256 * 1024
+
+
+def _whole_body_within_limit(environ: dict[str, Any]) -> None:
+    """Refuse (413) a body over ``MAX_BODY`` before anything reads it as a form. A body
+    with Content-Length is refused by Flask; a chunked one has no length, and Werkzeug's
+    limit cuts it at the limit, so the form was parsed from a truncated body and recorded
+    as if complete: it is read whole here (at most one byte past the limit) and put back."""
+    if environ.get("CONTENT_LENGTH"):
+        return  # Flask's MAX_CONTENT_LENGTH refuses it with 413 before reading
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_BODY:
+        chunk = stream.read(MAX_BODY + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_BODY:
+        abort(413, f"The form is larger than {MAX_BODY // 1024} KB: nothing was recorded.")
+    body = b"".join(chunks)
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    environ["wsgi.input_terminated"] = False
 
 
 def _error_page(
