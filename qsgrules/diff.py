@@ -14,6 +14,7 @@ from .engine.triage import resolve_as_of, triage
 from .model.months import month_text
 from .model.proposal import Triage
 from .model.vocabulary import Level
+from .reports.render import data_warnings
 from .ruleset import CompiledRuleset
 from .workspace import Workspace
 
@@ -47,6 +48,9 @@ class RulesetDiff:
     as_of: str
     providers: int
     changes: tuple[LevelChange, ...]
+    # what `qsg triage` warns of (data stopping before the month) for either ruleset's
+    # triage: a comparison of stale data is no comparison of current concerns
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -88,7 +92,8 @@ def diff_rulesets(
     """Triage ``workspace`` with both rulesets and list the providers whose level changes."""
     month = month_text(resolve_as_of(workspace, as_of))
     first, second = triage(workspace, a, as_of=month), triage(workspace, b, as_of=month)
-    return RulesetDiff(a, b, month, len(first.proposals), compare(first, second))
+    warnings = tuple(dict.fromkeys(data_warnings(first) + data_warnings(second)))
+    return RulesetDiff(a, b, month, len(first.proposals), compare(first, second), warnings)
 
 
 def render_table(d: RulesetDiff, a_name: str, b_name: str) -> str:

@@ -8,7 +8,7 @@ option the user typed (``--as-of``), through ``Problem.render``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal
@@ -102,6 +102,19 @@ class InputError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+#: The most problems said at once: the first ones show what is wrong; 50,000 more of the
+#: same kind (a file of unknown providers) would only bury them (6.4 MB of output).
+MAX_SHOWN = 100
+
+
+def shown(problems: Sequence[Problem], options: Mapping[str, str] | None = None) -> list[str]:
+    """The problems as lines, at most ``MAX_SHOWN`` of them and then how many were left."""
+    lines = [p.render(options) for p in problems[:MAX_SHOWN]]
+    if len(problems) > MAX_SHOWN:
+        lines.append(f"... and {len(problems) - MAX_SHOWN:,} more problems not shown")
+    return lines
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

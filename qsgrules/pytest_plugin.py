@@ -29,13 +29,13 @@ class ScenarioFailed(Exception):
 
 class ScenarioFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
-        from .errors import InputError
+        from .errors import InputError, shown
         from .scenarios import load_scenarios
 
         try:
             scenarios = load_scenarios(self.path, root=self.config.rootpath)
         except InputError as exc:
-            raise self.CollectError("\n".join(str(p) for p in exc.problems)) from None
+            raise self.CollectError("\n".join(shown(exc.problems))) from None
         for scenario in scenarios:
             yield ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
 

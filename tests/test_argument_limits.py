@@ -58,3 +58,45 @@ def test_a_ruleset_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path: 
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2, result.output
         assert "above the limit of 262,144 bytes" in result.stderr, result.stderr
+
+
+def test_a_scenario_series_longer_than_the_calendar_is_refused(tmp_path: Path) -> None:
+    # as found: a scenario with a 1,000,000-value series ran past 90 s
+    path = tmp_path / "scenario_long.yaml"
+    values = ",".join(["1"] * 2_000)
+    path.write_text(
+        "as_of: 2019-03\nworkspace:\n  providers: [{code: RXA, type: acute}]\n  indicators:\n"
+        f"    - {{provider: RXA, indicator: ae_4hr_type1, from: 1948-01, values: [{values}]}}\n"
+        "expect:\n  RXA: {level: no_concerns}\n"
+    )
+    result = CliRunner().invoke(cli, ["test", str(path)])
+    assert result.exit_code == 2
+    assert "List should have at most 1836 items" in result.stderr
+    big = tmp_path / "scenario_big.yaml"
+    big.write_text(path.read_text() + "# " + "x" * 200_000 + "\n")
+    result = CliRunner().invoke(cli, ["test", str(big)])
+    assert result.exit_code == 2
+    assert "above the limit of 131,072 bytes" in result.stderr
+
+
+def test_at_most_a_hundred_problems_are_said(tmp_path: Path) -> None:
+    # as found: 50,000 unknown providers in a scenario's expect printed 6.4 MB
+    path = tmp_path / "scenario_many.yaml"
+    expect = "".join(f"  R{i}: {{level: no_concerns}}\n" for i in range(3_000))
+    path.write_text(
+        "as_of: 2019-03\nworkspace:\n  providers: [{code: RXA, type: acute}]\nexpect:\n" + expect
+    )
+    result = CliRunner().invoke(cli, ["test", str(path)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 102, lines[-3:]
+    assert lines[-2] == "... and 2,900 more problems not shown"
+    assert lines[-1] == "3000 problems found; nothing was done."
+
+
+def test_diff_warns_of_stale_data_as_triage_does() -> None:
+    # as found: `diff --as-of 2099-01` compared stale data without the warning triage gives
+    ruleset = str(Path(__file__).parents[1] / "rulesets" / "default.yaml")
+    result = CliRunner().invoke(cli, ["diff", ruleset, ruleset, "--as-of", "2025-01"])
+    assert result.exit_code == 0, result.output
+    assert "warning: the data of 18 of 18 provider(s) stop before 2025-01" in result.stderr

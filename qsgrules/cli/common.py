@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import EngineError, ExitCode, InputError
+from ..errors import EngineError, ExitCode, InputError, shown
 from ..model.vocabulary import Level
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ def reports_input_errors(**options: str) -> Callable[[F], F]:
             try:
                 return func(*args, **kwargs)
             except InputError as exc:
-                for problem in exc.problems:
-                    click.echo(problem.render(options), err=True)
+                for line in shown(exc.problems, options):
+                    click.echo(line, err=True)
                 n = len(exc.problems)
                 click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was done.", err=True)
                 sys.exit(ExitCode.BAD_INPUT)

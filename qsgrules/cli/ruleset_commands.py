@@ -130,6 +130,8 @@ def diff(
     result = diff_rulesets(ws, a, b, as_of=as_of)
     text = render_table(result, ruleset_a, ruleset_b) if fmt == "table" else render_json(result)
     click.echo(text, nl=False)
+    for line in result.warnings:  # as `qsg triage` warns: stale data compared is not news
+        click.echo(line, err=True)
 
 
 def _both(

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..errors import InputError, Problem
 from ..model import Model
 from ..model.proposal import Triage
 from ..model.vocabulary import ItemStatus, Level
@@ -15,6 +16,9 @@ from .bodies import ActionKind
 from .follow_up import convene_line, summit_words
 from .state import Decision, Meeting, State, fold
 from .store import Register
+
+#: A register given twice to `report regional` (QSG6xx: the register).
+DUPLICATE_REGISTER = "QSG626"
 
 
 class View(Model):
@@ -143,9 +147,35 @@ def _summits(state: State, label: str, on: dt.date) -> list[SummitLine]:
     return out
 
 
+def _once_each(paths: Sequence[str | Path]) -> None:
+    """Refuse a register given twice under two names (``r.sqlite ./r.sqlite``, a link to
+    it): its conclusions would be counted twice."""
+    seen: dict[tuple[int, int] | str, str] = {}
+    for path in paths:
+        p = Path(path)
+        try:
+            st = p.stat()
+            key: tuple[int, int] | str = (st.st_dev, st.st_ino)
+        except OSError:
+            key = str(p.resolve())  # the register's own check says what is wrong with it
+        if key in seen:
+            raise InputError(
+                [
+                    Problem.for_argument(
+                        "register",
+                        f"{path} and {seen[key]} are the same register: give each register "
+                        "once (its conclusions would be counted twice)",
+                        code=DUPLICATE_REGISTER,
+                    )
+                ]
+            )
+        seen[key] = str(path)
+
+
 def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
     """Combine the agreed (locked) conclusions of the registers: the latest per provider in
     each register; a provider in several registers is one conclusion with every view."""
+    _once_each(paths)
     views: dict[str, list[View]] = {}
     names: dict[str, tuple[str, str]] = {}
     liaison: list[Liaison] = []

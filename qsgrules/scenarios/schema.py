@@ -15,6 +15,8 @@ from pydantic import Field, model_validator
 from ..model import Model
 
 Scalar = str | int | float | None
+#: The months qsgrules reasons about: 1948-01 to 2100-12.
+SERIES_MONTHS = 153 * 12
 
 
 class ProviderRow(Model):
@@ -43,9 +45,11 @@ class IndicatorRows(Model):
     numerator: Scalar = None
     denominator: Scalar = None
     from_: str | None = Field(default=None, alias="from")
-    values: list[Scalar] | None = None
-    numerators: list[Scalar] | None = None
-    denominators: list[Scalar] | None = None
+    # a series is at most the months from 1948-01 to 2100-12 (a million values ran for
+    # minutes before the months were found out of range)
+    values: list[Scalar] | None = Field(default=None, max_length=SERIES_MONTHS)
+    numerators: list[Scalar] | None = Field(default=None, max_length=SERIES_MONTHS)
+    denominators: list[Scalar] | None = Field(default=None, max_length=SERIES_MONTHS)
 
     @model_validator(mode="after")
     def _row_or_series(self) -> IndicatorRows:
