@@ -45,6 +45,7 @@ __all__ = [
     "pack_source",
     "publishable",
     "register_file",
+    "ruleset_warnings",
     "run_triage",
     "scan_workspace",
     "triage",
@@ -191,6 +192,17 @@ def check_ruleset(path: str | Path, *, strict: bool = False) -> RulesetCheck:
             Problem(p.file, p.line, p.col, p.message, p.code, "error", p.argument) for p in found
         ]
     return RulesetCheck(str(path), compiled, tuple(found))
+
+
+def ruleset_warnings(compiled: CompiledRuleset) -> tuple[Problem, ...]:
+    """What `qsg check` warns of in a loaded ruleset (rules that can never fire,
+    contradictions...), for the commands that use it: a triage by a ruleset with a rule that
+    can never hold says so, as `check` would."""
+    from .ruleset.analysis import analyse
+
+    if compiled.positions is None:
+        return ()
+    return tuple(analyse(compiled, compiled.positions))
 
 
 def list_intelligence(

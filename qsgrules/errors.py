@@ -8,10 +8,29 @@ option the user typed (``--as-of``), through ``Problem.render``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal
+
+#: The most characters of one value a message repeats.
+ECHO_LIMIT = 80
+# a quoted run longer than a value already cut (80 characters and its count) is cut
+_LONG = ECHO_LIMIT + 40
+_LONG_QUOTED = re.compile(rf"'([^'\n]{{{_LONG},}})'|\"([^\"\n]{{{_LONG},}})\"")
+
+
+def cut(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` as a message may repeat it: at most ``limit`` characters, the rest counted."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 3]}... ({len(text):,} characters)"
+
+
+def _cut_quoted(m: re.Match[str]) -> str:
+    quote = "'" if m.group(1) is not None else '"'
+    return f"{quote}{cut(m.group(1) or m.group(2))}{quote}"
 
 
 class ExitCode(IntEnum):
@@ -43,6 +62,12 @@ class Problem:
     code: str = "QSG000"
     severity: Severity = "error"
     argument: str | None = None
+
+    def __post_init__(self) -> None:
+        # never more than ~80 characters of one input value echoed: a 1 MB value in a CSV
+        # cell was printed whole in its error (1,000,151 bytes)
+        if len(self.message) > _LONG:
+            object.__setattr__(self, "message", _LONG_QUOTED.sub(_cut_quoted, self.message))
 
     @classmethod
     def for_argument(

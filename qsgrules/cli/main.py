@@ -89,15 +89,19 @@ def triage(
     marked); with --strict-data that is a failure (exit 1).
     """
     from .. import collector
-    from ..api import publishable, run_triage
+    from ..api import load_ruleset, publishable, ruleset_warnings, run_triage
+    from ..bundled import default_ruleset
     from ..reports import render
     from .progress import bar
 
     collector.off_for_this_process()
+    compiled = load_ruleset(ruleset or default_ruleset())
+    for p in ruleset_warnings(compiled):  # as `qsg check` says them
+        click.echo(f"{p.where}: {p.severity} {p.code}: {p.message}", err=True)
     with bar() as progress:
         result = run_triage(
             opened(workspace),
-            ruleset,
+            compiled,
             as_of=as_of,
             providers=list(providers) or None,
             register=register,

@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import Problem, did_you_mean
+from ..errors import Problem, cut, did_you_mean
 from ..files import read_bytes
 from ..indicators import BY_ID, DataKind
 from ..model.months import month_number, month_text
@@ -117,7 +117,7 @@ class _Checks:
     def _text(self, column: str, rows: Ints) -> list[str]:
         """The stripped text of ``column`` in ``rows`` (only ever for rows with a problem)."""
         values = self.table.columns[column].take(pa.array(rows)).to_pylist()
-        return [(v or "").strip() for v in values]
+        return [cut((v or "").strip()) for v in values]  # a 1 MB cell is not said whole
 
     def _blankrows_of(self) -> Bools:
         """Rows whose every cell is empty or spaces: not rows at all."""
@@ -335,7 +335,25 @@ class _Checks:
             ],
             CODE_COUNTS,
         )
-        wrong = num_bad | den_bad | zero | negative | above
+        # counts of events and of people are whole numbers; an expected count (a ratio's
+        # denominator), staff in whole-time equivalents and exposure may be fractional
+        kind = np.array([BY_ID[str(v)].kind for v in i_names] + [None], dtype=object)[i_code]
+        events = (kind == DataKind.PROPORTION) | (kind == DataKind.RATE)
+        checked = ok & ~zero & ~negative & ~above
+        frac_num = checked & events & (num != np.floor(num))
+        frac_den = checked & ~frac_num & (kind == DataKind.PROPORTION) & (den != np.floor(den))
+        for which, rows in (("numerator", rows_of(frac_num)), ("denominator", rows_of(frac_den))):
+            texts = self._text(which, rows)
+            self._report(
+                rows,
+                [
+                    f"{which} {t} is not a whole number: it counts events or people; correct "
+                    "the counts"
+                    for t in texts
+                ],
+                CODE_COUNTS,
+            )
+        wrong = num_bad | den_bad | zero | negative | above | frac_num | frac_den
         bad |= wrong
         valid = ok & ~wrong
         num = np.where(valid, num, np.nan)
@@ -347,8 +365,10 @@ class _Checks:
         # a row already wrong with no value has nothing more to say
         silent = bad & empty
         computed = empty & ~np.isnan(den) & (i_code >= 0)
-        value = np.where(computed, scale[i_code] * num / den, value)
+        from_counts = scale[i_code] * num / den
+        value = np.where(computed, from_counts, value)
         unreadable = ~silent & ~computed & np.isnan(value)
+        self._contradictions(bad, ~empty & ~np.isnan(value) & ~np.isnan(den), value, from_counts)
         rows = rows_of(unreadable)
         texts = self._text("value", rows)
         self._report(
@@ -363,6 +383,36 @@ class _Checks:
         bad |= unreadable
         value[bad] = np.nan
         return value
+
+    def _contradictions(self, bad: Bools, both: Bools, value: Floats, from_counts: Floats) -> None:
+        """A value given beside its counts must be what the counts give, to the precision it
+        is written in (half a unit of its last decimal place: 25.3 for 25.29, 25 for 25.4):
+        otherwise the row is refused, since either could be the mistake."""
+        rows = rows_of(both & ~bad)
+        if rows.size == 0:
+            return
+        v, c = value[rows], from_counts[rows]
+        slack = 1e-9 * np.maximum(1.0, np.abs(c))
+        decimals = np.full(rows.size, 9)
+        for places in range(8, -1, -1):  # the fewest decimal places that write the value
+            exact = np.abs(np.round(v, places) - v) <= 1e-9 * np.maximum(1.0, np.abs(v))
+            decimals = np.where(exact, places, decimals)
+        off = np.abs(v - c) > 0.5 * 10.0 ** (-decimals.astype(float)) + slack
+        wrong = rows[off]
+        if wrong.size == 0:
+            return
+        texts = self._text("value", wrong)
+        nums, dens = self._text("numerator", wrong), self._text("denominator", wrong)
+        self._report(
+            wrong,
+            [
+                f"value {t} contradicts numerator {n} over denominator {d}, which give "
+                f"{_n(float(x))}; correct the value or the counts (or leave the value empty)"
+                for t, n, d, x in zip(texts, nums, dens, from_counts[wrong], strict=True)
+            ],
+            CODE_VALUE,
+        )
+        bad[wrong] = True
 
     # -- what the values can be -----------------------------------------------------------
 
