@@ -149,6 +149,7 @@ def test_charts_that_no_longer_match_the_frozen_findings_are_left_out_with_a_not
     for row in rows[1:]:
         if row[0] == "RJ6" and row[1] == "ae_4hr_type1" and row[2] == "2019-03":
             row[3] = "12.5"  # the data corrected after the meeting was opened
+            row[4:] = ["", ""][: len(row) - 4]  # (its counts with it: a value must match them)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     (ws / "indicators.csv").write_text(buf.getvalue())
