@@ -344,8 +344,16 @@ def pack_context(source: PackSource, *, on: dt.date | None = None) -> MeetingCon
         return MeetingContext()
     with Register(source.register, readonly=True) as reg:
         state = fold(reg.records())
+        head = reg.head()
     m = state.meetings.get(source.meeting) if source.meeting is not None else None
-    return from_register(state, m, on=on or dt.date.today())
+    context = from_register(state, m, on=on or dt.date.today())
+    if context.meeting is not None and head is not None:
+        # the meeting's pack prints the chain head: the chain is anchored outside the file
+        info = context.meeting.model_copy(
+            update={"chain_head": f"record {head[0]}, sha256 {head[1]}"}
+        )
+        context = context.model_copy(update={"meeting": info})
+    return context
 
 
 def meeting_pack(

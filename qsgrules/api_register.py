@@ -12,6 +12,7 @@ from . import register as reg_api
 from .api import REGISTER_FILE, _inputs, register_file, run_triage
 from .bundled import demo_workspace
 from .errors import InputError, Problem
+from .files import read_text
 from .model.vocabulary import Level
 from .register import Register, checks, store
 from .register.schedule import check_meeting_date, check_planned_date
@@ -236,23 +237,69 @@ def regional_report(
 
 
 def audit_verify(
-    workspace: str | Path | None = None, register: str | Path | None = None
-) -> tuple[reg_api.Verification, str]:
-    """Check SQLite's integrity first, then every record's hash and link: (verification,
-    integrity report "ok" or what is wrong). A damaged file is reported as such (its chain
-    is not checked: the verification says so), never as a traceback."""
+    workspace: str | Path | None = None,
+    register: str | Path | None = None,
+    *,
+    expect: Sequence[str] = (),
+    notes: Sequence[str | Path] = (),
+) -> tuple[reg_api.Verification, str, tuple[int, str] | None]:
+    """Check SQLite's integrity first, then every record's hash and link, then the chain
+    heads printed outside the file: each of ``expect`` (``SEQ:HASH``, as this prints the
+    head) and each found in the ``notes`` files (a note or a pack, Markdown or HTML). With
+    ``QSG_AUDIT_KEY`` set, every record's HMAC under it. Returns (verification, integrity
+    report "ok" or what is wrong, the head now). A damaged file is reported as such (its
+    chain is not checked: the verification says so), never as a traceback."""
+    anchors = _anchors(expect, notes)
     try:
         reg = open_register(workspace, register)
     except InputError as exc:
         damaged = [p for p in exc.problems if p.code == store.DAMAGED]
         if not damaged:
             raise
-        return reg_api.Verification(0, "not checked: the file is damaged"), damaged[0].message
+        return reg_api.Verification(0, "not checked: the file is damaged"), damaged[0].message, None
     with reg:
         integrity = reg.integrity()
         if integrity != "ok":
-            return reg_api.Verification(0, "not checked: the file is damaged"), integrity
-        return reg.verify(), integrity
+            return reg_api.Verification(0, "not checked: the file is damaged"), integrity, None
+        return reg.verify(anchors, store.audit_key()), integrity, reg.head()
+
+
+def _anchors(expect: Sequence[str], notes: Sequence[str | Path]) -> list[tuple[int, str]]:
+    problems: list[Problem] = []
+    found: list[tuple[int, str]] = []
+    for text in expect:
+        anchor = store.parse_anchor(text)
+        if anchor is None:
+            problems.append(
+                Problem.for_argument(
+                    "expect",
+                    f"{text[:80]!r} is not a chain head: write SEQ:HASH as `qsg audit verify` "
+                    "and the note print it (e.g. 14:3f2a...: the record number, a colon, the "
+                    "64 hexadecimal digits of its hash)",
+                    code=checks.BAD_ANCHOR,
+                )
+            )
+        else:
+            found.append(anchor)
+    for note in notes:
+        content = read_text(Path(note), str(note), "yaml")
+        if isinstance(content, Problem):
+            problems.append(content)
+            continue
+        heads = store.anchors_in(content)
+        if not heads:
+            problems.append(
+                Problem.for_argument(
+                    "note",
+                    f"{note} prints no chain head ('record N, sha256 HASH'): give a note or a "
+                    "pack made by this version of qsgrules",
+                    code=checks.BAD_ANCHOR,
+                )
+            )
+        found.extend(heads)
+    if problems:
+        raise InputError(problems)
+    return found
 
 
 def decided_levels(

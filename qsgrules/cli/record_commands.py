@@ -281,13 +281,36 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option(
+    "--expect",
+    multiple=True,
+    metavar="SEQ:HASH",
+    help="A chain head printed outside the file (by this command, a note or a pack): it "
+    "must be in the chain (repeatable).",
+)
+@click.option(
+    "--note",
+    "notes",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="A note or pack (Markdown or HTML): every chain head it prints must be in the chain.",
+)
 @_where
 @reports_input_errors()
-def audit_verify_command(workspace: str | None, register: str | None) -> None:
-    """Check every record's hash chain and the database's integrity: exit 0 or 1."""
+def audit_verify_command(
+    expect: tuple[str, ...],
+    notes: tuple[str, ...],
+    workspace: str | None,
+    register: str | None,
+) -> None:
+    """Check SQLite's integrity, every record's hash chain, the chain heads printed outside
+    the file (--expect, --note) and, with QSG_AUDIT_KEY set, every record's HMAC: exit 0 or
+    1. Prints the head to keep (SEQ:HASH)."""
     from ..api_register import audit_verify
+    from ..register.store import audit_key
 
-    verification, integrity = audit_verify(workspace, register)
+    verification, integrity, head = audit_verify(workspace, register, expect=expect, notes=notes)
     if integrity != "ok":
         click.echo(f"integrity check failed: {integrity}", err=True)
         sys.exit(ExitCode.FINDINGS)
@@ -297,7 +320,14 @@ def audit_verify_command(workspace: str | None, register: str | None) -> None:
             err=True,
         )
         sys.exit(ExitCode.FINDINGS)
-    click.echo(f"ok: {verification.checked} records checked, hash chain intact, integrity ok")
+    anchored = f", {len(expect) + len(notes)} anchor(s) found" if expect or notes else ""
+    keyed = ", HMAC under QSG_AUDIT_KEY ok" if audit_key() is not None else ""
+    click.echo(
+        f"ok: {verification.checked} records checked, hash chain intact{anchored}{keyed}, "
+        "integrity ok"
+    )
+    if head is not None:
+        click.echo(f"chain head: {head[0]}:{head[1]}")
 
 
 COMMANDS = (action, note, coverage_command, report, audit, summit_commands.summit)

@@ -66,6 +66,9 @@ class MeetingInfo(Model):
     chair: str = ""
     time: str = ""
     venue: str = ""
+    # the register's audit chain head when the pack was made ("record N, sha256 HASH"):
+    # printed so that the chain is anchored outside the file (`qsg audit verify --note`)
+    chain_head: str = ""
 
 
 class StandingLevel(Model):

@@ -50,6 +50,7 @@ NOT_IN_FUTURE = "QSG652"
 
 #: A meeting more than this many days after the end of its data month is warned about.
 STALE_MEETING_DAYS = 365
+BAD_ANCHOR = "QSG627"
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

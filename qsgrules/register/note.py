@@ -43,6 +43,9 @@ class MeetingNote:
     #: provider -> its risk summits as the meeting saw them (to convene, convened, held
     #: since the QSG last decided), and what this meeting's decisions closed or withdrew
     summits: dict[str, tuple[str, ...]]
+    # the audit chain's head, printed so that the chain is anchored outside the file: when
+    # the meeting was agreed (its agreement record), or now for a draft
+    chain: tuple[int, str] | None = None
 
     @property
     def draft(self) -> bool:
@@ -96,8 +99,16 @@ def meeting_note(reg: Register, meeting: str) -> MeetingNote:
         for code in sorted(codes, key=order)
     )
     attendance = tuple(sorted(m.attendance.values(), key=lambda a: (a.start or "", a.seq)))
+    chain = reg.agreed_head(m.id) if m.locked else reg.head()
     return MeetingNote(
-        m, triage, attendance, quorum(m), providers, tuple(m.amendments), _summits(state, m)
+        m,
+        triage,
+        attendance,
+        quorum(m),
+        providers,
+        tuple(m.amendments),
+        _summits(state, m),
+        chain,
     )
 
 

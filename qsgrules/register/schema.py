@@ -34,6 +34,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             applied_at TEXT NOT NULL
         )""",
     ),
+    # 3: with QSG_AUDIT_KEY set, each record's hash is authenticated (HMAC-SHA256 under the
+    # key) beside it: the chain cannot be recomputed after an edit without the key
+    (
+        """CREATE TABLE record_macs (
+            seq INTEGER PRIMARY KEY REFERENCES records(seq),
+            mac TEXT NOT NULL
+        )""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,8 +12,10 @@ import contextlib
 import datetime as dt
 import getpass
 import hashlib
+import hmac
 import json
 import os
+import re
 import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -342,7 +344,29 @@ class Register:
             f"INSERT INTO records ({_COLUMNS}, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (*row, last[0] if last else GENESIS, digest),
         )
+        key = audit_key()
+        if key is not None:
+            conn.execute("INSERT INTO record_macs VALUES (?, ?)", (seq, mac(key, digest)))
         return _record(row)
+
+    def head(self) -> tuple[int, str] | None:
+        """The chain's head: the last record's number and hash (None when empty)."""
+        with self._faults("read"):
+            row = self._conn.execute(
+                "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def agreed_head(self, meeting: str) -> tuple[int, str] | None:
+        """The chain's head when ``meeting`` was agreed: its agreement record's number and
+        hash (that record links every record before it); None when it is not agreed."""
+        with self._faults("read"):
+            row = self._conn.execute(
+                "SELECT seq, hash FROM records WHERE kind = 'meeting_agreed' AND meeting = ? "
+                "ORDER BY seq LIMIT 1",
+                (meeting,),
+            ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
 
     # ---- checking ------------------------------------------------------------------------
 
@@ -354,10 +378,67 @@ class Register:
             return str(exc)
         return "; ".join(str(r[0]) for r in rows)
 
-    def verify(self) -> Verification:
-        """Recompute every record's hash and link; name the first that does not match."""
+    def verify(self, expect: Sequence[Anchor] = (), key: bytes | None = None) -> Verification:
+        """Recompute every record's hash and link; name the first that does not match. Each
+        anchor of ``expect`` (a chain head printed in a note or pack: a record number and
+        its hash) must be in the recomputed chain: records removed from the end, or a chain
+        recomputed after an edit, are found. With ``key``, every record must carry the HMAC
+        of its hash under the key (from the first record that carries one)."""
         with self._faults("verify"):
-            return self._verify()
+            found = self._verify()
+            if not found.ok:
+                return found
+            for anchor in expect:
+                problem = self._anchored(anchor)
+                if problem is not None:
+                    return Verification(found.checked, problem)
+            if key is not None:
+                problem = self._authenticated(key)
+                if problem is not None:
+                    return Verification(found.checked, problem)
+            return found
+
+    def _anchored(self, anchor: Anchor) -> str | None:
+        seq, digest = anchor
+        row = self._conn.execute("SELECT hash FROM records WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            return (
+                f"record {seq}, the chain head {digest[:16]} printed outside the file, is "
+                "missing: records were removed from the register"
+            )
+        if row[0] != digest:
+            return (
+                f"record {seq} does not have the hash {digest[:16]} printed outside the file "
+                f"(it has {str(row[0])[:16]}): the chain was rewritten up to it"
+            )
+        return None
+
+    def _authenticated(self, key: bytes) -> str | None:
+        table = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_macs'"
+        ).fetchone()
+        macs = (
+            dict(self._conn.execute("SELECT seq, mac FROM record_macs").fetchall()) if table else {}
+        )
+        if not macs:
+            return (
+                "no record carries an HMAC: the register was not written with QSG_AUDIT_KEY, "
+                "or its HMACs were removed"
+            )
+        first = min(macs)
+        rows = self._conn.execute(
+            "SELECT seq, hash FROM records WHERE seq >= ? ORDER BY seq", (first,)
+        )
+        for seq, digest in rows:
+            given = macs.get(seq)
+            if given is None:
+                return f"record {seq} carries no HMAC though records before it do"
+            if not hmac.compare_digest(given, mac(key, digest)):
+                return (
+                    f"record {seq}: its HMAC does not match under QSG_AUDIT_KEY (a wrong key, "
+                    "or the chain was recomputed without it)"
+                )
+        return None
 
     def _verify(self) -> Verification:
         expected = GENESIS
@@ -410,6 +491,37 @@ def _record(row: Sequence[Any], path: Path | None = None) -> Record:
             DAMAGED,
         ) from None
     return Record(seq, kind, meeting, provider, subject, corrects, at, by, data)
+
+
+#: A chain head printed outside the file: a record number and that record's hash.
+Anchor = tuple[int, str]
+#: The environment variable holding the key that authenticates the chain (HMAC-SHA256).
+KEY_VARIABLE = "QSG_AUDIT_KEY"
+
+
+def audit_key() -> bytes | None:
+    """The key in ``QSG_AUDIT_KEY``, or None when it is not set (or empty)."""
+    value = os.environ.get(KEY_VARIABLE, "")
+    return value.encode("utf-8") if value else None
+
+
+def mac(key: bytes, digest: str) -> str:
+    """The HMAC-SHA256 under ``key`` of a record's hash."""
+    return hmac.new(key, digest.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+_ANCHOR = re.compile(r"record (\d+), sha256 `?([0-9a-f]{64})`?")
+
+
+def anchors_in(text: str) -> list[Anchor]:
+    """The chain heads printed in a note or a pack (Markdown or HTML)."""
+    return [(int(n), h) for n, h in _ANCHOR.findall(text)]
+
+
+def parse_anchor(text: str) -> Anchor | None:
+    """``SEQ:HASH`` (as `qsg audit verify` prints the head), else None."""
+    m = re.fullmatch(r"\s*(\d+):([0-9a-f]{64})\s*", text)
+    return (int(m.group(1)), m.group(2)) if m else None
 
 
 BUSY = "QSG622"

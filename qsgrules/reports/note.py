@@ -132,6 +132,13 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
         "ruleset": f"{r.name} {r.version}",
         "sha256": r.sha256,
         "agreed": {"at": m.agreed[0], "by": m.agreed[1]} if m.agreed else None,
+        "chain": (
+            {"seq": note.chain[0], "hash": note.chain[1], "when": "at agreement"}
+            if note.chain is not None and m.agreed
+            else {"seq": note.chain[0], "hash": note.chain[1], "when": "now (draft)"}
+            if note.chain is not None
+            else None
+        ),
         "attendance": [
             {
                 "member": a.member,
@@ -197,6 +204,14 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
         f"- **Chair:** {t(v['chair'], indent=2)}",
         f"- **Triage as of:** {t(v['as_of'])}",
         f"- **Ruleset:** {t(v['ruleset'], indent=2)} (sha256 {md.code(v['sha256'])})",
+        *(
+            [
+                f"- **Audit chain head** ({v['chain']['when']}): record {v['chain']['seq']}, "
+                f"sha256 {md.code(v['chain']['hash'])}"
+            ]
+            if v["chain"]
+            else []
+        ),
         "",
         "## Attendance",
         "",
