@@ -17,8 +17,10 @@ from .indicators import BY_ID
 from .model.evidence import SoftFinding
 from .model.months import month_number
 from .model.proposal import Triage
+from .model.rebase import Rebase, rebase_months
 from .progress import Progress
 from .register import Register, fold, present, standings
+from .register.rebases import rebases, rebases_by_provider
 from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
 from .workspace import Workspace, load_workspace
@@ -44,6 +46,7 @@ __all__ = [
     "pack_context",
     "pack_source",
     "publishable",
+    "recorded_rebases",
     "register_file",
     "ruleset_warnings",
     "run_triage",
@@ -101,7 +104,8 @@ def run_triage(
 
     Each proposal carries the provider's standing level from the register (``register``, by
     default ``register.sqlite`` in the workspace folder; none when there is no such file,
-    or when ``standing`` is False). ``progress`` (optional) is called as
+    or when ``standing`` is False), and the rebases recorded there apply to its trend tests,
+    CUSUMs and charts. ``progress`` (optional) is called as
     ``progress(stage, done, total)`` on long runs. Raises ``qsgrules.errors.InputError``
     listing every problem in the inputs.
     """
@@ -111,10 +115,22 @@ def run_triage(
         ws, rs = _inputs(workspace, ruleset)
         if progress is not None:
             progress("loading", 1, 1)
-        result = triage(ws, rs, as_of=as_of, providers=providers, progress=progress)
-    if not standing:
+        path = register_file(ws.root, register) if standing else None
+        recorded = recorded_rebases(path) if path is not None else ()
+        result = triage(
+            ws, rs, as_of=as_of, providers=providers, progress=progress, rebases=recorded
+        )
+    if path is None:
         return result
-    return with_standing(result, register_file(ws.root, register))
+    return with_standing(result, path)
+
+
+def recorded_rebases(register: str | Path) -> tuple[Rebase, ...]:
+    """The rebases the QSG recorded in the register (none without a register file)."""
+    if not present(register):
+        return ()
+    with Register(register, readonly=True) as reg:
+        return tuple(rebases(reg.records()))
 
 
 def register_file(workspace: str | Path | None, register: str | Path | None = None) -> Path:
@@ -280,13 +296,19 @@ def pack_source(
     ws, rs = _inputs(workspace, ruleset)
     path = register_file(ws.root, register)
     if meeting is None:
-        result = with_standing(triage(ws, rs, as_of=as_of, providers=providers), path)
+        recorded = recorded_rebases(path)
+        result = with_standing(
+            triage(ws, rs, as_of=as_of, providers=providers, rebases=recorded), path
+        )
     else:
         result = _frozen(path, meeting, providers)
     month = month_number(result.as_of)
     assert month is not None  # the triage's own as-of month
     wanted = [(p.provider, h.indicator) for p in result.proposals for h in p.evidence.hard]
-    charts = provider_charts(ws, rs.spec, month, [w for w in wanted if w[1] in BY_ID])
+    # charts start a series again where the triage's tests did (for a meeting: its frozen
+    # triage's rebases, whatever was recorded since)
+    applied = rebase_months(r for p in result.proposals for r in p.rebases)
+    charts = provider_charts(ws, rs.spec, month, [w for w in wanted if w[1] in BY_ID], applied)
     if meeting is not None:
         note = (
             f"Chart not drawn: the workspace's data and ruleset now give other numbers than "
@@ -343,8 +365,9 @@ def pack_context(source: PackSource, *, on: dt.date | None = None) -> MeetingCon
     if not present(source.register):
         return MeetingContext()
     with Register(source.register, readonly=True) as reg:
-        state = fold(reg.records())
+        records = reg.records()
         head = reg.head()
+    state = fold(records)
     m = state.meetings.get(source.meeting) if source.meeting is not None else None
     context = from_register(state, m, on=on or dt.date.today())
     if context.meeting is not None and head is not None:
@@ -353,7 +376,7 @@ def pack_context(source: PackSource, *, on: dt.date | None = None) -> MeetingCon
             update={"chain_head": f"record {head[0]}, sha256 {head[1]}"}
         )
         context = context.model_copy(update={"meeting": info})
-    return context
+    return context.model_copy(update={"rebases": rebases_by_provider(records)})
 
 
 def meeting_pack(

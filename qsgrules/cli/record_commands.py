@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ..errors import ExitCode
-from . import summit_commands
+from . import rebase_command, summit_commands
 from .common import _read, _where, _write, _writer, reports_input_errors
 
 _OUT = click.option(
@@ -330,4 +330,12 @@ def audit_verify_command(
         click.echo(f"chain head: {head[0]}:{head[1]}")
 
 
-COMMANDS = (action, note, coverage_command, report, audit, summit_commands.summit)
+COMMANDS = (
+    action,
+    note,
+    coverage_command,
+    report,
+    audit,
+    summit_commands.summit,
+    rebase_command.rebase,
+)

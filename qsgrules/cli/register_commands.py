@@ -276,9 +276,11 @@ def meeting_amend(
 def agenda(meeting_id: str, workspace: str | None, register: str | None) -> None:
     """What meeting ID must discuss, in order, each with why."""
     from .. import register as R
+    from ..model.proposal import Triage
 
     with _read(workspace, register) as reg:
         items = R.agenda(reg, meeting_id)
+        frozen = Triage.model_validate_json(reg.frozen_triage(meeting_id))
     section = None
     for n, item in enumerate(items, 1):
         if item.section != section:
@@ -287,6 +289,14 @@ def agenda(meeting_id: str, workspace: str | None, register: str | None) -> None
         click.echo(f"{n:>3}. {item.provider:<5} {item.name}")
         for reason in item.reasons:
             click.echo(f"       {reason}")
+    suggested = [(p, s) for p in frozen.proposals for s in p.rebase_suggestions]
+    if suggested:
+        click.echo("-- rebases to consider (never applied without a record)")
+    for p, s in suggested:
+        click.echo(
+            f"     {p.provider:<5} {s.title}: from {s.starts}, {s.points} months {s.side} the mean"
+        )
+        click.echo(f"       {s.command.replace('MEETING', meeting_id)}")
     click.echo(f"{len(items)} provider(s) on the agenda of {meeting_id}", err=True)
 
 

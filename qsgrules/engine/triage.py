@@ -17,12 +17,14 @@ from ..evidence.coverage import coverage
 from ..evidence.cusum_findings import cusum_breaches
 from ..evidence.hard import standard_breaches
 from ..evidence.peer import peer_breaches
+from ..evidence.shifts import rebase_suggestions
 from ..evidence.soft import SoftSummary, summarise
 from ..evidence.trend import trend_breaches
 from ..model.evidence import HardFinding
 from ..model.facts import ProviderFacts
 from ..model.months import LAST_MONTH, month_end, month_number, month_text
 from ..model.proposal import Evidence, Proposal, RulesetRef, Triage
+from ..model.rebase import Rebase, rebase_months
 from ..model.vocabulary import Level
 from ..progress import Progress
 from ..ruleset import CompiledRuleset
@@ -130,10 +132,13 @@ def triage(
     as_of: str | None = None,
     providers: Sequence[str] | None = None,
     progress: Progress | None = None,
+    rebases: Sequence[Rebase] = (),
 ) -> Triage:
     """Propose a level for every provider (or those named), each with its explanation.
 
     ``progress`` (optional) is told how many providers are done (``qsgrules.progress``).
+    ``rebases`` are those the QSG recorded (the register's): each trend test and CUSUM
+    starts a rebased series again at its month.
     """
     month = resolve_as_of(workspace, as_of)
     _check_categories(workspace, ruleset)
@@ -150,14 +155,17 @@ def triage(
                 for c in unknown
             )
         codes = sorted(set(providers))
-    hard = standard_breaches(workspace.observations, ruleset.spec, month)
+    starts = rebase_months(r for r in rebases if (month_number(r.starts) or month + 1) <= month)
+    obs = workspace.observations
+    hard = standard_breaches(obs, ruleset.spec, month)
     for more in (
-        trend_breaches(workspace.observations, ruleset.spec, month),
-        peer_breaches(workspace.observations, ruleset.spec, month, workspace.providers),
-        cusum_breaches(workspace.observations, ruleset.spec, month, workspace.providers),
+        trend_breaches(obs, ruleset.spec, month, starts),
+        peer_breaches(obs, ruleset.spec, month, workspace.providers),
+        cusum_breaches(obs, ruleset.spec, month, workspace.providers, starts),
     ):
         for code, findings in more.items():
             hard.setdefault(code, []).extend(findings)
+    shifts = rebase_suggestions(obs, ruleset.spec, month, starts)
     soft = summarise(workspace.intelligence, ruleset.spec.soft, month, workspace.members)
     latest = _latest_values(workspace, month, _quoted_indicators(ruleset))
     covered = coverage(workspace.observations, ruleset.spec, month, codes)
@@ -196,6 +204,12 @@ def triage(
                 if level is Level.RISK_SUMMIT
                 else nearest(level, ruleset, profile, facts),
                 coverage=covered[code],
+                rebases=tuple(
+                    r
+                    for r in rebases
+                    if r.provider == code and (month_number(r.starts) or month + 1) <= month
+                ),
+                rebase_suggestions=tuple(shifts.get(code, ())),
             )
         )
     tell(len(proposals))

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..indicators import BY_ID, DataKind
 from ..model.observations import BoolArray, FloatArray, IntArray, TextArray
+from ..model.rebase import RebaseMonths
 from ..ruleset.schema import CusumTest
 from ..stats.cusum import (
     Side,
@@ -37,6 +38,7 @@ from ..stats.cusum import (
 from ..stats.spc import xmr_batch
 from ..workspace.loader import Observations, Provider
 from .hard import concern_direction, grouped, unit_suffix
+from .rebase import before_rebase
 
 __all__ = ["CusumRun", "Method", "alerting_stretch", "cusum_runs", "round_volume"]
 
@@ -104,11 +106,14 @@ def cusum_runs(
     *,
     wanted: Collection[str] | None = None,
     alerting_only: bool = False,
+    rebases: RebaseMonths | None = None,
 ) -> tuple[Observations, list[CusumRun]]:
     """Every provider's CUSUM of ``ind_id`` as of a month (or only the ``wanted`` ones;
     peers are still everyone), providers it cannot test left out, and the rows they index.
     With ``alerting_only``, only the runs that alerted (a sum that never rose above zero
-    cannot alert whatever its threshold, and its threshold is not simulated)."""
+    cannot alert whatever its threshold, and its threshold is not simulated). A provider
+    with a recorded rebase is summed from its month on (its earlier rows still count for
+    its peers' pooled rate, which leaves it out anyway)."""
     sub = obs.select(obs.indicator_mask(ind_id) & (obs.period <= as_of))
     if not len(sub):
         return sub, []
@@ -122,7 +127,11 @@ def cusum_runs(
     peer_rate = None
     if by_counts and test.target is None and ind.kind is not DataKind.RATIO:
         peer_rate = _peer_rates(sub, counted, names, inverse, providers, test)
-    lengths = np.minimum(np.diff(bounds), test.horizon_months)
+    earlier = np.zeros(names.size, dtype=np.int64)
+    if rebases:
+        old = before_rebase(sub, ind_id, as_of, rebases)
+        earlier = np.bincount(inverse[old], minlength=names.size).astype(np.int64)
+    lengths = np.minimum(np.diff(bounds) - earlier, test.horizon_months)
     keep = lengths >= test.min_points
     if wanted is not None:
         keep &= np.isin(names, np.array(sorted(wanted), dtype=np.str_))

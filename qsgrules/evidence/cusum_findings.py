@@ -15,6 +15,7 @@ from ..indicators import BY_ID
 from ..model.evidence import CusumNumbers, HardFinding
 from ..model.months import month_text
 from ..model.numbers import short, trimmed
+from ..model.rebase import RebaseMonths
 from ..model.series import CusumSeries
 from ..model.vocabulary import Direction, Strength, Test
 from ..ruleset.schema import CusumTest, Ruleset
@@ -27,15 +28,22 @@ __all__ = ["cusum_breaches", "cusum_series", "tested_words", "threshold_words"]
 
 
 def cusum_breaches(
-    obs: Observations, spec: Ruleset, as_of: int, providers: dict[str, Provider]
+    obs: Observations,
+    spec: Ruleset,
+    as_of: int,
+    providers: dict[str, Provider],
+    rebases: RebaseMonths | None = None,
 ) -> dict[str, list[HardFinding]]:
-    """Every provider whose CUSUM alerted in its judged months, on the side of concern."""
+    """Every provider whose CUSUM alerted in its judged months, on the side of concern
+    (summed from its latest rebase, when the QSG recorded one)."""
     found: dict[str, list[HardFinding]] = defaultdict(list)
     for ind_id, settings in sorted(spec.indicators.items()):
         test = settings.cusum
         if test is None:
             continue
-        sub, runs = cusum_runs(obs, ind_id, test, as_of, providers, alerting_only=True)
+        sub, runs = cusum_runs(
+            obs, ind_id, test, as_of, providers, alerting_only=True, rebases=rebases
+        )
         for run in runs:
             judged = range(max(0, run.rows.size - test.months), run.rows.size)
             alerted = [i for i in judged if run.alerts[i]]
@@ -165,10 +173,11 @@ def cusum_series(
     as_of: int,
     providers: dict[str, Provider],
     wanted: set[str],
+    rebases: RebaseMonths | None = None,
 ) -> dict[str, CusumSeries]:
     """The CUSUM charts of the ``wanted`` providers, exactly as the cusum test computes them
     (shared with the meeting pack and the live page)."""
-    sub, runs = cusum_runs(obs, ind_id, test, as_of, providers, wanted=wanted)
+    sub, runs = cusum_runs(obs, ind_id, test, as_of, providers, wanted=wanted, rebases=rebases)
     ind = BY_ID[ind_id]
     out: dict[str, CusumSeries] = {}
     for run in runs:

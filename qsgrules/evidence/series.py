@@ -10,15 +10,17 @@ limits and flagged points are the proposal's.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 
 from ..indicators import BY_ID
 from ..model.evidence import HardFinding
 from ..model.months import month_text
+from ..model.rebase import RebaseMonths, current_start
 from ..model.series import FunnelPeer, FunnelSection, IndicatorCharts, XmrSeries
 from ..model.vocabulary import Direction
-from ..ruleset.schema import PeerTest, Ruleset, TrendTest
+from ..ruleset.schema import PeerTest, Ruleset
 from ..stats.funnel import FunnelResult
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, Improvement, assurance
 from ..workspace import Workspace
@@ -26,7 +28,7 @@ from ..workspace.loader import Observations
 from .cusum_findings import cusum_series
 from .hard import concern_direction
 from .peer import peer_funnel, peer_groups
-from .trend import judged_window, series_groups, trend_charts, trend_history
+from .trend import judged_window, reading_test, series_groups, trend_charts, trend_history
 
 __all__ = ["CURVE_POINTS", "charts_agree", "indicator_charts", "provider_charts"]
 
@@ -35,21 +37,32 @@ CURVE_POINTS = 160
 
 
 def indicator_charts(
-    workspace: Workspace, spec: Ruleset, as_of: int, provider: str, indicator: str
+    workspace: Workspace,
+    spec: Ruleset,
+    as_of: int,
+    provider: str,
+    indicator: str,
+    rebases: RebaseMonths | None = None,
 ) -> IndicatorCharts:
     """The whole XmR chart and the funnel cross-section of one provider's indicator."""
-    return provider_charts(workspace, spec, as_of, [(provider, indicator)])[(provider, indicator)]
+    charts = provider_charts(workspace, spec, as_of, [(provider, indicator)], rebases)
+    return charts[(provider, indicator)]
 
 
 def provider_charts(
-    workspace: Workspace, spec: Ruleset, as_of: int, wanted: Iterable[tuple[str, str]]
+    workspace: Workspace,
+    spec: Ruleset,
+    as_of: int,
+    wanted: Iterable[tuple[str, str]],
+    rebases: RebaseMonths | None = None,
 ) -> dict[tuple[str, str], IndicatorCharts]:
     """Charts for many (provider, indicator) pairs, each indicator's data selected once.
 
     The XmR chart uses the indicator's trend test (NHSRplotthedots' defaults when the
     ruleset has none, marked ``tested=False``); the funnel exists only where the ruleset
     has a peer test and the provider was in a peer group it tested, the CUSUM only where it
-    has a cusum test that could test the provider.
+    has a cusum test that could test the provider. A series the QSG rebased is charted
+    (and tested) from its latest rebase; the months before it are drawn without limits.
     """
     by_indicator: dict[str, list[str]] = {}
     for provider, indicator in wanted:
@@ -58,7 +71,9 @@ def provider_charts(
         by_indicator.setdefault(indicator, []).append(provider)
     out: dict[tuple[str, str], IndicatorCharts] = {}
     for indicator, providers in sorted(by_indicator.items()):
-        xmrs = _xmr_series(workspace.observations, spec, as_of, indicator, set(providers))
+        xmrs = _xmr_series(
+            workspace.observations, spec, as_of, indicator, set(providers), rebases or {}
+        )
         funnels = _funnel_sections(workspace, spec, as_of, indicator, set(providers))
         settings = spec.indicators.get(indicator)
         cusums = (
@@ -69,6 +84,7 @@ def provider_charts(
                 as_of,
                 workspace.providers,
                 set(providers),
+                rebases,
             )
             if settings is not None and settings.cusum is not None
             else {}
@@ -84,22 +100,16 @@ def provider_charts(
     return out
 
 
-def _trend_settings(spec: Ruleset, indicator: str) -> tuple[TrendTest, bool]:
-    """The trend test to draw with and whether the ruleset has one (without one: the
-    defaults, judging the standard's window)."""
-    settings = spec.indicators.get(indicator)
-    test = settings.trend if settings is not None else None
-    if test is not None:
-        return test, True
-    standard = settings.standard if settings is not None else None
-    return TrendTest(months=standard.months if standard is not None else 1), False
-
-
 def _xmr_series(
-    obs: Observations, spec: Ruleset, as_of: int, indicator: str, wanted: set[str]
+    obs: Observations,
+    spec: Ruleset,
+    as_of: int,
+    indicator: str,
+    wanted: set[str],
+    rebases: RebaseMonths,
 ) -> dict[str, XmrSeries]:
-    test, has_test = _trend_settings(spec, indicator)
-    sub = trend_history(obs, indicator, as_of)
+    test, has_test = reading_test(spec, indicator)
+    sub = trend_history(obs, indicator, as_of, rebases)
     if not len(sub):
         return {}
     settings = spec.indicators.get(indicator)
@@ -122,6 +132,7 @@ def _xmr_series(
             upl, lpl = float(chart.upl[k]), float(chart.lpl[k])
             types = [POINT_TYPES[c] for c in chart.point_type[k]]
             provider = group.names[k]
+            earlier = _earlier(obs, indicator, provider, as_of, rebases, test.baseline_months)
             out[provider] = XmrSeries(
                 provider=provider,
                 indicator=indicator,
@@ -150,8 +161,48 @@ def _xmr_series(
                 target=target,
                 variation=types[-1],
                 assurance=assurance(target, lpl, upl, improvement),
+                rebased_from=earlier.start,
+                earlier_periods=earlier.periods,
+                earlier_values=earlier.values,
             )
     return out
+
+
+class Earlier(NamedTuple):
+    start: str | None
+    periods: tuple[str, ...]
+    values: tuple[float, ...]
+
+
+def _earlier(
+    obs: Observations,
+    indicator: str,
+    provider: str,
+    as_of: int,
+    rebases: RebaseMonths,
+    months: int,
+) -> Earlier:
+    """A rebased series' current process start, and its last ``months`` months before it
+    (drawn for reading, without limits: they belong to the earlier process)."""
+    start = current_start(rebases, provider, indicator, as_of)
+    if start is None:
+        return Earlier(None, (), ())
+    k = int(np.searchsorted(obs.provider_names, provider))
+    if k >= obs.provider_names.size or obs.provider_names[k] != provider:
+        return Earlier(month_text(start), (), ())
+    mask = (
+        obs.indicator_mask(indicator)
+        & (obs.codes[0] == k)
+        & (obs.period < start)
+        & (obs.period >= start - months)
+    )
+    rows = np.flatnonzero(mask)
+    rows = rows[np.argsort(obs.period[rows], kind="stable")]
+    return Earlier(
+        month_text(start),
+        tuple(month_text(int(p)) for p in obs.period[rows]),
+        tuple(float(v) for v in obs.value[rows]),
+    )
 
 
 def _funnel_sections(

@@ -17,6 +17,7 @@ from ..model.evidence import HardFinding, SpcNumbers, SpcSignal
 from ..model.months import month_text
 from ..model.numbers import apart, short
 from ..model.observations import BoolArray, IntArray
+from ..model.rebase import RebaseMonths
 from ..model.vocabulary import Direction, Strength, Test
 from ..ruleset.schema import Ruleset, Signal, TrendTest
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, XmrBatchResult, xmr_batch
@@ -29,6 +30,7 @@ from .hard import (
     possible_limits,
     unit_suffix,
 )
+from .rebase import before_rebase
 
 _SIGNAL_OF: dict[str, Signal] = {
     "above_upper_limit": "outside_limits",
@@ -70,9 +72,27 @@ class SeriesGroup:
     tested: bool = True  # False: drawn for reading only (too short a baseline, or no window)
 
 
-def trend_history(obs: Observations, ind_id: str, as_of: int) -> Observations:
-    """The rows a trend test charts: every month of one indicator up to ``as_of``."""
-    return obs.select(obs.indicator_mask(ind_id) & (obs.period <= as_of))
+def trend_history(
+    obs: Observations, ind_id: str, as_of: int, rebases: RebaseMonths | None = None
+) -> Observations:
+    """The rows a trend test charts: every month of one indicator up to ``as_of``, each
+    provider's from the start of its current process (its latest rebase, when the QSG
+    recorded one: limits and runs never cross it)."""
+    mask = obs.indicator_mask(ind_id) & (obs.period <= as_of)
+    if rebases:
+        mask &= ~before_rebase(obs, ind_id, as_of, rebases)
+    return obs.select(mask)
+
+
+def reading_test(spec: Ruleset, indicator: str) -> tuple[TrendTest, bool]:
+    """The trend test an indicator's chart is drawn with, and whether the ruleset has one
+    (without one: the defaults, judging the standard's window)."""
+    settings = spec.indicators.get(indicator)
+    test = settings.trend if settings is not None else None
+    if test is not None:
+        return test, True
+    standard = settings.standard if settings is not None else None
+    return TrendTest(months=standard.months if standard is not None else 1), False
 
 
 def judged_window(test: TrendTest, as_of: int) -> tuple[int, int]:
@@ -130,15 +150,18 @@ def series_groups(
     return out
 
 
-def trend_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, list[HardFinding]]:
-    """Every provider's special causes of concern in the judged window of its XmR chart."""
+def trend_breaches(
+    obs: Observations, spec: Ruleset, as_of: int, rebases: RebaseMonths | None = None
+) -> dict[str, list[HardFinding]]:
+    """Every provider's special causes of concern in the judged window of its XmR chart
+    (of its current process, when the QSG recorded a rebase)."""
     found: dict[str, list[HardFinding]] = defaultdict(list)
     for ind_id, settings in sorted(spec.indicators.items()):
         test = settings.trend
         if test is None:
             continue
         direction = concern_direction(ind_id, test.direction)
-        sub = trend_history(obs, ind_id, as_of)
+        sub = trend_history(obs, ind_id, as_of, rebases)
         if not len(sub):
             continue
         for group in series_groups(sub, test, as_of):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from . import Model
+from .rebase import Rebase
 from .vocabulary import Level
 
 
@@ -118,3 +119,4 @@ class MeetingContext(Model):
     #: each provider's risk summits, in words: to convene, convened, held since the QSG
     #: last decided (``qsgrules.register.follow_up.summit_lines``)
     summits: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    rebases: dict[str, tuple[Rebase, ...]] = Field(default_factory=dict)  # recorded, by provider

@@ -7,6 +7,7 @@ from typing import Literal
 from ..model.vocabulary import Level
 from . import Model
 from .evidence import HardFinding, SoftFinding
+from .rebase import Rebase, RebaseSuggestion
 from .standing import Standing
 
 
@@ -106,6 +107,10 @@ class Proposal(Model):
     # the QSG's last decision, from the register; set after the triage (the engine never
     # sees the register), null when none is recorded
     standing: Standing | None = None
+    # the rebases the QSG recorded for this provider that the tests applied, and the
+    # sustained shifts that would warrant one (suggested, never applied)
+    rebases: tuple[Rebase, ...] = ()
+    rebase_suggestions: tuple[RebaseSuggestion, ...] = ()
 
 
 class RulesetRef(Model):

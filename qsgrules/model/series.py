@@ -48,6 +48,11 @@ class XmrSeries(Model):
     target: float | None = None  # the indicator's fixed standard, when the ruleset has one
     variation: str  # the type of the last point (the MDC variation icon)
     assurance: str | None = None  # consistent_pass / consistent_fail / inconsistent
+    # a series the QSG rebased: the month its current process starts (the chart's limits
+    # are that process's), and the months before it, drawn without limits
+    rebased_from: str | None = None
+    earlier_periods: tuple[str, ...] = ()
+    earlier_values: tuple[float, ...] = ()
 
 
 class FunnelPeer(Model):

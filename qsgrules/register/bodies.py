@@ -75,6 +75,16 @@ class SummitWithdrawn(Model):
     meeting: str
 
 
+class RebaseBody(Model):
+    """A rebase the QSG decided at a meeting (``qsgrules.register.rebases``): from ``starts``
+    (YYYY-MM) the provider's ``indicator`` is a new process. Its provider, meeting and who
+    recorded it are the record's own columns."""
+
+    indicator: str
+    starts: str
+    reason: str
+
+
 B = TypeVar("B", bound=Model)
 
 

@@ -40,6 +40,7 @@ class Kind(StrEnum):
     SUMMIT_CONVENED = "summit_convened"
     SUMMIT_HELD = "summit_held"
     SUMMIT_WITHDRAWN = "summit_withdrawn"
+    REBASE = "rebase"
 
 
 @dataclass(frozen=True)

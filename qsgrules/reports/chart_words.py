@@ -152,6 +152,17 @@ def xmr_summary(series: XmrSeries) -> str:
         + f"; {sum(v > s.mean for v in s.values)} of {n} months above the mean."
     )
     text = f"{variation_words(s)} {limits}"
+    if s.rebased_from is not None:
+        text += (
+            f" Rebased by the QSG from {month_name(s.rebased_from)}: the limits are the new "
+            "process's"
+            + (
+                f"; the {_plural(len(s.earlier_periods), 'month')} before it are drawn without "
+                "limits."
+                if s.earlier_periods
+                else "."
+            )
+        )
     if s.target is not None:
         text += f" Standard {fmt(s.target)}{u}" + _assurance_words(s.assurance) + "."
     return text

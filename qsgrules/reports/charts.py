@@ -197,9 +197,25 @@ def _draw_xmr(ax: Axes, s: XmrSeries) -> None:
     drawn = drawn_lines(s)
     x = [_month_number(p) for p in s.periods]
     first, last = _month_number(s.window_start), _month_number(s.window_end)
-    left, right = x[0] - 0.5, max(x[-1], last) + 0.5
+    earlier = [_month_number(p) for p in s.earlier_periods]
+    left, right = min([x[0], *earlier]) - 0.5, max(x[-1], last) + 0.5
     ax.axvspan(first - 0.5, last + 0.5, color=_WINDOW, zorder=0, lw=0, gid="window")
     ax.plot(x, s.values, color=_LINE, linewidth=1.6, zorder=2, gid="values")
+    if s.rebased_from is not None:
+        # the earlier process: its points for reading, no limits (they are not its own)
+        start = _month_number(s.rebased_from)
+        ax.plot(earlier, s.earlier_values, color=_LINE, lw=1.0, ls=":", zorder=2, gid="earlier")
+        ax.scatter(
+            earlier,
+            s.earlier_values,
+            s=30,
+            facecolors="white",
+            edgecolors=_LINE,
+            linewidths=1.0,
+            zorder=3,
+            gid="points-earlier",
+        )
+        ax.axvline(start - 0.5, color=_INK, lw=1.0, ls="--", zorder=1, gid="rebase")
     ax.hlines(
         [drawn.lpl, drawn.upl],
         left,
@@ -234,6 +250,8 @@ def _draw_xmr(ax: Axes, s: XmrSeries) -> None:
         ax.hlines(drawn.target, left, right, colors=_TARGET, linestyles="--", lw=1.3, gid="target")
         handles.append(_key(_TARGET, "Standard", style="--"))
     handles.append(Patch(color=_WINDOW, label="Judged window"))
+    if s.rebased_from is not None:
+        handles.append(_key(_INK, f"Rebased: {short_month(s.rebased_from)}", style="--"))
     _possible_axis(ax, s.indicator)
     _label_lines(ax, drawn, s.unit, right)
     step = 3 if right - left <= 25 else 6 if right - left <= 72 else 12

@@ -32,6 +32,7 @@ from ..model.pack import (
     StandingLevel,
 )
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
+from ..model.rebase import Rebase, RebaseSuggestion
 from ..model.series import IndicatorCharts
 from ..model.vocabulary import Level
 from .charts import Chart, month_name
@@ -64,6 +65,14 @@ class ProviderView:
     decisions: tuple[PastDecision, ...] = ()
     actions: tuple[OpenAction, ...] = ()
     summits: tuple[str, ...] = ()  # risk summits to convene, convened, held (in words)
+    # rebases recorded in the register since this triage was made (they apply to the next)
+    pending_rebases: tuple[Rebase, ...] = ()
+
+    @property
+    def suggestions(self) -> tuple[RebaseSuggestion, ...]:
+        """The proposal's rebase suggestions not already answered by a recorded rebase."""
+        answered = {r.indicator for r in self.pending_rebases}
+        return tuple(s for s in self.proposal.rebase_suggestions if s.indicator not in answered)
 
 
 def _anchor(code: str, taken: set[str]) -> str:
@@ -135,6 +144,9 @@ def provider_views(
                 decisions=ctx.decisions.get(p.provider, ()),
                 actions=ctx.actions.get(p.provider, ()),
                 summits=ctx.summits.get(p.provider, ()),
+                pending_rebases=tuple(
+                    r for r in ctx.rebases.get(p.provider, ()) if r not in p.rebases
+                ),
             )
         )
     return views

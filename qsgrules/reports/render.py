@@ -221,6 +221,7 @@ def explanation(result: Triage, proposal: Proposal) -> str:
         out.extend(_wrap(f"months (* breached): {months}", "    "))
     if not p.evidence.hard:
         out.append("  none")
+    out.extend(_rebase_text(p))
     out.append("")
     out.append(f"Soft intelligence ({len(p.evidence.soft)}):")
     for s in p.evidence.soft:
@@ -234,6 +235,25 @@ def explanation(result: Triage, proposal: Proposal) -> str:
     if not p.evidence.soft:
         out.append("  none")
     return "\n".join(out) + "\n"
+
+
+def _rebase_text(p: Proposal) -> list[str]:
+    """The rebases the tests applied, and those suggested (nothing when neither)."""
+    out: list[str] = []
+    if p.rebases:
+        out += ["", f"Rebased by the QSG ({len(p.rebases)}): tested from the month given:"]
+        for r in p.rebases:
+            said = f"{r.indicator} from {r.starts} ({r.meeting}, {r.recorded_by}): {r.reason}"
+            out.extend(_wrap(said, "  "))
+    if p.rebase_suggestions:
+        out += [
+            "",
+            f"Rebase suggested ({len(p.rebase_suggestions)}), never applied without a record:",
+        ]
+        for s in p.rebase_suggestions:
+            out.extend(_wrap(f"{s.indicator}: {s.text}.", "  "))
+            out.extend(_wrap(f"to record it: {s.command}", "    "))
+    return out
 
 
 def explanations(result: Triage, proposals: Sequence[Proposal]) -> str:

@@ -143,10 +143,6 @@ class CusumTest(Model):
     def _enough(self) -> CusumTest:
         if self.months > self.horizon_months:
             raise ValueError("months (the alert window) cannot exceed horizon_months")
-        if self.baseline_months > self.min_points:
-            raise ValueError(
-                "baseline_months cannot exceed min_points: a provider needs its baseline"
-            )
         return self
 
 

@@ -111,6 +111,18 @@ FORMS: dict[str, Form] = {
             ),
             "Add the action",
         ),
+        Form(
+            "rebase",
+            "Record a rebase",
+            (
+                Field("indicator", "Indicator", "text", True, "A catalogue id."),
+                Field("from", "New process from", "month", True, "The first month (YYYY-MM)."),
+                Field("reason", "Why the process changed", "textarea", True),
+            ),
+            "Record the rebase",
+            "The QSG agrees the indicator is a new process from a month on: its trend tests, "
+            "CUSUM and charts start there. Never applied without this record.",
+        ),
     )
 }
 
@@ -217,12 +229,27 @@ def _action(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) 
     return f"added {what}{a.id}: {provider}, owner {a.owner}, due {a.due.isoformat()}"
 
 
+def _rebase(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    from ..register.rebases import record_rebase
+
+    r = record_rebase(
+        reg,
+        provider,
+        v.get("indicator", "").strip(),
+        starts=v.get("from", "").strip(),
+        reason=v.get("reason", ""),
+        meeting=meeting,
+    )
+    return f"{meeting} {provider}: {r.indicator} is a new process from {r.starts} (rebased)"
+
+
 _WRITERS: dict[str, Callable[[R.Register, str, str, Mapping[str, str]], str]] = {
     "attendance": _attendance,
     "confirm": _confirm,
     "override": _override,
     "decision": _decision,
     "action": _action,
+    "rebase": _rebase,
 }
 
 

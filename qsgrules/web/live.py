@@ -17,8 +17,10 @@ from ..api import PackSource, load_ruleset, load_workspace, pack_source, publish
 from ..bundled import default_ruleset, demo_workspace
 from ..model.pack import MeetingContext
 from ..model.proposal import Triage
+from ..model.rebase import Rebase
 from ..register import checks
 from ..register.meetings import meeting_of
+from ..register.rebases import rebases_by_provider
 from ..reports.pack import ChartDrawer
 from ..ruleset import CompiledRuleset
 from ..workspace import Workspace
@@ -96,10 +98,17 @@ class LiveReview:
 
     def read_state(self, *, required: bool = False) -> R.State:
         """The register's records folded now (empty when there is no register file)."""
+        return self.read_record(required=required)[0]
+
+    def read_record(
+        self, *, required: bool = False
+    ) -> tuple[R.State, dict[str, tuple[Rebase, ...]]]:
+        """The register's records folded now, and its rebases by provider, in one read."""
         if not required and not R.present(self.register):
-            return R.State()
+            return R.State(), {}
         with R.Register(self.register, readonly=True) as reg:
-            return R.fold(reg.records())
+            records = reg.records()
+        return R.fold(records), rebases_by_provider(records)
 
     def current(self, state: R.State) -> R.Meeting | None:
         """The meeting the page is for: the pinned one, else the latest not yet agreed."""
@@ -124,9 +133,10 @@ class LiveReview:
 
     def snapshot(self, *, today: dt.date | None = None) -> Snapshot:
         """Read the register now and assemble what the page shows."""
-        state = self.read_state()
+        state, recorded = self.read_record()
         m = self.current(state)
         prepared = self.prepared(m.id if m is not None else None)
         context = R.pack_context(state, m, on=today or dt.date.today())
+        context = context.model_copy(update={"rebases": recorded})
         writable = m is not None and not m.locked and not self.public
         return Snapshot(state, m, prepared, context, writable)

@@ -31,6 +31,7 @@ Sources read (GitHub, via the stored-repository index):
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -369,6 +370,32 @@ def ptd_spc(
     )
     pt = ptd_point_type(sct, PTD_DIRECTION[improvement_direction])
     return PtdResult(std, sct, pt, len(values) < PTD_SHORT_GROUP)
+
+
+def ptd_spc_rebased(
+    y: Sequence[float],
+    rebase_at: Sequence[int],
+    *,
+    fix_after_n_points: int | None = None,
+    improvement_direction: str = "increase",
+    screen_outliers: bool = True,
+) -> list[PtdResult]:
+    """R/ptd_spc.R with ``rebase``: R/ptd_add_rebase_column.R marks the rebase dates with 1,
+    R/ptd_spc_standard.R turns them into ``rebase_group = cumsum(rebase)`` and
+    ``group_by(f, rebase_group)``, so the mean, moving ranges, limits and fix_after_n_points
+    (``row_number()`` within the group) are each group's own; R/ptd_calculate_point_type.R
+    groups by (f, rebase_group) too. One result per group, in order."""
+    starts = sorted({0, *rebase_at})
+    bounds = [*starts, len(y)]
+    return [
+        ptd_spc(
+            y[a:b],
+            fix_after_n_points=fix_after_n_points,
+            improvement_direction=improvement_direction,
+            screen_outliers=screen_outliers,
+        )
+        for a, b in itertools.pairwise(bounds)
+    ]
 
 
 def ptd_calculate_assurance_type(

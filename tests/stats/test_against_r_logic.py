@@ -214,6 +214,45 @@ def test_xmr_fixed_limits_match_nhsrplotthedots() -> None:
     assert mismatches == []
 
 
+@pytest.mark.parametrize(
+    ("rebase_at", "fix_after"),
+    [([18], None), ([12, 24], None), ([12], 12), ([6, 20], None)],
+)
+def test_xmr_rebased_matches_nhsrplotthedots_rebase(
+    rebase_at: list[int], fix_after: int | None
+) -> None:
+    """NHSRplotthedots' ``rebase``: each group has its own mean, limits and rules (and its own
+    fix_after_n_points); every provider with 36 months, several break points."""
+    mismatches: list[str] = []
+    checked = 0
+    for org, y in SERIES.items():
+        if len(y) < 36:
+            continue
+        ours = xmr(y, rebase_at=rebase_at, fix_after=fix_after, improvement="decrease")
+        groups = r.ptd_spc_rebased(
+            y, rebase_at, fix_after_n_points=fix_after, improvement_direction="decrease"
+        )
+        assert len(ours.segments) == len(groups)
+        for seg, ref in zip(ours.segments, groups, strict=True):
+            for name, a, b in (
+                ("mean", seg.mean, ref.standard.mean_col),
+                ("lpl", seg.lpl, ref.standard.lpl),
+                ("upl", seg.upl, ref.standard.upl),
+            ):
+                if not abs(a - b) <= SPC_ABS_TOL:
+                    mismatches.append(f"{org} {seg.start} {name}: qsgrules {a!r} R {b!r}")
+            got = [(p.special_cause, p.point_type) for p in ours.points[seg.start : seg.end]]
+            want = [
+                (R_LABEL[lab], t)
+                for lab, t in zip(ref.special_cause_type, ref.point_type, strict=True)
+            ]
+            if got != want:
+                mismatches.append(f"{org} segment from {seg.start}: labels differ")
+            checked += 1
+    assert mismatches == []
+    assert checked > 100
+
+
 # --------------------------------------------------------------------------- funnel on A&E
 
 
