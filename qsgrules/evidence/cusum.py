@@ -179,10 +179,10 @@ def _peer_rates(
         group = np.array([index[k] for k in kinds], dtype=np.int64)
     else:
         group = np.zeros(names.size, dtype=np.int64)
-    first = int(sub.period.min())
-    span = int(sub.period.max()) - first + 1
+    first = int(np.min(sub.period))
+    span = int(np.max(sub.period)) - first + 1
     cell = group[inverse] * span + (sub.period - first)
-    size = (int(group.max()) + 1) * span
+    size = (int(np.max(group)) + 1) * span
     num = np.where(counted, sub.numerator, 0.0)
     den = np.where(counted, sub.denominator, 0.0)
     ones = counted.astype(np.float64)
