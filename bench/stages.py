@@ -44,7 +44,14 @@ from qsgrules.ruleset.conditions import evaluate
 #: only in one layout of the engine: explanations moved to ``engine/explain.py`` as
 #: ``fired_rule``, ``template_values`` and ``nearest``). None of them calls another.
 STAGES = {
-    "statistics": ("standard_breaches", "trend_breaches", "peer_breaches", "coverage"),
+    "statistics": (
+        "standard_breaches",
+        "trend_breaches",
+        "peer_breaches",
+        "cusum_breaches",
+        "rebase_suggestions",
+        "coverage",
+    ),
     "soft scoring": ("summarise",),
     "inference": ("engine_for", "build_profile"),
     "explanations": ("_latest_values", "_proposal", "fired_rule", "template_values", "nearest"),
