@@ -19,7 +19,15 @@ from qsgrules.cli.main import cli
 from qsgrules.web import start_server
 from qsgrules.web.server import is_loopback
 
-QSG = [sys.executable, "-c", "from qsgrules.cli.main import main; main()"]
+# Ctrl-C as at a terminal: a process started in the background by a non-interactive shell
+# (nohup, `cmd &` in a script, some CI runners) inherits SIGINT ignored, and Python then
+# never raises KeyboardInterrupt; the child restores the default handler first.
+QSG = [
+    sys.executable,
+    "-c",
+    "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from qsgrules.cli.main import main; main()",
+]
 
 
 def _listening(process: subprocess.Popen[str]) -> tuple[str, str]:
