@@ -120,7 +120,8 @@ def binomial_weights(
     if np.any((p <= 0) | (p >= 1)):
         raise ValueError("rate must be strictly between 0 and 1")
     r = _tested(odds_ratio, side)
-    return o * math.log(r) - n * np.log1p((r - 1.0) * p)
+    # (np.asarray: numpy 1.26's stubs type log1p of a broadcast view as Any)
+    return np.asarray(o * math.log(r) - n * np.log1p((r - 1.0) * p), dtype=np.float64)
 
 
 def bernoulli_weights(

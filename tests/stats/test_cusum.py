@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -101,7 +103,7 @@ def test_simulated_normal_threshold_meets_its_false_alarm_probability_exactly_ch
 
 
 def _rate_in_fresh_simulations(
-    draw: np.ndarray, h: float
+    draw: npt.NDArray[np.floating[Any]], h: float
 ) -> tuple[float, float]:  # (rate, standard error)
     s = np.zeros(draw.shape[0])
     peak = np.zeros(draw.shape[0])
