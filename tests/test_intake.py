@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hang import HANG
 
 from qsgrules.api import add_item, close_item
 from qsgrules.bundled import demo_workspace
@@ -232,7 +233,7 @@ def test_two_writers_lose_nothing_and_never_share_an_id(
     if intake.endswith(".csv"):  # a CSV intake file is appended to as CSV (and reads fast)
         (small / intake).write_text("id,provider,source,received,domain,severity,grading,summary\n")
     procs = [_adder(small, each), _adder(small, each)]
-    outputs = [p.communicate(timeout=300) for p in procs]
+    outputs = [p.communicate(timeout=HANG) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [e for _, e in outputs]
     said = [line.split()[1] for out, _ in outputs for line in out.splitlines()]
     items = load_workspace(small, today=TODAY).intelligence
@@ -269,7 +270,7 @@ def test_a_writer_killed_at_any_moment_leaves_a_file_with_every_earlier_item(
         if mode == "step" and event != "added":
             proc.stdin.write("go\n")
             proc.stdin.flush()
-    out, err = proc.communicate(timeout=120)
+    out, err = proc.communicate(timeout=HANG)
     assert proc.returncode == -signal.SIGKILL, err
     told = "".join(seen) + out
     said = {line.split()[1] for line in told.splitlines() if line.startswith("added ")}

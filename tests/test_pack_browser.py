@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 from browser import FLAGS
+from hang import HANG
 from PIL import Image
 
 from qsgrules.api import meeting_pack
@@ -42,7 +43,7 @@ def _run(chromium: str, profile: Path, *args: str) -> None:
         [chromium, *FLAGS, f"--user-data-dir={profile}", *args],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=HANG,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hang import HANG
 
 from qsgrules import register as R
 from qsgrules.bundled import demo_workspace
@@ -113,13 +114,13 @@ def test_two_processes_recording_100_positions_each_lose_nothing(attended: Regis
     ]
     for p in procs:
         assert p.stdout is not None
-        assert p.stdout.readline() == "ready\n", p.communicate(timeout=120)[1]
+        assert p.stdout.readline() == "ready\n", p.communicate(timeout=HANG)[1]
     for p in procs:
         assert p.stdin is not None
         p.stdin.write("go\n")
         p.stdin.flush()
     for p in procs:
-        out, err = p.communicate(timeout=300)
+        out, err = p.communicate(timeout=HANG)
         assert p.returncode == 0, err
         assert out.split()[-1] == "100"
     with Register(path, readonly=True) as reg:
@@ -178,7 +179,7 @@ def test_a_writer_killed_at_any_step_of_a_write_never_corrupts_the_register(
                 committed[kind] += name == "COMMIT"
                 proc.stdin.write("go\n")
                 proc.stdin.flush()
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=HANG)
         assert proc.returncode == -signal.SIGKILL, err
         told = "".join(seen) + out
         done = [x.split()[1] for x in told.splitlines() if x.startswith("done ")]

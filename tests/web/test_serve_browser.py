@@ -13,6 +13,7 @@ from pathlib import Path
 import browser
 import pytest
 from click.testing import CliRunner
+from hang import HANG
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -44,7 +45,7 @@ def driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDrive
     options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
     options.add_argument("--window-size=1400,1000")
     session = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    session.set_page_load_timeout(60)
+    session.set_page_load_timeout(HANG)
     try:
         yield session
     finally:
@@ -65,8 +66,8 @@ def _submit(driver: WebDriver, form: str) -> str:
     one may have a message of its own, from the form before)."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"#form-{form} button[type=submit]").click()
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
-    flash = WebDriverWait(driver, 30).until(
+    WebDriverWait(driver, HANG).until(EC.staleness_of(old))
+    flash = WebDriverWait(driver, HANG).until(
         EC.presence_of_element_located((By.CSS_SELECTOR, ".flash"))
     )
     return str(flash.text)
@@ -88,7 +89,7 @@ def test_a_confirm_and_an_override_recorded_in_the_browser_are_in_the_register(
     assert "recording open" in driver.find_element(By.CSS_SELECTOR, ".live-status").text
     _keep(driver, "board")
     driver.find_element(By.LINK_TEXT, "Croydon Health Services NHS Trust").click()
-    WebDriverWait(driver, 30).until(EC.title_contains("RJ6"))
+    WebDriverWait(driver, HANG).until(EC.title_contains("RJ6"))
 
     Select(driver.find_element(By.ID, "confirm-member")).select_by_value("Ann Lee")
     said = _submit(driver, "confirm")
@@ -129,8 +130,8 @@ def test_a_bad_value_in_the_browser_shows_the_located_message(
     Select(driver.find_element(By.ID, "override-level")).select_by_value("regular_review")
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "#form-override button[type=submit]").click()
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
-    summary = WebDriverWait(driver, 30).until(
+    WebDriverWait(driver, HANG).until(EC.staleness_of(old))
+    summary = WebDriverWait(driver, HANG).until(
         EC.presence_of_element_located((By.CSS_SELECTOR, ".error-summary"))
     )
     assert "Reason: must be given and not empty" in summary.text

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hang import HANG
 
 from qsgrules.cli.main import cli
 from qsgrules.web import start_server
@@ -55,15 +56,15 @@ def test_qsg_serve_binds_loopback_serves_and_stops_cleanly(ws: Path, stop: signa
     try:
         url, said = _listening(process)
         port = int(url.rsplit(":", 1)[1].strip("/"))
-        with urllib.request.urlopen(url, timeout=60) as response:
+        with urllib.request.urlopen(url, timeout=HANG) as response:
             assert response.status == 200
             assert "M-2019-04-10: draft, recording open" in response.read().decode()
         # only the loopback address listens
         with socket.socket() as s:
-            s.settimeout(60)
+            s.settimeout(HANG)
             assert s.connect_ex(("127.0.0.1", port)) == 0
         process.send_signal(stop)
-        out, err = process.communicate(timeout=60)
+        out, err = process.communicate(timeout=HANG)
         err = said + err
     finally:
         if process.poll() is None:
@@ -109,7 +110,7 @@ def test_start_server_serves_from_a_thread_and_stops(ws: Path) -> None:
     running = start_server(ws, port=0)
     try:
         assert running.url.startswith("http://127.0.0.1:")
-        with urllib.request.urlopen(running.url + "provider/RJ6", timeout=10) as response:
+        with urllib.request.urlopen(running.url + "provider/RJ6", timeout=HANG) as response:
             assert response.status == 200
     finally:
         running.stop()
