@@ -270,7 +270,7 @@ def test_a_writer_killed_at_any_moment_leaves_a_file_with_every_earlier_item(
         if mode == "step" and event != "added":
             proc.stdin.write("go\n")
             proc.stdin.flush()
-    out, err = proc.communicate(timeout=HANG)
+    out, err = _rest(proc)
     assert proc.returncode == -signal.SIGKILL, err
     told = "".join(seen) + out
     said = {line.split()[1] for line in told.splitlines() if line.startswith("added ")}
@@ -286,3 +286,15 @@ def test_a_writer_killed_at_any_moment_leaves_a_file_with_every_earlier_item(
     (small / ".intelligence.yaml.stale.tmp").write_text("- half an item")
     add_item(small, FIELDS, today=TODAY)
     assert not [p.name for p in small.iterdir() if p.name.endswith(".tmp")]
+
+
+def _rest(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """After the kill: the rest of the child's stdout (through the same file object, whose
+    buffer may already hold lines read ahead of the last one taken: communicate() reads
+    the pipe underneath and would lose them) and its stderr."""
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.close()
+    with proc.stdout, proc.stderr:
+        out, err = proc.stdout.read(), proc.stderr.read()
+    proc.wait(timeout=HANG)
+    return out, err

@@ -179,7 +179,7 @@ def test_a_writer_killed_at_any_step_of_a_write_never_corrupts_the_register(
                 committed[kind] += name == "COMMIT"
                 proc.stdin.write("go\n")
                 proc.stdin.flush()
-        out, err = proc.communicate(timeout=HANG)
+        out, err = _rest(proc)
         assert proc.returncode == -signal.SIGKILL, err
         told = "".join(seen) + out
         done = [x.split()[1] for x in told.splitlines() if x.startswith("done ")]
@@ -201,6 +201,18 @@ def test_a_writer_killed_at_any_step_of_a_write_never_corrupts_the_register(
     with Register(path) as reg:  # and the register still takes writes
         R.confirm(reg, "RJ6", meeting=MEETING, member="Ann Lee")
         assert reg.verify().ok
+
+
+def _rest(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """After the kill: the rest of the child's stdout (through the same file object, whose
+    buffer may already hold lines read ahead of the last one taken: communicate() reads
+    the pipe underneath and would lose them) and its stderr."""
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.close()
+    with proc.stdout, proc.stderr:
+        out, err = proc.stdout.read(), proc.stderr.read()
+    proc.wait(timeout=HANG)
+    return out, err
 
 
 def _is_moment(verb: str, what: str, name: str, kind: str, inserts: int) -> bool:
