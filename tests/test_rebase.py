@@ -22,7 +22,7 @@ from qsgrules.evidence.series import indicator_charts
 from qsgrules.evidence.trend import trend_breaches
 from qsgrules.model.months import month_number
 from qsgrules.model.rebase import Rebase, rebase_months
-from qsgrules.register.bodies import RebaseBody
+from qsgrules.register.kinds.rebases import RebaseBody
 from qsgrules.register.rebases import rebases, record_rebase
 from qsgrules.reports.charts import chart_data
 from qsgrules.ruleset import load_ruleset

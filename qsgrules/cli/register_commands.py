@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import click
 
-from ..model.vocabulary import Level
 from . import record_commands
 from .common import (
     _AS_OF,
@@ -320,10 +319,11 @@ def confirm(
 ) -> None:
     """An attending member confirms the proposal for provider CODE."""
     from .. import register as R
+    from ..register.kinds.meetings import PositionTaken
 
     with _write(workspace, register, by) as reg:
         rec = R.confirm(reg, code, meeting=meeting, member=member)
-    click.echo(f"{meeting} {code}: {member} confirmed {Level(rec.body['level']).label}")
+    click.echo(f"{meeting} {code}: {member} confirmed {PositionTaken.of(rec).level.label}")
 
 
 @click.command()
@@ -345,14 +345,12 @@ def override(
 ) -> None:
     """An attending member holds another level than proposed for CODE, with a reason."""
     from .. import register as R
+    from ..register.kinds.meetings import PositionTaken
 
     with _write(workspace, register, by) as reg:
         rec = R.override(reg, code, meeting=meeting, member=member, level=level, reason=reason)
-    b = rec.body
-    click.echo(
-        f"{meeting} {code}: {member} overrides {Level(b['proposed']).label} with "
-        f"{Level(b['level']).label}"
-    )
+    b = PositionTaken.of(rec)
+    click.echo(f"{meeting} {code}: {member} overrides {b.proposed.label} with {b.level.label}")
 
 
 @click.command()

@@ -6,7 +6,6 @@ append-only SQLite file with a hash-chained audit trail. Everything ``qsg meetin
 from . import agenda as agenda_module
 from .actions import add_action, close_action, list_actions, move_action, respond
 from .agenda import AgendaItem, Uncovered, agenda, agenda_of, coverage
-from .bodies import ActionKind
 from .meetings import (
     Decided,
     agree,
@@ -26,6 +25,7 @@ from .regional import Regional, combine
 from .schema import SCHEMA_VERSION
 from .state import (
     Action,
+    ActionKind,
     Cancelled,
     Decision,
     Meeting,

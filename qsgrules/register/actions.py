@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model.vocabulary import ItemStatus
-from . import bodies, checks
-from .bodies import ActionKind
+from . import checks
+from .kinds.actions import ActionAdded, ActionClosed, ActionMoved, InformationReceived
 from .lookup import _check_actor, _open_for_changes, _provider, meeting_of
-from .state import Action, Kind, State, fold
+from .state import Action, ActionKind, State, fold
 from .store import NewRecord, Record, Register
 
 
@@ -92,7 +92,8 @@ def add_action(
 
     def build(records: list[Record]) -> list[NewRecord]:
         state = fold(records)
-        body = {"owner": who, "due": day.isoformat(), "text": what, "kind": what_kind.value}
+        assert what is not None
+        at_summit: str | None = None
         if meeting is not None:
             m = meeting_of(state, meeting)
             _open_for_changes(m)
@@ -113,16 +114,15 @@ def add_action(
             )
             assert s.held is not None
             checks.not_before("due", day, s.held.date, f"the summit that agreed it ({s.id})")
-            body["summit"] = s.id
+            at_summit = s.id
             where = {}
-        return [
-            NewRecord(
-                Kind.ACTION_ADDED,
-                body,
-                meeting=where.get("meeting"),
-                provider=code,
-                subject=next_action_id(state),
+        body = ActionAdded(owner=str(who), due=day, text=what, purpose=what_kind)
+        if at_summit is not None:
+            body = ActionAdded(
+                owner=str(who), due=day, text=what, purpose=what_kind, summit=at_summit
             )
+        return [
+            body.record(meeting=where.get("meeting"), provider=code, subject=next_action_id(state))
         ]
 
     stored = reg.write(build)
@@ -171,16 +171,9 @@ def close_action(
         a = _action(fold(records), action_id)
         _still_open(a)
         day = _closing_day(reg, a, on)
-        return [
-            NewRecord(
-                Kind.ACTION_CLOSED,
-                {"note": what, "on": day.isoformat()},
-                meeting=a.meeting,
-                provider=a.provider,
-                subject=a.id,
-                corrects=a.seq,
-            )
-        ]
+        assert what is not None
+        body = ActionClosed(note=what, on=day)
+        return [body.record(meeting=a.meeting, provider=a.provider, subject=a.id, corrects=a.seq)]
 
     reg.write(build)
     return fold(reg.records()).actions[action_id]
@@ -208,17 +201,8 @@ def respond(
             )
         _still_open(a)
         day = _closing_day(reg, a, on)
-        body = bodies.InformationReceived(response=what, on=day)
-        return [
-            NewRecord(
-                Kind.INFORMATION_RECEIVED,
-                bodies.dump(body),
-                meeting=a.meeting,
-                provider=a.provider,
-                subject=a.id,
-                corrects=a.seq,
-            )
-        ]
+        body = InformationReceived(response=what, on=day)
+        return [body.record(meeting=a.meeting, provider=a.provider, subject=a.id, corrects=a.seq)]
 
     reg.write(build)
     return fold(reg.records()).actions[action_id]
@@ -240,16 +224,9 @@ def move_action(reg: Register, action_id: str, *, due: str | dt.date, reason: st
         if a.since is not None:
             where = a.meeting or a.summit
             checks.not_before("due", day, a.since, f"the day action {a.id} was agreed ({where})")
-        return [
-            NewRecord(
-                Kind.ACTION_MOVED,
-                {"due": day.isoformat(), "previous_due": a.due.isoformat(), "reason": why},
-                meeting=a.meeting,
-                provider=a.provider,
-                subject=a.id,
-                corrects=a.seq,
-            )
-        ]
+        assert why is not None
+        body = ActionMoved(due=day, previous_due=a.due, reason=why)
+        return [body.record(meeting=a.meeting, provider=a.provider, subject=a.id, corrects=a.seq)]
 
     reg.write(build)
     return fold(reg.records()).actions[action_id]

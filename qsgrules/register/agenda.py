@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..model.vocabulary import Level
-from .bodies import ActionKind
 from .follow_up import information_lines, kept_line, summit_lines
 from .meetings import meeting_of
-from .state import Decision, Meeting, State, fold
+from .state import ActionKind, Decision, Meeting, State, fold
 from .store import Register
 
 EVERY_MEETING = "every meeting"

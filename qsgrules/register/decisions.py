@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from ..errors import InputError, Problem
 from ..model.vocabulary import ItemStatus, Level
-from . import bodies, checks
-from .bodies import ActionKind
+from . import checks
+from .kinds.actions import ActionAdded, ActionClosed
+from .kinds.meetings import Decided as DecisionBody
+from .kinds.meetings import Stated
+from .kinds.summits import SummitWithdrawn
 from .lookup import _check_actor, _open_for_changes, _provider, meeting_of
-from .state import Action, Decision, Kind, Meeting, State, Summit, fold
+from .state import Action, ActionKind, Decision, Meeting, Position, State, Summit, fold
 from .store import NewRecord, Record, Register
 
 #: A risk summit is convened within this many days unless a review date is set.
@@ -156,29 +158,23 @@ def decide(
         )
         exit_kept, exit_from = _kept(exit_text, clear_exit_criteria, held, "exit_criteria", final)
         earlier = m.decisions.get(code)
-        body: dict[str, Any] = {
-            "level": final.value,
-            "proposed": proposed.value,
-            "decided_on": m.date.isoformat(),
-            "rationale": why,
-            "review_by": review,
-            "exit_criteria": exit_kept,
-            "positions": [p.to_dict() for p in positions],
-            "dissent": [p.to_dict() for p in positions if p.level != final],
-        }
+        kept: dict[str, str] = {}
         if review_from is not None:
-            body["review_by_from"] = review_from
+            kept["review_by_from"] = review_from
         if exit_from is not None:
-            body["exit_criteria_from"] = exit_from
-        out = [
-            NewRecord(
-                Kind.DECISION,
-                body,
-                meeting=m.id,
-                provider=code,
-                corrects=earlier.seq if earlier else None,
-            )
-        ]
+            kept["exit_criteria_from"] = exit_from
+        body = DecisionBody(
+            level=final,
+            proposed=proposed,
+            decided_on=m.date,
+            rationale=why,
+            review_by=review,
+            exit_criteria=exit_kept,
+            positions=tuple(_stated(p) for p in positions),
+            dissent=tuple(_stated(p) for p in positions if p.level != final),
+            **kept,
+        )
+        out = [body.record(meeting=m.id, provider=code, corrects=earlier.seq if earlier else None)]
         later = any(
             code in x.decisions and (x.date, x.seq) > (m.date, m.seq)
             for x in state.meetings.values()
@@ -195,7 +191,7 @@ def decide(
     stored = reg.write(build)
     state = fold(reg.records())
     decision = state.meetings[meeting].decisions[provider]
-    opened = [r.subject for r in stored if r.kind == Kind.ACTION_ADDED]
+    opened = [r.subject for r in stored if r.kind == ActionAdded.kind]
     pending = None
     if decision.level == Level.RISK_SUMMIT and not opened:
         summits = pending_summits(state, provider)
@@ -205,7 +201,7 @@ def decide(
             pending = f"risk summit {s.id} convened for {s.date.isoformat()}"
         elif actions:
             pending = f"action {actions[0].id} to convene the risk summit is open"
-    superseded = tuple(str(r.subject) for r in stored[1:] if r.kind != Kind.ACTION_ADDED)
+    superseded = tuple(str(r.subject) for r in stored[1:] if r.kind != ActionAdded.kind)
     warnings: list[str] = []
     if (
         decision.review_by_from
@@ -227,44 +223,38 @@ def _convene(m: Meeting, code: str, review: str | None, action_id: str) -> NewRe
         dt.date.fromisoformat(review) if review else m.date + dt.timedelta(days=SUMMIT_WITHIN_DAYS)
     )
     name = m.providers.get(code, {}).get("name", code)
-    return NewRecord(
-        Kind.ACTION_ADDED,
-        {
-            "owner": m.chair,
-            "due": due.isoformat(),
-            "text": f"Convene a risk summit for {code} {name}",
-            "kind": ActionKind.CONVENE_SUMMIT.value,
-        },
-        meeting=m.id,
-        provider=code,
-        subject=action_id,
+    body = ActionAdded(
+        owner=m.chair,
+        due=due,
+        text=f"Convene a risk summit for {code} {name}",
+        purpose=ActionKind.CONVENE_SUMMIT,
     )
+    return body.record(meeting=m.id, provider=code, subject=action_id)
 
 
 def _supersede(state: State, m: Meeting, code: str, final: Level, why: str) -> list[NewRecord]:
     """A level below risk summit: the open convene action is closed and a summit convened
     and not held is withdrawn, each with the decision as its reason."""
     reason = f"superseded: {m.id} decided {final.label}: {why}"
+    closed = ActionClosed(note=reason, on=m.date, superseded_by=m.id)
     out = [
-        NewRecord(
-            Kind.ACTION_CLOSED,
-            {"note": reason, "on": m.date.isoformat(), "superseded_by": m.id},
-            meeting=a.meeting,
-            provider=a.provider,
-            subject=a.id,
-            corrects=a.seq,
-        )
+        closed.record(meeting=a.meeting, provider=a.provider, subject=a.id, corrects=a.seq)
         for a in open_convene_actions(state, code)
         if a.since is None or a.since <= m.date
     ]
+    withdrawn = SummitWithdrawn(reason=reason, meeting=m.id)
     out += [
-        NewRecord(
-            Kind.SUMMIT_WITHDRAWN,
-            bodies.dump(bodies.SummitWithdrawn(reason=reason, meeting=m.id)),
-            provider=code,
-            subject=s.id,
-            corrects=s.seq,
-        )
+        withdrawn.record(provider=code, subject=s.id, corrects=s.seq)
         for s in pending_summits(state, code)
     ]
     return out
+
+
+def _stated(p: Position) -> Stated:
+    return Stated(
+        member=p.member,
+        organisation=p.organisation,
+        position=p.stance,
+        level=p.level,
+        reason=p.reason,
+    )

@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model.vocabulary import ItemStatus, Level
-from .bodies import ActionKind
-from .state import Action, Decision, Meeting, State, Summit
+from .state import Action, ActionKind, Decision, Meeting, State, Summit
 
 
 def kept_line(d: Decision) -> str | None:

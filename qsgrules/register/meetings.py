@@ -12,6 +12,7 @@ from .. import text_guard
 from ..model.vocabulary import Level, Stance
 from . import checks
 from .decisions import SUMMIT_WITHIN_DAYS, Decided, decide
+from .kinds.meetings import Amended, Attended, Changes, MeetingAgreed, MeetingOpened, PositionTaken
 from .lookup import _attendee, _check_actor, _open_for_changes, _provider, meeting_of
 from .schedule import (
     _new_id,
@@ -21,7 +22,7 @@ from .schedule import (
     opening_warnings,
     plan_meeting,
 )
-from .state import Kind, Meeting, fold
+from .state import Meeting, fold
 from .store import FROZEN, NewRecord, Record, Register
 
 __all__ = [
@@ -58,27 +59,27 @@ def open_meeting(
     the meeting planned for that day). Refused: a date after today (plan it instead), or
     on or before the end of the last month of data the triage holds."""
     day = check_meeting_date(date, data_month(triage), today=reg.today())
-    chair_name = checks.name("chair", chair)
+    chair_name = str(checks.name("chair", chair))
     _check_actor(reg)
-    proposed = {p["provider"]: p["level"] for p in triage["proposals"]}
+    proposed = {p["provider"]: Level(p["level"]) for p in triage["proposals"]}
 
     def build(records: list[Record]) -> list[NewRecord]:
         state = fold(records)
         plans = sorted((p for p in state.planned.values() if p.date == day), key=lambda p: p.seq)
         meeting_id = plans[0].id if plans else _new_id(state, day)
-        body = {
-            "date": day.isoformat(),
-            "chair": chair_name,
-            "qsg": qsg,
-            "as_of": triage["as_of"],
-            "ruleset": triage["ruleset"],
-            "providers": {k: dict(v) for k, v in providers.items()},
-            "proposed": proposed,
-            "members": dict(members),
-            "settings": dict(settings),
-        }
+        body = MeetingOpened(
+            date=day,
+            chair=chair_name,
+            qsg=qsg,
+            as_of=triage["as_of"],
+            ruleset=triage["ruleset"],
+            providers={k: dict(v) for k, v in providers.items()},
+            proposed=proposed,
+            members=dict(members),
+            settings=dict(settings),
+        )
         return [
-            NewRecord(Kind.MEETING_OPENED, body, meeting=meeting_id),
+            body.record(meeting=meeting_id),
             NewRecord(FROZEN, dict(triage), meeting=meeting_id),
         ]
 
@@ -127,12 +128,8 @@ def attend(
                 checks.LOOK_ALIKE,
             )
         earlier = m.attendance.get(name)
-        body = {"member": name, "organisation": organisation, "from": t0, "to": t1}
-        return [
-            NewRecord(
-                Kind.ATTENDANCE, body, meeting=m.id, corrects=earlier.seq if earlier else None
-            )
-        ]
+        body = Attended(member=name, organisation=organisation, start=t0, end=t1)
+        return [body.record(meeting=m.id, corrects=earlier.seq if earlier else None)]
 
     reg.write(build)
     return meeting_of(fold(reg.records()), meeting)
@@ -156,23 +153,15 @@ def _position(
         who = _attendee(m, member)
         proposed = m.proposed[code]
         earlier = m.positions.get(code, {}).get(who)
-        body = {
-            "member": who,
-            "organisation": m.attendance[who].organisation,
-            "position": stance.value,
-            "level": (level or proposed).value,
-            "proposed": proposed.value,
-            "reason": reason,
-        }
-        return [
-            NewRecord(
-                Kind.POSITION,
-                body,
-                meeting=m.id,
-                provider=code,
-                corrects=earlier.seq if earlier else None,
-            )
-        ]
+        body = PositionTaken(
+            member=who,
+            organisation=m.attendance[who].organisation,
+            position=stance,
+            level=level or proposed,
+            proposed=proposed,
+            reason=reason,
+        )
+        return [body.record(meeting=m.id, provider=code, corrects=earlier.seq if earlier else None)]
 
     return reg.write(build)[0]
 
@@ -198,7 +187,7 @@ def agree(reg: Register, meeting: str) -> Meeting:
     def build(records: list[Record]) -> list[NewRecord]:
         m = meeting_of(fold(records), meeting)
         _open_for_changes(m)
-        return [NewRecord(Kind.MEETING_AGREED, {}, meeting=m.id)]
+        return [MeetingAgreed().record(meeting=m.id)]
 
     reg.write(build)
     return meeting_of(fold(reg.records()), meeting)
@@ -279,14 +268,8 @@ def amend(
                     checks.NOTHING_TO_AMEND,
                 )
             corrects = m.decisions[code].seq if code in m.decisions else None
-        return [
-            NewRecord(
-                Kind.AMENDMENT,
-                {"reason": why, "text": note, "changes": changes},
-                meeting=m.id,
-                provider=provider,
-                corrects=corrects,
-            )
-        ]
+        assert why is not None
+        body = Amended(reason=why, text=note, changes=Changes.model_validate(changes, strict=False))
+        return [body.record(meeting=m.id, provider=provider, corrects=corrects)]
 
     return reg.write(build)[0]

@@ -28,9 +28,8 @@ from .agenda import (
     agenda_of,
 )
 from .agenda import AgendaItem as Listed
-from .bodies import ActionKind
 from .follow_up import summit_lines
-from .state import Decision, Meeting, State
+from .state import ActionKind, Decision, Meeting, State
 
 #: How each kind of action is named in the pack.
 _KINDS = {

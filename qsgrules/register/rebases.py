@@ -3,7 +3,7 @@
 A rebase is a decision taken at a meeting (Making Data Count: limits are recalculated
 deliberately, with a reason, never automatically): one record of kind ``rebase`` in the
 meeting, about the provider, its subject the indicator, with a typed body
-(``bodies.RebaseBody``) written and read by this module alone. Every triage made with the
+(``kinds.rebases.RebaseBody``) written and read by this module alone. Every triage made with the
 register then starts the series again at that month (``qsgrules.model.rebase``).
 """
 
@@ -17,9 +17,10 @@ from ..indicators import BY_ID
 from ..model.months import month_number, month_text
 from ..model.rebase import Rebase
 from . import checks
-from .bodies import RebaseBody, dump, load
+from .kinds import load
+from .kinds.rebases import RebaseBody
 from .lookup import _check_actor, _open_for_changes, _provider, meeting_of
-from .state import Kind, fold
+from .state import fold
 from .store import NewRecord, Record, Register
 
 __all__ = [
@@ -82,7 +83,7 @@ def record_rebase(
                     BAD_REBASE,
                 )
         body = RebaseBody(indicator=indicator, starts=month_text(month), reason=why)
-        return [NewRecord(Kind.REBASE, dump(body), meeting=m.id, provider=code, subject=indicator)]
+        return [body.record(meeting=m.id, provider=code, subject=indicator)]
 
     stored = reg.write(build)
     return _rebase(stored[0])
@@ -108,7 +109,7 @@ def _rebase(r: Record) -> Rebase:
 
 def rebases(records: Iterable[Record]) -> list[Rebase]:
     """Every rebase in the register, in the order recorded."""
-    return [_rebase(r) for r in records if r.kind == Kind.REBASE]
+    return [_rebase(r) for r in records if r.kind == RebaseBody.kind]
 
 
 def rebases_by_provider(records: Iterable[Record]) -> dict[str, tuple[Rebase, ...]]:

@@ -12,9 +12,8 @@ from ..errors import InputError, Problem
 from ..model import Model
 from ..model.proposal import Triage
 from ..model.vocabulary import ItemStatus, Level
-from .bodies import ActionKind
 from .follow_up import convene_line, summit_words
-from .state import Decision, Meeting, State, fold
+from .state import ActionKind, Decision, Meeting, State, fold
 from .store import Register
 
 #: A register given twice to `report regional` (QSG6xx: the register).

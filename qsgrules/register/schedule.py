@@ -8,9 +8,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from . import bodies, checks
+from . import checks
+from .kinds.schedule import MeetingCancelled, MeetingPlanned
 from .lookup import _check_actor, meeting_of
-from .state import Cancelled, Kind, Meeting, Planned, State, fold
+from .state import Cancelled, Meeting, Planned, State, fold
 from .store import NewRecord, Record, Register
 
 
@@ -73,9 +74,8 @@ def plan_meeting(reg: Register, *, date: str | dt.date, chair: str, qsg: str | N
     _check_actor(reg)
 
     def build(records: list[Record]) -> list[NewRecord]:
-        body = bodies.MeetingPlanned(date=day, chair=chair_name, qsg=qsg)
-        meeting_id = _new_id(fold(records), day)
-        return [NewRecord(Kind.MEETING_PLANNED, bodies.dump(body), meeting=meeting_id)]
+        body = MeetingPlanned(date=day, chair=chair_name, qsg=qsg)
+        return [body.record(meeting=_new_id(fold(records), day))]
 
     stored = reg.write(build)
     return fold(reg.records()).planned[str(stored[0].meeting)]
@@ -94,12 +94,8 @@ def cancel_meeting(reg: Register, meeting: str, *, reason: str) -> Cancelled:
         state = fold(records)
         plan = state.planned.get(meeting)
         if plan is not None:
-            body = bodies.MeetingCancelled(reason=why, was="planned")
-            return [
-                NewRecord(
-                    Kind.MEETING_CANCELLED, bodies.dump(body), meeting=plan.id, corrects=plan.seq
-                )
-            ]
+            body = MeetingCancelled(reason=why, was="planned")
+            return [body.record(meeting=plan.id, corrects=plan.seq)]
         m = meeting_of(state, meeting)
         if m.locked:
             assert m.agreed is not None
@@ -109,8 +105,8 @@ def cancel_meeting(reg: Register, meeting: str, *, reason: str) -> Cancelled:
                 f"cancelled; correct it by amendments (qsg meeting amend {m.id} --reason TEXT)",
                 checks.CANNOT_CANCEL,
             )
-        body = bodies.MeetingCancelled(reason=why, was="draft")
-        return [NewRecord(Kind.MEETING_CANCELLED, bodies.dump(body), meeting=m.id, corrects=m.seq)]
+        body = MeetingCancelled(reason=why, was="draft")
+        return [body.record(meeting=m.id, corrects=m.seq)]
 
     reg.write(build)
     return fold(reg.records()).cancelled[meeting]

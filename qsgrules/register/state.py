@@ -1,46 +1,37 @@
-"""The register's records folded into what they say now: meetings, standings, actions.
+"""The register's current view: meetings with their attendance, positions, decisions and
+amendments, actions, risk summits, planned and cancelled meetings, and the standing
+levels they give.
 
 Records are never changed; a later record corrects an earlier one. Folding them in order
-gives the current view; every earlier version stays in the register (and in the note).
+(``fold``) gives this view; every earlier version stays in the register (and in the note).
+What each kind of record changes is said by its body (``qsgrules.register.kinds``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Problem
 from ..model.standing import Standing
 from ..model.vocabulary import ItemStatus, Level, Stance
-from . import bodies
-from .bodies import ActionKind
-from .store import CANCELLED, Record
+from .store import FROZEN
+
+if TYPE_CHECKING:
+    from .store import Record
 
 
-class Kind(StrEnum):
-    """What a record records."""
+class ActionKind(StrEnum):
+    """What an action is for (``action_added`` records; absent in older ones: an action)."""
 
-    MEETING_OPENED = "meeting_opened"
-    TRIAGE_FROZEN = "triage_frozen"
-    ATTENDANCE = "attendance"
-    POSITION = "position"
-    DECISION = "decision"
-    MEETING_AGREED = "meeting_agreed"
-    AMENDMENT = "amendment"
-    ACTION_ADDED = "action_added"
-    ACTION_CLOSED = "action_closed"
-    ACTION_MOVED = "action_moved"
-    MEETING_PLANNED = "meeting_planned"
-    MEETING_CANCELLED = CANCELLED
-    INFORMATION_RECEIVED = "information_received"
-    SUMMIT_CONVENED = "summit_convened"
-    SUMMIT_HELD = "summit_held"
-    SUMMIT_WITHDRAWN = "summit_withdrawn"
-    REBASE = "rebase"
+    ACTION = "action"
+    #: information asked of an organisation (the owner), answered by a response
+    INFORMATION = "information_request"
+    #: convene the risk summit a decision called for: at most one open per provider
+    CONVENE_SUMMIT = "convene_summit"
 
 
 @dataclass(frozen=True)
@@ -294,305 +285,13 @@ class State:
         return out
 
 
-def fold(records: list[Record]) -> State:
-    """The current view of a register's records (frozen triages are not needed). A record
-    of a kind this version does not know, or whose body it cannot read (a level it does not
-    know, a field missing, a meeting it names not opened), is refused naming the record:
-    the register was changed outside qsgrules, and a view without it would be wrong."""
-    state = State(records=len(records))
-    for r in records:
-        try:
-            kind = Kind(r.kind)
-        except ValueError:
-            raise _unreadable(r, f"its kind {r.kind!r} is not one qsgrules knows") from None
-        try:
-            _FOLD.get(kind, _ignore)(state, r)
-        except (KeyError, ValueError, TypeError, AttributeError, AssertionError) as exc:
-            what = f"field {exc}" if isinstance(exc, KeyError) else str(exc)
-            raise _unreadable(r, f"it cannot be read ({what})") from None
-    return state
-
-
-def _unreadable(r: Record, why: str) -> InputError:
-    return InputError(
-        [
-            Problem.for_argument(
-                "register",
-                f"{r.label()}: {why}: the register was changed outside qsgrules or by a "
-                "newer version; run `qsg audit verify`, upgrade qsgrules or restore a backup",
-                code="QSG624",
-            )
-        ]
-    )
-
-
-def _ignore(state: State, r: Record) -> None:
-    return None
-
-
-def _opened(state: State, r: Record) -> None:
-    b = r.body
-    assert r.meeting is not None
-    state.planned.pop(r.meeting, None)  # the meeting planned under this id is held
-    state.meetings[r.meeting] = Meeting(
-        id=r.meeting,
-        date=dt.date.fromisoformat(b["date"]),
-        chair=b["chair"],
-        qsg=b.get("qsg"),
-        as_of=b["as_of"],
-        ruleset=b["ruleset"],
-        providers=b["providers"],
-        proposed={code: Level(v) for code, v in b["proposed"].items()},
-        members=b["members"],
-        settings=b["settings"],
-        seq=r.seq,
-        recorded_at=r.recorded_at,
-        recorded_by=r.recorded_by,
-    )
-
-
-def _attended(state: State, r: Record) -> None:
-    b = r.body
-    m = state.meetings[str(r.meeting)]
-    m.attendance[b["member"]] = Attendance(
-        b["member"], b["organisation"], b.get("from"), b.get("to"), r.seq
-    )
-
-
-def _position(state: State, r: Record) -> None:
-    b = r.body
-    m = state.meetings[str(r.meeting)]
-    m.positions.setdefault(str(r.provider), {})[b["member"]] = Position(
-        b["member"],
-        b["organisation"],
-        Stance(b["position"]),
-        Level(b["level"]),
-        b.get("reason"),
-        r.seq,
-        r.recorded_at,
-    )
-
-
-def _decision(state: State, r: Record) -> None:
-    b = r.body
-    m = state.meetings[str(r.meeting)]
-    m.decisions[str(r.provider)] = Decision(
-        provider=str(r.provider),
-        meeting=m.id,
-        decided_on=dt.date.fromisoformat(b["decided_on"]),
-        level=Level(b["level"]),
-        proposed=Level(b["proposed"]),
-        rationale=b["rationale"],
-        review_by=b.get("review_by"),
-        exit_criteria=b.get("exit_criteria"),
-        positions=b["positions"],
-        dissent=b["dissent"],
-        seq=r.seq,
-        recorded_at=r.recorded_at,
-        recorded_by=r.recorded_by,
-        review_by_from=b.get("review_by_from"),
-        exit_criteria_from=b.get("exit_criteria_from"),
-    )
-
-
-def _agreed(state: State, r: Record) -> None:
-    state.meetings[str(r.meeting)].agreed = (r.recorded_at, r.recorded_by)
-
-
-def _amended(state: State, r: Record) -> None:
-    b = r.body
-    m = state.meetings[str(r.meeting)]
-    changes: dict[str, Any] = b.get("changes", {})
-    m.amendments.append(
-        Amendment(
-            m.id,
-            r.provider,
-            b["reason"],
-            b.get("text"),
-            changes,
-            r.seq,
-            r.recorded_at,
-            r.recorded_by,
-        )
-    )
-    if r.provider is not None and r.provider in m.decisions:
-        d = m.decisions[r.provider]
-        if "level" in changes:
-            d.level = Level(changes["level"])
-            # the dissent is against the level concluded, as amended
-            d.dissent = [p for p in d.positions if p["level"] != d.level.value]
-        for name in ("rationale", "review_by", "exit_criteria"):
-            if name in changes:
-                setattr(d, name, changes[name])
-                if name != "rationale":  # set (or cleared) here: no longer kept from before
-                    setattr(d, f"{name}_from", None)
-        d.amendments.append(r.seq)
-
-
-#: How the convene action was worded before actions had a kind (registers written then).
-_LEGACY_CONVENE = "Convene a risk summit for "
-
-
-def _action_added(state: State, r: Record) -> None:
-    b = r.body
-    assert r.subject is not None
-    kind = b.get("kind")
-    if kind is None:
-        legacy = str(b["text"]).startswith(_LEGACY_CONVENE)
-        kind = ActionKind.CONVENE_SUMMIT if legacy else ActionKind.ACTION
-    summit = state.summits.get(b.get("summit") or "")
-    since = None
-    if r.meeting in state.meetings:
-        since = state.meetings[r.meeting].date
-    elif summit is not None and summit.held is not None:
-        since = summit.held.date
-    state.actions[r.subject] = Action(
-        id=r.subject,
-        provider=r.provider,
-        meeting=r.meeting,
-        owner=b["owner"],
-        text=b["text"],
-        due=dt.date.fromisoformat(b["due"]),
-        seq=r.seq,
-        recorded_at=r.recorded_at,
-        recorded_by=r.recorded_by,
-        kind=ActionKind(kind),
-        since=since,
-        summit=summit.id if summit is not None else None,
-    )
-    if r.meeting in state.meetings:
-        state.meetings[r.meeting].actions.append(r.subject)
-    if summit is not None:
-        summit.actions.append(r.subject)
-
-
-def _action_closed(state: State, r: Record) -> None:
-    a = state.actions[str(r.subject)]
-    a.status = ItemStatus.CLOSED
-    a.closed = {
-        "note": r.body["note"],
-        "on": r.body["on"],
-        "at": r.recorded_at,
-        "by": r.recorded_by,
-    }
-    a.superseded_by = r.body.get("superseded_by")
-
-
-def _information_received(state: State, r: Record) -> None:
-    b = bodies.load(bodies.InformationReceived, r.body)
-    a = state.actions[str(r.subject)]
-    a.status = ItemStatus.CLOSED
-    a.response = b.response
-    a.closed = {
-        "note": b.response,
-        "on": b.on.isoformat(),
-        "at": r.recorded_at,
-        "by": r.recorded_by,
-    }
-
-
-def _planned(state: State, r: Record) -> None:
-    b = bodies.load(bodies.MeetingPlanned, r.body)
-    assert r.meeting is not None
-    state.planned[r.meeting] = Planned(
-        r.meeting, b.date, b.chair, b.qsg, r.seq, r.recorded_at, r.recorded_by
-    )
-
-
-def _cancelled(state: State, r: Record) -> None:
-    b = bodies.load(bodies.MeetingCancelled, r.body)
-    mid = str(r.meeting)
-    m = state.meetings.pop(mid, None)
-    plan = state.planned.pop(mid, None)
-    day = m.date if m is not None else plan.date if plan is not None else dt.date.min
-    state.cancelled[mid] = Cancelled(
-        mid, day, b.was, b.reason, r.seq, r.recorded_at, r.recorded_by, m
-    )
-    if m is None:
-        return
-    for action_id in m.actions:
-        state.withdrawn[action_id] = state.actions.pop(action_id)
-    # what its decisions closed or withdrew counts again, as if they were never made
-    for a in state.actions.values():
-        if a.superseded_by == mid:
-            a.status, a.closed, a.superseded_by = ItemStatus.OPEN, None, None
-    for s in state.summits.values():
-        if s.withdrawn is not None and s.withdrawn["meeting"] == mid:
-            s.withdrawn = None
-
-
-def _summit_convened(state: State, r: Record) -> None:
-    b = bodies.load(bodies.SummitConvened, r.body)
-    assert r.subject is not None and r.provider is not None
-    state.summits[r.subject] = Summit(
-        r.subject,
-        r.provider,
-        b.date,
-        b.invited,
-        b.action,
-        r.seq,
-        r.recorded_at,
-        r.recorded_by,
-    )
-
-
-def _summit_held(state: State, r: Record) -> None:
-    b = bodies.load(bodies.SummitHeld, r.body)
-    state.summits[str(r.subject)].held = Held(
-        b.date, b.present, b.outcome, b.level_after, r.seq, r.recorded_at, r.recorded_by
-    )
-
-
-def _summit_withdrawn(state: State, r: Record) -> None:
-    b = bodies.load(bodies.SummitWithdrawn, r.body)
-    state.summits[str(r.subject)].withdrawn = {
-        "reason": b.reason,
-        "meeting": b.meeting,
-        "at": r.recorded_at,
-        "by": r.recorded_by,
-    }
-
-
-def _action_moved(state: State, r: Record) -> None:
-    a = state.actions[str(r.subject)]
-    a.moves.append(
-        {
-            "from": a.due.isoformat(),
-            "to": r.body["due"],
-            "reason": r.body["reason"],
-            "at": r.recorded_at,
-            "by": r.recorded_by,
-        }
-    )
-    a.due = dt.date.fromisoformat(r.body["due"])
-
-
-_FOLD: dict[Kind, Callable[[State, Record], None]] = {
-    Kind.MEETING_OPENED: _opened,
-    Kind.ATTENDANCE: _attended,
-    Kind.POSITION: _position,
-    Kind.DECISION: _decision,
-    Kind.MEETING_AGREED: _agreed,
-    Kind.AMENDMENT: _amended,
-    Kind.ACTION_ADDED: _action_added,
-    Kind.ACTION_CLOSED: _action_closed,
-    Kind.ACTION_MOVED: _action_moved,
-    Kind.MEETING_PLANNED: _planned,
-    Kind.MEETING_CANCELLED: _cancelled,
-    Kind.INFORMATION_RECEIVED: _information_received,
-    Kind.SUMMIT_CONVENED: _summit_convened,
-    Kind.SUMMIT_HELD: _summit_held,
-    Kind.SUMMIT_WITHDRAWN: _summit_withdrawn,
-}
-
-
 def standings(rows: list[tuple[Any, ...]]) -> dict[str, Standing]:
     """Each provider's standing from ``Register.decisions_by_provider`` rows: the last
     decision by meeting date, then record order, with its amendments applied."""
     decided: dict[tuple[str, str], dict[str, Any]] = {}
     for kind, meeting, provider, seq, level, decided_on, review_by, exit_criteria, changes in rows:
         key = (meeting, provider)
-        if kind == Kind.DECISION:
+        if kind == "decision":
             decided[key] = {
                 "level": level,
                 "decided_on": decided_on,
@@ -618,3 +317,48 @@ def standings(rows: list[tuple[Any, ...]]) -> dict[str, Standing]:
         )
         for provider, (meeting, d) in latest.items()
     }
+
+
+def fold(records: list[Record]) -> State:
+    """The current view of a register's records (frozen triages are not needed). A record
+    of a kind this version does not know, or whose body it cannot read (a level it does not
+    know, a field missing, a meeting it names not opened), is refused naming the record:
+    the register was changed outside qsgrules, and a view without it would be wrong."""
+    state = State(records=len(records))
+    for r in records:
+        apply(state, r)
+    return state
+
+
+def apply(state: State, r: Record) -> None:
+    """Change ``state`` as record ``r`` says (see ``fold``)."""
+    from pydantic import ValidationError
+
+    from . import kinds
+
+    if r.kind == FROZEN:  # the triage a meeting froze: read only when asked for
+        return
+    try:
+        body = kinds.read(r)
+    except KeyError:
+        raise _unreadable(r, f"its kind {r.kind!r} is not one qsgrules knows") from None
+    except ValidationError as exc:
+        raise _unreadable(r, f"it cannot be read ({kinds.why(exc)})") from None
+    try:
+        body.apply(state, r)
+    except (KeyError, ValueError, TypeError, AttributeError, AssertionError) as exc:
+        what = f"field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise _unreadable(r, f"it cannot be read ({what})") from None
+
+
+def _unreadable(r: Record, why: str) -> InputError:
+    return InputError(
+        [
+            Problem.for_argument(
+                "register",
+                f"{r.label()}: {why}: the register was changed outside qsgrules or by a "
+                "newer version; run `qsg audit verify`, upgrade qsgrules or restore a backup",
+                code="QSG624",
+            )
+        ]
+    )

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from . import bodies, checks
+from . import checks
 from .decisions import open_convene_actions, pending_summits
+from .kinds.actions import ActionClosed
+from .kinds.summits import SummitConvened, SummitHeld
 from .lookup import _check_actor
-from .state import Kind, State, Summit, fold
+from .state import State, Summit, fold
 from .store import NewRecord, Record, Register
 
 
@@ -113,24 +115,15 @@ def convene_summit(
                 checks.not_before(
                     "date", day, a.since, f"the decision that called for it ({a.meeting})"
                 )
-        body = bodies.SummitConvened(
-            date=day, invited=orgs, action=actions[0].id if actions else None
-        )
+        body = SummitConvened(date=day, invited=orgs, action=actions[0].id if actions else None)
         today = reg.today()
-        out = [NewRecord(Kind.SUMMIT_CONVENED, bodies.dump(body), provider=code, subject=summit_id)]
+        out = [body.record(provider=code, subject=summit_id)]
         out += [
-            NewRecord(
-                Kind.ACTION_CLOSED,
-                {
-                    "note": f"convened as {summit_id} for {day.isoformat()}",
-                    # convened by the summit's day at the latest, never before it was agreed
-                    "on": max(a.since or today, min(today, day)).isoformat(),
-                },
-                meeting=a.meeting,
-                provider=a.provider,
-                subject=a.id,
-                corrects=a.seq,
-            )
+            ActionClosed(
+                note=f"convened as {summit_id} for {day.isoformat()}",
+                # convened by the summit's day at the latest, never before it was agreed
+                on=max(a.since or today, min(today, day)),
+            ).record(meeting=a.meeting, provider=a.provider, subject=a.id, corrects=a.seq)
             for a in actions
         ]
         return out
@@ -182,16 +175,8 @@ def hold_summit(
                 "date", day, since.since, f"the decision that called for it ({since.meeting})"
             )
         orgs = _organisations(state, "present", present, s.provider)
-        body = bodies.SummitHeld(date=day, present=orgs, outcome=what, level_after=after)
-        return [
-            NewRecord(
-                Kind.SUMMIT_HELD,
-                bodies.dump(body),
-                provider=s.provider,
-                subject=s.id,
-                corrects=s.seq,
-            )
-        ]
+        body = SummitHeld(date=day, present=orgs, outcome=what, level_after=after)
+        return [body.record(provider=s.provider, subject=s.id, corrects=s.seq)]
 
     reg.write(build)
     return fold(reg.records()).summits[summit_id]

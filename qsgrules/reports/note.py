@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.vocabulary import Level, Stance
-from ..register.bodies import ActionKind
 from ..register.note import MeetingNote, ProviderNote
+from ..register.state import ActionKind
 from . import markdown as md
 from .public import WITHHELD, confidential, public_finding
 from .templating import render_html

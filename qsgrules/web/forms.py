@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .. import register as R
-from ..model.vocabulary import Level
+from ..register.kinds.meetings import PositionTaken
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def _attendance(reg: R.Register, meeting: str, provider: str, v: Mapping[str, st
 def _confirm(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
     member = v.get("member", "")
     rec = R.confirm(reg, provider, meeting=meeting, member=member)
-    return f"{meeting} {provider}: {member} confirmed {Level(rec.body['level']).label}"
+    return f"{meeting} {provider}: {member} confirmed {PositionTaken.of(rec).level.label}"
 
 
 def _override(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
@@ -177,11 +177,8 @@ def _override(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]
         level=v.get("level", ""),
         reason=v.get("reason", ""),
     )
-    b = rec.body
-    return (
-        f"{meeting} {provider}: {member} overrides {Level(b['proposed']).label} with "
-        f"{Level(b['level']).label}"
-    )
+    b = PositionTaken.of(rec)
+    return f"{meeting} {provider}: {member} overrides {b.proposed.label} with {b.level.label}"
 
 
 def _decision(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from qsgrules import register as R
 from qsgrules.errors import InputError
 from qsgrules.model.vocabulary import Level
-from qsgrules.register import Register
+from qsgrules.register import Register, kinds
 
 from .conftest import MEETING, TODAY, ticking_clock
 
@@ -118,6 +118,8 @@ def test_any_sequence_of_commands_keeps_the_record_whole(
                 else:
                     assert len(reg.records(frozen=True)) > before, command
             assert reg.verify().ok and reg.integrity() == "ok"
+            for r in reg.records():  # every body is its kind's model, read back unchanged
+                assert kinds.dump(kinds.read(r)) == r.body, r.label()
             state = R.fold(reg.records())
             quick = R.standings(reg.decisions_by_provider())
             assert quick == {code: d.standing() for code, d in state.standings().items()}

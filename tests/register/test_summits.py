@@ -172,13 +172,12 @@ def test_lowering_the_level_withdraws_a_summit_convened_and_not_held(dated: Regi
 def test_a_convene_action_from_a_register_written_before_kinds_is_recognised(
     dated: Register,
 ) -> None:
-    from qsgrules.register.state import Kind
     from qsgrules.register.store import NewRecord
 
     def legacy(records: list[R.Record]) -> list[NewRecord]:
         text = "Convene a risk summit for RJ6 Croydon Health Services NHS Trust"
         body = {"owner": "Chair", "due": "2019-05-08", "text": text}
-        return [NewRecord(Kind.ACTION_ADDED, body, meeting=MEETING, provider="RJ6",
+        return [NewRecord("action_added", body, meeting=MEETING, provider="RJ6",
                           subject="A-001")]  # fmt: skip
 
     dated.write(legacy)

@@ -1,0 +1,203 @@
+"""Records of a meeting: opened (with what it froze), attendance, positions, the chair's
+decisions, agreement of the note and amendments after it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import ConfigDict, Field
+
+from ...model import Model
+from ...model.vocabulary import Level, Stance
+from ..state import Amendment, Attendance, Decision, Meeting, Position
+from . import Body
+
+if TYPE_CHECKING:
+    from ..state import State
+    from ..store import Record
+
+
+def _meeting(state: State, r: Record) -> Meeting:
+    return state.meetings[str(r.meeting)]
+
+
+class MeetingOpened(Body):
+    """A meeting opened on its day: the triage it discusses is frozen beside it (its own
+    record); here what the meeting needs of it: the as-of month, the ruleset, each
+    provider's proposed level and local QSG, the member organisations and the settings."""
+
+    kind: ClassVar[str] = "meeting_opened"
+    date: dt.date
+    chair: str
+    qsg: str | None = None
+    as_of: str
+    ruleset: dict[str, str]
+    providers: dict[str, dict[str, str]]
+    proposed: dict[str, Level]
+    members: dict[str, str]
+    settings: dict[str, Any]
+
+    def apply(self, state: State, r: Record) -> None:
+        assert r.meeting is not None
+        state.planned.pop(r.meeting, None)  # the meeting planned under this id is held
+        state.meetings[r.meeting] = Meeting(
+            id=r.meeting,
+            date=self.date,
+            chair=self.chair,
+            qsg=self.qsg,
+            as_of=self.as_of,
+            ruleset=dict(self.ruleset),
+            providers={code: dict(p) for code, p in self.providers.items()},
+            proposed=dict(self.proposed),
+            members=dict(self.members),
+            settings=dict(self.settings),
+            seq=r.seq,
+            recorded_at=r.recorded_at,
+            recorded_by=r.recorded_by,
+        )
+
+
+class Attended(Body):
+    """A member attended for an organisation, from..to (HH:MM, either may be unknown)."""
+
+    kind: ClassVar[str] = "attendance"
+    model_config = ConfigDict(populate_by_name=True)
+    member: str
+    organisation: str
+    start: str | None = Field(alias="from")
+    end: str | None = Field(alias="to")
+
+    def apply(self, state: State, r: Record) -> None:
+        _meeting(state, r).attendance[self.member] = Attendance(
+            self.member, self.organisation, self.start, self.end, r.seq
+        )
+
+
+class PositionTaken(Body):
+    """An attending member confirms the proposal (``level`` is the proposed one) or holds
+    another level, with a reason."""
+
+    kind: ClassVar[str] = "position"
+    member: str
+    organisation: str
+    position: Stance
+    level: Level
+    proposed: Level
+    reason: str | None = None
+
+    def apply(self, state: State, r: Record) -> None:
+        _meeting(state, r).positions.setdefault(str(r.provider), {})[self.member] = Position(
+            self.member,
+            self.organisation,
+            self.position,
+            self.level,
+            self.reason,
+            r.seq,
+            r.recorded_at,
+        )
+
+
+class Stated(Model):
+    """A position as a decision keeps it (who, for which organisation, what, why)."""
+
+    member: str
+    organisation: str
+    position: Stance
+    level: Level
+    reason: str | None
+
+
+class Decided(Body):
+    """The chair's conclusion for a provider, with the positions it weighed, the dissent,
+    and the review date and exit criteria (kept from an earlier meeting when ``*_from``
+    says which)."""
+
+    kind: ClassVar[str] = "decision"
+    level: Level
+    proposed: Level
+    decided_on: dt.date
+    rationale: str
+    review_by: str | None = None
+    exit_criteria: str | None = None
+    positions: tuple[Stated, ...]
+    dissent: tuple[Stated, ...]
+    review_by_from: str | None = None
+    exit_criteria_from: str | None = None
+
+    def apply(self, state: State, r: Record) -> None:
+        m = _meeting(state, r)
+        m.decisions[str(r.provider)] = Decision(
+            provider=str(r.provider),
+            meeting=m.id,
+            decided_on=self.decided_on,
+            level=self.level,
+            proposed=self.proposed,
+            rationale=self.rationale,
+            review_by=self.review_by,
+            exit_criteria=self.exit_criteria,
+            positions=[p.model_dump(mode="json") for p in self.positions],
+            dissent=[p.model_dump(mode="json") for p in self.dissent],
+            seq=r.seq,
+            recorded_at=r.recorded_at,
+            recorded_by=r.recorded_by,
+            review_by_from=self.review_by_from,
+            exit_criteria_from=self.exit_criteria_from,
+        )
+
+
+class MeetingAgreed(Body):
+    """The QSG agreed the note: the meeting is locked; later changes are amendments."""
+
+    kind: ClassVar[str] = "meeting_agreed"
+
+    def apply(self, state: State, r: Record) -> None:
+        _meeting(state, r).agreed = (r.recorded_at, r.recorded_by)
+
+
+class Changes(Model):
+    """What an amendment changes in a decision: only the fields given (None clears the
+    review date or the exit criteria)."""
+
+    level: Level | None = None
+    rationale: str | None = None
+    review_by: str | None = None
+    exit_criteria: str | None = None
+
+
+class Amended(Body):
+    """A change to an agreed meeting, with why: to one provider's decision and/or a text."""
+
+    kind: ClassVar[str] = "amendment"
+    reason: str
+    text: str | None = None
+    changes: Changes = Changes()
+
+    def apply(self, state: State, r: Record) -> None:
+        m = _meeting(state, r)
+        changes = self.changes.model_dump(mode="json", exclude_unset=True)
+        m.amendments.append(
+            Amendment(
+                m.id,
+                r.provider,
+                self.reason,
+                self.text,
+                changes,
+                r.seq,
+                r.recorded_at,
+                r.recorded_by,
+            )
+        )
+        if r.provider is None or r.provider not in m.decisions:
+            return
+        d = m.decisions[r.provider]
+        if self.changes.level is not None:
+            d.level = self.changes.level
+            # the dissent is against the level concluded, as amended
+            d.dissent = [p for p in d.positions if p["level"] != d.level.value]
+        for name in ("rationale", "review_by", "exit_criteria"):
+            if name in changes:
+                setattr(d, name, changes[name])
+                if name != "rationale":  # set (or cleared) here: no longer kept from before
+                    setattr(d, f"{name}_from", None)
+        d.amendments.append(r.seq)
