@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import collector
 from .bundled import default_ruleset, demo_workspace
-from .engine.triage import resolve_as_of, triage
+from .engine.triage import resolve_date, triage
 from .errors import InputError, Problem, did_you_mean
 from .evidence.soft import summarise
 from .indicators import BY_ID
@@ -23,7 +23,7 @@ from .register import Register, fold, present, standings
 from .register.rebases import rebases, rebases_by_provider
 from .reports.public import publishable
 from .ruleset import CompiledRuleset, load_ruleset
-from .workspace import Workspace, load_workspace
+from .workspace import SoftItem, Workspace, load_workspace
 from .workspace.intake import add_item, close_item
 from .workspace.privacy_scan import scan_workspace
 from .writing import check_target, write_file
@@ -33,11 +33,13 @@ if TYPE_CHECKING:
     from .model.series import IndicatorCharts
 
 __all__ = [
+    "Intelligence",
     "PackSource",
     "RulesetCheck",
     "add_item",
     "check_ruleset",
     "close_item",
+    "intelligence",
     "list_intelligence",
     "load_ruleset",
     "load_workspace",
@@ -95,6 +97,7 @@ def run_triage(
     ruleset: str | Path | CompiledRuleset | None = None,
     *,
     as_of: str | None = None,
+    on: str | dt.date | None = None,
     providers: Sequence[str] | None = None,
     register: str | Path | None = None,
     standing: bool = True,
@@ -102,10 +105,13 @@ def run_triage(
 ) -> Triage:
     """Triage a workspace (default: the bundled demo) with a ruleset (default: the default).
 
-    Each proposal carries the provider's standing level from the register (``register``, by
-    default ``register.sqlite`` in the workspace folder; none when there is no such file,
-    or when ``standing`` is False), and the rebases recorded there apply to its trend tests,
-    CUSUMs and charts. ``progress`` (optional) is called as
+    Made on the date ``on`` (YYYY-MM-DD: soft intelligence up to that day, each provider's
+    data as far as they reach, its lag shown) with the data up to the month ``as_of``; see
+    ``qsgrules.engine.when``. Each proposal carries the provider's standing level from the
+    register (``register``, by default ``register.sqlite`` in the workspace folder; none
+    when there is no such file, or when ``standing`` is False): with a date or month given,
+    the last decision taken on or before the date. The rebases recorded there apply to its
+    trend tests, CUSUMs and charts. ``progress`` (optional) is called as
     ``progress(stage, done, total)`` on long runs. Raises ``qsgrules.errors.InputError``
     listing every problem in the inputs.
     """
@@ -118,11 +124,24 @@ def run_triage(
         path = register_file(ws.root, register) if standing else None
         recorded = recorded_rebases(path) if path is not None else ()
         result = triage(
-            ws, rs, as_of=as_of, providers=providers, progress=progress, rebases=recorded
+            ws,
+            rs,
+            as_of=as_of,
+            on=on,
+            providers=providers,
+            progress=progress,
+            rebases=recorded,
         )
     if path is None:
         return result
-    return with_standing(result, path)
+    return with_standing(result, path, on=_dated(result, as_of, on))
+
+
+def _dated(result: Triage, as_of: str | None, on: str | dt.date | None) -> dt.date | None:
+    """The triage's date when one was given (the record is then read as it was on it)."""
+    if (as_of is None and on is None) or result.on is None:
+        return None
+    return dt.date.fromisoformat(result.on)
 
 
 def recorded_rebases(register: str | Path) -> tuple[Rebase, ...]:
@@ -154,13 +173,16 @@ def register_file(workspace: str | Path | None, register: str | Path | None = No
     return Path(workspace or demo_workspace()) / REGISTER_FILE
 
 
-def with_standing(result: Triage, register: str | Path) -> Triage:
-    """The triage with each provider's standing level (its last decision) from the register,
-    read in one query; unchanged when there is no register file."""
+def with_standing(result: Triage, register: str | Path, *, on: dt.date | None = None) -> Triage:
+    """The triage with each provider's standing level (its last decision, taken on or
+    before ``on`` when given: only what was known then) from the register, read in one
+    query; unchanged when there is no register file."""
     if not present(register):
         return result
     with Register(register, readonly=True) as reg:
-        held = standings(reg.decisions_by_provider())
+        rows = reg.decisions_by_provider()
+    day = None if on is None else on.isoformat()
+    held = standings([r for r in rows if day is None or r[5] is None or str(r[5]) <= day])
     if not held:
         return result
     return result.model_copy(
@@ -221,14 +243,38 @@ def ruleset_warnings(compiled: CompiledRuleset) -> tuple[Problem, ...]:
     return tuple(analyse(compiled, compiled.positions))
 
 
+@dataclass(frozen=True)
+class Intelligence:
+    """What ``qsg intel list`` shows: every item known on the date with its weight there
+    (counted or not, and why), and the items received after the date (not counted)."""
+
+    rows: list[tuple[str, SoftFinding]]
+    on: dt.date
+    later: tuple[SoftItem, ...]
+
+
 def list_intelligence(
     workspace: str | Path | Workspace | None = None,
     ruleset: str | Path | CompiledRuleset | None = None,
     *,
     as_of: str | None = None,
+    on: str | dt.date | None = None,
     provider: str | None = None,
 ) -> list[tuple[str, SoftFinding]]:
-    """Every soft item known at the as-of month, with its current weight, by provider."""
+    """Every soft item known on the triage's date (``as_of`` and ``on`` as for
+    ``run_triage``), with its weight on that date, by provider."""
+    return intelligence(workspace, ruleset, as_of=as_of, on=on, provider=provider).rows
+
+
+def intelligence(
+    workspace: str | Path | Workspace | None = None,
+    ruleset: str | Path | CompiledRuleset | None = None,
+    *,
+    as_of: str | None = None,
+    on: str | dt.date | None = None,
+    provider: str | None = None,
+) -> Intelligence:
+    """``list_intelligence`` with the date it was made on and the items received after it."""
     ws, rs = _inputs(workspace, ruleset)
     if provider is not None and provider not in ws.providers:
         raise InputError(
@@ -240,14 +286,21 @@ def list_intelligence(
                 )
             ]
         )
-    month = resolve_as_of(ws, as_of)
-    summaries = summarise(ws.intelligence, rs.spec.soft, month, ws.members)
-    return [
+    day = resolve_date(ws, as_of, on).on
+    summaries = summarise(ws.intelligence, rs.spec.soft, day, ws.members)
+    rows = [
         (code, finding)
         for code in sorted(summaries)
         if provider in (None, code)
         for finding in summaries[code].findings
     ]
+    later = tuple(
+        sorted(
+            (i for i in ws.intelligence if i.received > day and provider in (None, i.provider)),
+            key=lambda i: (i.received, i.id),
+        )
+    )
+    return Intelligence(rows, day, later)
 
 
 @dataclass(frozen=True)
@@ -268,6 +321,7 @@ def pack_source(
     ruleset: str | Path | CompiledRuleset | None = None,
     *,
     as_of: str | None = None,
+    on: str | dt.date | None = None,
     providers: Sequence[str] | None = None,
     register: str | Path | None = None,
     meeting: str | None = None,
@@ -282,13 +336,14 @@ def pack_source(
     from .evidence.series import charts_agree, provider_charts
     from .model.series import IndicatorCharts
 
-    if meeting is not None and as_of is not None:
+    if meeting is not None and (as_of is not None or on is not None):
         raise InputError(
             [
                 Problem.for_argument(
-                    "as_of",
-                    "give --meeting or --as-of, not both: a meeting's pack shows the triage "
-                    "frozen when the meeting was opened, as of its own month",
+                    "as_of" if as_of is not None else "on",
+                    f"give --meeting or {'--as-of' if as_of is not None else '--on'}, not both: "
+                    "a meeting's pack shows the triage frozen when the meeting was opened, on "
+                    "the meeting's date",
                     "QSG850",
                 )
             ]
@@ -297,9 +352,8 @@ def pack_source(
     path = register_file(ws.root, register)
     if meeting is None:
         recorded = recorded_rebases(path)
-        result = with_standing(
-            triage(ws, rs, as_of=as_of, providers=providers, rebases=recorded), path
-        )
+        result = triage(ws, rs, as_of=as_of, on=on, providers=providers, rebases=recorded)
+        result = with_standing(result, path, on=_dated(result, as_of, on))
     else:
         result = _frozen(path, meeting, providers)
     month = month_number(result.as_of)
@@ -384,6 +438,7 @@ def meeting_pack(
     ruleset: str | Path | CompiledRuleset | None = None,
     *,
     as_of: str | None = None,
+    on: str | dt.date | None = None,
     providers: Sequence[str] | None = None,
     public: bool = False,
     context: MeetingContext | None = None,
@@ -395,7 +450,8 @@ def meeting_pack(
 
     Triage, then the whole XmR chart of every indicator with a finding and the funnel of
     every peer finding, computed as the findings were (peers are always the whole workspace;
-    ``providers`` only chooses the sections). ``meeting`` (not with ``as_of``) makes the
+    ``providers`` only chooses the sections; ``as_of`` and ``on`` as for ``run_triage``).
+    ``meeting`` (not with ``as_of`` or ``on``) makes the
     pack of a meeting in the register: its frozen triage, its agenda, the record before it.
     Without it the register (when there is one) still gives standing levels, previous
     decisions and open actions. ``public`` withholds confidential summaries. ``context``
@@ -408,15 +464,22 @@ def meeting_pack(
 
     target = check_target(out, "out") if out is not None else None
     source = pack_source(
-        workspace, ruleset, as_of=as_of, providers=providers, register=register, meeting=meeting
+        workspace,
+        ruleset,
+        as_of=as_of,
+        on=on,
+        providers=providers,
+        register=register,
+        meeting=meeting,
     )
     result = source.triage
+    dated = _dated(result, as_of, on)
     text = render_pack(
         publishable(result) if public else result,
         source.charts,
         qsgs=source.qsgs,
         public=public,
-        context=context if context is not None else pack_context(source),
+        context=context if context is not None else pack_context(source, on=dated),
     )
     if target is not None:
         write_file(target, text, argument="out", checked=True)

@@ -109,8 +109,8 @@ MUTANTS = (
     Mutant(
         "trend-window-one-month-longer",
         "qsgrules/evidence/trend.py",
-        "in_window = sub.period[group.rows] > as_of - test.months",
-        "in_window = sub.period[group.rows] >= as_of - test.months",
+        "in_window[:, group.rows.shape[1] - group.judged :] = True",
+        "in_window[:, group.rows.shape[1] - group.judged - 1 :] = True",
         "the trend test looks one month further back than its window",
     ),
     Mutant(

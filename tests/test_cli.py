@@ -49,7 +49,9 @@ def test_triage_table_shows_all_four_levels_highest_first() -> None:
 
 
 def test_json_follows_the_contract(demo_json: dict) -> None:  # type: ignore[type-arg]
-    assert set(demo_json) == {"ruleset", "as_of", "proposals", "notes"}
+    # "on" added by issue 16 (the date the triage is made on); nothing renamed
+    assert set(demo_json) == {"ruleset", "as_of", "on", "proposals", "notes"}
+    assert demo_json["on"] == "2019-03-31"
     assert set(demo_json["ruleset"]) == {"name", "version", "sha256"}
     assert (
         demo_json["ruleset"]["sha256"]

@@ -63,7 +63,11 @@ def test_json_carries_coverage_per_proposal_and_the_explanation_says_it() -> Non
         "latest": "2019-03",
         "window_months": 3,
         "missing_months": 3,
+        # issue 16: how far behind the date, and the months with data the tests judge
+        "lag_months": 70,
+        "judged_from": "2019-01",
     }
+    assert cov["lag_months"] == 70
     explained = run("explain", "RF4", "--as-of", "2025-01")[1]
     assert "Data: no data since 2019-03 (as of 2025-01)" in explained
 

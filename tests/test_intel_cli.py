@@ -166,7 +166,8 @@ def test_intel_list_shows_weights_and_states() -> None:
     code, out, _ = run("intel", "list", "--provider", "RQX")
     assert code == 0
     assert "SI-009  RQX  2018-09-10  weight 1.67 (not counted: closed on 2018-11-30" in out
-    assert out.strip().endswith("1 item(s), 0 counted")
+    # what is not counted and why, in one line (issue 16)
+    assert out.strip().endswith("1 item(s), 0 counted on 2019-03-31; not counted: 1 closed")
 
 
 def test_privacy_scan_reports_kinds_and_places_never_identifiers() -> None:

@@ -69,7 +69,16 @@ _AS_OF = click.option(
     "--as-of",
     default=None,
     metavar="YYYY-MM",
-    help="As of this month (default: the latest month in the data).",
+    help="The data month: data up to it, soft intelligence to its last day (default: the "
+    "latest month in the data).",
+)
+_ON = click.option(
+    "--on",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="The date the triage is made on: soft intelligence up to that day, each provider's "
+    "data as far as they reach, with how far they lag behind it (with --as-of: data up to "
+    "that month).",
 )
 _PUBLIC = click.option(
     "--public",

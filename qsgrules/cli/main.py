@@ -17,7 +17,16 @@ from .. import __version__
 from ..errors import ExitCode, InputError
 from ..model.vocabulary import Domain, Severity
 from . import register_commands, ruleset_commands, serve_command
-from .common import _AS_OF, _PUBLIC, _REGISTER, _RULESET, _WORKSPACE, F, reports_input_errors
+from .common import (
+    _AS_OF,
+    _ON,
+    _PUBLIC,
+    _REGISTER,
+    _RULESET,
+    _WORKSPACE,
+    F,
+    reports_input_errors,
+)
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -34,7 +43,7 @@ def opened(workspace: str | None) -> Workspace:
 
 
 def triage_options(func: F) -> F:
-    for option in reversed([_WORKSPACE, _RULESET, _AS_OF, _PUBLIC, _REGISTER]):
+    for option in reversed([_WORKSPACE, _RULESET, _AS_OF, _ON, _PUBLIC, _REGISTER]):
         func = option(func)
     return func
 
@@ -77,6 +86,7 @@ def triage(
     workspace: str | None,
     ruleset: str | None,
     as_of: str | None,
+    on: str | None,
     public: bool,
     register: str | None,
     providers: tuple[str, ...],
@@ -103,6 +113,7 @@ def triage(
             opened(workspace),
             compiled,
             as_of=as_of,
+            on=on,
             providers=list(providers) or None,
             register=register,
             progress=progress,
@@ -112,7 +123,10 @@ def triage(
     writer = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt]
     click.echo(writer(result), nl=False)
     warnings = render.data_warnings(result)
-    for line in warnings + ([] if fmt == "table" else [f"note: {n}" for n in result.notes]):
+    notes = (
+        [] if fmt == "table" else render.lag_notes(result) + [f"note: {n}" for n in result.notes]
+    )
+    for line in warnings + notes:
         click.echo(line, err=True)
     if strict_data and warnings:
         sys.exit(ExitCode.FINDINGS)
@@ -131,6 +145,7 @@ def explain(
     workspace: str | None,
     ruleset: str | None,
     as_of: str | None,
+    on: str | None,
     public: bool,
     every: bool,
     register: str | None,
@@ -146,7 +161,12 @@ def explain(
     from ..reports import render
 
     result = run_triage(
-        opened(workspace), ruleset, as_of=as_of, providers=list(codes) or None, register=register
+        opened(workspace),
+        ruleset,
+        as_of=as_of,
+        on=on,
+        providers=list(codes) or None,
+        register=register,
     )
     if public:
         result = publishable(result)
@@ -186,13 +206,14 @@ def explain(
     default=None,
     metavar="ID",
     help="The pack of a meeting in the register: the triage frozen when it was opened, its "
-    "agenda, the record before it (not with --as-of).",
+    "agenda, the record before it (not with --as-of or --on).",
 )
 @reports_input_errors(providers="--provider")
 def pack(
     workspace: str | None,
     ruleset: str | None,
     as_of: str | None,
+    on: str | None,
     public: bool,
     out: str,
     providers: tuple[str, ...],
@@ -213,6 +234,7 @@ def pack(
         workspace,
         ruleset,
         as_of=as_of,
+        on=on,
         providers=list(providers) or None,
         public=public,
         out=out,
@@ -394,6 +416,7 @@ def intel_close(workspace: str, item_id: str, reason: str, on: Any) -> None:
 @_WORKSPACE
 @_RULESET
 @_AS_OF
+@_ON
 @_PUBLIC
 @click.option("--provider", "-p", default=None, metavar="CODE")
 @reports_input_errors()
@@ -401,15 +424,19 @@ def intel_list(
     workspace: str | None,
     ruleset: str | None,
     as_of: str | None,
+    on: str | None,
     public: bool,
     provider: str | None,
 ) -> None:
-    """Show the items with their current weights (how each weight is made)."""
-    from ..api import list_intelligence
+    """Show the items known on the date with their weights then (how each weight is made),
+    and a line for what is not counted and why."""
+    from ..api import intelligence
     from ..reports import render
 
-    rows = list_intelligence(opened(workspace), ruleset, as_of=as_of, provider=provider)
-    click.echo(render.intelligence(rows, public=public), nl=False)
+    found = intelligence(opened(workspace), ruleset, as_of=as_of, on=on, provider=provider)
+    click.echo(
+        render.intelligence(found.rows, public=public, later=found.later, on=found.on), nl=False
+    )
 
 
 @cli.command()

@@ -7,6 +7,7 @@ compiled conditions (``explain.py``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from ..evidence.soft import SoftSummary, summarise
 from ..evidence.trend import trend_breaches
 from ..model.evidence import HardFinding
 from ..model.facts import ProviderFacts
-from ..model.months import LAST_MONTH, month_end, month_number, month_text
+from ..model.months import month_end, month_number, month_text
 from ..model.proposal import Evidence, Proposal, RulesetRef, Triage
 from ..model.rebase import Rebase, rebase_months
 from ..model.vocabulary import Level
@@ -31,7 +32,9 @@ from ..ruleset import CompiledRuleset
 from ..ruleset.conditions import Measured, atoms
 from ..ruleset.template import PLACEHOLDER
 from ..workspace import Workspace
+from .decay import Earlier
 from .explain import Latest, fired_rule, nearest, template_values
+from .when import TriageDate, resolve_as_of, resolve_date
 
 if TYPE_CHECKING:
     from .durable_adapter import RuleEngine
@@ -46,32 +49,6 @@ def engine_for(ruleset: CompiledRuleset) -> RuleEngine:
         engine = RuleEngine([(r.id, r.condition) for r in ruleset.rules])
         ruleset.cache["engine"] = engine
     return engine
-
-
-def resolve_as_of(workspace: Workspace, as_of: str | None) -> int:
-    """The month to triage as of: the one given, else the latest month in the data."""
-    if as_of is not None:
-        month = month_number(as_of)
-        if month is None:
-            raise InputError(
-                [
-                    Problem.for_argument(
-                        "as_of",
-                        f"bad month {as_of!r}; write YYYY-MM, from 1948-01 to "
-                        f"{month_text(LAST_MONTH)}",
-                        "QSG501",
-                    )
-                ]
-            )
-        return month
-    if len(workspace.observations):
-        return int(np.max(workspace.observations.period))
-    if workspace.intelligence:
-        latest = max(i.received for i in workspace.intelligence)
-        return latest.year * 12 + latest.month - 1
-    raise InputError(
-        [Problem("indicators.csv", 1, None, "no data: give --as-of YYYY-MM", "QSG503")]
-    )
 
 
 def _quoted_indicators(ruleset: CompiledRuleset) -> set[str]:
@@ -130,17 +107,24 @@ def triage(
     ruleset: CompiledRuleset,
     *,
     as_of: str | None = None,
+    on: str | dt.date | None = None,
     providers: Sequence[str] | None = None,
     progress: Progress | None = None,
     rebases: Sequence[Rebase] = (),
 ) -> Triage:
     """Propose a level for every provider (or those named), each with its explanation.
 
+    Made on the date ``on`` (soft intelligence up to that day) with the data up to the
+    month ``as_of`` (default: the date's month); ``as_of`` alone is its month's last day,
+    neither the latest month with data (``engine.when``). Each hard-data test judges the
+    provider's last months with data; each proposal says how far they lag behind the date,
+    and why its level is lower than on the last day of its data when it is (decay).
     ``progress`` (optional) is told how many providers are done (``qsgrules.progress``).
     ``rebases`` are those the QSG recorded (the register's): each trend test and CUSUM
     starts a rebased series again at its month.
     """
-    month = resolve_as_of(workspace, as_of)
+    when = resolve_date(workspace, as_of, on)
+    month = when.month
     _check_categories(workspace, ruleset)
     codes = sorted(workspace.providers)
     if providers:
@@ -166,9 +150,10 @@ def triage(
         for code, findings in more.items():
             hard.setdefault(code, []).extend(findings)
     shifts = rebase_suggestions(obs, ruleset.spec, month, starts)
-    soft = summarise(workspace.intelligence, ruleset.spec.soft, month, workspace.members)
+    soft = summarise(workspace.intelligence, ruleset.spec.soft, when.on, workspace.members)
     latest = _latest_values(workspace, month, _quoted_indicators(ruleset))
-    covered = coverage(workspace.observations, ruleset.spec, month, codes)
+    covered = coverage(workspace.observations, ruleset.spec, month, codes, when.on_month)
+    earlier = Earlier(workspace, ruleset.spec.soft, when, covered)
     measures: dict[str, Measured] = {}
     for rule in ruleset.rules:
         for atom in atoms(rule.condition):
@@ -186,10 +171,19 @@ def triage(
             hard=tuple(sorted(hard.get(code, []), key=lambda f: (f.indicator, f.test))),
             soft=tuple(p_soft.findings),
         )
-        profile = {attr: leaf.measure(facts) for attr, leaf in measures.items()}
-        fired_ids = {f.rule for f in engine.run(code, [profile])}
+        profile = _profile(measures, facts)
+        then = earlier.facts(facts)  # the same provider on the last day of its data
+        profiles = [profile] if then is None else [profile, _profile(measures, then)]
+        firings = engine.run(code, profiles)
+        fired_ids = {f.rule for f in firings if f.fact == 0}
         fired = [r for r in ruleset.rules if r.id in fired_ids]
         level = max((r.level for r in fired), default=Level.NO_CONCERNS)
+        level_then = level
+        if then is not None:
+            then_ids = {f.rule for f in firings if f.fact == 1}
+            level_then = max(
+                (r.level for r in ruleset.rules if r.id in then_ids), default=Level.NO_CONCERNS
+            )
         ordered = sorted(fired, key=lambda r: (-r.level.rank, r.index))
         base = template_values(facts, provider.name, p_soft, latest) if ordered else {}
         proposals.append(
@@ -210,6 +204,7 @@ def triage(
                     if r.provider == code and (month_number(r.starts) or month + 1) <= month
                 ),
                 rebase_suggestions=tuple(shifts.get(code, ())),
+                lowered=earlier.lowered(facts, then, level_then) if level_then > level else None,
             )
         )
     tell(len(proposals))
@@ -217,8 +212,9 @@ def triage(
     return Triage(
         ruleset=RulesetRef(name=ruleset.name, version=ruleset.version, sha256=ruleset.sha256),
         as_of=month_text(month),
+        on=when.on.isoformat(),
         proposals=tuple(proposals),
-        notes=_notes(workspace, month, set(codes)) + _unmatched_sources(workspace, ruleset),
+        notes=_notes(workspace, when, set(codes)) + _unmatched_sources(workspace, ruleset),
     )
 
 
@@ -256,17 +252,34 @@ def _unmatched_sources(workspace: Workspace, ruleset: CompiledRuleset) -> tuple[
     )
 
 
-def _notes(workspace: Workspace, month: int, codes: set[str]) -> tuple[str, ...]:
+def _notes(workspace: Workspace, when: TriageDate, codes: set[str]) -> tuple[str, ...]:
     """What the triage could not use, in a line each (nothing is dropped without a word)."""
-    end = month_end(month)
-    later = [i for i in workspace.intelligence if i.received > end and i.provider in codes]
+    later = [i for i in workspace.intelligence if i.received > when.on and i.provider in codes]
     if not later:
         return ()
     first = min(i.received for i in later).isoformat()
+    if when.on == month_end(when.month):
+        return (
+            f"{len(later)} soft item(s) received after {month_text(when.month)} (from {first}) "
+            f"are not counted as of {month_text(when.month)}; give --on YYYY-MM-DD (a date "
+            "on or after them) to count them",
+        )
     return (
-        f"{len(later)} soft item(s) received after {month_text(month)} (from {first}) are not "
-        f"counted as of {month_text(month)}",
+        f"{len(later)} soft item(s) received after {when.on.isoformat()} (from {first}) are "
+        f"not counted on {when.on.isoformat()}",
     )
 
 
-__all__ = ["HardFinding", "Latest", "engine_for", "resolve_as_of", "triage"]
+def _profile(measures: dict[str, Measured], facts: ProviderFacts) -> dict[str, float | str]:
+    return {attr: leaf.measure(facts) for attr, leaf in measures.items()}
+
+
+__all__ = [
+    "HardFinding",
+    "Latest",
+    "TriageDate",
+    "engine_for",
+    "resolve_as_of",
+    "resolve_date",
+    "triage",
+]

@@ -10,10 +10,12 @@ from ..indicators import BY_ID, Polarity
 from ..model.evidence import CusumNumbers, FunnelNumbers, HardFinding, MonthValue, SpcNumbers
 from ..model.months import month_text
 from ..model.numbers import short
-from ..model.observations import BoolArray, IntArray, TextArray
+from ..model.observations import BoolArray, IntArray
 from ..model.vocabulary import Direction, Strength, Test
 from ..ruleset.schema import Ruleset, Standard
 from ..workspace.loader import Observations
+from .window import consecutive, last_months_rows, months_said
+from .window import grouped as grouped  # re-exported: evidence modules group rows with it
 
 
 def concern_direction(indicator_id: str, override: str | None) -> Direction:
@@ -101,21 +103,12 @@ def month_value(obs: Observations, row: int, breached: bool) -> MonthValue:
     )
 
 
-def grouped(obs: Observations) -> tuple[TextArray, IntArray, IntArray, IntArray]:
-    """Rows grouped by provider: (provider names, group of each row, row order by provider
-    then period, group bounds into that order). Integer codes only: no string sorting."""
-    codes, first, inverse = np.unique(obs.codes[0], return_index=True, return_inverse=True)
-    names = obs.provider[first]
-    order = np.lexsort((obs.period, inverse))
-    bounds = np.searchsorted(inverse[order], np.arange(len(codes) + 1))
-    return names, inverse, order, bounds
-
-
 def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str, list[HardFinding]]:
-    """Every provider's breaches of the ruleset's fixed standards in the window ending ``as_of``.
+    """Every provider's breaches of the ruleset's fixed standards, each judged over the
+    provider's last ``months`` months with data up to ``as_of`` (``evidence.window``).
 
-    A month with no row is not a breach and not a pass: it is simply not counted, and the
-    finding lists the months that were there.
+    A month with no row is not a breach and not a pass: the window is the months that are
+    there, and the finding lists them.
     """
     found: dict[str, list[HardFinding]] = defaultdict(list)
     for ind_id, settings in sorted(spec.indicators.items()):
@@ -123,11 +116,10 @@ def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str,
         if std is None:
             continue
         direction = concern_direction(ind_id, std.direction)
-        start = as_of - std.months + 1
-        mask = obs.indicator_mask(ind_id) & (obs.period >= start) & (obs.period <= as_of)
-        if not mask.any():
+        rows = np.flatnonzero(obs.indicator_mask(ind_id) & (obs.period <= as_of))
+        if rows.size == 0:
             continue
-        sub = obs.select(mask)
+        sub = obs.take(last_months_rows(obs, rows, std.months))
         beyond = sub.value > std.limit if direction == "above" else sub.value < std.limit
         providers, inverse, order, bounds = grouped(sub)
         counts = np.bincount(inverse, weights=beyond.astype(np.float64), minlength=len(providers))
@@ -142,14 +134,13 @@ def standard_breaches(obs: Observations, spec: Ruleset, as_of: int) -> dict[str,
                 inverse, weights=strong.astype(np.float64), minlength=len(providers)
             )
         for p_index in np.flatnonzero(counts >= std.min_months).tolist():
-            rows = order[int(bounds[p_index]) : int(bounds[p_index + 1])]
             found[str(providers[p_index])].append(
                 _finding(
                     ind_id,
                     std,
                     direction,
                     sub,
-                    rows,
+                    order[int(bounds[p_index]) : int(bounds[p_index + 1])],
                     beyond,
                     int(strong_counts[p_index]),
                 )
@@ -174,12 +165,14 @@ def _finding(
     n_breached = sum(m.breached for m in months)
     sign = ">" if direction == "above" else "<"
     unit = unit_suffix(ind_id)
-    window = (
-        f"{last.period}"
-        if std.months == 1
-        else f"{n_breached} of the {len(months)} months to {months[-1].period} "
-        f"(needs {std.min_months})"
-    )
+    periods = [m.period for m in months]
+    if std.months == 1:
+        window = last.period
+    elif consecutive(sub.period[rows]):
+        window = f"{n_breached} of the {len(months)} months to {periods[-1]}"
+    else:  # months without data in between: the window reaches back over them, and says so
+        window = f"{n_breached} of the last {len(months)} months with data ({months_said(periods)})"
+    window += "" if std.months == 1 else f" (needs {std.min_months})"
     detail = (
         f"{ind.title}: {short(last.value)}{unit} in {last.period}; standard {sign} "
         f"{short(std.limit)}{unit} breached in {window}"

@@ -10,18 +10,21 @@ from ..indicators import BY_ID, DataKind
 from ..model.evidence import FunnelNumbers, HardFinding, MonthValue
 from ..model.months import month_text
 from ..model.numbers import apart, short
-from ..model.observations import IntArray
+from ..model.observations import BoolArray, IntArray
 from ..model.vocabulary import Strength, Test
 from ..ruleset.schema import PeerTest, Ruleset
 from ..stats.funnel import FunnelResult, funnel
 from ..workspace.loader import Observations, Provider
 from .hard import concern_direction, indicator_finding, unit_suffix
+from .window import latest_months
 
 
 def peer_breaches(
     obs: Observations, spec: Ruleset, as_of: int, providers: dict[str, Provider]
 ) -> dict[str, list[HardFinding]]:
-    """Providers outside their peers' funnel limits, on the side of concern, in ``as_of``.
+    """Providers outside their peers' funnel limits, on the side of concern, each in its
+    latest month with data up to ``as_of`` (``peer_months``), among every provider with
+    data in that month.
 
     Only rows with a numerator and a denominator take part; a peer group smaller than
     ``min_peers`` is not tested.
@@ -31,22 +34,51 @@ def peer_breaches(
         test = settings.peer
         if test is None:
             continue
-        for key, sub, idx in peer_groups(obs, ind_id, test, as_of, providers):
-            for code, finding in _group(ind_id, test, sub, idx, key, as_of):
-                found[code].append(finding)
+        rows = obs.indicator_mask(ind_id)  # computed once for both
+        for month, judged in peer_months(obs, ind_id, as_of, rows).items():
+            for key, sub, idx in peer_groups(obs, ind_id, test, month, providers, rows):
+                for code, finding in _group(ind_id, test, sub, idx, key, month):
+                    if code in judged:
+                        found[code].append(finding)
     return found
 
 
+def peer_months(
+    obs: Observations, ind_id: str, as_of: int, mask: BoolArray | None = None
+) -> dict[int, set[str]]:
+    """month -> the providers whose latest month with data for ``ind_id`` (up to ``as_of``)
+    it is: the month each is judged in against its peers. Usually one month for everyone;
+    a provider whose data stop earlier is judged in its own latest month, never in a month
+    it has no row for (which would unmake its finding by absence). ``mask``: the
+    indicator's rows, when already computed."""
+    mine = obs.indicator_mask(ind_id) if mask is None else mask
+    rows = np.flatnonzero(mine & (obs.period <= as_of))
+    if rows.size == 0:
+        return {}
+    latest = latest_months(obs, rows)
+    names = obs.provider_names
+    return {
+        int(m): {str(c) for c in names[latest == m]}
+        for m in np.unique(latest[latest >= 0]).tolist()
+    }
+
+
 def peer_groups(
-    obs: Observations, ind_id: str, test: PeerTest, as_of: int, providers: dict[str, Provider]
+    obs: Observations,
+    ind_id: str,
+    test: PeerTest,
+    month: int,
+    providers: dict[str, Provider],
+    mask: BoolArray | None = None,
 ) -> list[tuple[str, Observations, IntArray]]:
-    """The peer groups a peer test compares in ``as_of``: (group name, rows of the as-of
-    month with counts, indices of the group's rows in provider order), groups too small to
-    test left out. The SHMI method compares log(O/E), which no provider with no observed
-    events has: those are left out of its funnel (docs/methods.md section 6)."""
+    """The peer groups a peer test compares in ``month``: (group name, rows of that month
+    with counts, indices of the group's rows in provider order), groups too small to test
+    left out. The SHMI method compares log(O/E), which no provider with no observed events
+    has: those are left out of its funnel (docs/methods.md section 6). ``mask``: the
+    indicator's rows, when already computed."""
     mask = (
-        obs.indicator_mask(ind_id)
-        & (obs.period == as_of)
+        (obs.indicator_mask(ind_id) if mask is None else mask)
+        & (obs.period == month)
         & ~np.isnan(obs.numerator)
         & ~np.isnan(obs.denominator)
     )

@@ -17,6 +17,7 @@ import numpy as np
 from ..indicators import BY_ID
 from ..model.evidence import HardFinding
 from ..model.months import month_text
+from ..model.observations import IntArray
 from ..model.rebase import RebaseMonths, current_start
 from ..model.series import FunnelPeer, FunnelSection, IndicatorCharts, XmrSeries
 from ..model.vocabulary import Direction
@@ -27,8 +28,8 @@ from ..workspace import Workspace
 from ..workspace.loader import Observations
 from .cusum_findings import cusum_series
 from .hard import concern_direction
-from .peer import peer_funnel, peer_groups
-from .trend import judged_window, reading_test, series_groups, trend_charts, trend_history
+from .peer import peer_funnel, peer_groups, peer_months
+from .trend import reading_test, series_groups, trend_charts, trend_history
 
 __all__ = ["CURVE_POINTS", "charts_agree", "indicator_charts", "provider_charts"]
 
@@ -116,10 +117,9 @@ def _xmr_series(
     standard = settings.standard if settings is not None else None
     direction = Direction(concern_direction(indicator, test.direction))
     improvement: Improvement = "decrease" if direction is Direction.ABOVE else "increase"
-    first, last = judged_window(test, as_of)
     ind = BY_ID[indicator]
     out: dict[str, XmrSeries] = {}
-    for group in series_groups(sub, test, as_of, untested=True):
+    for group in series_groups(sub, test, untested=True):
         here = [k for k, name in enumerate(group.names) if name in wanted]
         if not here:
             continue
@@ -151,9 +151,9 @@ def _xmr_series(
                 trial_limits=bool(chart.trial_limits),
                 screened=test.screen_outliers,
                 direction=direction,
-                # calendar months: the window may hold no data, and the chart then shows the gap
-                window_start=month_text(first),
-                window_end=month_text(last),
+                # the months with data the trend test judges (its last ``months`` points)
+                window_start=month_text(int(periods[len(periods) - group.judged])),
+                window_end=month_text(int(periods[-1])),
                 baseline_start=month_text(int(periods[0])),
                 baseline_end=month_text(int(periods[base - 1])),
                 tested=has_test and group.tested,
@@ -213,28 +213,43 @@ def _funnel_sections(
     if test is None:
         return {}
     out: dict[str, FunnelSection] = {}
-    for key, sub, idx in peer_groups(
-        workspace.observations, indicator, test, as_of, workspace.providers
-    ):
-        codes = [str(c) for c in sub.provider[idx]]
-        here = [c for c in codes if c in wanted]
-        if not here:
-            continue
-        chart = peer_funnel(indicator, test, sub, idx)
-        shared = _funnel_shared(indicator, test, chart, codes, key, as_of)
-        for code in here:
-            j = codes.index(code)
-            d = float(chart.denominators[j])
-            lower, upper = chart.limits(d, test.level)
-            s_lower, s_upper = chart.limits(d, test.strong_level)
-            own = {
-                "provider": code,
-                "own_lower": lower,
-                "own_upper": upper,
-                "own_strong_lower": s_lower,
-                "own_strong_upper": s_upper,
-            }
-            out[code] = FunnelSection.model_validate({**shared, **own})
+    obs = workspace.observations
+    for month, judged in peer_months(obs, indicator, as_of).items():
+        for key, sub, idx in peer_groups(obs, indicator, test, month, workspace.providers):
+            codes = [str(c) for c in sub.provider[idx]]
+            here = [c for c in codes if c in wanted and c in judged]
+            if here:
+                out.update(_sections(indicator, test, sub, idx, codes, key, month, here))
+    return out
+
+
+def _sections(
+    indicator: str,
+    test: PeerTest,
+    sub: Observations,
+    idx: IntArray,
+    codes: list[str],
+    key: str,
+    month: int,
+    here: list[str],
+) -> dict[str, FunnelSection]:
+    """The sections of one peer group's funnel in ``month`` for the providers ``here``."""
+    out: dict[str, FunnelSection] = {}
+    chart = peer_funnel(indicator, test, sub, idx)
+    shared = _funnel_shared(indicator, test, chart, codes, key, month)
+    for code in here:
+        j = codes.index(code)
+        d = float(chart.denominators[j])
+        lower, upper = chart.limits(d, test.level)
+        s_lower, s_upper = chart.limits(d, test.strong_level)
+        own = {
+            "provider": code,
+            "own_lower": lower,
+            "own_upper": upper,
+            "own_strong_lower": s_lower,
+            "own_strong_upper": s_upper,
+        }
+        out[code] = FunnelSection.model_validate({**shared, **own})
     return out
 
 

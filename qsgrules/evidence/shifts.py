@@ -42,7 +42,7 @@ def rebase_suggestions(
         if not len(sub):
             continue
         need = max(SUSTAINED_POINTS, test.run_length)
-        for group in series_groups(sub, test, as_of, untested=True):
+        for group in series_groups(sub, test, untested=True):
             width = group.rows.shape[1]
             if width <= need:
                 continue

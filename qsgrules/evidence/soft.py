@@ -3,8 +3,10 @@
 weight = severity points × source reliability × information assessment × recency decay ×
 domain weight [× corroboration weight]. Scores only ever add: nothing hard can lower them
 (guidance, chapter 8), no factor is negative, and the corroboration weight is at least 1.
-An item counts unless it is a duplicate of another (counted once, through that one), closed
-by the as-of date, or expired by then; uncounted items stay in the record and are shown.
+An item counts unless it is a duplicate of another known by the date (counted once, through
+that one), closed by the date, or expired by then; uncounted items stay in the record and
+are shown. Only what was known on the date counts: a link to an item received later is not
+followed, and a closure dated later has not happened yet.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .. import collector
@@ -186,8 +188,10 @@ class SoftSummary:
         return ", ".join(out) or "none"
 
 
-def _not_counted(item: SoftItem, as_of: dt.date) -> str:
-    if item.duplicate_of is not None:
+def _not_counted(item: SoftItem, as_of: dt.date, known: Collection[str]) -> str:
+    # a link to an item received after the date could not have been made then: only what
+    # was known on the date counts (a backtest never looks ahead)
+    if item.duplicate_of is not None and item.duplicate_of in known:
         return f"duplicate of {item.duplicate_of}: counted once"
     if item.status == "closed" and item.closed_on is not None and item.closed_on <= as_of:
         return f"closed on {item.closed_on.isoformat()}: {item.closed_reason}"
@@ -236,29 +240,31 @@ def _corroborators(
 def summarise(
     items: Iterable[SoftItem],
     settings: SoftSettings,
-    as_of_month: int,
+    on: dt.date | int,
     members: Mapping[str, Member] | None = None,
 ) -> dict[str, SoftSummary]:
-    """Per provider: every item known by the end of ``as_of_month``, weighed and totalled.
+    """Per provider: every item known on the date ``on`` (a month number: its last day),
+    weighed as of that day and totalled.
 
     Items are taken in id order so that totals do not depend on file order. With
     ``members``, a source counts as its independent organisation (its top-level parent) and
     may carry a source weight.
     """
+    day = month_end(on) if isinstance(on, int) else on
     with collector.paused():
-        return _summarise(items, settings, as_of_month, members)
+        return _summarise(items, settings, day, members)
 
 
 def _summarise(
     items: Iterable[SoftItem],
     settings: SoftSettings,
-    as_of_month: int,
+    as_of: dt.date,
     members: Mapping[str, Member] | None,
 ) -> dict[str, SoftSummary]:
-    as_of = month_end(as_of_month)
     known = sorted((i for i in items if i.received <= as_of), key=lambda i: (i.provider, i.id))
     who = sources_of(known, settings, members)
-    reasons = {i.id: _not_counted(i, as_of) for i in known}
+    ids = {i.id for i in known}
+    reasons = {i.id: _not_counted(i, as_of, ids) for i in known}
     counted = [i for i in known if not reasons[i.id]]
     # an item that weighs nothing (say, information graded 5) corroborates nothing
     weighty = [i for i in counted if _weight(i, settings, as_of, who[i.source]) > 0]

@@ -24,13 +24,13 @@ from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, XmrBatchResult, xmr_batch
 from ..workspace.loader import Observations
 from .hard import (
     concern_direction,
-    grouped,
     indicator_finding,
     month_value,
     possible_limits,
     unit_suffix,
 )
 from .rebase import before_rebase
+from .window import consecutive, grouped, months_said
 
 _SIGNAL_OF: dict[str, Signal] = {
     "above_upper_limit": "outside_limits",
@@ -95,11 +95,6 @@ def reading_test(spec: Ruleset, indicator: str) -> tuple[TrendTest, bool]:
     return TrendTest(months=standard.months if standard is not None else 1), False
 
 
-def judged_window(test: TrendTest, as_of: int) -> tuple[int, int]:
-    """The first and last month the trend test judges: the last ``months`` to as-of."""
-    return as_of - test.months + 1, as_of
-
-
 def trend_charts(
     sub: Observations, group: SeriesGroup, ind_id: str, test: TrendTest
 ) -> XmrBatchResult:
@@ -117,22 +112,23 @@ def trend_charts(
 
 
 def series_groups(
-    sub: Observations, test: TrendTest, as_of: int, *, untested: bool = False
+    sub: Observations, test: TrendTest, *, untested: bool = False
 ) -> list[SeriesGroup]:
-    """Each provider's chart for a trend test as of a month, grouped by shape.
+    """Each provider's chart for a trend test, grouped by shape.
 
-    By default (``baseline: before_window``) the limits come from up to ``baseline_months``
-    points that end before the judged window (the last ``months`` months), fixed and extended
-    over it, as Making Data Count advises: a worse judged month cannot widen the limits it
-    is judged against. ``whole_series`` takes the limits from every point, window included.
-    A chart whose baseline has fewer than ``min_points`` points, or with nothing in the
-    window, is not tested; with ``untested`` it is returned all the same (marked), for
-    reading, when it has at least two points.
+    The judged window is the provider's last ``months`` months with data (``sub`` holds the
+    rows up to the triage's date): a month with no row is not a point of the chart, so it
+    neither makes nor unmakes a signal, and a later date with no new rows judges the same
+    points. By default (``baseline: before_window``) the limits come from up to
+    ``baseline_months`` points before that window, fixed and extended over it, as Making
+    Data Count advises: a worse judged month cannot widen the limits it is judged against.
+    ``whole_series`` takes the limits from every point, window included. A chart whose
+    baseline has fewer than ``min_points`` points is not tested; with ``untested`` it is
+    returned all the same (marked), for reading, when it has at least two points.
     """
-    names, inverse, order, bounds = grouped(sub)
+    names, _, order, bounds = grouped(sub)
     lengths = np.diff(bounds)
-    in_window = sub.period[order] > as_of - test.months
-    judged = np.bincount(inverse[order], weights=in_window, minlength=len(names)).astype(np.int64)
+    judged = np.minimum(lengths, test.months)
     before = lengths - judged
     fixed = test.baseline == "before_window"
     base = np.minimum(before, test.baseline_months) if fixed else lengths
@@ -153,8 +149,9 @@ def series_groups(
 def trend_breaches(
     obs: Observations, spec: Ruleset, as_of: int, rebases: RebaseMonths | None = None
 ) -> dict[str, list[HardFinding]]:
-    """Every provider's special causes of concern in the judged window of its XmR chart
-    (of its current process, when the QSG recorded a rebase)."""
+    """Every provider's special causes of concern in the judged window of its XmR chart: its
+    last ``months`` months with data up to ``as_of`` (of its current process, when the QSG
+    recorded a rebase)."""
     found: dict[str, list[HardFinding]] = defaultdict(list)
     for ind_id, settings in sorted(spec.indicators.items()):
         test = settings.trend
@@ -164,14 +161,13 @@ def trend_breaches(
         sub = trend_history(obs, ind_id, as_of, rebases)
         if not len(sub):
             continue
-        for group in series_groups(sub, test, as_of):
+        for group in series_groups(sub, test):
             chart = trend_charts(sub, group, ind_id, test)
-            in_window = sub.period[group.rows] > as_of - test.months
+            in_window = np.zeros(group.rows.shape, dtype=np.bool_)
+            in_window[:, group.rows.shape[1] - group.judged :] = True
             concern = (chart.point_type == _CONCERN) & in_window
             for k in np.flatnonzero(concern.any(axis=1)):
-                finding = _finding(
-                    ind_id, test, direction, sub, group, chart, int(k), concern[k], as_of
-                )
+                finding = _finding(ind_id, test, direction, sub, group, chart, int(k), concern[k])
                 if finding is not None:
                     found[group.names[k]].append(finding)
     return found
@@ -198,7 +194,6 @@ def _finding(
     chart: XmrBatchResult,
     k: int,
     concern: BoolArray,
-    as_of: int,
 ) -> HardFinding | None:
     rows = group.rows[k]
     causes = [SPECIAL_CAUSES[c] for c in chart.special_cause[k]]
@@ -214,7 +209,7 @@ def _finding(
         )
         for i in flagged
     )
-    window = [i for i in range(len(rows)) if sub.period[rows[i]] > as_of - test.months]
+    window = list(range(len(rows) - group.judged, len(rows)))
     months = tuple(month_value(sub, rows[i], i in flagged) for i in window)
     base = group.base if group.fixed else len(rows)
     numbers = SpcNumbers(
@@ -262,10 +257,13 @@ def _finding(
         )
     if beyond:
         chart_text += f"; {beyond}"
-    detail = (
-        f"{ind.title}: {said} ({chart_text}); {len(signals)} point(s) of concern in the last "
-        f"{test.months} months"
-    )
+    judged = sub.period[rows[len(rows) - group.judged :]]
+    periods = [month_text(int(t)) for t in judged]
+    if consecutive(judged):
+        where = f"the {len(periods)} months to {periods[-1]}"
+    else:  # months without data in between: the window reaches back over them, and says so
+        where = f"the last {len(periods)} months with data ({months_said(periods)})"
+    detail = f"{ind.title}: {said} ({chart_text}); {len(signals)} point(s) of concern in {where}"
     return indicator_finding(
         ind_id,
         test=Test.TREND,

@@ -137,7 +137,11 @@ class Observations:
 
     def select(self, mask: BoolArray) -> Observations:
         """The rows where ``mask`` is true, in order."""
-        rows = np.flatnonzero(mask)  # selections are sparse: index, don't mask, each column
+        # selections are sparse: index, don't mask, each column
+        return self.take(np.flatnonzero(mask))
+
+    def take(self, rows: IntArray) -> Observations:
+        """The rows at these indices, in that order."""
         return Observations(
             Labels(self.provider.names, self.provider.codes[rows]),
             Labels(self.indicator.names, self.indicator.codes[rows]),

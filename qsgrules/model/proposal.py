@@ -68,6 +68,11 @@ class IndicatorCoverage(Model):
     latest: str  # the latest month with data, up to the as-of month
     window_months: int  # the months up to the as-of month its tests look at
     missing_months: int  # of those, the months with no row
+    # months from ``latest`` to the month of the triage's date (0: data for that month); the
+    # tests judge the last ``window_months`` months with data, from ``judged_from`` (null in
+    # triages frozen before these were recorded)
+    lag_months: int | None = None
+    judged_from: str | None = None
 
 
 class Coverage(Model):
@@ -82,12 +87,45 @@ class Coverage(Model):
     stale: bool
     missing_months: int
     indicators: tuple[IndicatorCoverage, ...]
+    # months from ``latest`` to the month of the triage's date: how far the data lag behind
+    # it (null with no data, and in triages frozen before it was recorded)
+    lag_months: int | None = None
 
     @property
     def mark(self) -> str:
         if not self.stale:
             return ""
         return f"no data since {self.latest}" if self.latest else "no data"
+
+    def behind(self, when: str = "the date") -> str:
+        """How far the data lag behind the date ("data to 2019-03, 2 months behind the
+        meeting"), from the first missing month; "" when they reach its month."""
+        if not self.lag_months or self.latest is None:
+            return ""
+        months = "month" if self.lag_months == 1 else "months"
+        return f"data to {self.latest}, {self.lag_months} {months} behind {when}"
+
+
+class SoftChange(Model):
+    """How one soft item weighs on the triage's date against an earlier date."""
+
+    id: str
+    source: str
+    received: str
+    weight_then: float
+    weight_now: float
+    why: str  # "decayed: 15 to 60 days old (half-life 182 days)", "closed on ...", ...
+
+
+class Lowered(Model):
+    """Why a provider's level is lower on the triage's date than on the last day of its
+    latest month with data, when its hard findings were the same: the soft items that
+    weigh less (decay, closure, expiry), each named."""
+
+    level: Level  # the level proposed on ``on``
+    on: str  # the last day of the provider's latest month with data
+    items: tuple[SoftChange, ...]
+    text: str
 
 
 class Evidence(Model):
@@ -111,6 +149,8 @@ class Proposal(Model):
     # sustained shifts that would warrant one (suggested, never applied)
     rebases: tuple[Rebase, ...] = ()
     rebase_suggestions: tuple[RebaseSuggestion, ...] = ()
+    # set when the level is lower than on the last day of the provider's data: soft decay
+    lowered: Lowered | None = None
 
 
 class RulesetRef(Model):
@@ -120,7 +160,14 @@ class RulesetRef(Model):
 
 
 class Triage(Model):
+    """Proposals made on a date (``on``, a day: soft intelligence counts up to it) with the
+    data up to the month ``as_of`` (each provider's and indicator's latest month with data,
+    never later; its proposal's coverage says how far behind the date they are)."""
+
     ruleset: RulesetRef
     as_of: str
+    # the date the triage is made on, YYYY-MM-DD (``--on``, a meeting's date; with
+    # ``--as-of`` the last day of that month); null in triages frozen before it was recorded
+    on: str | None = None
     proposals: tuple[Proposal, ...]
     notes: tuple[str, ...] = ()  # one line each: what the triage did not use, and why

@@ -22,6 +22,7 @@ from typing import Any
 from .. import __version__
 from ..indicators import BY_ID
 from ..model.evidence import SoftFinding
+from ..model.months import month_end, month_number
 from ..model.pack import (
     DISCUSSED,
     EXAMPLE_LOCAL_AGENDA,
@@ -62,6 +63,7 @@ class ProviderView:
     standing: StandingLevel | None = None
     change: str = ""  # "up", "down" or "same" against the standing level
     stale: str = ""
+    lag: str = ""  # how far its data lag behind the date ("data to 2019-03, 2 months behind")
     decisions: tuple[PastDecision, ...] = ()
     actions: tuple[OpenAction, ...] = ()
     summits: tuple[str, ...] = ()  # risk summits to convene, convened, held (in words)
@@ -113,6 +115,20 @@ def stale_mark(p: Proposal) -> str:
     return p.coverage.mark if p.coverage is not None else ""
 
 
+def lag_mark(p: Proposal, when: str) -> str:
+    """How far the proposal's data lag behind ``when`` ("data to 2019-03, 2 months behind
+    the meeting"), from the first missing month; "" when they reach its month."""
+    return p.coverage.behind(when) if p.coverage is not None else ""
+
+
+def made_on(result: Triage) -> str:
+    """The triage's date when it is not the last day of its data month ("" then)."""
+    month = month_number(result.as_of)
+    if result.on is None or month is None or result.on == month_end(month).isoformat():
+        return ""
+    return result.on
+
+
 def provider_views(
     result: Triage,
     charts: Mapping[tuple[str, str], IndicatorCharts] | ChartDrawer,
@@ -124,6 +140,7 @@ def provider_views(
     providers in ``sections`` (all when None). The stale-data mark is the context's, else
     the proposal's own coverage mark: it shows with or without a register."""
     ctx = context or MeetingContext()
+    when = "the meeting" if ctx.meeting is not None else f"the date ({result.on or result.as_of})"
     drawer = charts if isinstance(charts, ChartDrawer) else ChartDrawer(charts)
     shown = None if sections is None else set(sections)
     taken = set[str]()
@@ -141,6 +158,7 @@ def provider_views(
                 standing=standing,
                 change=_change(p.level, standing),
                 stale=ctx.stale.get(p.provider) or stale_mark(p),
+                lag=lag_mark(p, when),
                 decisions=ctx.decisions.get(p.provider, ()),
                 actions=ctx.actions.get(p.provider, ()),
                 summits=ctx.summits.get(p.provider, ()),
@@ -258,6 +276,8 @@ def render_pack(
         version=__version__,
         has_standing=bool(ctx.standing),
         has_stale=any(v.stale for v in views),
+        made_on=made_on(result),
+        known_at=f"on {result.on}" if made_on(result) else f"at {month_name(result.as_of)}",
         by_code={v.proposal.provider: v for v in views},
         confidential=sum(
             s.handling == "confidential" for p in result.proposals for s in p.evidence.soft

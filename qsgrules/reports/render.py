@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -15,9 +16,11 @@ from pydantic import BaseModel
 
 from ..errors import Problem
 from ..model.evidence import SoftFinding
+from ..model.months import month_end, month_number
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
 from ..model.standing import Standing
 from ..model.vocabulary import Level
+from ..model.workspace import SoftItem
 
 WIDTH = 80
 
@@ -36,8 +39,57 @@ def _cut(text: str, width: int) -> str:
 
 
 def mark(p: Proposal) -> str:
-    """The stale-data mark of a proposal ('no data since 2019-03'), or ''."""
-    return p.coverage.mark if p.coverage is not None else ""
+    """The data mark of a proposal: stale ('no data since 2019-03'), else how far its data
+    lag behind the date, from the first missing month ('data to 2019-03 (2 mo)'), or ''."""
+    cov = p.coverage
+    if cov is None:
+        return ""
+    if cov.mark or not cov.lag_months:
+        return cov.mark
+    return f"data to {cov.latest} ({cov.lag_months} mo)"
+
+
+def made_on(result: Triage) -> str:
+    """'as of 2019-03' when the triage is made on its data month's last day, else 'on
+    2019-05-15, data to 2019-03' (the two clocks)."""
+    month = month_number(result.as_of)
+    if result.on is None or month is None or result.on == month_end(month).isoformat():
+        return f"as of {result.as_of}"
+    return f"on {result.on}, data to {result.as_of}"
+
+
+def date_month(result: Triage) -> str:
+    """The month of the triage's date (its data month when the date is not recorded)."""
+    return result.on[:7] if result.on else result.as_of
+
+
+def lag_notes(result: Triage) -> list[str]:
+    """One line for a chair reading JSON or CSV: how many providers' data lag behind the
+    date (each proposal's coverage says how far), not yet stale."""
+    behind = lagging(result)
+    if not behind:
+        return []
+    months = sorted({p.coverage.lag_months or 0 for p in behind if p.coverage is not None})
+    span = f"{months[0]}" if len(months) == 1 else f"{months[0]} to {months[-1]}"
+    return [
+        f"note: the data of {len(behind)} of {len(result.proposals)} provider(s) lag {span} "
+        f"month(s) behind {_the_date(result)} (coverage.lag_months); each hard-data test "
+        "judges the months that have data: a month without data neither makes nor removes "
+        "a finding"
+    ]
+
+
+def _the_date(result: Triage) -> str:
+    return f"the date ({result.on})" if result.on else f"{result.as_of}"
+
+
+def lagging(result: Triage) -> list[Proposal]:
+    """The proposals whose data lag behind the triage's date but are not yet stale."""
+    return [
+        p
+        for p in result.proposals
+        if p.coverage is not None and not p.coverage.stale and p.coverage.lag_months
+    ]
 
 
 def level_text(p: Proposal, *, short: bool = False) -> str:
@@ -78,8 +130,11 @@ def table(result: Triage) -> str:
     w_name = max(12, WIDTH - 2 - fixed)
     rule = "-" * (fixed + w_name)
     lines = [
-        f"Proposed triage as of {result.as_of}, ruleset {clean(r.name)} {clean(r.version)} "
-        f"(sha {r.sha256[:8]})",
+        *textwrap.wrap(
+            f"Proposed triage {made_on(result)}, ruleset {clean(r.name)} {clean(r.version)} "
+            f"(sha {r.sha256[:8]})",
+            WIDTH,
+        ),
         "",
         f"{'LEVEL':<{w_level}} {'CODE':<{w_code}} {'PROVIDER':<{w_name}} {'HARD':>4} {'SOFT':>6}",
         rule,
@@ -98,11 +153,23 @@ def table(result: Triage) -> str:
         f"{counts.get(lv, 0)} {lv.value.replace('_', ' ')}" for lv in reversed(list(Level))
     )
     stale = sum(1 for p in result.proposals if p.coverage is not None and p.coverage.stale)
+    behind = len(lagging(result))
+    if behind:
+        summary += f"; {behind} with data behind the date (marked)"
     if stale:
         summary += f"; {stale} with stale data (marked)"
     lines.extend(textwrap.wrap(summary, WIDTH))
     for note in result.notes:
         lines.extend(textwrap.wrap(f"Note: {clean(note)}", WIDTH))
+    if behind:
+        lines.extend(
+            textwrap.wrap(
+                f"data to YYYY-MM (N mo): the latest month with data, N months behind "
+                f"{_the_date(result)}. Each hard-data test judges the months that have data: "
+                "a month without data neither makes nor removes a finding.",
+                WIDTH,
+            )
+        )
     lines.append("HARD: hard-data findings. SOFT: soft intelligence weight. Why: qsg explain CODE")
     if any(p.standing is not None for p in result.proposals):
         lines.append("Standing: the QSG's last decision; the proposal would ↑ escalate it,")
@@ -121,7 +188,7 @@ def data_warnings(result: Triage) -> list[str]:
     if dated:
         out.append(
             f"warning: the data of {len(dated)} of {total} provider(s) stop before "
-            f"{result.as_of} (latest month with data: {dated[-1]}); no finding can come from "
+            f"{date_month(result)} (latest month with data: {dated[-1]}); no finding can come from "
             "the missing months, so their proposals are marked 'no data since YYYY-MM' and "
             "do not mean no concerns"
         )
@@ -131,6 +198,25 @@ def data_warnings(result: Triage) -> list[str]:
             "indicators; their proposals are marked 'no data' and do not mean no concerns"
         )
     return out
+
+
+def _lag_text(result: Triage, p: Proposal) -> str:
+    """How far a proposal's data lag behind the date, and which months its tests judge."""
+    cov = p.coverage
+    assert cov is not None and cov.latest is not None
+    earlier = [f"{i.indicator} to {i.latest}" for i in cov.indicators if i.latest != cov.latest]
+    also = f" ({len(earlier)} end earlier: {', '.join(earlier)})" if earlier else ""
+    behind = cov.behind(_the_date(result)) or f"data to {cov.latest}, the date's month"
+    return (
+        f"{behind[0].upper()}{behind[1:]}{also}. Each hard-data test judges the provider's "
+        "last months with data: no finding comes from the months without data and none is "
+        "removed by them."
+    )
+
+
+def _span(first: str, last: str) -> int:
+    a, b = month_number(first), month_number(last)
+    return 0 if a is None or b is None else b - a + 1
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -161,25 +247,37 @@ def explanation(result: Triage, proposal: Proposal) -> str:
     out = [
         f"{p.provider}  {p.name} ({p.type})",
         f"Proposed level: {p.level.label} [{p.level.value}]",
-        f"As of {result.as_of}; ruleset {result.ruleset.name} {result.ruleset.version}",
+        f"{made_on(result)[0].upper()}{made_on(result)[1:]}; ruleset {result.ruleset.name} "
+        f"{result.ruleset.version}",
         *_standing_text(p),
     ]
     cov = p.coverage
     if cov is not None and cov.stale:
         out.extend(
             _wrap(
-                f"Data: {cov.mark} (as of {result.as_of}): no finding can come from the "
+                f"Data: {cov.mark} (as of {date_month(result)}): no finding can come from the "
                 "missing months, so this proposal does not mean there are no concerns.",
                 "",
             )
         )
-    if cov is not None and cov.missing_months:
-        gaps = ", ".join(
-            f"{i.indicator} {i.missing_months} of {i.window_months} (latest {i.latest})"
-            for i in cov.indicators
-            if i.missing_months
+    elif cov is not None and (cov.lag_months or any(i.lag_months for i in cov.indicators)):
+        out.extend(_wrap(_lag_text(result, p), ""))
+    if p.lowered is not None:
+        out.extend(_wrap(p.lowered.text, ""))
+    reaching = [
+        i
+        for i in (cov.indicators if cov is not None else ())
+        if i.judged_from is not None and _span(i.judged_from, i.latest) > i.window_months
+    ]
+    if reaching:
+        gaps = ", ".join(f"{i.indicator} {i.judged_from} to {i.latest}" for i in reaching)
+        out.extend(
+            _wrap(
+                f"Windows reaching back over months without data (each test judges its last "
+                f"months with data): {gaps}.",
+                "",
+            )
         )
-        out.extend(_wrap(f"Months missing from the tests' windows: {gaps}.", ""))
     out.append("")
     if not p.rules:
         out.append("No rule fired: no concerns proposed. The provider should still be discussed")
@@ -354,8 +452,16 @@ def problems(source: str, found: Sequence[Problem], fmt: str, *, ok: bool) -> st
     return "".join(line + "\n" for line in lines)
 
 
-def intelligence(rows: list[tuple[str, SoftFinding]], *, public: bool = False) -> str:
-    """Soft items with their current weights, one block each."""
+def intelligence(
+    rows: list[tuple[str, SoftFinding]],
+    *,
+    public: bool = False,
+    later: Sequence[SoftItem] = (),
+    on: dt.date | None = None,
+) -> str:
+    """Soft items with their weights on the date, one block each, then a line saying what
+    is not counted and why: items not counted (duplicates, closed, expired), and ``later``,
+    the items received after the date ``on`` (not listed)."""
     from .public import public_finding
 
     out: list[str] = []
@@ -367,5 +473,23 @@ def intelligence(rows: list[tuple[str, SoftFinding]], *, public: bool = False) -
         out.extend(_wrap(s.formula, "    "))
         out.extend(_wrap(f'"{s.summary}"', "    "))
     counted = sum(1 for _, s in rows if s.counted)
-    out.append(f"{len(rows)} item(s), {counted} counted")
+    total = f"{len(rows)} item(s), {counted} counted"
+    if on is not None:
+        total += f" on {on.isoformat()}"
+    why = Counter(s.note.split(" ", 1)[0] for _, s in rows if not s.counted)
+    if why:
+        words = {"duplicate": "duplicate (counted once)", "closed": "closed", "expired": "expired"}
+        total += "; not counted: " + ", ".join(
+            f"{n} {words.get(k, k)}" for k, n in sorted(why.items())
+        )
+    out.extend(textwrap.wrap(total, WIDTH))
+    if later and on is not None:
+        first = later[0].received.isoformat()
+        out.extend(
+            textwrap.wrap(
+                f"Not listed or counted: {len(later)} item(s) received after {on.isoformat()} "
+                f"(from {first}); give --on YYYY-MM-DD (a date on or after them) to count them.",
+                WIDTH,
+            )
+        )
     return "\n".join(out) + "\n"

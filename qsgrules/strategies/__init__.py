@@ -6,7 +6,8 @@ workspace loader accepts - sources that are member organisations, every provider
 every catalogue indicator within its range, counts for proportions, rates and ratios, series
 long enough for the ruleset's trend tests. ``workspaces(ruleset=...)`` builds workspaces
 whose evidence reaches every rule of a ruleset; ``worsen_month``, ``with_items``,
-``with_severity``, ``without_data`` and ``shuffled`` change one thing in a workspace;
+``with_severity``, ``without_data`` and ``shuffled`` change one thing in a workspace,
+``known_on`` takes away everything dated after a day;
 ``write_workspace`` writes one as a folder ``qsg triage --workspace`` reads.
 
 Installed with qsgrules, they are registered with Hypothesis (the ``hypothesis`` entry
@@ -26,12 +27,13 @@ from .basic import (
     providers,
     soft_items,
 )
-from .perturb import shuffled, with_items, with_severity, without_data, worsen_month
+from .perturb import known_on, shuffled, with_items, with_severity, without_data, worsen_month
 from .workspaces import resolve_ruleset, workspaces
 
 __all__ = [
     "gradings",
     "indicator_series",
+    "known_on",
     "members",
     "national_members",
     "provider_codes",

@@ -6,13 +6,14 @@ stay inside their indicator's range and counts stay consistent with values.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 from collections.abc import Iterable
 
 from ..indicators import BY_ID, DataKind
 from ..model.months import month_number
-from ..model.vocabulary import Severity
+from ..model.vocabulary import ItemStatus, Severity
 from ..workspace import SoftItem, Workspace
 from ._build import Row, counted_value, rows_of, value_range, workspace
 from .basic import concern_sign
@@ -124,6 +125,28 @@ def with_severity(ws: Workspace, item_id: str, severity: Severity | str) -> Work
     if all(i.id != item_id for i in ws.intelligence):
         raise ValueError(f"no item with id {item_id!r}")
     return _rebuilt(ws, rows_of(ws.observations), items)
+
+
+def known_on(ws: Workspace, day: dt.date) -> Workspace:
+    """``ws`` as it was on ``day``: everything dated after it removed. Rows of later months
+    go; so do items received later, the closures made later (the item is open again) and
+    the ``duplicate_of``/``corroborates`` links to items received later (they could not be
+    made then). A triage on ``day`` must see the same in both (issue 16, item 7)."""
+    month = day.year * 12 + day.month - 1
+    rows = [r for r in rows_of(ws.observations) if r.period <= month]
+    kept = {i.id for i in ws.intelligence if i.received <= day}
+    items = []
+    for item in ws.intelligence:
+        if item.id not in kept:
+            continue
+        update: dict[str, object] = {}
+        if item.closed_on is not None and item.closed_on > day:
+            update.update(status=ItemStatus.OPEN, closed_on=None, closed_reason=None)
+        for link in ("duplicate_of", "corroborates"):
+            if getattr(item, link) is not None and getattr(item, link) not in kept:
+                update[link] = None
+        items.append(item.model_copy(update=update) if update else item)
+    return _rebuilt(ws, rows, items)
 
 
 def shuffled(ws: Workspace, seed: int) -> Workspace:
