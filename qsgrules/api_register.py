@@ -11,8 +11,10 @@ from pathlib import Path
 from . import register as reg_api
 from .api import REGISTER_FILE, _inputs, register_file, run_triage
 from .bundled import demo_workspace
+from .engine.when import latest_month
 from .errors import InputError, Problem
 from .files import read_text
+from .model.months import month_text
 from .model.vocabulary import Level
 from .register import Register, checks, store
 from .register.schedule import check_meeting_date, check_planned_date
@@ -107,17 +109,21 @@ def open_meeting(
     clock: Clock | None = None,
     today: Today | None = None,
 ) -> reg_api.Meeting:
-    """Triage the workspace and open a meeting that freezes it (every proposal with its
-    evidence, the as-of month, the ruleset's name, version and sha256), with the providers'
-    local QSGs, the member organisations and the settings. Nothing is written unless every
-    input is good: refused, a date after ``today`` (default ``QSG_TODAY`` or the system's
-    date; ``plan_meeting`` records a future meeting) or on or before the end of the last
-    month of data the triage holds. ``register.opening_warnings`` says what is legal but
-    suspicious (a meeting more than a year after its data)."""
+    """Triage the workspace on the meeting's date and open a meeting that freezes it
+    (every proposal with its evidence, the data month, the date, the ruleset's name,
+    version and sha256), with the providers' local QSGs, the member organisations and the
+    settings. The triage counts the soft intelligence received up to the meeting's date and
+    each provider's data as far as they reach (its lag shown); ``as_of`` caps the data
+    month. Nothing is written unless every input is good: refused, a date after ``today``
+    (default ``QSG_TODAY`` or the system's date; ``plan_meeting`` records a future meeting)
+    or on or before the end of the last month of data the triage holds.
+    ``register.opening_warnings`` says what is legal but suspicious (a meeting more than a
+    year after its data)."""
     root = workspace.root if isinstance(workspace, Workspace) else workspace
     path = _writable_place(root, register)
     day = (today or system_today)()
     check_meeting_date(date, None, today=day)
+    meeting_day = checks.date("date", date)
     checks.name("chair", chair)
     if by is not None:
         checks.name("by", by)
@@ -126,9 +132,14 @@ def open_meeting(
     local = sorted({p.qsg for p in ws.providers.values()})
     _check_qsg(qsg, local)
     # a new register (its first meeting) holds no standing levels yet
-    result = run_triage(ws, rs, as_of=as_of, register=path, standing=reg_api.present(path))
-    # checked before the register file is made: a refused first meeting leaves no file
-    check_meeting_date(date, result.as_of, today=day)
+    result = run_triage(
+        ws, rs, as_of=as_of, on=meeting_day, register=path, standing=reg_api.present(path)
+    )
+    # checked before the register file is made: a refused first meeting leaves no file.
+    # Against the data the workspace holds (or --as-of): the triage on the meeting's date
+    # never uses a later month, but data later than the meeting mean the date is wrong.
+    held = as_of if as_of is not None else month_text(latest_month(ws))
+    check_meeting_date(date, held, today=day)
     with Register(path, create=True, actor=by, clock=clock, today=lambda: day) as reg:
         return reg_api.open_meeting(
             reg,

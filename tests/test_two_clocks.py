@@ -256,3 +256,22 @@ def test_a_link_to_an_item_received_later_is_not_followed_before_it_arrives() ->
         ("SI-A", False),
         ("SI-B", True),
     }
+
+
+def test_qsg_verify_checks_that_a_later_date_removes_no_finding() -> None:
+    from qsgrules.verify import verify
+    from qsgrules.verify.absence import ABSENCE, check_absence
+    from qsgrules.verify.checks import PropertyFailed
+
+    report = verify(RULES, examples=8, seed=3)
+    assert report.counterexample is None
+    assert any(o.ok and o.text.startswith(ABSENCE) for o in report.outcomes)
+    # a finding the later triage does not have is reported, with the workspace
+    ws = without_data(DEMO, provider="RJZ", indicator="rtt_18wk_admitted")
+    current = triage(DEMO, RULES, as_of="2019-03", providers=["RJZ"])
+    with pytest.raises(PropertyFailed) as failed:
+        check_absence(ws, RULES, current, 2)
+    assert failed.value.counterexample.property == ABSENCE
+    assert "RJZ: rtt_18wk_admitted (standard) found as of 2019-03 is gone as of 2019-05" in str(
+        failed.value
+    )

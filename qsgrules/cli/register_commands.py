@@ -107,7 +107,8 @@ def meeting_open(
     r = m.ruleset
     click.echo(
         f"opened {m.id} ({m.qsg or 'all local QSGs'}, chair {m.chair}): froze {len(m.proposed)} "
-        f"proposals as of {m.as_of}, ruleset {r['name']} {r['version']} (sha {r['sha256'][:8]})",
+        f"proposals on {m.date.isoformat()} with data as of {m.as_of}, ruleset {r['name']} "
+        f"{r['version']} (sha {r['sha256'][:8]})",
         err=True,
     )
     for warning in R.opening_warnings(m):

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..model.months import month_end, month_number
 from ..model.vocabulary import Level
 from .follow_up import information_lines, kept_line, summit_lines
 from .meetings import meeting_of
@@ -16,10 +17,11 @@ EVERY_MEETING = "every meeting"
 SUMMIT = "risk summit"
 FURTHER_INFORMATION = "further information requested"
 CHANGED = "proposal differs from standing"
+NEW_INTELLIGENCE = "new intelligence"
 OVERDUE = "overdue"
 CYCLE = "business cycle"
-#: The agenda's sections, in order (guidance, chapters 7 and 9).
-SECTIONS = (EVERY_MEETING, SUMMIT, FURTHER_INFORMATION, CHANGED, OVERDUE, CYCLE)
+#: The agenda's sections, in order (guidance, chapters 7, 8 and 9).
+SECTIONS = (EVERY_MEETING, SUMMIT, FURTHER_INFORMATION, CHANGED, NEW_INTELLIGENCE, OVERDUE, CYCLE)
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,10 @@ def agenda(reg: Register, meeting: str) -> list[AgendaItem]:
     review (every meeting), those with a risk summit to convene, convened or held since
     the QSG last decided, those at further information required or with information asked
     (what, of whom, and whether it arrived), those whose new proposal differs from their
-    standing level, those with an overdue review date or overdue open actions, then those
-    not discussed within the business cycle. Each appears once, with every reason that
-    applies."""
+    standing level, those with soft intelligence received since the last meeting (each item
+    named), those with an overdue review date or overdue open actions, then those not
+    discussed within the business cycle. Each appears once, with every reason that applies,
+    and how far its data lag behind the meeting."""
     state = fold(reg.records())
     return agenda_of(state, meeting_of(state, meeting))
 
@@ -69,6 +72,7 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
     open_actions = [a for a in state.actions.values() if a.status == "open"]
     earlier = state.earlier(m)
     previous = max((e.date for e in earlier), default=None)
+    since = last_meeting(state, m)
     codes = [
         code
         for code in m.proposed
@@ -101,6 +105,9 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
             )
         elif held is None and proposed > Level.NO_CONCERNS:
             found[CHANGED].append(f"proposed {proposed.label}; no standing level recorded")
+        news = new_intelligence(m, code, since)
+        if news:
+            found[NEW_INTELLIGENCE].append(news)
         if held is not None and held.review_by and held.review_by < m.date.isoformat():
             kept_from = f" (kept from {held.review_by_from})" if held.review_by_from else ""
             found[OVERDUE].append(f"review was due by {held.review_by}{kept_from}")
@@ -124,7 +131,7 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
                 found[home].insert(1, kept)
             else:
                 found[sections[0]].insert(0, kept)
-        reasons = tuple(r for s in sections for r in found[s])
+        reasons = tuple(r for s in sections for r in found[s]) + data_lag(m, code)
         name = m.providers.get(code, {}).get("name", code)
         items.append(AgendaItem(code, name, sections[0], proposed, held, reasons))
     order = {s: i for i, s in enumerate(SECTIONS)}
@@ -134,6 +141,53 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
         return (order[item.section], standing_rank, -item.proposed.rank, item.provider)
 
     return sorted(items, key=key)
+
+
+def last_meeting(state: State, m: Meeting) -> Meeting | None:
+    """The meeting before ``m`` of the same local QSG (of any, for a meeting of all)."""
+    earlier = [e for e in state.earlier(m) if m.qsg is None or e.qsg is None or e.qsg == m.qsg]
+    return max(earlier, key=lambda e: (e.date, e.seq)) if earlier else None
+
+
+def data_lag(m: Meeting, code: str) -> tuple[str, ...]:
+    """How far the provider's data lag behind the meeting's date in its frozen triage
+    ("data to 2019-03, 2 months behind the meeting"; stale: "no data since 2019-03"), from
+    the first missing month; nothing when they reach the meeting's month."""
+    d = m.data.get(code)
+    if d is None:
+        return ()
+    if d.get("stale"):
+        latest = d.get("latest")
+        return (f"no data since {latest}" if latest else "no data",)
+    lag = d.get("lag_months")
+    if not lag:
+        return ()
+    return (f"data to {d['latest']}, {lag} month{'s' if lag != 1 else ''} behind the meeting",)
+
+
+def new_intelligence(m: Meeting, code: str, since: Meeting | None) -> str:
+    """The soft items counted in ``m``'s frozen triage that were received after the last
+    meeting (at a QSG's first meeting, after the month of data it freezes: what the hard
+    data cannot yet show), as the agenda names them; "" if none. The guidance asks for time
+    at every meeting to share intelligence (chapter 8)."""
+    month = month_number(m.as_of)
+    if since is not None:
+        after = since.date.isoformat()
+    elif month is not None:
+        after = month_end(month).isoformat()
+    else:
+        return ""
+    items = [i for i in m.intelligence.get(code, ()) if i["received"] > after]
+    if not items:
+        return ""
+    named = "; ".join(
+        f"{i['id']} {i['source']}, {i['domain'].replace('_', ' ')}, {i['severity']} "
+        f"(received {i['received']})"
+        for i in sorted(items, key=lambda i: (i["received"], i["id"]))
+    )
+    if since is None:
+        return f"new intelligence since the data month {m.as_of} (no earlier meeting): {named}"
+    return f"new intelligence since {since.id}: {named}"
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,8 @@ def open_meeting(
             proposed=proposed,
             members=dict(members),
             settings=dict(settings),
+            intelligence=_intelligence(triage),
+            data=_data(triage),
         )
         return [
             body.record(meeting=meeting_id),
@@ -85,6 +87,36 @@ def open_meeting(
 
     stored = reg.write(build)
     return fold(stored).meetings[str(stored[0].meeting)]
+
+
+def _intelligence(triage: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
+    """The soft items the frozen triage counts, by provider, as the agenda names them."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for p in triage.get("proposals", ()):
+        items = [
+            {k: str(s[k]) for k in ("id", "received", "source", "domain", "severity")}
+            for s in p.get("evidence", {}).get("soft", ())
+            if s.get("counted")
+        ]
+        if items:
+            out[p["provider"]] = items
+    return out
+
+
+def _data(triage: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """How far each provider's data reach in the frozen triage, by provider: its latest
+    month with data, how many months that is behind the meeting's date, and whether that
+    is stale (providers without a coverage record are left out)."""
+    out: dict[str, dict[str, Any]] = {}
+    for p in triage.get("proposals", ()):
+        cov = p.get("coverage")
+        if cov is not None:
+            out[p["provider"]] = {
+                "latest": cov.get("latest"),
+                "lag_months": cov.get("lag_months"),
+                "stale": bool(cov.get("stale")),
+            }
+    return out
 
 
 def attend(

@@ -22,6 +22,7 @@ from .agenda import (
     CYCLE,
     EVERY_MEETING,
     FURTHER_INFORMATION,
+    NEW_INTELLIGENCE,
     OVERDUE,
     SECTIONS,
     SUMMIT,
@@ -50,6 +51,7 @@ def _section_titles(m: Meeting) -> dict[str, str]:
         FURTHER_INFORMATION: "Further information requested: what was asked, of whom, and "
         "whether it arrived",
         CHANGED: "The proposal differs from the standing level",
+        NEW_INTELLIGENCE: "New soft intelligence since the last meeting",
         OVERDUE: "A review date or an action overdue",
         CYCLE: f"Not discussed within the business cycle ({cycle} months)",
     }

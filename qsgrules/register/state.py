@@ -128,6 +128,11 @@ class Meeting:
     seq: int
     recorded_at: str
     recorded_by: str
+    # the soft items its frozen triage counts, by provider: {id, received, source, domain,
+    # severity} (empty for meetings opened before it was recorded)
+    intelligence: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # how far each provider's data reach in its frozen triage: {latest, lag_months, stale}
+    data: dict[str, dict[str, Any]] = field(default_factory=dict)
     attendance: dict[str, Attendance] = field(default_factory=dict)
     positions: dict[str, dict[str, Position]] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)

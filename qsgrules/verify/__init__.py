@@ -2,8 +2,9 @@
 
 ``verify(ruleset)`` runs Hypothesis programmatically (not through pytest) over workspaces
 from ``qsgrules.strategies.workspaces(ruleset=...)``, which aim at every rule and declared
-property. Each example checks determinism, order independence, the declared properties and
-one change that adds to or worsens a provider's current evidence (``checks.py``); across
+property. Each example checks determinism, order independence, that a later date with no new row
+removes no hard finding (``absence.py``), the declared properties and one change that adds
+to or worsens a provider's current evidence (``checks.py``); across
 examples it records which levels were proposed and which rules fired and decided a level,
 so that a level or a rule never reached is reported too. A failing property is shrunk by
 Hypothesis to a small counterexample, which ``write_counterexample`` writes as workspace
@@ -28,6 +29,7 @@ from ..ruleset.conditions import atoms
 from ..strategies import workspaces
 from ..workspace import Workspace
 from ..workspace.writer import workspace_files, write_workspace
+from .absence import ABSENCE, check_absence
 from .checks import (
     DETERMINISM,
     MONOTONE,
@@ -160,6 +162,7 @@ def verify(
         tally.examples += 1
         seed = data.draw(st.integers(0, 2**32 - 1), label="order")
         result = check_order_and_determinism(ws, ruleset, AS_OF, seed)
+        check_absence(ws, ruleset, result, data.draw(st.integers(1, 24), label="months later"))
         by_id = {r.id: r for r in ruleset.rules}
         for p in result.proposals:
             tally.levels[p.level.value] += 1
@@ -202,6 +205,7 @@ def _outcomes(ruleset: CompiledRuleset, tally: Tally, props: list[Declared]) -> 
         Outcome(True, f"{MONOTONE}: {n} changes ({_counts(tally.changes)})"),
         Outcome(True, f"{ORDER}: {n} examples"),
         Outcome(True, f"{DETERMINISM}: {n} examples"),
+        Outcome(True, f"{ABSENCE}: {n} examples"),
     ]
     named = sorted({r.level for r in ruleset.rules}, reverse=True)
     missing = [lv.value for lv in named if not tally.levels[lv.value]]

@@ -31,9 +31,11 @@ def _count(reg: Register) -> int:
 
 def test_opening_freezes_the_triage_with_its_ruleset_and_as_of(reg: Register, ws: Path) -> None:
     frozen = json.loads(reg.frozen_triage(MEETING))
-    live = run_triage(ws).model_dump(mode="json")
+    # made on the meeting's date (issue 16): intelligence up to it, data as far as they reach
+    live = run_triage(ws, on="2019-04-10").model_dump(mode="json")
     assert frozen == live  # the same contract as `qsg triage --format json`
     assert frozen["ruleset"]["sha256"] and frozen["as_of"] == "2019-03"
+    assert frozen["on"] == "2019-04-10"
     m = R.fold(reg.records()).meetings[MEETING]
     assert m.qsg == "South London" and m.chair == "Dr Jo Chair"
     assert m.providers["RJ6"]["qsg"] == "South London" and m.as_of == "2019-03"

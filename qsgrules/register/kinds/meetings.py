@@ -37,6 +37,11 @@ class MeetingOpened(Body):
     proposed: dict[str, Level]
     members: dict[str, str]
     settings: dict[str, Any]
+    # the soft items the frozen triage counts, by provider ({id, received, source, domain,
+    # severity}), and how far each provider's data reach in it ({latest, lag_months,
+    # stale}): what the agenda lists and says (issue 16); absent in registers before them
+    intelligence: dict[str, list[dict[str, str]]] = Field(default_factory=dict)
+    data: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     def apply(self, state: State, r: Record) -> None:
         assert r.meeting is not None
@@ -55,6 +60,10 @@ class MeetingOpened(Body):
             seq=r.seq,
             recorded_at=r.recorded_at,
             recorded_by=r.recorded_by,
+            intelligence={
+                code: [dict(i) for i in items] for code, items in self.intelligence.items()
+            },
+            data={code: dict(d) for code, d in self.data.items()},
         )
 
 
