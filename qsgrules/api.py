@@ -122,7 +122,7 @@ def run_triage(
         if progress is not None:
             progress("loading", 1, 1)
         path = register_file(ws.root, register) if standing else None
-        recorded = recorded_rebases(path) if path is not None else ()
+        recorded = recorded_rebases(path, _given(ws, as_of, on)) if path is not None else ()
         result = triage(
             ws,
             rs,
@@ -144,12 +144,23 @@ def _dated(result: Triage, as_of: str | None, on: str | dt.date | None) -> dt.da
     return dt.date.fromisoformat(result.on)
 
 
-def recorded_rebases(register: str | Path) -> tuple[Rebase, ...]:
-    """The rebases the QSG recorded in the register (none without a register file)."""
+def recorded_rebases(register: str | Path, on: dt.date | None = None) -> tuple[Rebase, ...]:
+    """The rebases the QSG recorded in the register (none without a register file); with
+    ``on``, only those decided at a meeting held on or before that day (what was known)."""
     if not present(register):
         return ()
     with Register(register, readonly=True) as reg:
-        return tuple(rebases(reg.records()))
+        records = reg.records()
+    found = rebases(records)
+    if on is not None:
+        held = {m.id: m.date for m in fold(records).meetings.values()}
+        found = [r for r in found if held.get(r.meeting, on) <= on]
+    return tuple(found)
+
+
+def _given(workspace: Workspace, as_of: str | None, on: str | dt.date | None) -> dt.date | None:
+    """The date of a triage when one was given (``as_of`` or ``on``), else None."""
+    return None if as_of is None and on is None else resolve_date(workspace, as_of, on).on
 
 
 def register_file(workspace: str | Path | None, register: str | Path | None = None) -> Path:
@@ -351,7 +362,7 @@ def pack_source(
     ws, rs = _inputs(workspace, ruleset)
     path = register_file(ws.root, register)
     if meeting is None:
-        recorded = recorded_rebases(path)
+        recorded = recorded_rebases(path, _given(ws, as_of, on))
         result = triage(ws, rs, as_of=as_of, on=on, providers=providers, rebases=recorded)
         result = with_standing(result, path, on=_dated(result, as_of, on))
     else:

@@ -174,3 +174,28 @@ def test_an_item_received_between_the_data_and_the_meeting_is_counted_in_its_tri
     (s,) = [s for s in p["evidence"]["soft"] if s["id"] == "SI-NEW"]
     assert s["counted"] and s["received"] == received.isoformat()
     assert any("SI-NEW" in r for r in listed[provider].reasons)
+
+
+def test_a_triage_as_of_an_earlier_date_uses_only_the_decisions_taken_by_then(ws: Path) -> None:
+    # only what was known then (item 7): a standing level and a rebase decided at
+    # M-2019-04-10 are not applied to a triage as of 2019-03; on the meeting's date they are
+    from qsgrules.api import run_triage
+    from qsgrules.register.rebases import record_rebase
+
+    with api_register.open_register(ws, write=True, by="Dr Jo Chair") as reg:
+        record_rebase(
+            reg,
+            "RJ6",
+            "ae_4hr_type1",
+            starts="2018-01",
+            reason="A new front door model from January 2018",
+            meeting=MEETING,
+        )
+        R.attend(reg, MEETING, member="Ann Lee", organisation="CQC")
+        R.decide(reg, "RJ6", meeting=MEETING, level="regular_review", rationale="Plan agreed")
+    (march,) = run_triage(ws, as_of="2019-03", providers=["RJ6"]).proposals
+    assert march.standing is None and march.rebases == ()
+    for dated in (run_triage(ws, on="2019-04-10"), run_triage(ws)):
+        (p,) = [p for p in dated.proposals if p.provider == "RJ6"]
+        assert p.standing is not None and p.standing.meeting == MEETING
+        assert [r.starts for r in p.rebases] == ["2018-01"]
