@@ -6,7 +6,7 @@ expired by then not counted). The workspace is loaded once; each month is comput
 For each provider: the level each month and the first month each level was reached, and,
 with a second ruleset, both side by side. ``agreement`` compares the proposals with the
 levels a QSG decided (the register's decisions, given as a mapping of provider and as-of
-month: ``qsgrules.api_register.decided_levels`` reads them from a register).
+month: ``qsgrules.api.decided_levels`` reads them from a register).
 """
 
 from __future__ import annotations

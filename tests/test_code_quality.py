@@ -5,6 +5,7 @@ mypy, import-linter on the code, deptry) are CI steps of their own: `.ci/checks`
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import shutil
 import subprocess
@@ -27,7 +28,7 @@ def _tool(name: str) -> list[str]:
 @pytest.mark.parametrize(
     ("module", "line"),
     [
-        ("api.py", "from .cli import main"),
+        ("api/__init__.py", "from ..cli import main"),
         ("privacy.py", "from .cli import main"),
         ("stats/spc.py", "from ..model import Model"),
         ("reports/render.py", "from ..engine import triage"),
@@ -35,7 +36,7 @@ def _tool(name: str) -> list[str]:
         ("web/app.py", "from ..engine import triage"),
         ("web/forms.py", "from ..evidence import soft"),
         ("reports/pack.py", "from ..web import app"),
-        ("api.py", "from .web import serve"),
+        ("api/proposals.py", "from ..web import serve"),
         ("cli/common.py", "import flask"),
     ],
 )
@@ -54,6 +55,69 @@ def test_a_forbidden_import_breaks_a_contract(tmp_path: Path, module: str, line:
     )
     assert result.returncode == 1, result.stdout
     assert "BROKEN" in result.stdout
+
+
+def _layers() -> list[list[str]]:
+    """The layers contract's layers, top first, each a list of its modules."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (layers,) = [c["layers"] for c in contracts["contracts"] if c["type"] == "layers"]
+    return [[m.strip() for m in layer.split("|")] for layer in layers]
+
+
+def _top_level_modules() -> set[str]:
+    return {
+        f"qsgrules.{p.stem if p.is_file() else p.name}"
+        for p in PACKAGE.iterdir()
+        if (p.suffix == ".py" and p.name != "__init__.py") or (p / "__init__.py").is_file()
+    }
+
+
+def test_every_top_level_module_is_in_one_layer() -> None:
+    """A new module is placed in the layers (or this fails): no module is outside them."""
+    placed = [m for layer in _layers() for m in layer]
+    assert sorted(placed) == sorted(set(placed))  # none twice
+    assert set(placed) == _top_level_modules()
+
+
+def test_an_import_of_the_layer_above_from_any_module_breaks_the_layers(tmp_path: Path) -> None:
+    """Every module but the command line (the top: nothing is above it) imports the first
+    module of the layer above its own, in one copy of the package; the layers contract,
+    alone in the copy's configuration, reports each of those imports."""
+    import tomllib
+
+    shutil.copytree(PACKAGE, tmp_path / "qsgrules", ignore=shutil.ignore_patterns("__pycache__"))
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = _layers()
+    (contract,) = [c for c in config["contracts"] if c["type"] == "layers"]
+    (tmp_path / ".importlinter").write_text(
+        "[importlinter]\nroot_package = qsgrules\n\n[importlinter:contract:layers]\n"
+        "name = layers\ntype = layers\nlayers =\n"
+        + "".join(f"    {layer}\n" for layer in contract["layers"])
+    )
+    expected = []
+    for above, layer in itertools.pairwise(layers):
+        for module in layer:
+            relative = module.removeprefix("qsgrules.")
+            file = tmp_path / "qsgrules" / relative / "__init__.py"
+            if not file.exists():
+                file = tmp_path / "qsgrules" / f"{relative}.py"
+            with file.open("a") as f:
+                f.write(f"\nimport {above[0]}  # noqa\n")
+            expected.append(f"{module} is not allowed to import {above[0]}:")
+    result = subprocess.run(
+        [*_tool("lint-imports"), "--no-cache", "--config", str(tmp_path / ".importlinter")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    missed = [line for line in expected if line not in result.stdout]
+    assert missed == [], result.stdout
+    assert len(expected) == len(_top_level_modules()) - len(layers[0])
 
 
 def test_every_citation_of_the_methods_points_at_the_file_in_the_repository() -> None:

@@ -115,12 +115,12 @@ def _writer(func: F) -> F:
 
 def _write(workspace: str | None, register: str | None, by: str | None) -> R.Register:
     """The register to write: the user's own (never the bundled demo's), already started."""
-    from ..api_register import open_register
+    from ..api import open_register
 
     return open_register(workspace, register, write=True, by=by)
 
 
 def _read(workspace: str | None, register: str | None) -> R.Register:
-    from ..api_register import open_register
+    from ..api import open_register
 
     return open_register(workspace, register, write=False)

@@ -99,13 +99,12 @@ def triage(
     marked); with --strict-data that is a failure (exit 1).
     """
     from .. import collector
-    from ..api import load_ruleset, publishable, ruleset_warnings, run_triage
-    from ..bundled import default_ruleset
+    from ..api import open_ruleset, publishable, ruleset_warnings, run_triage
     from ..reports import render
     from .progress import bar
 
     collector.off_for_this_process()
-    compiled = load_ruleset(ruleset or default_ruleset())
+    compiled = open_ruleset(ruleset)
     for p in ruleset_warnings(compiled):  # as `qsg check` says them
         click.echo(f"{p.where}: {p.severity} {p.code}: {p.message}", err=True)
     with bar() as progress:

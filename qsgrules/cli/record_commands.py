@@ -1,5 +1,5 @@
 """`qsg action`, `note`, `coverage`, `report regional`, `audit verify` (and `summit`, in
-``summit_commands``): the rest of the QSG's record, thin over ``qsgrules.api_register`` and
+``summit_commands``): the rest of the QSG's record, thin over ``qsgrules.api`` and
 ``qsgrules.register``."""
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ def coverage_command(
     register: str | None,
 ) -> None:
     """Providers not discussed in the last N months, with when each last was."""
-    from ..api_register import coverage
+    from ..api import coverage
 
     n, rows = coverage(workspace, register, months=months, on=on, qsg=qsg)
     for u in rows:
@@ -262,7 +262,7 @@ def report() -> None:
 @reports_input_errors(register="REGISTER")
 def report_regional(registers: tuple[str, ...], fmt: str, on: str | None, out: str | None) -> None:
     """Combine the agreed conclusions of local QSGs' registers for the regional QSG."""
-    from ..api_register import regional_report
+    from ..api import regional_report
     from ..reports import regional as regional_report_render
 
     target = _out_target(out)
@@ -307,7 +307,7 @@ def audit_verify_command(
     """Check SQLite's integrity, every record's hash chain, the chain heads printed outside
     the file (--expect, --note) and, with QSG_AUDIT_KEY set, every record's HMAC: exit 0 or
     1. Prints the head to keep (SEQ:HASH)."""
-    from ..api_register import audit_verify
+    from ..api import audit_verify
     from ..register.store import audit_key
 
     verification, integrity, head = audit_verify(workspace, register, expect=expect, notes=notes)

@@ -1,5 +1,5 @@
 """`qsg meeting`, `agenda`, `confirm`, `override`, `decide`: the meeting and its
-conclusions, thin over ``qsgrules.api_register`` and ``qsgrules.register``; the other
+conclusions, thin over ``qsgrules.api`` and ``qsgrules.register``; the other
 commands of the record are in ``record_commands``."""
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def meeting_open(
     The date is the day the meeting is held: never after today (--planned puts a future
     meeting in the schedule) nor before the end of the last month of data it freezes."""
     from .. import register as R
-    from ..api_register import open_meeting, plan_meeting
+    from ..api import open_meeting, plan_meeting
 
     if planned:
         if as_of is not None or ruleset is not None:

@@ -1,27 +1,19 @@
 """`qsg verify`, `qsg diff`, `qsg backtest`, `qsg test`: can a ruleset be trusted?
 
-Thin commands over ``qsgrules.verify``, ``qsgrules.diff``, ``qsgrules.backtest`` and
-``qsgrules.scenarios``; each imports what it uses when it runs, so `qsg --help` stays quick.
+Thin commands over ``qsgrules.api.rulesets`` (which resolves their inputs and runs
+``qsgrules.verify``, ``diff``, ``backtest`` and ``scenarios``); each imports what it uses
+when it runs, so `qsg --help` stays quick.
 """
 
 from __future__ import annotations
 
 import math
 import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import ExitCode, InputError, Problem
+from ..errors import ExitCode
 from .common import _AS_OF, _REGISTER, _RULESET, _WORKSPACE, reports_input_errors
-
-if TYPE_CHECKING:
-    from ..ruleset import CompiledRuleset
-
-OUT_EXISTS = "QSG750"
 
 
 def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -66,14 +58,13 @@ def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float,
     the properties the ruleset declares under `properties:`. A failure prints the shrunk
     counterexample, writes it as workspace folders under --out, and exits 1.
     """
-    from ..ruleset import load_ruleset
-    from ..verify import AS_OF, counterexample_files, write_counterexample
-    from ..verify import verify as run_verify
-    from ..writing import check_new_folder, write_file
+    from ..api.rulesets import verify_ruleset, write_counterexample
+    from ..verify import AS_OF, counterexample_files
 
-    compiled = load_ruleset(ruleset)
-    target = check_new_folder(out, "out", OUT_EXISTS)
-    report = run_verify(compiled, examples=examples, seed=seed, shrink_seconds=shrink_seconds)
+    run = verify_ruleset(
+        ruleset, examples=examples, seed=seed, shrink_seconds=shrink_seconds, out=out
+    )
+    compiled, report = run.ruleset, run.report
     timing = f"seed {report.seed}, {report.seconds:.1f} s"
     cx = report.counterexample
     if cx is None:
@@ -93,15 +84,7 @@ def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float,
         for file, text in files.items():
             click.echo(f"--- {name}/{file}")
             click.echo(text, nl=False)
-    write_counterexample(cx, target)
-    lines = [f"{cx.property}: {cx.message}", "", "Reproduce:"]
-    for name in cx.workspaces:
-        seen = f"  # {cx.provider}: {cx.levels[name]}" if name in cx.levels else ""
-        lines.append(
-            f"  qsg triage --workspace {target / name} --ruleset {ruleset} --as-of {cx.as_of} "
-            f"--provider {cx.provider}{seen}"
-        )
-    write_file(target / "README.txt", "\n".join(lines) + "\n", argument="out")
+    lines = write_counterexample(run, ruleset)
     click.echo("\n".join(lines[2:]))
     sys.exit(ExitCode.FINDINGS)
 
@@ -120,34 +103,14 @@ def diff(
 ) -> None:
     """The providers whose level changes from RULESET_A to RULESET_B, and the rules
     responsible (fired under one and not the other)."""
-    from ..bundled import demo_workspace
-    from ..diff import diff_rulesets, render_json, render_table
-    from ..ruleset import load_ruleset
-    from ..workspace import load_workspace
+    from ..api.rulesets import compare_rulesets
+    from ..diff import render_json, render_table
 
-    a, b = _both(load_ruleset, ruleset_a, ruleset_b)
-    ws = load_workspace(workspace or demo_workspace())
-    result = diff_rulesets(ws, a, b, as_of=as_of)
+    result = compare_rulesets(ruleset_a, ruleset_b, workspace, as_of=as_of)
     text = render_table(result, ruleset_a, ruleset_b) if fmt == "table" else render_json(result)
     click.echo(text, nl=False)
     for line in result.warnings:  # as `qsg triage` warns: stale data compared is not news
         click.echo(line, err=True)
-
-
-def _both(
-    load: Callable[[str], CompiledRuleset], first: str, second: str
-) -> tuple[CompiledRuleset, CompiledRuleset]:
-    """Load two rulesets, reporting the problems of both."""
-    problems: list[Problem] = []
-    found = []
-    for path in (first, second):
-        try:
-            found.append(load(path))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    return found[0], found[1]
 
 
 @click.command()
@@ -185,35 +148,22 @@ def backtest(
     reached (with --compare, both rulesets side by side). Where the register holds
     decisions, how often the proposal was the level the QSG decided."""
     from .. import backtest as bt
-    from ..api import register_file
-    from ..api_register import decided_levels
-    from ..bundled import default_ruleset, demo_workspace
-    from ..ruleset import load_ruleset
-    from ..workspace import load_workspace
+    from ..api.rulesets import run_backtest
 
-    bt.months_between(start, end)  # bad months are reported before anything is loaded
-    other: CompiledRuleset | None = None
-    if compare is not None:
-        rs, other = _both(load_ruleset, ruleset or str(default_ruleset()), compare)
-    else:
-        rs = load_ruleset(ruleset or default_ruleset())
-    ws = load_workspace(workspace or demo_workspace())
-    decided = decided_levels(ws.root, register)
-    began = time.perf_counter()
-    result = bt.backtest(ws, rs, start=start, end=end, compare=other)
-    found = None if decided is None else bt.agreement(result, decided)
+    run = run_backtest(workspace, ruleset, start=start, end=end, compare=compare, register=register)
+    result, found = run.backtest, run.agreement
     if fmt == "json":
         click.echo(bt.render_json(result, found), nl=False)
     else:
         click.echo((bt.render_csv if fmt == "csv" else bt.render_table)(result), nl=False)
     if found is not None and fmt != "json":
         # beside a table, part of the report; beside CSV rows, on stderr
-        text = bt.render_agreement(found, result, str(register_file(ws.root, register)))
+        text = bt.render_agreement(found, result, str(run.register))
         click.echo(("\n" if fmt == "table" else "") + text, nl=False, err=fmt == "csv")
     if fmt == "table":
         click.echo(
             f"{len(result.providers)} providers x {len(result.months)} months in "
-            f"{time.perf_counter() - began:.1f} s",
+            f"{run.seconds:.1f} s",
             err=True,
         )
 
@@ -232,18 +182,10 @@ def backtest(
 def test_scenarios(paths: tuple[str, ...], root: str | None) -> None:
     """Run scenario files (and the scenario files in folders): exit 1 when one fails,
     printing what differed from what it expects."""
-    from ..scenarios import load_scenarios, run_scenario, scenario_files
+    from ..api.rulesets import load_scenario_files
+    from ..scenarios import run_scenario
 
-    files = scenario_files([Path(p) for p in paths])
-    problems: list[Problem] = []
-    loaded = []
-    for file in files:
-        try:
-            loaded.extend(load_scenarios(file, root=root))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+    files, loaded = load_scenario_files(paths, root=root)
     failed = 0
     for scenario in loaded:
         result = run_scenario(scenario)

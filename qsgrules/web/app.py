@@ -26,7 +26,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import register as R
-from ..api_register import open_register
+from ..api import open_register
 from ..errors import InputError, Problem
 from ..model.vocabulary import Level, Stance
 from ..reports.pack import ProviderView, render_pack, render_template

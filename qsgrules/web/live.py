@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import register as R
-from ..api import PackSource, load_ruleset, load_workspace, pack_source, publishable, register_file
-from ..bundled import default_ruleset, demo_workspace
+from ..api import PackSource, open_inputs, pack_source, publishable, register_file
 from ..model.pack import MeetingContext
 from ..model.proposal import Triage
 from ..model.rebase import Rebase
@@ -84,8 +83,7 @@ class LiveReview:
         ruleset, the register (when ``register`` is given it must exist) and the meeting."""
         if by is not None:
             checks.name("by", by)  # `--by ''` is refused, not recorded as the system user
-        ws = load_workspace(workspace or demo_workspace())
-        rs = load_ruleset(ruleset or default_ruleset())
+        ws, rs = open_inputs(workspace, ruleset)
         path = register_file(ws.root, register)
         live = cls(
             ws, rs, path, public, meeting, by, workspace_arg=workspace, register_arg=register

@@ -1,0 +1,91 @@
+"""The Python API: everything `qsg` and the live page do can be done from here, and they
+do it through here. One resolver of inputs (``inputs``: the workspace or the demo, the
+ruleset or the default, the register) and a module per use case: ``proposals`` (the
+triage), ``intel``, ``pack``, ``record`` (meetings and the QSG's record) and ``rulesets``
+(check, diff, backtest, verify, test)."""
+
+from __future__ import annotations
+
+from ..engine.triage import triage as triage
+from ..reports.public import publishable as publishable
+from ..ruleset import load_ruleset as load_ruleset
+from ..workspace import load_workspace as load_workspace
+from ..workspace.privacy_scan import scan_workspace as scan_workspace
+from .inputs import REGISTER_FILE as REGISTER_FILE
+from .inputs import open_inputs as open_inputs
+from .inputs import open_register as open_register
+from .inputs import open_ruleset as open_ruleset
+from .inputs import open_rulesets as open_rulesets
+from .inputs import open_workspace as open_workspace
+from .inputs import register_file as register_file
+from .intel import Intelligence as Intelligence
+from .intel import add_item as add_item
+from .intel import close_item as close_item
+from .intel import intelligence as intelligence
+from .intel import list_intelligence as list_intelligence
+from .pack import PackSource as PackSource
+from .pack import meeting_pack as meeting_pack
+from .pack import pack_context as pack_context
+from .pack import pack_source as pack_source
+from .proposals import recorded_rebases as recorded_rebases
+from .proposals import run_triage as run_triage
+from .proposals import with_standing as with_standing
+from .record import audit_verify as audit_verify
+from .record import coverage as coverage
+from .record import decided_levels as decided_levels
+from .record import open_meeting as open_meeting
+from .record import plan_meeting as plan_meeting
+from .record import regional_report as regional_report
+from .record import workspace_settings as workspace_settings
+from .rulesets import BacktestRun as BacktestRun
+from .rulesets import RulesetCheck as RulesetCheck
+from .rulesets import VerifyRun as VerifyRun
+from .rulesets import check_ruleset as check_ruleset
+from .rulesets import compare_rulesets as compare_rulesets
+from .rulesets import load_scenario_files as load_scenario_files
+from .rulesets import ruleset_warnings as ruleset_warnings
+from .rulesets import run_backtest as run_backtest
+from .rulesets import verify_ruleset as verify_ruleset
+
+__all__ = [
+    "REGISTER_FILE",
+    "BacktestRun",
+    "Intelligence",
+    "PackSource",
+    "RulesetCheck",
+    "VerifyRun",
+    "add_item",
+    "audit_verify",
+    "check_ruleset",
+    "close_item",
+    "compare_rulesets",
+    "coverage",
+    "decided_levels",
+    "intelligence",
+    "list_intelligence",
+    "load_ruleset",
+    "load_scenario_files",
+    "load_workspace",
+    "meeting_pack",
+    "open_inputs",
+    "open_meeting",
+    "open_register",
+    "open_ruleset",
+    "open_rulesets",
+    "open_workspace",
+    "pack_context",
+    "pack_source",
+    "plan_meeting",
+    "publishable",
+    "recorded_rebases",
+    "regional_report",
+    "register_file",
+    "ruleset_warnings",
+    "run_backtest",
+    "run_triage",
+    "scan_workspace",
+    "triage",
+    "verify_ruleset",
+    "with_standing",
+    "workspace_settings",
+]
