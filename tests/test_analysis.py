@@ -119,6 +119,7 @@ def test_the_default_ruleset_has_no_finding() -> None:
 
 
 def test_the_readme_condition_reference_is_the_generated_one() -> None:
+    from qsgrules.ruleset.conditions import LEAVES
     from qsgrules.ruleset.conditions.reference import reference_markdown
 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
@@ -127,14 +128,7 @@ def test_the_readme_condition_reference_is_the_generated_one() -> None:
     out = CliRunner().invoke(cli, ["conditions", "--format", "markdown"]).stdout
     assert out == reference_markdown()
     text = CliRunner().invoke(cli, ["conditions"]).stdout
-    for kind in (
-        "breach",
-        "soft",
-        "organisations",
-        "corroborated",
-        "hard_and_soft",
-        "provider_type",
-    ):
+    for kind in LEAVES:
         assert f"\n{kind}\n" in f"\n{text}"
 
 

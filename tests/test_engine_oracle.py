@@ -26,6 +26,12 @@ DOMAINS = ["safety", "experience"]
 TYPES = ["acute", "community", "mental_health"]
 
 numbers = st.one_of(st.integers(0, 4), st.sampled_from([0.5, 2.5, 6.0]))
+#: The kinds `leaves` draws (a new kind is added here, or the test below fails).
+DRAWN = ["breach", "soft", "organisations", "corroborated", "provider_type", "hard_and_soft"]
+
+
+def test_the_oracle_draws_every_kind() -> None:
+    assert sorted(DRAWN) == sorted(LEAVES)
 
 
 def _bounds(draw_min: Any, draw_max: Any) -> dict[str, Any]:
@@ -41,9 +47,7 @@ def _bounds(draw_min: Any, draw_max: Any) -> dict[str, Any]:
 
 @st.composite
 def leaves(draw: st.DrawFn) -> dict[str, Any]:
-    kind = draw(
-        st.sampled_from(["breach", "soft", "organisations", "corroborated", "provider_type", "hs"])
-    )
+    kind = draw(st.sampled_from(DRAWN))
     lo, hi = draw(st.none() | numbers), draw(st.none() | numbers)
     if kind == "provider_type":
         return {
@@ -51,7 +55,7 @@ def leaves(draw: st.DrawFn) -> dict[str, Any]:
                 st.sampled_from(TYPES) | st.lists(st.sampled_from(TYPES), min_size=1, max_size=2)
             )
         }
-    if kind == "hs":
+    if kind == "hard_and_soft":
         return {"hard_and_soft": {"domain": draw(st.sampled_from(DOMAINS))}}
     if kind == "corroborated":
         return {"corroborated": draw(st.sampled_from([{}, {"domain": "safety"}]))}

@@ -25,20 +25,8 @@ import itertools
 from dataclasses import dataclass
 
 from ..errors import Problem
-from ..indicators import BY_ID
-from ..model.vocabulary import DOMAINS, Test
 from ..yamlpos import Path, Positions
-from .conditions import (
-    AnyOf,
-    Atom,
-    Breach,
-    Corroborated,
-    HardAndSoft,
-    Leaf,
-    Node,
-    ProviderTypeIs,
-    leaves,
-)
+from .conditions import AnyOf, Atom, Kind, Leaf, Node, leaves
 from .loader import CompiledRule, CompiledRuleset
 
 CODES = {
@@ -75,92 +63,43 @@ def _warn(positions: Positions, path: Path, code: str, message: str, key: bool =
 # ------------------------------------------------------------------------ one leaf
 
 
-def _tested(ruleset: CompiledRuleset, indicator: str, test: str) -> bool:
-    settings = ruleset.spec.indicators.get(indicator)
-    if settings is None:
-        return False
-    if test == "any":
-        return any(getattr(settings, t.value) is not None for t in Test)
-    return getattr(settings, str(test)) is not None
-
-
-def _countable(ruleset: CompiledRuleset, breach: Breach) -> list[str]:
-    """The indicators a breach condition could ever count, given the ruleset's tests."""
-    scope = [breach.indicator] if breach.indicator else sorted(BY_ID)
-    return [
-        i
-        for i in scope
-        if (breach.domain is None or BY_ID[i].domain == breach.domain)
-        and _tested(ruleset, i, str(breach.test))
-        and (breach.strength == "notable" or _can_be_strong(ruleset, i, str(breach.test)))
-    ]
-
-
-def _can_be_strong(ruleset: CompiledRuleset, indicator: str, test: str) -> bool:
-    settings = ruleset.spec.indicators[indicator]
-    tests = list(Test) if test == "any" else [Test(test)]
-    for t in tests:  # a CUSUM alert is never strong
-        if t is Test.STANDARD and settings.standard and settings.standard.strong_limit is not None:
-            return True
-        if t is Test.TREND and settings.trend and settings.trend.strong:
-            return True
-        if t is Test.PEER and settings.peer:
-            return True
-    return False
-
-
 def _leaf_findings(
     ruleset: CompiledRuleset,
-    leaf: Leaf | ProviderTypeIs,
+    leaf: Kind,
     negated: bool,
     path: Path,
     positions: Positions,
 ) -> list[Problem]:
-    if isinstance(leaf, ProviderTypeIs):
+    # what each kind declares of itself (conditions/base.py): whether it measures evidence,
+    # why it can never hold, the most it can measure
+    if not leaf.EVIDENCE:
         return []
+    never = leaf.never_holds(ruleset)
+    if never is not None:
+        return [_warn(positions, path, "QSG101", never)]
+    ceiling = leaf.ceiling(ruleset)  # the most the measure can be, when it is bounded
+    low, high = (leaf.min, leaf.max) if isinstance(leaf, Leaf) else (None, None)
     out: list[Problem] = []
-    ceiling: float | None = None  # the most the measure can be, when it is bounded
-    if isinstance(leaf, Breach):
-        countable = _countable(ruleset, leaf)
-        if not countable:
-            what = leaf.indicator or (
-                f"{leaf.domain} indicators" if leaf.domain else "any indicator"
-            )
-            test = "any test" if leaf.test == "any" else f"a {leaf.test} test"
-            strong = " that can be strong" if leaf.strength == "strong" else ""
-            out.append(
-                _warn(
-                    positions,
-                    path,
-                    "QSG101",
-                    f"never holds: no indicator in scope ({what}) has {test}{strong} configured "
-                    "under `indicators:`",
-                )
-            )
-            return out
-        ceiling = float(len(countable))
-    elif isinstance(leaf, HardAndSoft | Corroborated):
-        ceiling = 1.0 if leaf.domain else float(len(DOMAINS))
-    if leaf.min is not None and ceiling is not None and leaf.min > ceiling:
+    if low is not None and ceiling is not None and low > ceiling:
         out.append(
             _warn(
                 positions,
                 (*path, "min"),
                 "QSG102",
-                f"never holds: min {leaf.min:g} is above the most this can count ({ceiling:g})",
+                f"never holds: min {low:g} is above the most this can count ({ceiling:g})",
             )
         )
-    if leaf.max is not None and leaf.max < 0:
+    if high is not None and high < 0:
         out.append(
-            _warn(positions, (*path, "max"), "QSG102", f"never holds: max {leaf.max:g} is below 0")
+            _warn(positions, (*path, "max"), "QSG102", f"never holds: max {high:g} is below 0")
         )
-    if leaf.min is not None and leaf.min <= 0 and not negated:
+    if low is not None and low <= 0 and not negated:
         out.append(
             _warn(
                 positions,
                 (*path, "min"),
                 "QSG105",
-                f"always holds: min {leaf.min:g} is met by every provider (measures start at 0)",
+                f"always holds: min {low:g} is met by every provider (measures start at 0)",
             )
         )
     if negated:
@@ -173,7 +112,7 @@ def _leaf_findings(
                 "so more or worse evidence can lower the level",
             )
         )
-    if leaf.max is not None and not negated:
+    if high is not None and not negated:
         out.append(
             _warn(
                 positions,
@@ -268,23 +207,9 @@ def _contradictions(rule: CompiledRule, positions: Positions, where: Path) -> li
 
 def _unused(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
     out: list[Problem] = []
-    breaches = [
-        leaf
-        for rule in ruleset.rules
-        for leaf, _, _ in leaves(rule.rule.when, ())
-        if isinstance(leaf, Breach | HardAndSoft)
-    ]
+    used = [leaf for rule in ruleset.rules for leaf, _, _ in leaves(rule.rule.when, ())]
     for ind_id in ruleset.spec.indicators:
-        used = any(
-            isinstance(b, HardAndSoft)
-            or (
-                (b.indicator in (None, ind_id))
-                and (b.domain in (None, BY_ID[ind_id].domain))
-                and _tested(ruleset, ind_id, str(b.test))
-            )
-            for b in breaches
-        )
-        if not used:
+        if not any(leaf.counts_indicator(ruleset, ind_id) for leaf in used):
             out.append(
                 _warn(
                     positions,
@@ -295,12 +220,7 @@ def _unused(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
                     key=True,
                 )
             )
-    soft_kinds = {"soft", "organisations", "corroborated", "hard_and_soft"}
-    if not any(
-        leaf.KIND in soft_kinds
-        for rule in ruleset.rules
-        for leaf, _, _ in leaves(rule.rule.when, ())
-    ):
+    if not any(leaf.SOFT for leaf in used):
         out.append(
             _warn(
                 positions,

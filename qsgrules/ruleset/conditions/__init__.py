@@ -1,25 +1,9 @@
-"""Rule conditions: typed kinds (``kinds``), compiled to comparison trees (``tree``)."""
+"""Rule conditions: kinds that declare themselves (``base``, ``kinds``), their union
+(``union``), compiled to comparison trees (``tree``)."""
 
-from .kinds import (
-    COMBINERS,
-    KIND_NAMES,
-    LEAVES,
-    AllCondition,
-    AnyCondition,
-    Breach,
-    Condition,
-    Corroborated,
-    HardAndSoft,
-    Leaf,
-    NotCondition,
-    Organisations,
-    ProviderTypeIs,
-    Soft,
-    compile_condition,
-    leaf_of,
-    leaves,
-    walk,
-)
+from .aims import Aims, SoftAim, tests_of
+from .base import DECLARATIONS, REGISTRY, Choices, Kind, Leaf, missing_declarations
+from .kinds import Breach, Corroborated, HardAndSoft, Organisations, ProviderTypeIs, Soft
 from .tree import (
     DECIMALS,
     LARGEST,
@@ -41,32 +25,55 @@ from .tree import (
     profile_of,
     shortfall,
 )
+from .union import (
+    COMBINERS,
+    KIND_NAMES,
+    LEAF_CONDITIONS,
+    LEAVES,
+    AllCondition,
+    AnyCondition,
+    Condition,
+    LeafCondition,
+    NotCondition,
+    compile_condition,
+    leaf_of,
+    leaves,
+    walk,
+)
 
 __all__ = [
     "COMBINERS",
     "DECIMALS",
+    "DECLARATIONS",
     "KIND_NAMES",
     "LARGEST",
+    "LEAF_CONDITIONS",
     "LEAVES",
     "MAX_ATOMS_PER_RULE",
     "MAX_GROUPS_PER_RULE",
+    "REGISTRY",
+    "Aims",
     "AllCondition",
     "AllOf",
     "AnyCondition",
     "AnyOf",
     "Atom",
     "Breach",
+    "Choices",
     "Condition",
     "Corroborated",
     "HardAndSoft",
+    "Kind",
     "Lack",
     "Leaf",
+    "LeafCondition",
     "Measured",
     "Node",
     "NotCondition",
     "Organisations",
     "ProviderTypeIs",
     "Soft",
+    "SoftAim",
     "atoms",
     "compile_condition",
     "engine_number",
@@ -77,7 +84,9 @@ __all__ = [
     "held",
     "leaf_of",
     "leaves",
+    "missing_declarations",
     "profile_of",
     "shortfall",
+    "tests_of",
     "walk",
 ]

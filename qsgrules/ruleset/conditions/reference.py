@@ -6,7 +6,8 @@ them equal), so the documentation cannot drift from what the loader accepts.
 
 from __future__ import annotations
 
-from .kinds import COMBINERS, LEAVES, Leaf, ProviderTypeIs
+from .base import Kind, Leaf
+from .union import COMBINERS, LEAVES
 
 #: What each key of a leaf means, for the reference.
 KEYS: dict[str, str] = {
@@ -22,11 +23,11 @@ KEYS: dict[str, str] = {
 }
 
 
-def _keys(model: type[Leaf] | type[ProviderTypeIs]) -> list[str]:
-    if model is ProviderTypeIs:
-        return []
+def _keys(model: type[Kind]) -> list[str]:
+    if not issubclass(model, Leaf):
+        return []  # written bare (a provider type, or a list of them): see its example
     fields = [f for f in model.model_fields if f not in ("min", "max")]
-    bounds = ["min", "max"] if getattr(model, "BOUNDED", True) else ["min"]
+    bounds = ["min", "max"] if model.BOUNDED else ["min"]
     return [*fields, *bounds]
 
 
