@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..model.months import known_month
 from ..model.observations import IntArray, TextArray
 from ..workspace.loader import Observations
 
@@ -63,7 +64,7 @@ def latest_months(obs: Observations, rows: IntArray) -> IntArray:
 
 def months_said(periods: list[str]) -> str:
     """Months as a finding names them: "2019-01 to 2019-03" when consecutive, else listed."""
-    numbers = [int(p[:4]) * 12 + int(p[5:7]) - 1 for p in periods]
+    numbers = [known_month(p) for p in periods]
     if len(numbers) > 1 and numbers[-1] - numbers[0] == len(numbers) - 1:
         return f"{periods[0]} to {periods[-1]}"
     return ", ".join(periods)

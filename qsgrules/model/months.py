@@ -1,4 +1,7 @@
-"""Months as the project counts them: ``year × 12 + month − 1``, written ``YYYY-MM``."""
+"""Months as the project counts them: ``year × 12 + month − 1``, written ``YYYY-MM``.
+
+The one place that does month arithmetic: parsing and writing months, the month of a day,
+the last day of a month, the same day some months earlier."""
 
 from __future__ import annotations
 
@@ -24,12 +27,31 @@ def month_number(text: str) -> int | None:
     return number if FIRST_MONTH <= number <= LAST_MONTH else None
 
 
+def known_month(text: str) -> int:
+    """The number of a ``YYYY-MM`` month already checked; ValueError when it is not one."""
+    number = month_number(text)
+    if number is None:
+        raise ValueError(f"not a month: {text!r}")
+    return number
+
+
 def month_text(number: int) -> str:
     return f"{number // 12:04d}-{number % 12 + 1:02d}"
 
 
 def month_of(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
+    year, month = divmod(month_of(day) - months, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def month_end(month: int) -> dt.date:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..model.months import month_end, month_number
+from ..model.months import month_end, month_number, months_before
 from ..model.vocabulary import Level
 from .follow_up import information_lines, kept_line, summit_lines
 from .meetings import meeting_of
@@ -32,18 +32,6 @@ class AgendaItem:
     proposed: Level
     standing: Decision | None
     reasons: tuple[str, ...] = field(default=())
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month + 1, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _mark(proposed: Level, standing: Level) -> str:

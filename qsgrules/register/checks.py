@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from .. import text_guard
 from ..errors import InputError, Problem, did_you_mean
+from ..model.months import known_month, month_end
 from ..model.vocabulary import Level
 
 # Problem codes of the register (QSG600-QSG699)
@@ -95,16 +96,9 @@ def not_before(
     return day
 
 
-def month_end(month: str) -> dt.date:
-    """The last day of a ``YYYY-MM`` month."""
-    year, number = (int(x) for x in month.split("-"))
-    first_of_next = dt.date(year + number // 12, number % 12 + 1, 1)
-    return first_of_next - dt.timedelta(days=1)
-
-
 def meeting_date_against_data(day: dt.date, data_month: str) -> None:
     """A meeting cannot discuss data of a month that was not over on its date."""
-    end = month_end(data_month)
+    end = month_end(known_month(data_month))
     if day <= end:
         raise refuse(
             "date",
@@ -117,7 +111,7 @@ def meeting_date_against_data(day: dt.date, data_month: str) -> None:
 
 def stale_meeting_warning(day: dt.date, data_month: str) -> str | None:
     """A warning when a meeting is more than a year after the data it freezes."""
-    end = month_end(data_month)
+    end = month_end(known_month(data_month))
     if (day - end).days <= STALE_MEETING_DAYS:
         return None
     return (

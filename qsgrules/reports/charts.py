@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from ..evidence.hard import possible_limits
 from ..indicators import BY_ID
+from ..model.months import known_month, month_text
 from ..model.numbers import short as fmt
 from ..model.series import FunnelSection, XmrSeries
 from .chart_words import funnel_summary, month_name, point_kind, short_month, xmr_summary
@@ -154,11 +155,6 @@ def _marker(point_type: str, cause: str) -> str:
     return {"special_cause_improvement": "s", "special_cause_neutral": "D"}.get(kind, "o")
 
 
-def _month_number(period: str) -> int:
-    year, month = period.split("-")
-    return int(year) * 12 + int(month) - 1
-
-
 def xmr_chart(series: XmrSeries, *, chart_id: str) -> Chart:
     """A Making Data Count XmR chart of a provider's whole series, judged window shaded."""
     alt = xmr_summary(series)
@@ -195,15 +191,15 @@ def _draw_xmr(ax: Axes, s: XmrSeries) -> None:
 
     _style(ax)
     drawn = drawn_lines(s)
-    x = [_month_number(p) for p in s.periods]
-    first, last = _month_number(s.window_start), _month_number(s.window_end)
-    earlier = [_month_number(p) for p in s.earlier_periods]
+    x = [known_month(p) for p in s.periods]
+    first, last = known_month(s.window_start), known_month(s.window_end)
+    earlier = [known_month(p) for p in s.earlier_periods]
     left, right = min([x[0], *earlier]) - 0.5, max(x[-1], last) + 0.5
     ax.axvspan(first - 0.5, last + 0.5, color=_WINDOW, zorder=0, lw=0, gid="window")
     ax.plot(x, s.values, color=_LINE, linewidth=1.6, zorder=2, gid="values")
     if s.rebased_from is not None:
         # the earlier process: its points for reading, no limits (they are not its own)
-        start = _month_number(s.rebased_from)
+        start = known_month(s.rebased_from)
         ax.plot(earlier, s.earlier_values, color=_LINE, lw=1.0, ls=":", zorder=2, gid="earlier")
         ax.scatter(
             earlier,
@@ -256,7 +252,7 @@ def _draw_xmr(ax: Axes, s: XmrSeries) -> None:
     _label_lines(ax, drawn, s.unit, right)
     step = 3 if right - left <= 25 else 6 if right - left <= 72 else 12
     ticks = [t for t in range(x[0], int(right) + 1) if t % step == 0]
-    ax.set_xticks(ticks, [short_month(_period(t)) for t in ticks])
+    ax.set_xticks(ticks, [short_month(month_text(t)) for t in ticks])
     ax.set_xlim(left - 0.3, right + 0.3)
     ax.set_ylabel(_axis_unit(s.unit))
     ax.legend(
@@ -294,10 +290,6 @@ def _key(
             [], [], color=colour, marker=marker, linestyle="none", markersize=8, label=label
         )
     return Line2D([], [], color=colour, linestyle=style, lw=1.4, label=label)
-
-
-def _period(month: int) -> str:
-    return f"{month // 12:04d}-{month % 12 + 1:02d}"
 
 
 def _axis_unit(unit: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..model.months import known_month, month_text
 from ..model.numbers import short
 from ..model.series import CusumSeries
 from .chart_words import month_name, short_month
@@ -21,8 +22,6 @@ from .charts import (
     Chart,
     _drawing,
     _key,
-    _month_number,
-    _period,
     _render,
     _style,
 )
@@ -75,9 +74,9 @@ def _draw_cusum(ax: Axes, s: CusumSeries) -> None:
     from matplotlib.patches import Patch
 
     _style(ax)
-    x = [_month_number(p) for p in s.periods]
+    x = [known_month(p) for p in s.periods]
     left, right = x[0] - 0.5, x[-1] + 0.5
-    first, last = _month_number(s.window_start), _month_number(s.window_end)
+    first, last = known_month(s.window_start), known_month(s.window_end)
     ax.axvspan(first - 0.5, last + 0.5, color=_WINDOW, zorder=0, lw=0, gid="window")
     ax.plot(x, s.statistic, color=_LINE, linewidth=1.6, marker="o", ms=4, zorder=2, gid="sum")
     ax.hlines(s.h, left, right, colors=_TARGET, linestyles="--", lw=1.3, gid="threshold")
@@ -105,7 +104,7 @@ def _draw_cusum(ax: Axes, s: CusumSeries) -> None:
     ax.set_ylim(0.0, max(ax.get_ylim()[1], s.h * 1.15))
     step = 3 if right - left <= 25 else 6 if right - left <= 72 else 12
     ticks = [t for t in range(x[0], int(right) + 1) if t % step == 0]
-    ax.set_xticks(ticks, [short_month(_period(t)) for t in ticks])
+    ax.set_xticks(ticks, [short_month(month_text(t)) for t in ticks])
     ax.set_xlim(left - 0.3, right + 0.3)
     scale = "standard deviations" if s.method == "normal" else "log-likelihood ratio"
     ax.set_ylabel(f"CUSUM ({scale})", color=_INK)

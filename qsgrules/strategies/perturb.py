@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterable
 
 from ..indicators import BY_ID, DataKind
-from ..model.months import month_number
+from ..model.months import month_number, month_of
 from ..model.vocabulary import ItemStatus, Severity
 from ..workspace import SoftItem, Workspace
 from ._build import Row, counted_value, rows_of, value_range, workspace
@@ -132,7 +132,7 @@ def known_on(ws: Workspace, day: dt.date) -> Workspace:
     go; so do items received later, the closures made later (the item is open again) and
     the ``duplicate_of``/``corroborates`` links to items received later (they could not be
     made then). A triage on ``day`` must see the same in both (issue 16, item 7)."""
-    month = day.year * 12 + day.month - 1
+    month = month_of(day)
     rows = [r for r in rows_of(ws.observations) if r.period <= month]
     kept = {i.id for i in ws.intelligence if i.received <= day}
     items = []

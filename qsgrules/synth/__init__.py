@@ -23,7 +23,7 @@ import numpy as np
 from .. import __version__
 from ..errors import InputError, Problem
 from ..indicators import CATALOGUE
-from ..model.months import month_end, month_text
+from ..model.months import FIRST_MONTH, month_end, month_number, month_of, month_text
 from ..progress import Progress, silent
 from ..workspace.clock import today as system_today
 from ..writing import check_new_folder, new_folder
@@ -38,7 +38,6 @@ MAX_PROVIDERS = 1_000_000
 MAX_MONTHS = 600
 #: 1,000,000 items take about 1.1 GB and 30 s (the national workspace has 50,000)
 MAX_ITEMS = 1_000_000
-LAST_MONTH = 2100 * 12 + 11
 
 
 @dataclass(frozen=True)
@@ -48,17 +47,6 @@ class SynthReport:
     folder: Path
     rows: dict[str, int]
     bytes: dict[str, int]
-
-
-def _month(text: str) -> int | None:
-    try:
-        year, month = (int(x) for x in text.split("-"))
-    except ValueError:
-        return None
-    if len(text) != 7 or not 1 <= month <= 12 or year < 1948:
-        return None
-    number = year * 12 + month - 1
-    return number if number <= LAST_MONTH else None
 
 
 def _check(
@@ -83,10 +71,10 @@ def _check(
         )
     if seed < 0:
         problems.append(Problem.for_argument("seed", f"seed {seed}: give 0 or more", code="QSG703"))
-    last = _month(end)
+    last = month_number(end)
     today = system_today()
-    this_month = today.year * 12 + today.month - 1
-    if last is None or last - months + 1 < 1948 * 12:
+    this_month = month_of(today)
+    if last is None or last - months + 1 < FIRST_MONTH:
         problems.append(
             Problem.for_argument(
                 "end",
@@ -224,7 +212,7 @@ def _write_indicators(
     towards concern, the rows written, and the anomalies."""
     n, n_ind = len(who.codes), len(CATALOGUE)
     first = last - months + 1
-    periods = [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
+    periods = [month_text(m) for m in range(first, last + 1)]
     month_of_year = np.arange(first, last + 1, dtype=np.int64) % 12
     period_table = csvfast.labels_table(periods)
     indicator_table = csvfast.labels_table([i.id for i in CATALOGUE])
