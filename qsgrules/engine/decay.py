@@ -17,7 +17,7 @@ from ..evidence.soft import SoftSummary, summarise
 from ..model.evidence import SoftFinding
 from ..model.facts import ProviderFacts
 from ..model.months import month_end
-from ..model.numbers import trimmed
+from ..model.numbers import plain
 from ..model.proposal import Coverage, Lowered, SoftChange
 from ..model.vocabulary import Level
 from ..ruleset.schema import SoftSettings
@@ -82,7 +82,7 @@ class Earlier:
         end = month_end(self._ends[now.code])
         changes = _changes(then.soft, now.soft, self._settings, end)
         said = "; ".join(
-            f"{c.id} ({c.source}) {trimmed(c.weight_then)} to {trimmed(c.weight_now)}: {c.why}"
+            f"{c.id} ({c.source}) {plain(c.weight_then, 2)} to {plain(c.weight_now, 2)}: {c.why}"
             for c in changes
         )
         whose = "its data" if now.code in self._own else "the data month (it has no data)"
@@ -119,7 +119,7 @@ def _changes(
             if s.age_days != old.age_days:
                 reasons.append(
                     f"decayed, {old.age_days} to {s.age_days} days old (half-life "
-                    f"{trimmed(settings.half_life_days)} days)"
+                    f"{plain(settings.half_life_days)} days)"
                 )
             if old.corroborated_by and not s.corroborated_by:
                 reasons.append("no longer corroborated")

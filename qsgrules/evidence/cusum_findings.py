@@ -14,7 +14,7 @@ import numpy as np
 from ..indicators import BY_ID
 from ..model.evidence import CusumNumbers, HardFinding
 from ..model.months import month_text
-from ..model.numbers import short, trimmed
+from ..model.numbers import plain, short
 from ..model.rebase import RebaseMonths
 from ..model.series import CusumSeries
 from ..model.vocabulary import Direction, Strength, Test
@@ -67,7 +67,7 @@ def tested_words(test: CusumTest, method: Method, side: Side) -> str:
     if r == 2:
         return f"a CUSUM testing a {'doubling' if side == 'upper' else 'halving'} of the {what}"
     ratio = "a rate ratio" if method == "poisson" else "an odds ratio"
-    return f"a CUSUM testing {ratio} of {trimmed(r if side == 'upper' else 1 / r, 3)}"
+    return f"a CUSUM testing {ratio} of {plain(r if side == 'upper' else 1 / r, 3)}"
 
 
 def _h(h: float) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from .. import collector
 from ..model.evidence import SoftFactor, SoftFinding
 from ..model.months import month_end
-from ..model.numbers import trimmed
+from ..model.numbers import plain
 from ..model.vocabulary import DOMAINS
 from ..model.workspace import Member
 from ..ruleset.schema import SoftSettings
@@ -116,28 +116,28 @@ def weigh(
         _factor(
             "recency",
             round(decay, 6),
-            f"{age} days old, half-life {trimmed(settings.half_life_days)} days",
+            f"{age} days old, half-life {plain(settings.half_life_days)} days",
             cache,
         ),
         _factor("domain", dom, f"{item.domain} domain weight", cache),
     ]
-    parts = [trimmed(points), trimmed(rel), trimmed(info), f"{decay:.2f} ({age} days old)"]
+    parts = [plain(points), plain(rel), plain(info), f"{decay:.2f} ({age} days old)"]
     if dom != 1.0:
-        parts.append(f"{trimmed(dom)} ({item.domain} weight)")
+        parts.append(f"{plain(dom)} ({item.domain} weight)")
     if source.weight != 1.0:
         factors.append(
             _factor("source", source.weight, f"{source.weighed_as} source weight", cache)
         )
-        parts.append(f"{trimmed(source.weight)} ({source.weighed_as} weight)")
+        parts.append(f"{plain(source.weight)} ({source.weighed_as} weight)")
     if cat != 1.0:
         factors.append(_factor("category", cat, f"{item.category} category weight", cache))
-        parts.append(f"{trimmed(cat)} ({item.category} weight)")
+        parts.append(f"{plain(cat)} ({item.category} weight)")
     if corroborated_by:
         factors.append(
             _factor("corroboration", corr, "corroborated by " + ", ".join(corroborated_by), None)
         )
         if corr != 1.0:
-            parts.append(f"{trimmed(corr)} (corroborated)")
+            parts.append(f"{plain(corr)} (corroborated)")
     formula = (
         f"{item.source}, {item.domain}, {item.severity} ({item.grading}): "
         f"{' × '.join(parts)} = {weight:.2f}"

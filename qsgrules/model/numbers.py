@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+#: The decimal places rules compare numbers to (``qsgrules.ruleset.conditions.DECIMALS``):
+#: a threshold never has more, so ``plain`` writes every one exactly.
+DECIMALS = 6
 
-def plain(v: float | str) -> str:
-    """A threshold or count as written in a rule: ``5``, ``2.5``, ``0.25`` (at most 2 places)."""
+
+def plain(v: float | str, places: int = DECIMALS) -> str:
+    """A number as a rule writes it: ``5``, ``2.5``, ``0.125``: at most ``places`` decimals
+    (every place a rule may use, by default), no trailing zeros, never ``-0``, and a value
+    that is not zero never written as ``0`` (``0.004``, not ``0.``)."""
     if isinstance(v, str):
         return v
-    return f"{v:g}" if float(v).is_integer() else f"{v:.2f}".rstrip("0")
+    x = float(v)
+    if x.is_integer():
+        return f"{x:g}"
+    text = _fixed(x, places)
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    if float(text) == 0:
+        return f"{x:.3g}"
+    return text
+
+
+def against(value: float, limit: float, *, start: int = 2) -> str:
+    """A measured ``value`` beside the ``limit`` it is compared with: the fewest decimals
+    (from ``start``) at which it compares with the limit as the value itself does, so that
+    2.4999 is never written 2.5 beside a threshold of 2.5."""
+    for places in range(start, DECIMALS + 1):
+        text = plain(value, places)
+        shown = float(text)
+        if (shown < limit) == (value < limit) and (shown > limit) == (value > limit):
+            return text
+    return plain(value)
 
 
 def short(v: float) -> str:
     """A measured value in a sentence: one decimal place, or 3 significant digits when small."""
     return f"{v:.1f}" if abs(v) >= 0.1 or v == 0 else f"{v:.3g}"
-
-
-def trimmed(v: float, places: int = 2) -> str:
-    """``v`` to ``places`` decimals without trailing zeros (``1.25``, ``0.8``, ``5``)."""
-    if v == int(v):
-        return f"{int(v)}"
-    return f"{v:.{places}f}".rstrip("0").rstrip(".")
 
 
 def _fixed(v: float, places: int) -> str:

@@ -15,14 +15,15 @@ from typing import Literal, Protocol
 
 from ...model.evidence import HardFinding, SoftFinding
 from ...model.facts import ProviderFacts
-from ...model.numbers import plain
+from ...model.numbers import DECIMALS as DECIMALS
+from ...model.numbers import against, plain
 
 Op = Literal[">=", ">", "<=", "<", "==", "!="]
 NEGATE: dict[str, Op] = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 #: Numbers are compared as whole millionths, as the engine is given them (``engine_number``):
-#: thresholds may have at most six decimal places and must be below ``LARGEST`` in size.
-DECIMALS = 6
-SCALE = 1_000_000  # 10 ** DECIMALS
+#: thresholds may have at most six decimal places (``DECIMALS``, as explanations write
+#: them: ``qsgrules.model.numbers``) and must be below ``LARGEST`` in size.
+SCALE: int = 10**DECIMALS
 LARGEST = 1_000_000_000_000
 #: The most comparisons one rule may make, and the most all/any groups the engine can hold
 #: for one rule (durable_rules keeps 32 expression slots per rule, two per group).
@@ -172,7 +173,12 @@ class Lack:
 
     def text(self) -> str:
         a = self.atom
-        return f"{a.label} {a.op} {plain(a.value)}; it is {plain(self.actual)}"
+        shown = (
+            against(self.actual, a.value)
+            if not isinstance(self.actual, str) and not isinstance(a.value, str)
+            else plain(self.actual)
+        )
+        return f"{a.label} {a.op} {plain(a.value)}; it is {shown}"
 
 
 def shortfall(node: Node, profile: Mapping[str, float | str]) -> list[Lack]:
