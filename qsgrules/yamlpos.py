@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from .errors import Problem, did_you_mean
 
-Path = tuple[str | int, ...]
+YamlPath = tuple[str | int, ...]
 
 #: At most this many alias uses (``*name``) in one file.
 MAX_ALIASES = 1_000
@@ -48,13 +48,13 @@ class Positions:
     """Line and column (1-based) of each value, and of each mapping key, by path."""
 
     file: str
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    broken: set[Path] = field(default_factory=set)  # values YAML could not build
+    values: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    broken: set[YamlPath] = field(default_factory=set)  # values YAML could not build
 
     def at(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """Position of the deepest known prefix of ``path`` (the key itself when ``key``)."""
-        p: Path = tuple(path)
+        p: YamlPath = tuple(path)
         while True:
             if key and p in self.keys:
                 return self.keys[p]
@@ -132,7 +132,9 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
         problems.append(Problem(file, *_pos(n), message, code=code))
         return _Refused()
 
-    def build(n: yaml.Node, path: Path, depth: int = 0, aliased: yaml.Node | None = None) -> Any:
+    def build(
+        n: yaml.Node, path: YamlPath, depth: int = 0, aliased: yaml.Node | None = None
+    ) -> Any:
         key = id(n)
         if key in inside:
             raise refuse(
@@ -180,7 +182,9 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
                 inside.discard(key)
         return build_scalar(n, path)
 
-    def build_collection(n: yaml.Node, path: Path, depth: int, aliased: yaml.Node | None) -> Any:
+    def build_collection(
+        n: yaml.Node, path: YamlPath, depth: int, aliased: yaml.Node | None
+    ) -> Any:
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in n.value:
@@ -210,7 +214,7 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
                     continue
                 if not isinstance(key, str | int):
                     key = str(key_node.value)
-                child: Path = (*path, key)
+                child: YamlPath = (*path, key)
                 if key in out:
                     first = positions.keys[child]
                     problems.append(
@@ -228,7 +232,7 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
             return out
         return [build(item, (*path, i), depth + 1, aliased) for i, item in enumerate(n.value)]
 
-    def build_scalar(n: yaml.Node, path: Path) -> Any:
+    def build_scalar(n: yaml.Node, path: YamlPath) -> Any:
         try:
             return construct(n)
         except yaml.constructor.ConstructorError as exc:
@@ -273,7 +277,7 @@ def _shallow(text: str) -> bool:
 
 
 def pydantic_problems(
-    exc: Any, positions: Positions, prefix: Path = (), model: type[BaseModel] | None = None
+    exc: Any, positions: Positions, prefix: YamlPath = (), model: type[BaseModel] | None = None
 ) -> list[Problem]:
     """Map a pydantic ValidationError onto source positions.
 
@@ -283,8 +287,8 @@ def pydantic_problems(
     """
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
-        rel: Path = tuple(x for x in err["loc"] if not _is_tag(x))
-        loc: Path = (*prefix, *rel)
+        rel: YamlPath = tuple(x for x in err["loc"] if not _is_tag(x))
+        loc: YamlPath = (*prefix, *rel)
         if loc in positions.broken:
             continue  # already reported by the YAML reader
         kind = err["type"]
@@ -319,7 +323,7 @@ def pydantic_problems(
     return out
 
 
-def keys_at(model: type[BaseModel] | None, path: Path) -> list[str]:
+def keys_at(model: type[BaseModel] | None, path: YamlPath) -> list[str]:
     """The keys the mapping at ``path`` inside ``model`` may have, as written in YAML; []
     when the path does not lead to one model (a union of several, a plain value)."""
     t: Any = model

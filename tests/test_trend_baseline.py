@@ -16,7 +16,7 @@ from qsgrules.api import run_triage
 from qsgrules.bundled import default_ruleset, demo_workspace
 from qsgrules.evidence.trend import trend_breaches
 from qsgrules.model.numbers import apart
-from qsgrules.model.vocabulary import Strength, Test
+from qsgrules.model.vocabulary import HardTest, Strength
 from qsgrules.ruleset import parse_ruleset
 from qsgrules.workspace import Observations
 
@@ -41,7 +41,7 @@ def _worsen(ws: Path, code: str, period: str, by: float) -> None:
     path.write_text("\n".join(out) + "\n")
 
 
-def _trend(ws: Path | None, ruleset: object = None) -> list[tuple[Test, Strength]]:
+def _trend(ws: Path | None, ruleset: object = None) -> list[tuple[HardTest, Strength]]:
     result = run_triage(ws, ruleset, as_of="2018-10", providers=["RVR"])  # type: ignore[arg-type]
     return [(h.test, h.strength) for h in result.proposals[0].evidence.hard if h.test == "trend"]
 
@@ -51,9 +51,9 @@ def test_a_worse_judged_month_keeps_rvrs_signal(tmp_path: Path) -> None:
     # the limits were computed over the months being judged.
     ws = tmp_path / "ws"
     shutil.copytree(demo_workspace(), ws)
-    assert _trend(ws) == [(Test.TREND, Strength.STRONG)]
+    assert _trend(ws) == [(HardTest.TREND, Strength.STRONG)]
     _worsen(ws, "RVR", "2018-09", 1.0)
-    assert _trend(ws) == [(Test.TREND, Strength.STRONG)]
+    assert _trend(ws) == [(HardTest.TREND, Strength.STRONG)]
 
 
 def test_whole_series_limits_are_kept_as_an_option_and_show_the_old_behaviour(

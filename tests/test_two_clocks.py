@@ -23,7 +23,7 @@ from qsgrules.cli.main import cli
 from qsgrules.engine.triage import triage
 from qsgrules.model.months import month_end, month_text
 from qsgrules.model.proposal import Proposal, Triage
-from qsgrules.model.vocabulary import Test
+from qsgrules.model.vocabulary import HardTest
 from qsgrules.ruleset import load_ruleset
 from qsgrules.strategies import known_on, with_items, without_data, workspaces
 from qsgrules.workspace import SoftItem, Workspace
@@ -161,7 +161,7 @@ def test_a_standard_judges_the_last_months_with_data_and_names_them() -> None:
 def test_a_provider_whose_data_stop_earlier_is_judged_against_peers_in_its_last_month() -> None:
     ws = without_data(DEMO, provider="RAS", indicator="ae_4hr_type1", periods=["2019-03"])
     ras = by_code(run_triage(ws, as_of="2019-03", standing=False))["RAS"]
-    peer = [h for h in ras.evidence.hard if h.test is Test.PEER]
+    peer = [h for h in ras.evidence.hard if h.test is HardTest.PEER]
     assert [(h.indicator, h.period) for h in peer] == [("ae_4hr_type1", "2019-02")]
     assert peer[0].funnel is not None and peer[0].funnel.peers == 18  # February's 18 trusts
     _, explained, _ = run("explain", "RAS")  # the demo: nothing ends earlier

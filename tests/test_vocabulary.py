@@ -11,18 +11,18 @@ from qsgrules.model.vocabulary import (
     Direction,
     Domain,
     Handling,
+    HardTest,
     ItemStatus,
     Level,
     ProviderType,
     Reliability,
     Severity,
     Strength,
-    Test,
 )
 
 PACKAGE = Path(__file__).resolve().parents[1] / "qsgrules"
 HOME = PACKAGE / "model" / "vocabulary.py"
-VOCABULARIES = [Domain, Severity, Level, Test, Strength, Direction, ProviderType, Handling]
+VOCABULARIES = [Domain, Severity, Level, HardTest, Strength, Direction, ProviderType, Handling]
 
 
 def _literal_lists(path: Path) -> list[tuple[int, set[str]]]:

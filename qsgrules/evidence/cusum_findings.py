@@ -17,7 +17,7 @@ from ..model.months import month_text
 from ..model.numbers import plain, short
 from ..model.rebase import RebaseMonths
 from ..model.series import CusumSeries
-from ..model.vocabulary import Direction, Strength, Test
+from ..model.vocabulary import Direction, HardTest, Strength
 from ..ruleset.schema import CusumTest, Ruleset
 from ..stats.cusum import Side
 from ..workspace.loader import Observations, Provider
@@ -154,7 +154,7 @@ def _finding(
     )
     return indicator_finding(
         ind_id,
-        test=Test.CUSUM,
+        test=HardTest.CUSUM,
         strength=Strength.NOTABLE,
         period=period[last],
         value=round(float(sub.value[run.rows[last]]), 6),

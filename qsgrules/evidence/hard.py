@@ -11,7 +11,7 @@ from ..model.evidence import CusumNumbers, FunnelNumbers, HardFinding, MonthValu
 from ..model.months import month_text
 from ..model.numbers import short
 from ..model.observations import BoolArray, IntArray
-from ..model.vocabulary import Direction, Strength, Test
+from ..model.vocabulary import Direction, HardTest, Strength
 from ..ruleset.schema import Ruleset, Standard
 from ..workspace.loader import Observations
 from .window import consecutive, last_months_rows, months_said
@@ -56,7 +56,7 @@ def possible_limits(indicator_id: str, lpl: float, upl: float) -> tuple[float, f
 def indicator_finding(
     indicator_id: str,
     *,
-    test: Test,
+    test: HardTest,
     strength: Strength,
     period: str,
     value: float,
@@ -184,7 +184,7 @@ def _finding(
         )
     return indicator_finding(
         ind_id,
-        test=Test.STANDARD,
+        test=HardTest.STANDARD,
         strength=Strength.STRONG if strong else Strength.NOTABLE,
         period=last.period,
         value=last.value,

@@ -11,7 +11,7 @@ from ..model.evidence import FunnelNumbers, HardFinding, MonthValue
 from ..model.months import month_text
 from ..model.numbers import apart, short
 from ..model.observations import BoolArray, IntArray
-from ..model.vocabulary import Strength, Test
+from ..model.vocabulary import HardTest, Strength
 from ..ruleset.schema import PeerTest, Ruleset
 from ..stats.funnel import FunnelResult, funnel
 from ..workspace.loader import Observations, Provider
@@ -215,7 +215,7 @@ def _group(
                 str(sub.provider[r]),
                 indicator_finding(
                     ind_id,
-                    test=Test.PEER,
+                    test=HardTest.PEER,
                     strength=Strength.STRONG if strong[j] else Strength.NOTABLE,
                     period=month_text(as_of),
                     value=round(value, 6),

@@ -18,7 +18,7 @@ from ..model.months import month_text
 from ..model.numbers import apart, short
 from ..model.observations import BoolArray, IntArray
 from ..model.rebase import RebaseMonths
-from ..model.vocabulary import Direction, Strength, Test
+from ..model.vocabulary import Direction, HardTest, Strength
 from ..ruleset.schema import Ruleset, Signal, TrendTest
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, XmrBatchResult, xmr_batch
 from ..workspace.loader import Observations
@@ -266,7 +266,7 @@ def _finding(
     detail = f"{ind.title}: {said} ({chart_text}); {len(signals)} point(s) of concern in {where}"
     return indicator_finding(
         ind_id,
-        test=Test.TREND,
+        test=HardTest.TREND,
         strength=Strength.STRONG if strong else Strength.NOTABLE,
         period=last.period,
         value=last.value,

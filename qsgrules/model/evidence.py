@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import Model
-from .vocabulary import Direction, Domain, Handling, Severity, Strength, Test
+from .vocabulary import Direction, Domain, Handling, HardTest, Severity, Strength
 
 
 class MonthValue(Model):
@@ -91,7 +91,7 @@ class HardFinding(Model):
     title: str
     domain: Domain
     unit: str
-    test: Test
+    test: HardTest
     strength: Strength
     period: str  # the latest month the test looked at
     value: float  # the value in that month

@@ -135,10 +135,8 @@ class Stance(Word):
     OVERRIDE = "override"
 
 
-class Test(Word):
-    """The tests that turn indicator data into a hard finding."""
-
-    __test__ = False  # not a pytest test class
+class HardTest(Word):
+    """The tests that turn indicator data into a hard finding (a breach's ``test``)."""
 
     STANDARD = "standard"
     TREND = "trend"

@@ -5,7 +5,7 @@ append-only SQLite file with a hash-chained audit trail. Everything ``qsg meetin
 
 from . import agenda as agenda_module
 from .actions import add_action, close_action, list_actions, move_action, respond
-from .agenda import AgendaItem, Uncovered, agenda, agenda_of, coverage
+from .agenda import AgendaProvider, Uncovered, agenda, agenda_of, coverage
 from .meetings import (
     Decided,
     agree,
@@ -42,7 +42,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Action",
     "ActionKind",
-    "AgendaItem",
+    "AgendaProvider",
     "Cancelled",
     "Decided",
     "Decision",

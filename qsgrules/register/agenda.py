@@ -25,7 +25,10 @@ SECTIONS = (EVERY_MEETING, SUMMIT, FURTHER_INFORMATION, CHANGED, NEW_INTELLIGENC
 
 
 @dataclass(frozen=True)
-class AgendaItem:
+class AgendaProvider:
+    """A provider on a meeting's agenda, in its section, with why it is there (the pack's
+    numbered items of the guidance's agenda are ``qsgrules.model.pack.AgendaItem``)."""
+
     provider: str
     name: str
     section: str
@@ -38,7 +41,7 @@ def _mark(proposed: Level, standing: Level) -> str:
     return "↑" if proposed > standing else "↓"
 
 
-def agenda(reg: Register, meeting: str) -> list[AgendaItem]:
+def agenda(reg: Register, meeting: str) -> list[AgendaProvider]:
     """The providers a meeting must discuss, in order: those at risk summit or regular
     review (every meeting), those with a risk summit to convene, convened or held since
     the QSG last decided, those at further information required or with information asked
@@ -51,7 +54,7 @@ def agenda(reg: Register, meeting: str) -> list[AgendaItem]:
     return agenda_of(state, meeting_of(state, meeting))
 
 
-def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
+def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
     """The agenda of meeting ``m`` from the register's folded records (see ``agenda``)."""
     standings = state.standings(before=m)
     discussed = state.last_discussed(before=m)
@@ -70,7 +73,7 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
         or any(a.provider == code for a in open_actions)
         or any(x.provider == code for x in state.summits.values())
     ]
-    items: list[AgendaItem] = []
+    items: list[AgendaProvider] = []
     for code in codes:
         proposed, held = m.proposed[code], standings.get(code)
         found: dict[str, list[str]] = {s: [] for s in SECTIONS}
@@ -121,10 +124,10 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaItem]:
                 found[sections[0]].insert(0, kept)
         reasons = tuple(r for s in sections for r in found[s]) + data_lag(m, code)
         name = m.providers.get(code, {}).get("name", code)
-        items.append(AgendaItem(code, name, sections[0], proposed, held, reasons))
+        items.append(AgendaProvider(code, name, sections[0], proposed, held, reasons))
     order = {s: i for i, s in enumerate(SECTIONS)}
 
-    def key(item: AgendaItem) -> tuple[int, int, int, str]:
+    def key(item: AgendaProvider) -> tuple[int, int, int, str]:
         standing_rank = -item.standing.level.rank if item.standing else 0
         return (order[item.section], standing_rank, -item.proposed.rank, item.provider)
 

@@ -26,9 +26,9 @@ from .agenda import (
     OVERDUE,
     SECTIONS,
     SUMMIT,
+    AgendaProvider,
     agenda_of,
 )
-from .agenda import AgendaItem as Listed
 from .follow_up import summit_lines
 from .state import ActionKind, Decision, Meeting, State
 
@@ -86,7 +86,7 @@ def filled_agenda(state: State, m: Meeting) -> tuple[AgendaItem, ...]:
         items.append(item.model_copy(update=update))
         sub = 0
         for section in SECTIONS:
-            chosen: list[Listed] = [x for x in listed if x.section == section]
+            chosen: list[AgendaProvider] = [x for x in listed if x.section == section]
             if not chosen:
                 continue
             sub += 1

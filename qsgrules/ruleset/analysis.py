@@ -25,7 +25,7 @@ import itertools
 from dataclasses import dataclass
 
 from ..errors import Problem
-from ..yamlpos import Path, Positions
+from ..yamlpos import Positions, YamlPath
 from .conditions import AnyOf, Atom, Kind, Leaf, Node, leaves
 from .loader import CompiledRule, CompiledRuleset
 
@@ -46,7 +46,7 @@ def analyse(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
     """Every finding of the analysis, in file order."""
     found: list[Problem] = []
     for rule in ruleset.rules:
-        where: Path = ("rules", rule.index, "when")
+        where: YamlPath = ("rules", rule.index, "when")
         for leaf, negated, path in leaves(rule.rule.when, where):
             found.extend(_leaf_findings(ruleset, leaf, negated, path, positions))
         found.extend(_contradictions(rule, positions, where))
@@ -55,7 +55,9 @@ def analyse(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
     return sorted(found, key=lambda p: (p.line, p.col or 0, p.code, p.message))
 
 
-def _warn(positions: Positions, path: Path, code: str, message: str, key: bool = False) -> Problem:
+def _warn(
+    positions: Positions, path: YamlPath, code: str, message: str, key: bool = False
+) -> Problem:
     p = positions.problem(path, message, key=key)
     return Problem(p.file, p.line, p.col, message, code, "warning")
 
@@ -67,7 +69,7 @@ def _leaf_findings(
     ruleset: CompiledRuleset,
     leaf: Kind,
     negated: bool,
-    path: Path,
+    path: YamlPath,
     positions: Positions,
 ) -> list[Problem]:
     # what each kind declares of itself (conditions/base.py): whether it measures evidence,
@@ -187,7 +189,7 @@ def _branches(node: Node) -> list[list[Atom]] | None:
     return combined
 
 
-def _contradictions(rule: CompiledRule, positions: Positions, where: Path) -> list[Problem]:
+def _contradictions(rule: CompiledRule, positions: Positions, where: YamlPath) -> list[Problem]:
     branches = _branches(rule.condition)
     if branches is None or any(_satisfiable(b) for b in branches):
         return []

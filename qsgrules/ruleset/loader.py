@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,7 +13,7 @@ from ..errors import InputError, Problem, did_you_mean
 from ..files import CODE_UNREADABLE, decode, read_bytes
 from ..indicators import BY_ID, DataKind, Polarity
 from ..model.vocabulary import Level
-from ..yamlpos import Path, Positions, load
+from ..yamlpos import Positions, YamlPath, load
 from . import template
 from .conditions import (
     MAX_ATOMS_PER_RULE,
@@ -64,9 +64,9 @@ class CompiledRuleset:
         return self.spec.version
 
 
-def load_ruleset(path: str | FsPath) -> CompiledRuleset:
+def load_ruleset(path: str | Path) -> CompiledRuleset:
     """Read and compile a ruleset file; raise InputError with every problem found."""
-    p = FsPath(path)
+    p = Path(path)
     raw = read_bytes(p, str(p), "ruleset")
     if isinstance(raw, Problem):
         if raw.code == CODE_UNREADABLE:  # missing or unreadable: say it is the ruleset
@@ -131,7 +131,7 @@ def parse_ruleset(
 def _check_categories(spec: Ruleset, positions: Positions) -> list[Problem]:
     """Every category a condition names is one of the ruleset's (soft.categories)."""
     out: list[Problem] = []
-    conditions: list[tuple[Path, Any]] = [
+    conditions: list[tuple[YamlPath, Any]] = [
         (("rules", i, "when"), rule.when) for i, rule in enumerate(spec.rules)
     ]
     for i, prop in enumerate(spec.properties):
@@ -204,7 +204,7 @@ def _check_indicators(
     if spec is None:
         return problems
     for ind_id, settings in spec.indicators.items():
-        where: Path = ("indicators", ind_id)
+        where: YamlPath = ("indicators", ind_id)
         if ind_id not in BY_ID:
             continue
         neutral = BY_ID[ind_id].polarity is Polarity.NEUTRAL

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, did_you_mean
-from ..model.vocabulary import DOMAINS, PROVIDER_TYPES, Strength, Test
-from ..yamlpos import Path, Positions, pydantic_problems
+from ..model.vocabulary import DOMAINS, PROVIDER_TYPES, HardTest, Strength
+from ..yamlpos import Positions, YamlPath, pydantic_problems
 from .conditions import COMBINERS, KIND_NAMES, LEAVES
 from .schema import Ruleset
 
@@ -17,7 +17,7 @@ _WORDS: dict[str, list[str]] = {
     "provider type": list(PROVIDER_TYPES),
     "domain": list(DOMAINS),
     "strength": Strength.values(),
-    "test": [*Test.values(), "any"],
+    "test": [*HardTest.values(), "any"],
 }
 
 # stable codes of the problems this module reports
@@ -65,7 +65,7 @@ class _One:
         return [self._err]
 
 
-def yaml_path(loc: tuple[Any, ...]) -> Path:
+def yaml_path(loc: tuple[Any, ...]) -> YamlPath:
     """A pydantic location inside conditions as the YAML path the analyst wrote.
 
     A tagged union repeats the kind (its tag, then its field), and `provider_type`'s list

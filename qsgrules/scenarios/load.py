@@ -22,11 +22,10 @@ from ..errors import InputError, Problem, did_you_mean
 from ..files import read_text, size_limit
 from ..indicators import BY_ID
 from ..model.months import month_number, month_text
-from ..model.vocabulary import Level, Strength, Test
+from ..model.vocabulary import HardTest, Level, Strength
 from ..ruleset import CompiledRuleset, load_ruleset
 from ..workspace import Workspace, load_workspace
-from ..yamlpos import Path as YamlPath
-from ..yamlpos import Positions, load, pydantic_problems
+from ..yamlpos import Positions, YamlPath, load, pydantic_problems
 from .schema import InlineWorkspace, ScenarioFileSpec, ScenarioSpec
 
 # stable codes of the problems this module reports
@@ -230,8 +229,8 @@ def _hard_ref_problem(ref: str) -> str:
         )
     if parts[0] not in BY_ID:
         return f"{ref!r}: unknown indicator{did_you_mean(parts[0], BY_ID)}"
-    if parts[1] not in Test.values():
-        return f"{ref!r}: unknown test; use one of {', '.join(Test.values())}"
+    if parts[1] not in HardTest.values():
+        return f"{ref!r}: unknown test; use one of {', '.join(HardTest.values())}"
     if len(parts) == 3 and parts[2] not in Strength.values():
         return f"{ref!r}: unknown strength; use one of {', '.join(Strength.values())}"
     return ""

@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..indicators import BY_ID, CATALOGUE, DataKind
 from ..model import Model
 from ..model.months import month_end
-from ..model.vocabulary import Domain, ProviderType, Severity, Strength, Test
+from ..model.vocabulary import Domain, HardTest, ProviderType, Severity, Strength
 from ..ruleset import CompiledRuleset, load_ruleset
 from ..workspace import Member, Provider, SoftItem, Workspace
 from ._aims import Aims, SoftAim, aim, tests_of
@@ -112,7 +112,7 @@ def _beyond(indicator: str, limit: float, sign: int, margin: float) -> float | N
 
 
 def _tail(
-    rs: CompiledRuleset, indicator: str, wants: dict[Test, Strength], base: float, noise: float
+    rs: CompiledRuleset, indicator: str, wants: dict[HardTest, Strength], base: float, noise: float
 ) -> tuple[list[float], int]:
     """The last values of a series that give the wanted breaches, and the concern sign."""
     settings = rs.spec.indicators[indicator]
@@ -131,9 +131,9 @@ def _tail(
         tail = merged
 
     std = settings.standard
-    if Test.STANDARD in wants and std is not None:
+    if HardTest.STANDARD in wants and std is not None:
         sign = concern_sign(indicator, std.direction)
-        strong = wants[Test.STANDARD] is Strength.STRONG and std.strong_limit is not None
+        strong = wants[HardTest.STANDARD] is Strength.STRONG and std.strong_limit is not None
         limit = std.strong_limit if strong and std.strong_limit is not None else std.limit
         v = _beyond(indicator, limit, sign, max(0.05 * span, 1e-3))
         if v is not None and not strong and std.strong_limit is not None:
@@ -142,18 +142,18 @@ def _tail(
                 v = middle
         if v is not None:
             worst([v] * std.months)
-    if Test.TREND in wants and settings.trend is not None:
+    if HardTest.TREND in wants and settings.trend is not None:
         s = concern_sign(indicator, settings.trend.direction)
         v = _beyond(indicator, base, s, max(12 * noise, 0.3 * span))
         if v is not None:
             worst([v])
-    if Test.CUSUM in wants and settings.cusum is not None:
+    if HardTest.CUSUM in wants and settings.cusum is not None:
         # a sustained shift over the months judged, beyond a doubling of a ratio's expected
         s = concern_sign(indicator, settings.cusum.direction)
         v = _beyond(indicator, base, s, max(12 * noise, 0.3 * span, 0.8 * abs(base)))
         if v is not None:
             worst([v] * settings.cusum.months)
-    if Test.PEER in wants and settings.peer is not None:
+    if HardTest.PEER in wants and settings.peer is not None:
         s = concern_sign(indicator, settings.peer.direction)
         v = _beyond(indicator, base, s, 0.3 * span)
         if v is not None:
@@ -332,13 +332,13 @@ def _series(
     peer_group: bool,
 ) -> list[Row]:
     rows: list[Row] = []
-    wanted: dict[str, dict[Test, Strength]] = {}
+    wanted: dict[str, dict[HardTest, Strength]] = {}
     for (ind, test), strength in aims.hard.items():
         wanted.setdefault(ind, {})[test] = strength
     configured = sorted(rs.spec.indicators)
     extra = draw(st.sampled_from([None, *[i.id for i in CATALOGUE]]))
     for ind in [*configured, *([extra] if extra and extra not in configured else [])]:
-        peered = peer_group and Test.PEER in tests_of(rs, ind)
+        peered = peer_group and HardTest.PEER in tests_of(rs, ind)
         if ind not in wanted and not peered and not draw(st.booleans()):
             continue
         lo, hi, span = _span(ind)
@@ -346,7 +346,9 @@ def _series(
         base = bases.get(ind, (lo + hi) / 2)
         noise = draw(st.sampled_from([0.0, 0.01, 0.03])) * span
         aimed = wanted.get(ind, {})
-        if (Test.TREND in tests and (noise == 0 or Test.TREND in aimed)) or Test.CUSUM in aimed:
+        if (
+            HardTest.TREND in tests and (noise == 0 or HardTest.TREND in aimed)
+        ) or HardTest.CUSUM in aimed:
             noise = 0.01 * span  # a flat series has no process limits (nor sigma) to pass
         std = rs.spec.indicators[ind].standard if ind in rs.spec.indicators else None
         if std is not None:  # ordinary months stay on the good side of the standard

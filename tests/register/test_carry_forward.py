@@ -25,7 +25,7 @@ from .conftest import MEETING, TODAY, another_meeting, ticking_clock
 CRITERIA = "Four-hour performance within limits for two months"
 
 
-def _agenda(reg: Register, meeting: str) -> dict[str, R.AgendaItem]:
+def _agenda(reg: Register, meeting: str) -> dict[str, R.AgendaProvider]:
     return {item.provider: item for item in R.agenda(reg, meeting)}
 
 

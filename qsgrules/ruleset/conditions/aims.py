@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ...model.vocabulary import Domain, ProviderType, Strength, Test
+from ...model.vocabulary import Domain, HardTest, ProviderType, Strength
 
 if TYPE_CHECKING:
     from ..loader import CompiledRuleset
@@ -26,11 +26,11 @@ class SoftAim:
 class Aims:
     """Requirements on one provider's evidence."""
 
-    hard: dict[tuple[str, Test], Strength] = field(default_factory=dict)
+    hard: dict[tuple[str, HardTest], Strength] = field(default_factory=dict)
     soft: dict[Domain, SoftAim] = field(default_factory=dict)
     types: set[ProviderType] | None = None
 
-    def breach(self, indicator: str, test: Test, strength: Strength) -> None:
+    def breach(self, indicator: str, test: HardTest, strength: Strength) -> None:
         key = (indicator, test)
         self.hard[key] = max(self.hard.get(key, Strength.NOTABLE), strength)
 
@@ -38,9 +38,9 @@ class Aims:
         return self.soft.setdefault(domain, SoftAim())
 
 
-def tests_of(ruleset: CompiledRuleset, indicator: str) -> list[Test]:
+def tests_of(ruleset: CompiledRuleset, indicator: str) -> list[HardTest]:
     """The tests ``ruleset`` configures for ``indicator`` (none when it has no settings)."""
     settings = ruleset.spec.indicators.get(indicator)
     if settings is None:
         return []
-    return [t for t in Test if getattr(settings, t.value) is not None]
+    return [t for t in HardTest if getattr(settings, t.value) is not None]

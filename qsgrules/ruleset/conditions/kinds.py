@@ -23,7 +23,7 @@ from ...indicators import BY_ID
 from ...model.evidence import HardFinding, SoftFinding
 from ...model.facts import ProviderFacts
 from ...model.numbers import plain
-from ...model.vocabulary import DOMAINS, Domain, ProviderType, Strength, Test
+from ...model.vocabulary import DOMAINS, Domain, HardTest, ProviderType, Strength
 from .aims import Aims, SoftAim, tests_of
 from .base import NOTHING, Choices, Cited, Kind, Leaf, _threshold
 from .tree import AllOf, AnyOf, Atom, Node, Op, engine_number
@@ -56,19 +56,19 @@ class Breach(Leaf):
 
     indicator: str | None = None
     domain: Domain | None = None
-    test: Test | Literal["any"] = "any"
+    test: HardTest | Literal["any"] = "any"
     strength: Strength = Strength.NOTABLE
 
     @field_validator("test", mode="before")
     @classmethod
     def _test(cls, v: Any) -> Any:
-        allowed = [*Test.values(), "any"]
+        allowed = [*HardTest.values(), "any"]
         if v not in allowed:
             raise ValueError(
                 f"unknown test {v!r}{did_you_mean(str(v), allowed)}; use one of "
                 + ", ".join(allowed)
             )
-        return v if v == "any" else Test(v)
+        return v if v == "any" else HardTest(v)
 
     @field_validator("indicator")
     @classmethod
@@ -147,17 +147,17 @@ class Breach(Leaf):
 
     def _can_be_strong(self, ruleset: CompiledRuleset, indicator: str) -> bool:
         settings = ruleset.spec.indicators[indicator]
-        tests = list(Test) if self.test == "any" else [Test(self.test)]
+        tests = list(HardTest) if self.test == "any" else [HardTest(self.test)]
         for t in tests:  # a CUSUM alert is never strong
             if (
-                t is Test.STANDARD
+                t is HardTest.STANDARD
                 and settings.standard
                 and settings.standard.strong_limit is not None
             ):
                 return True
-            if t is Test.TREND and settings.trend and settings.trend.strong:
+            if t is HardTest.TREND and settings.trend and settings.trend.strong:
                 return True
-            if t is Test.PEER and settings.peer:
+            if t is HardTest.PEER and settings.peer:
                 return True
         return False
 
@@ -176,7 +176,7 @@ class Breach(Leaf):
         )
 
     # ---- strategy aim
-    def candidates(self, ruleset: CompiledRuleset) -> list[tuple[str, Test]]:
+    def candidates(self, ruleset: CompiledRuleset) -> list[tuple[str, HardTest]]:
         """The (indicator, test) pairs whose breach this counts, under the ruleset."""
         found = []
         for ind in sorted(ruleset.spec.indicators):
