@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .codes import Code
 from .engine.triage import triage
 from .errors import InputError, Problem
 from .model.months import LAST_MONTH, month_number, month_text
@@ -25,8 +26,8 @@ from .ruleset import CompiledRuleset
 from .workspace import Workspace
 
 # stable codes of the problems this module reports
-BAD_MONTH = "QSG760"
-BAD_RANGE = "QSG761"
+BAD_MONTH = Code.BACKTEST_MONTH
+BAD_RANGE = Code.BACKTEST_RANGE
 MAX_MONTHS = 600
 
 

@@ -68,6 +68,8 @@ class Problem:
         # cell was printed whole in its error (1,000,151 bytes)
         if len(self.message) > _LONG:
             object.__setattr__(self, "message", _LONG_QUOTED.sub(_cut_quoted, self.message))
+        # a ``qsgrules.codes.Code`` is kept as its plain text: what tools match and compare
+        object.__setattr__(self, "code", str(self.code))
 
     @classmethod
     def for_argument(

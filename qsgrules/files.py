@@ -12,6 +12,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .codes import Code
 from .errors import Problem
 
 MB = 1024 * 1024
@@ -23,10 +24,10 @@ LIMIT_VARIABLE = "QSG_MAX_FILE_MB"
 #: analyses in about 8 s; 128 kB of scenario values take some 10 s to read with positions.
 DEFAULT_LIMITS = {"csv": 4096 * MB, "yaml": 64 * MB, "ruleset": MB // 4, "scenario": MB // 8}
 
-CODE_NOT_REGULAR = "QSG301"
-CODE_TOO_LARGE = "QSG302"
-CODE_NOT_UTF8 = "QSG303"
-CODE_UNREADABLE = "QSG304"
+CODE_NOT_REGULAR = Code.NOT_A_REGULAR_FILE
+CODE_TOO_LARGE = Code.FILE_TOO_LARGE
+CODE_NOT_UTF8 = Code.NOT_UTF8
+CODE_UNREADABLE = Code.UNREADABLE
 
 
 def size_limit(kind: str) -> int:

@@ -17,10 +17,11 @@ import re
 import unicodedata
 
 from . import privacy
+from .codes import Code
 
-CODE_CONTROL = "QSG401"
-CODE_IDENTIFIER = "QSG402"
-CODE_TOO_LONG = "QSG404"
+CODE_CONTROL = Code.TEXT_CONTROL
+CODE_IDENTIFIER = Code.TEXT_IDENTIFIER
+CODE_TOO_LONG = Code.TEXT_TOO_LONG
 #: The longest text a field takes, in characters: a summary or a reason is a paragraph or
 #: two (the details stay in the source organisation's records); a name or label is a line.
 LONG_TEXT_LIMIT = 4_000

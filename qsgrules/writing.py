@@ -23,13 +23,14 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from .codes import Code
 from .errors import InputError, Problem
 
-FOLDER_GIVEN = "QSG800"
-NO_FOLDER = "QSG801"
-CANNOT_WRITE = "QSG802"
-NOT_REGULAR = "QSG803"
-SYMLINK = "QSG804"
+FOLDER_GIVEN = Code.FOLDER_GIVEN
+NO_FOLDER = Code.NO_FOLDER
+CANNOT_WRITE = Code.CANNOT_WRITE
+NOT_REGULAR = Code.NOT_REGULAR
+SYMLINK = Code.SYMLINK
 
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel
 
+from .codes import Code
 from .errors import Problem, did_you_mean
 
 YamlPath = tuple[str | int, ...]
@@ -36,11 +37,11 @@ _C_SAFE = 2_000
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
-CODE_YAML_SYNTAX = "QSG310"
-CODE_YAML_ALIAS = "QSG311"
-CODE_YAML_DEPTH = "QSG312"
-CODE_YAML_KEY = "QSG313"
-CODE_YAML_VALUE = "QSG314"
+CODE_YAML_SYNTAX = Code.YAML_SYNTAX
+CODE_YAML_ALIAS = Code.YAML_ALIAS
+CODE_YAML_DEPTH = Code.YAML_DEPTH
+CODE_YAML_KEY = Code.YAML_KEY
+CODE_YAML_VALUE = Code.YAML_VALUE
 
 
 @dataclass

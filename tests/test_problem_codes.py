@@ -60,8 +60,11 @@ def test_every_problem_in_the_input_corpus_has_a_stable_code(
 
 
 def _all_coded(problems: list[Problem]) -> None:
+    from qsgrules.codes import Code
+
     for p in problems:
         assert re.fullmatch(r"QSG\d{3}", p.code) and p.code != "QSG000", (p.code, str(p))
+        assert Code(p.code).summary, p.code  # in the catalogue
 
 
 def test_problems_serialise_to_plain_data() -> None:
@@ -78,3 +81,64 @@ def test_problems_serialise_to_plain_data() -> None:
     assert arg.to_dict()["argument"] == "as_of" and arg.render() == "--as-of: bad month"
     assert arg.render({"as_of": "AS_OF"}) == "AS_OF: bad month"
     assert os.sep not in arg.where
+
+
+# ---------------------------------------------------------------- the catalogue
+
+PACKAGE = Path(__file__).resolve().parents[1] / "qsgrules"
+
+
+def _code_literals(source: str) -> list[int]:
+    """Lines where a string constant is a problem code (``"QSG000"`` is the placeholder)."""
+    import ast
+
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.fullmatch(r"QSG\d{3}", node.value)
+        and node.value != "QSG000"
+    ]
+
+
+def test_every_code_is_defined_once_in_the_catalogue() -> None:
+    # QSG381 was once defined three times (the loader, the intake, the API)
+    offenders = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != PACKAGE / "codes.py"
+        for line in _code_literals(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == [], "name a qsgrules.codes.Code member instead"
+    assert _code_literals('x = "QSG381"') == [1]  # the check finds one
+
+
+def test_codes_are_never_reused() -> None:
+    from qsgrules.codes import RETIRED, Code
+
+    values = [c.value for c in Code]
+    assert len(values) == len(set(values))  # (@unique refuses two members with one code)
+    assert not set(values) & RETIRED
+    assert all(re.fullmatch(r"QSG[1-8]\d{2}", v) for v in values)
+    assert all(c.summary.strip() for c in Code)
+
+
+def test_the_readme_list_of_codes_is_the_catalogue() -> None:
+    from qsgrules.codes import reference_markdown
+
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- codes:start -->\n")[1].split("<!-- codes:end -->")[0]
+    assert section == reference_markdown()
+
+
+def test_months_to_look_back_have_their_own_code_not_a_bad_date_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # QSG607 (a date that is not a date) was reused for `qsg coverage --months 0`
+    from qsgrules.api import coverage
+
+    monkeypatch.setenv("QSG_TODAY", "2019-06-30")
+    with pytest.raises(InputError) as exc:
+        coverage(months=0)
+    assert [p.code for p in exc.value.problems] == ["QSG653"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..bundled import default_ruleset, demo_workspace
+from ..codes import Code
 from ..errors import InputError, Problem
 from ..register import Register, checks, present
 from ..register.store import Clock, Today
@@ -46,7 +47,7 @@ def _folder(workspace: str | Path | None) -> Path:
                 Problem.for_argument(
                     "workspace",
                     f"no such workspace folder {str(workspace)!r}",
-                    code="QSG381",
+                    code=Code.NO_SUCH_WORKSPACE,
                 )
             ]
         )
@@ -97,7 +98,7 @@ def register_file(workspace: str | Path | None, register: str | Path | None = No
                     Problem.for_argument(
                         "register",
                         f"no register at {register}; `qsg meeting open` starts one",
-                        code="QSG600",
+                        code=Code.NOT_A_REGISTER,
                     )
                 ]
             )

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..codes import Code
 from ..engine.triage import resolve_date
 from ..errors import InputError, Problem, did_you_mean
 from ..evidence.soft import summarise
@@ -58,7 +59,7 @@ def intelligence(
                 Problem.for_argument(
                     "provider",
                     f"unknown provider code {provider!r}{did_you_mean(provider, ws.providers)}",
-                    "QSG502",
+                    Code.UNKNOWN_PROVIDER,
                 )
             ]
         )

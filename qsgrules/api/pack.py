@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..codes import Code
 from ..engine.triage import triage
 from ..errors import InputError, Problem, did_you_mean
 from ..indicators import BY_ID
@@ -72,7 +73,7 @@ def pack_source(
                     f"give --meeting or {'--as-of' if as_of is not None else '--on'}, not both: "
                     "a meeting's pack shows the triage frozen when the meeting was opened, on "
                     "the meeting's date",
-                    "QSG850",
+                    Code.MEETING_WITH_DATE,
                 )
             ]
         )
@@ -126,7 +127,7 @@ def _frozen(path: Path, meeting: str, providers: Sequence[str] | None) -> Triage
                 "providers",
                 f"unknown provider code {c!r}{did_you_mean(c, codes)}; it is not in the "
                 f"triage frozen when meeting {meeting} was opened",
-                "QSG851",
+                Code.NOT_IN_FROZEN_TRIAGE,
             )
             for c in unknown
         )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import register as reg_api
+from ..codes import Code
 from ..engine.when import latest_month
 from ..errors import InputError, Problem
 from ..files import read_text
@@ -174,7 +175,7 @@ def coverage(
         raise checks.refuse(
             "months",
             f"{n} is not a number of months to look back: give 1 to {MAX_COVERAGE_MONTHS}",
-            checks.BAD_DATE,
+            Code.BAD_MONTHS,
         )
     day = checks.date("on", on) if on is not None else system_today()
     path = register_file(ws.root, register)

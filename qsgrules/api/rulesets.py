@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..codes import Code
 from ..errors import InputError, Problem
 from ..ruleset import CompiledRuleset
 from ..workspace import Workspace
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 #: `qsg verify --out` names a folder that is there and not empty.
-OUT_EXISTS = "QSG750"
+OUT_EXISTS = Code.VERIFY_OUT_EXISTS
 
 
 @dataclass(frozen=True)

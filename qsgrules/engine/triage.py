@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..codes import Code
 from ..errors import InputError, Problem, did_you_mean
 from ..evidence.coverage import coverage
 from ..evidence.cusum_findings import cusum_breaches
@@ -134,7 +135,7 @@ def triage(
                 Problem.for_argument(
                     "providers",
                     f"unknown provider code {c!r}{did_you_mean(c, codes)}; see providers.csv",
-                    "QSG502",
+                    Code.UNKNOWN_PROVIDER,
                 )
                 for c in unknown
             )
@@ -228,7 +229,7 @@ def _check_categories(workspace: Workspace, ruleset: CompiledRuleset) -> None:
             f"item {i.id} has category {i.category!r}, which is not one of the ruleset's "
             f"categories{did_you_mean(i.category, known)}: {', '.join(known)}; add it to "
             "soft.categories or correct the item",
-            "QSG504",
+            Code.UNKNOWN_ITEM_CATEGORY,
         )
         for i in workspace.intelligence
         if i.category is not None and i.category not in known

@@ -19,15 +19,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..codes import Code
 from ..errors import InputError, Problem
 from ..model.months import FIRST_MONTH, LAST_MONTH, month_end, month_number, month_of, month_text
 from ..workspace import Workspace
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-BAD_MONTH = "QSG501"
-NO_DATA = "QSG503"
-BAD_DATE = "QSG505"
-DATA_AFTER_DATE = "QSG506"
+BAD_MONTH = Code.BAD_AS_OF
+NO_DATA = Code.NO_DATA_NO_AS_OF
+BAD_DATE = Code.BAD_ON
+DATA_AFTER_DATE = Code.DATA_AFTER_DATE
 
 
 @dataclass(frozen=True)

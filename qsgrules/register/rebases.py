@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
+from ..codes import Code
 from ..indicators import BY_ID
 from ..model.months import month_number, month_text
 from ..model.rebase import Rebase
@@ -33,9 +34,9 @@ __all__ = [
 ]
 
 #: A rebase that cannot be recorded: a month after the meeting's data, or one already there.
-BAD_REBASE = "QSG660"
+BAD_REBASE = Code.BAD_REBASE
 #: An indicator the catalogue does not have.
-UNKNOWN_INDICATOR = "QSG661"
+UNKNOWN_INDICATOR = Code.REBASE_INDICATOR
 
 
 def record_rebase(
@@ -94,7 +95,9 @@ def _rebase(r: Record) -> Rebase:
         body = load(RebaseBody, r.body)
     except ValidationError as exc:
         raise checks.refuse(
-            "register", f"{r.label()}: it cannot be read ({exc.errors()[0]['msg']})", "QSG624"
+            "register",
+            f"{r.label()}: it cannot be read ({exc.errors()[0]['msg']})",
+            Code.REGISTER_DAMAGED,
         ) from None
     return Rebase(
         provider=str(r.provider),

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..codes import Code
 from ..errors import InputError, Problem
 from ..model import Model
 from ..model.proposal import Triage
@@ -17,7 +18,7 @@ from .state import ActionKind, Decision, Meeting, State, fold
 from .store import Register
 
 #: A register given twice to `report regional` (QSG6xx: the register).
-DUPLICATE_REGISTER = "QSG626"
+DUPLICATE_REGISTER = Code.DUPLICATE_REGISTER
 
 
 class View(Model):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from ..codes import Code
 from ..errors import InputError, Problem
 from ..model.standing import Standing
 from ..model.vocabulary import ItemStatus, Level, Stance
@@ -363,7 +364,7 @@ def _unreadable(r: Record, why: str) -> InputError:
                 "register",
                 f"{r.label()}: {why}: the register was changed outside qsgrules or by a "
                 "newer version; run `qsg audit verify`, upgrade qsgrules or restore a backup",
-                code="QSG624",
+                code=Code.REGISTER_DAMAGED,
             )
         ]
     )

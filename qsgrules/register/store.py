@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..codes import Code
 from ..errors import InputError, Problem
 from ..workspace.clock import today as system_today
 from ..writing import check_target
@@ -82,7 +83,7 @@ class Verification:
         return self.problem is None
 
 
-NOT_A_REGISTER = "QSG600"
+NOT_A_REGISTER = Code.NOT_A_REGISTER
 
 
 def _problem(message: str, code: str = NOT_A_REGISTER) -> InputError:
@@ -524,10 +525,10 @@ def parse_anchor(text: str) -> Anchor | None:
     return (int(m.group(1)), m.group(2)) if m else None
 
 
-BUSY = "QSG622"
-DISK_FULL = "QSG623"
-DAMAGED = "QSG624"
-READ_ONLY = "QSG625"
+BUSY = Code.REGISTER_BUSY
+DISK_FULL = Code.DISK_FULL
+DAMAGED = Code.REGISTER_DAMAGED
+READ_ONLY = Code.REGISTER_READ_ONLY
 #: How long a writer waits for another to finish before it gives up, in seconds.
 BUSY_SECONDS = 60
 

@@ -2,21 +2,9 @@
 level as evidence grows, what is configured and never used, what another rule shadows.
 
 Each finding is a ``Problem`` with a stable code and the position of the YAML it is about;
-``qsg check`` shows them as warnings (errors with ``--strict``). The codes:
-
-======  ==============================================================================
-QSG101  a condition that can never hold (a test not configured for the indicator, an
-        indicator with no tests, a domain with no tested indicator)
-QSG102  a threshold outside what the condition can measure (above the number of things it
-        counts, a ceiling below zero)
-QSG103  contradictory conditions under one `all` (no value satisfies both)
-QSG104  a non-monotone construct: `not` over evidence, or a ceiling (`max`) on evidence,
-        so that more or worse evidence can lower a level
-QSG105  a condition that always holds (a floor at or below zero)
-QSG106  settings no rule uses (an indicator's tests, the soft-intelligence weights)
-QSG107  a rule with the same condition and level as an earlier one
-QSG108  a rule always shadowed: whenever it fires, a rule of a higher level fires too
-======  ==============================================================================
+``qsg check`` shows them as warnings (errors with ``--strict``). Their codes are
+QSG101-QSG108 (``qsgrules.codes``: never holds, threshold out of range, contradiction, not
+monotone, always holds, unused setting, duplicate rule, shadowed rule).
 """
 
 from __future__ import annotations
@@ -24,21 +12,12 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from ..codes import Code
 from ..errors import Problem
 from ..yamlpos import Positions, YamlPath
 from .conditions import AnyOf, Atom, Kind, Leaf, Node, leaves
 from .loader import CompiledRule, CompiledRuleset
 
-CODES = {
-    "QSG101": "never holds",
-    "QSG102": "threshold out of range",
-    "QSG103": "contradiction",
-    "QSG104": "not monotone",
-    "QSG105": "always holds",
-    "QSG106": "unused setting",
-    "QSG107": "duplicate rule",
-    "QSG108": "shadowed rule",
-}
 _MAX_BRANCHES = 64  # implication is checked on conditions whose normal form is this small
 
 
@@ -78,7 +57,7 @@ def _leaf_findings(
         return []
     never = leaf.never_holds(ruleset)
     if never is not None:
-        return [_warn(positions, path, "QSG101", never)]
+        return [_warn(positions, path, Code.NEVER_HOLDS, never)]
     ceiling = leaf.ceiling(ruleset)  # the most the measure can be, when it is bounded
     low, high = (leaf.min, leaf.max) if isinstance(leaf, Leaf) else (None, None)
     out: list[Problem] = []
@@ -87,20 +66,25 @@ def _leaf_findings(
             _warn(
                 positions,
                 (*path, "min"),
-                "QSG102",
+                Code.THRESHOLD_OUT_OF_RANGE,
                 f"never holds: min {low:g} is above the most this can count ({ceiling:g})",
             )
         )
     if high is not None and high < 0:
         out.append(
-            _warn(positions, (*path, "max"), "QSG102", f"never holds: max {high:g} is below 0")
+            _warn(
+                positions,
+                (*path, "max"),
+                Code.THRESHOLD_OUT_OF_RANGE,
+                f"never holds: max {high:g} is below 0",
+            )
         )
     if low is not None and low <= 0 and not negated:
         out.append(
             _warn(
                 positions,
                 (*path, "min"),
-                "QSG105",
+                Code.ALWAYS_HOLDS,
                 f"always holds: min {low:g} is met by every provider (measures start at 0)",
             )
         )
@@ -109,7 +93,7 @@ def _leaf_findings(
             _warn(
                 positions,
                 path,
-                "QSG104",
+                Code.NOT_MONOTONE,
                 f"not monotone: `not` over {leaf.KIND} evidence holds when evidence is absent, "
                 "so more or worse evidence can lower the level",
             )
@@ -119,7 +103,7 @@ def _leaf_findings(
             _warn(
                 positions,
                 (*path, "max"),
-                "QSG104",
+                Code.NOT_MONOTONE,
                 f"not monotone: a ceiling on {leaf.KIND} evidence stops holding as evidence "
                 "grows, so more or worse evidence can lower the level",
             )
@@ -197,7 +181,7 @@ def _contradictions(rule: CompiledRule, positions: Positions, where: YamlPath) -
         _warn(
             positions,
             where,
-            "QSG103",
+            Code.CONTRADICTION,
             f"never holds: rule {rule.id}'s conditions contradict each other (no provider can "
             "meet all of them at once)",
         )
@@ -216,7 +200,7 @@ def _unused(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
                 _warn(
                     positions,
                     ("indicators", ind_id),
-                    "QSG106",
+                    Code.UNUSED_SETTING,
                     f"unused: no rule counts a breach of {ind_id} (its tests run but never "
                     "change a level)",
                     key=True,
@@ -227,7 +211,7 @@ def _unused(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
             _warn(
                 positions,
                 ("soft",),
-                "QSG106",
+                Code.UNUSED_SETTING,
                 "unused: no rule looks at soft intelligence, so its weights never change a level",
                 key=True,
             )
@@ -270,7 +254,7 @@ def _duplicates_and_shadows(ruleset: CompiledRuleset, positions: Positions) -> l
                 _warn(
                     positions,
                     ("rules", later.index, "id"),
-                    "QSG107",
+                    Code.DUPLICATE_RULE,
                     f"duplicate: rule {later.id} has the same condition and level as rule "
                     f"{earlier.id} (line {first})",
                 )
@@ -288,7 +272,7 @@ def _duplicates_and_shadows(ruleset: CompiledRuleset, positions: Positions) -> l
                     _warn(
                         positions,
                         ("rules", rule.index, "id"),
-                        "QSG108",
+                        Code.SHADOWED_RULE,
                         f"shadowed: whenever rule {rule.id} ({rule.level.value}) fires, rule "
                         f"{other.id} ({other.level.value}) fires too, so it never decides the "
                         "level (it still explains)",

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..codes import Code
 from ..errors import InputError, Problem, did_you_mean
 from ..files import CODE_UNREADABLE, decode, read_bytes
 from ..indicators import BY_ID, DataKind, Polarity
@@ -93,7 +94,7 @@ def parse_ruleset(
                     1,
                     1,
                     "a ruleset is a mapping with name, version, soft and rules",
-                    "QSG200",
+                    Code.RULESET_SCHEMA,
                 )
             ]
         )
@@ -118,7 +119,7 @@ def parse_ruleset(
                     f"this condition is too large for the rules engine: {n_atoms} comparisons "
                     f"(at most {MAX_ATOMS_PER_RULE}) in {n_groups} all/any groups (at most "
                     f"{MAX_GROUPS_PER_RULE}); split it into several rules",
-                    code="QSG213",
+                    code=Code.CONDITION_SIZE,
                 )
             )
         compiled.append(CompiledRule(rule, node, i))
@@ -149,7 +150,7 @@ def _check_categories(spec: Ruleset, positions: Positions) -> list[Problem]:
                         f"unknown category {category!r}"
                         f"{did_you_mean(category, spec.soft.categories)}; the ruleset's "
                         f"categories (soft.categories) are {', '.join(spec.soft.categories)}",
-                        code="QSG214",
+                        code=Code.CONDITION_CATEGORY,
                     )
                 )
     return out
@@ -170,7 +171,7 @@ def _check_rule_texts(raw_rules: list[Any], positions: Positions) -> list[Proble
                     positions.problem(
                         ("rules", i, "id"),
                         f'duplicate rule id "{rule_id}" (first at line {first})',
-                        code="QSG230",
+                        code=Code.DUPLICATE_RULE_ID,
                     )
                 )
             else:
@@ -180,7 +181,13 @@ def _check_rule_texts(raw_rules: list[Any], positions: Positions) -> list[Proble
             line, col = positions.at(("rules", i, "because"))
             for offset, message in template.check(because):
                 problems.append(
-                    Problem(positions.file, line, col + offset, f"because: {message}", "QSG231")
+                    Problem(
+                        positions.file,
+                        line,
+                        col + offset,
+                        f"because: {message}",
+                        Code.BECAUSE_PLACEHOLDER,
+                    )
                 )
     return problems
 
@@ -198,7 +205,7 @@ def _check_indicators(
                     f"unknown indicator {ind_id!r}{did_you_mean(str(ind_id), BY_ID)}; "
                     "see `qsg indicators`",
                     key=True,
-                    code="QSG220",
+                    code=Code.INDICATOR_SETTINGS,
                 )
             )
     if spec is None:
@@ -216,7 +223,7 @@ def _check_indicators(
                         (*where, name),
                         f"{ind_id} has no direction of concern in the catalogue; "
                         "say `direction: above` or `direction: below`",
-                        code="QSG220",
+                        code=Code.INDICATOR_SETTINGS,
                     )
                 )
         if settings.peer is not None and BY_ID[ind_id].kind not in (
@@ -228,7 +235,7 @@ def _check_indicators(
                     (*where, "peer"),
                     f"a peer (funnel) test needs numerators and denominators: {ind_id} is a "
                     f"{BY_ID[ind_id].kind.value}; peer tests work on proportions and ratios",
-                    code="QSG220",
+                    code=Code.INDICATOR_SETTINGS,
                 )
             )
         cusum = settings.cusum
@@ -247,7 +254,7 @@ def _check_indicators(
                     (*where, "cusum", "method"),
                     f"a CUSUM of counts needs numerators and denominators: {ind_id} is a "
                     f"{BY_ID[ind_id].kind.value}; use method: normal (or auto)",
-                    code="QSG220",
+                    code=Code.INDICATOR_SETTINGS,
                 )
             )
         std = settings.standard
@@ -259,7 +266,7 @@ def _check_indicators(
                     (*where, "standard"),
                     f"{ind_id} has no direction of concern in the catalogue; "
                     "say `direction: above` or `direction: below`",
-                    code="QSG220",
+                    code=Code.INDICATOR_SETTINGS,
                 )
             )
         direction = std.direction or (
@@ -274,7 +281,7 @@ def _check_indicators(
                     (*where, "standard", "strong_limit"),
                     f"strong_limit {std.strong_limit:g} is less severe than limit {std.limit:g} "
                     f"for a breach {direction} the limit",
-                    code="QSG220",
+                    code=Code.INDICATOR_SETTINGS,
                 )
             )
     return problems

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..codes import Code
 from ..errors import Problem, did_you_mean
 from ..model.vocabulary import DOMAINS, PROVIDER_TYPES, HardTest, Strength
 from ..yamlpos import Positions, YamlPath, pydantic_problems
@@ -21,10 +22,10 @@ _WORDS: dict[str, list[str]] = {
 }
 
 # stable codes of the problems this module reports
-SCHEMA = "QSG200"
-CONDITION_KIND = "QSG210"
-CONDITION_KEY = "QSG211"
-CONDITION_VALUE = "QSG212"
+SCHEMA = Code.RULESET_SCHEMA
+CONDITION_KIND = Code.CONDITION_KIND
+CONDITION_KEY = Code.CONDITION_KEY
+CONDITION_VALUE = Code.CONDITION_VALUE
 
 
 def schema_problems(exc: ValidationError, positions: Positions) -> list[Problem]:

@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..bundled import default_ruleset
+from ..codes import Code
 from ..errors import InputError, Problem, did_you_mean
 from ..files import read_text, size_limit
 from ..indicators import BY_ID
@@ -29,10 +30,10 @@ from ..yamlpos import Positions, YamlPath, load, pydantic_problems
 from .schema import InlineWorkspace, ScenarioFileSpec, ScenarioSpec
 
 # stable codes of the problems this module reports
-SHAPE = "QSG770"
-WORKSPACE = "QSG771"
-EXPECTATION = "QSG772"
-RULESET = "QSG773"
+SHAPE = Code.SCENARIO_SHAPE
+WORKSPACE = Code.SCENARIO_WORKSPACE
+EXPECTATION = Code.SCENARIO_EXPECTATION
+RULESET = Code.SCENARIO_RULESET
 
 
 @dataclass(frozen=True)

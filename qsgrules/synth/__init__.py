@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
+from ..codes import Code
 from ..errors import InputError, Problem
 from ..indicators import CATALOGUE
 from ..model.months import FIRST_MONTH, month_end, month_number, month_of, month_text
@@ -56,21 +57,27 @@ def _check(
     if not 1 <= providers <= MAX_PROVIDERS:
         problems.append(
             Problem.for_argument(
-                "providers", f"{providers} providers: give 1 to {MAX_PROVIDERS:,}", code="QSG700"
+                "providers",
+                f"{providers} providers: give 1 to {MAX_PROVIDERS:,}",
+                code=Code.SYNTH_PROVIDERS,
             )
         )
     if not 1 <= months <= MAX_MONTHS:
         problems.append(
             Problem.for_argument(
-                "months", f"{months} months: give 1 to {MAX_MONTHS}", code="QSG701"
+                "months", f"{months} months: give 1 to {MAX_MONTHS}", code=Code.SYNTH_MONTHS
             )
         )
     if not 0 <= items <= MAX_ITEMS:
         problems.append(
-            Problem.for_argument("items", f"{items} items: give 0 to {MAX_ITEMS:,}", code="QSG702")
+            Problem.for_argument(
+                "items", f"{items} items: give 0 to {MAX_ITEMS:,}", code=Code.SYNTH_ITEMS
+            )
         )
     if seed < 0:
-        problems.append(Problem.for_argument("seed", f"seed {seed}: give 0 or more", code="QSG703"))
+        problems.append(
+            Problem.for_argument("seed", f"seed {seed}: give 0 or more", code=Code.SYNTH_SEED)
+        )
     last = month_number(end)
     today = system_today()
     this_month = month_of(today)
@@ -80,7 +87,7 @@ def _check(
                 "end",
                 f"bad month {end[:20]!r}: write YYYY-MM, the last month of data (from 1948-01 "
                 f"plus the months asked for, to {month_text(this_month)})",
-                code="QSG704",
+                code=Code.SYNTH_END,
             )
         )
     elif last > this_month:
@@ -91,7 +98,7 @@ def _check(
                 f"{end} is after this month ({month_text(this_month)}): data cannot come from "
                 f"the future and `qsg triage` would refuse it; give {month_text(this_month)} "
                 "or earlier",
-                code="QSG704",
+                code=Code.SYNTH_END,
             )
         )
     if not 0.0 <= missing < 1.0:
@@ -99,11 +106,11 @@ def _check(
             Problem.for_argument(
                 "missing",
                 f"{missing}: give the share of rows left out, from 0 to below 1",
-                code="QSG705",
+                code=Code.SYNTH_MISSING,
             )
         )
     try:
-        check_new_folder(out, "out", "QSG706", "QSG707")
+        check_new_folder(out, "out", Code.SYNTH_OUT_EXISTS, Code.SYNTH_CANNOT_WRITE)
     except InputError as exc:
         problems.extend(exc.problems)
     if problems:
@@ -133,7 +140,9 @@ def synthesise(
     report = progress or silent
     streams = np.random.SeedSequence(seed).spawn(3)
     who = series.providers(providers, np.random.default_rng(streams[0]))
-    with new_folder(folder, argument="out", code="QSG706", cannot="QSG707") as tmp:
+    with new_folder(
+        folder, argument="out", code=Code.SYNTH_OUT_EXISTS, cannot=Code.SYNTH_CANNOT_WRITE
+    ) as tmp:
         rows: dict[str, int] = {}
         rows["providers.csv"] = _write_providers(tmp, who)
         local = soft.members(who.qsg_names)

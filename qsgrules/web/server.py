@@ -16,12 +16,13 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from ..codes import Code
 from ..errors import InputError, Problem
 from .app import LOOPBACK_NAMES, make_app
 from .live import LiveReview
 
 #: Problem codes of the live page (QSG850-QSG899; the pack's are QSG850-QSG851).
-CANNOT_LISTEN = "QSG852"
+CANNOT_LISTEN = Code.CANNOT_LISTEN
 
 
 def is_loopback(host: str) -> bool:

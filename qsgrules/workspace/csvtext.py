@@ -10,12 +10,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from ..codes import Code
 from ..errors import Problem
 
-CODE_EMPTY = "QSG320"
-CODE_COLUMNS = "QSG321"
-CODE_FIELDS = "QSG322"
-CODE_MALFORMED = "QSG323"
+CODE_EMPTY = Code.CSV_EMPTY
+CODE_COLUMNS = Code.CSV_COLUMNS
+CODE_FIELDS = Code.CSV_FIELDS
+CODE_MALFORMED = Code.CSV_MALFORMED
 
 
 @dataclass

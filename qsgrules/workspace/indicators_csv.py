@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..codes import Code
 from ..errors import Problem, cut, did_you_mean
 from ..files import read_bytes
 from ..indicators import BY_ID, DataKind
@@ -46,16 +47,16 @@ from .indicator_columns import (
 COUNTS = ("numerator", "denominator")
 _MAX_SUGGESTIONS = 200  # "did you mean" looks through every provider: not for every typo
 
-CODE_COUNT_COLUMNS = "QSG360"
-CODE_PROVIDER = "QSG361"
-CODE_INDICATOR = "QSG362"
-CODE_PERIOD = "QSG363"
-CODE_COUNTS = "QSG364"
-CODE_VALUE = "QSG365"
-CODE_DUPLICATE = "QSG366"
-CODE_RANGE = "QSG367"
-CODE_FUTURE = "QSG368"
-CODE_NO_ROWS = "QSG369"
+CODE_COUNT_COLUMNS = Code.ROW_COUNT_COLUMNS
+CODE_PROVIDER = Code.ROW_PROVIDER
+CODE_INDICATOR = Code.ROW_INDICATOR
+CODE_PERIOD = Code.ROW_PERIOD
+CODE_COUNTS = Code.ROW_COUNTS
+CODE_VALUE = Code.ROW_VALUE
+CODE_DUPLICATE = Code.ROW_DUPLICATE
+CODE_RANGE = Code.ROW_RANGE
+CODE_FUTURE = Code.ROW_FUTURE
+CODE_NO_ROWS = Code.ROW_NONE
 
 
 def load_indicators(

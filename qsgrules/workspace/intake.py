@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from ..codes import Code
 from ..errors import InputError, Problem, did_you_mean
 from ..files import read_bytes
 from ..model.workspace import SoftItem, Workspace
@@ -35,13 +36,13 @@ from .soft_format import (
 from .soft_sources import OPTIONS, RawItem, csv_items, yaml_items
 
 BOM = b"\xef\xbb\xbf"
-CODE_EXISTS = "QSG390"
-CODE_REFERENCE = "QSG391"
-CODE_NO_ITEM = "QSG392"
-CODE_CLOSED = "QSG393"
-CODE_LAYOUT = "QSG394"
-CODE_COLUMNS = "QSG395"
-CODE_FOLDER = "QSG381"
+CODE_EXISTS = Code.INTEL_ID_EXISTS
+CODE_REFERENCE = Code.INTEL_REFERENCE
+CODE_NO_ITEM = Code.INTEL_NO_ITEM
+CODE_CLOSED = Code.INTEL_CLOSED
+CODE_LAYOUT = Code.INTEL_LAYOUT
+CODE_COLUMNS = Code.INTEL_COLUMNS
+CODE_FOLDER = Code.NO_SUCH_WORKSPACE
 
 
 @dataclass

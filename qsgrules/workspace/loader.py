@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from .. import collector
+from ..codes import Code
 from ..errors import InputError, Problem
 from ..files import examine, read_text
 from ..model.months import month_number, month_of, month_text
@@ -29,10 +30,10 @@ __all__ = [
 
 REQUIRED = ("providers.csv", "indicators.csv")
 INTAKE_FILES = ("intelligence.yaml", "intelligence.csv")
-CODE_MISSING = "QSG380"
-CODE_NO_FOLDER = "QSG381"
-CODE_NO_DATA = "QSG382"
-CODE_EMPTY_INTAKE = "QSG383"
+CODE_MISSING = Code.WORKSPACE_FILE_MISSING
+CODE_NO_FOLDER = Code.NO_SUCH_WORKSPACE
+CODE_NO_DATA = Code.WORKSPACE_NO_DATA
+CODE_EMPTY_INTAKE = Code.INTAKE_EMPTY
 
 
 def load_workspace(root: str | Path, *, today: dt.date | None = None) -> Workspace:

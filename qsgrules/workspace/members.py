@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..codes import Code
 from ..errors import Problem, did_you_mean
 from ..model.workspace import Member
 from .csvtext import read_rows
@@ -36,7 +37,7 @@ MEMBER_KINDS = (
     "other",
 )
 FILE = "members.csv"
-CODE_MEMBER = "QSG330"
+CODE_MEMBER = Code.MEMBER
 
 
 #: What kind of organisation each national member is (a ruleset may weigh by kind).

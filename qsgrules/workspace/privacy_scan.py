@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import privacy
+from ..codes import Code
 from ..errors import Problem
 from ..files import read_text
 
 SCANNED = (".csv", ".yaml", ".yml", ".txt", ".md")
-CODE_FOUND = "QSG403"
+CODE_FOUND = Code.PRIVACY_FOUND
 
 
 def scan_workspace(folder: str | Path) -> list[Problem]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from ..codes import Code
 from ..errors import Problem, did_you_mean
 from ..model.vocabulary import PROVIDER_TYPES
 from ..model.workspace import Provider
@@ -12,9 +13,9 @@ from .text_guard import guard
 
 FILE = "providers.csv"
 COLUMNS = ("code", "name", "type", "qsg")
-CODE_DUPLICATE = "QSG370"
-CODE_TYPE = "QSG371"
-CODE_INVALID = "QSG372"
+CODE_DUPLICATE = Code.PROVIDER_DUPLICATE
+CODE_TYPE = Code.PROVIDER_TYPE
+CODE_INVALID = Code.PROVIDER_INVALID
 
 
 def parse_providers(

@@ -15,13 +15,14 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
+from ..codes import Code
 from ..errors import InputError, Problem, did_you_mean
 from ..model import Model
 from ..yamlpos import load as load_yaml
 from ..yamlpos import pydantic_problems
 
 SETTINGS_FILE = "settings.yaml"
-CODE = "QSG614"
+CODE = Code.BAD_SETTINGS
 
 
 class Settings(Model):

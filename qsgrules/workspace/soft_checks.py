@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from pydantic import ValidationError
 
+from ..codes import Code
 from ..errors import Problem, did_you_mean
 from ..model.workspace import Member, SoftItem
 from ..yamlpos import pydantic_problems
@@ -23,13 +24,13 @@ from .text_guard import guard
 LONG_TEXT = ("summary", "closed_reason")
 LABELS = ("id", "provider", "source", "duplicate_of", "corroborates")
 
-CODE_PROVIDER = "QSG350"
-CODE_SOURCE = "QSG351"
-CODE_INVALID = "QSG352"
-CODE_DUPLICATE_ID = "QSG353"
-CODE_REFERENCE = "QSG354"
-CODE_CYCLE = "QSG355"
-CODE_FUTURE = "QSG356"
+CODE_PROVIDER = Code.ITEM_PROVIDER
+CODE_SOURCE = Code.ITEM_SOURCE
+CODE_INVALID = Code.ITEM_INVALID
+CODE_DUPLICATE_ID = Code.ITEM_DUPLICATE_ID
+CODE_REFERENCE = Code.ITEM_REFERENCE
+CODE_CYCLE = Code.ITEM_CYCLE
+CODE_FUTURE = Code.ITEM_FUTURE
 
 
 class ItemChecker:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..codes import Code
 from ..errors import Problem, did_you_mean
 from ..model.workspace import SoftItem
 from ..yamlpos import Positions
@@ -14,8 +15,8 @@ from .csvtext import read_rows
 
 OPTIONS = "<options>"  # the "file" of an item given as arguments
 FIELDS = frozenset(SoftItem.model_fields)
-CODE_SHAPE = "QSG340"
-CODE_COLUMN = "QSG341"
+CODE_SHAPE = Code.INTAKE_SHAPE
+CODE_COLUMN = Code.INTAKE_COLUMN
 
 
 @dataclass(frozen=True)
