@@ -93,3 +93,22 @@ def test_every_public_name_of_the_api_is_what_it_names_not_a_module() -> None:
     assert __import__("qsgrules.api.proposals")  # every submodule imported
     for name in api.__all__:
         assert not isinstance(getattr(api, name), types.ModuleType), name
+
+
+def _tree(group: click.Group) -> list[click.Command]:
+    found: list[click.Command] = [group]
+    for command in group.commands.values():
+        found += _tree(command) if isinstance(command, click.Group) else [command]
+    return found
+
+
+def test_every_command_carries_its_errors_exit_codes_through_click() -> None:
+    # bad input is a click exception with exit code 2, never a decorator calling sys.exit:
+    # a command made with plain click would let the API's InputError out as a traceback
+    from qsgrules.cli.common import QsgCommand, QsgGroup
+
+    for command in _tree(cli):
+        kind = QsgGroup if isinstance(command, click.Group) else QsgCommand
+        assert isinstance(command, kind), command.name
+    cli_folder = Path(__file__).resolve().parents[1] / "qsgrules" / "cli"
+    assert not [p.name for p in cli_folder.glob("*.py") if "sys.exit(" in p.read_text()]

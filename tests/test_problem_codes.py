@@ -62,9 +62,10 @@ def test_every_problem_in_the_input_corpus_has_a_stable_code(
 def _all_coded(problems: list[Problem]) -> None:
     from qsgrules.codes import Code
 
+    catalogue = {c.value: c for c in Code}
     for p in problems:
         assert re.fullmatch(r"QSG\d{3}", p.code) and p.code != "QSG000", (p.code, str(p))
-        assert Code(p.code).summary, p.code  # in the catalogue
+        assert p.code in catalogue, p.code
 
 
 def test_problems_serialise_to_plain_data() -> None:

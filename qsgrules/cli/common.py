@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from ..errors import EngineError, ExitCode, InputError, shown
+from ..errors import EngineError, ExitCode, InputError, Problem, shown
 from ..model.vocabulary import Level
 
 if TYPE_CHECKING:
@@ -18,37 +16,80 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def reports_input_errors(**options: str) -> Callable[[F], F]:
-    """Bad input: every problem on stderr as file:line[:col]: message, exit 2, no traceback.
+class BadInput(click.ClickException):
+    """Bad input: every problem on stderr as file:line[:col]: message, exit 2, no
+    traceback (click's main loop shows it and exits with its code)."""
 
-    ``options`` names what the user typed for an argument whose name differs from its
-    option (``providers="CODE"`` for `explain`); others are ``--name-with-dashes``.
-    """
+    exit_code = ExitCode.BAD_INPUT
 
-    def decorate(func: F) -> F:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return func(*args, **kwargs)
-            except InputError as exc:
-                for line in shown(exc.problems, options):
-                    click.echo(line, err=True)
-                n = len(exc.problems)
-                click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was done.", err=True)
-                sys.exit(ExitCode.BAD_INPUT)
-            except EngineError as exc:
-                # not the user's input: the engine did not take every fact cleanly, so nothing
-                # is reported rather than a triage that may have lost something
-                click.echo(
-                    f"engine failure, no triage reported: {exc}; this is a fault in qsgrules or "
-                    "its rules engine, not in your input: please report it",
-                    err=True,
-                )
-                sys.exit(ExitCode.INTERNAL)
+    def __init__(self, problems: Sequence[Problem], said_as: Mapping[str, str]) -> None:
+        self.lines = shown(problems, said_as)
+        n = len(problems)
+        self.lines.append(f"{n} problem{'s' if n != 1 else ''} found; nothing was done.")
+        super().__init__("\n".join(self.lines))
 
-        return wrapper  # type: ignore[return-value]
+    def show(self, file: IO[Any] | None = None) -> None:
+        for line in self.lines:
+            click.echo(line, err=True)
 
-    return decorate
+
+class EngineFailure(click.ClickException):
+    """Not the user's input: the engine did not take every fact cleanly, so nothing is
+    reported rather than a triage that may have lost something (exit 3)."""
+
+    exit_code = ExitCode.INTERNAL
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(
+            f"engine failure, no triage reported: {self.message}; this is a fault in qsgrules "
+            "or its rules engine, not in your input: please report it",
+            err=True,
+        )
+
+
+class QsgCommand(click.Command):
+    """A `qsg` command: the API's ``InputError`` and ``EngineError`` become click
+    exceptions that carry their exit codes. ``said_as`` names what the user typed for an
+    argument whose name differs from its option (``providers="CODE"`` for `explain`);
+    others are ``--name-with-dashes``."""
+
+    def __init__(self, *args: Any, said_as: Mapping[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.said_as = dict(said_as or {})
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            raise BadInput(exc.problems, self.said_as) from None
+        except EngineError as exc:
+            raise EngineFailure(str(exc)) from None
+
+
+class QsgGroup(click.Group):
+    """A group of `qsg` commands: its commands are ``QsgCommand``s, its groups too."""
+
+    command_class = QsgCommand
+    group_class = type  # a group made from this one is of its class
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], QsgCommand]:
+    """``click.command`` making a ``QsgCommand``."""
+    made: Callable[[Callable[..., Any]], QsgCommand] = click.command(
+        *args, cls=QsgCommand, **kwargs
+    )
+    return made
+
+
+def group(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], QsgGroup]:
+    """``click.group`` making a ``QsgGroup``."""
+    made: Callable[[Callable[..., Any]], QsgGroup] = click.group(*args, cls=QsgGroup, **kwargs)
+    return made
+
+
+def exit_with(code: ExitCode) -> NoReturn:
+    """End the command with ``code`` (0 ok, 1 findings), through click."""
+    raise click.exceptions.Exit(int(code))
 
 
 _WORKSPACE = click.option(

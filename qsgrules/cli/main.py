@@ -8,7 +8,6 @@ do not pay for numpy, scipy, pydantic models or the rules engine they never use.
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -25,7 +24,8 @@ from .common import (
     _RULESET,
     _WORKSPACE,
     F,
-    reports_input_errors,
+    exit_with,
+    group,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def triage_options(func: F) -> F:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qsg")
 def cli() -> None:
     """qsgrules: proposed triage for NHS Quality Surveillance Groups.
@@ -59,7 +59,7 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(said_as={"providers": "--provider"})
 @triage_options
 @click.option(
     "--provider",
@@ -81,7 +81,6 @@ def cli() -> None:
     is_flag=True,
     help="Exit 1 when any provider's data stop before the as-of month (stale data).",
 )
-@reports_input_errors(providers="--provider")
 def triage(
     workspace: str | None,
     ruleset: str | None,
@@ -128,17 +127,16 @@ def triage(
     for line in warnings + notes:
         click.echo(line, err=True)
     if strict_data and warnings:
-        sys.exit(ExitCode.FINDINGS)
+        exit_with(ExitCode.FINDINGS)
 
 
-@cli.command()
+@cli.command(said_as={"providers": "CODE"})
 @click.argument("codes", nargs=-1, metavar="CODE...")
 @triage_options
 @click.option("--all", "every", is_flag=True, help="Explain every provider, highest level first.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@reports_input_errors(providers="CODE")
 def explain(
     codes: tuple[str, ...],
     workspace: str | None,
@@ -182,7 +180,7 @@ def explain(
         click.echo(line, err=True)
 
 
-@cli.command()
+@cli.command(said_as={"providers": "--provider"})
 @triage_options
 @click.option(
     "--out",
@@ -207,7 +205,6 @@ def explain(
     help="The pack of a meeting in the register: the triage frozen when it was opened, its "
     "agenda, the record before it (not with --as-of or --on).",
 )
-@reports_input_errors(providers="--provider")
 def pack(
     workspace: str | None,
     ruleset: str | None,
@@ -258,7 +255,6 @@ def pack(
     show_default=True,
     help="github: workflow annotations (::warning file=...::message).",
 )
-@reports_input_errors()
 def check(ruleset: str, strict: bool, fmt: str) -> None:
     """Check a ruleset: every problem as file:line:col, then the analysis (QSG1xx codes).
 
@@ -274,7 +270,7 @@ def check(ruleset: str, strict: bool, fmt: str) -> None:
         if fmt == "text":
             raise
         click.echo(render.problems(ruleset, exc.problems, fmt, ok=False), nl=False)
-        sys.exit(ExitCode.BAD_INPUT)
+        exit_with(ExitCode.BAD_INPUT)
     if fmt == "text":
         for p in result.findings:
             click.echo(f"{p.where}: {p.severity} {p.code}: {p.message}")
@@ -283,7 +279,7 @@ def check(ruleset: str, strict: bool, fmt: str) -> None:
     else:
         click.echo(render.problems(ruleset, result.findings, fmt, ok=True), nl=False)
     if strict and result.findings:
-        sys.exit(ExitCode.FINDINGS)
+        exit_with(ExitCode.FINDINGS)
 
 
 @cli.command()
@@ -350,7 +346,6 @@ def intel() -> None:
 @click.option("--duplicate-of", default=None, metavar="ID")
 @click.option("--corroborates", default=None, metavar="ID")
 @click.option("--id", "item_id", default=None, help="Item id (default: the next SI-NNN).")
-@reports_input_errors()
 def intel_add(
     workspace: str,
     provider: str,
@@ -390,7 +385,7 @@ def intel_add(
     )
 
 
-@intel.command("close")
+@intel.command("close", said_as={"item_id": "ID"})
 @click.argument("item_id", metavar="ID")
 @click.option("--workspace", "-w", type=click.Path(file_okay=False), required=True)
 @click.option("--reason", required=True, help="Why it is closed (the assurance received).")
@@ -400,7 +395,6 @@ def intel_add(
     default=None,
     help="Date closed (default: today).",
 )
-@reports_input_errors(item_id="ID")
 def intel_close(workspace: str, item_id: str, reason: str, on: Any) -> None:
     """Close item ID after assurance: status closed, with its reason and date, in the
     intelligence file; every other item is kept byte for byte."""
@@ -418,7 +412,6 @@ def intel_close(workspace: str, item_id: str, reason: str, on: Any) -> None:
 @_ON
 @_PUBLIC
 @click.option("--provider", "-p", default=None, metavar="CODE")
-@reports_input_errors()
 def intel_list(
     workspace: str | None,
     ruleset: str | None,
@@ -452,7 +445,6 @@ def intel_list(
     help="Share of indicator rows left out at random.",
 )
 @click.option("--out", required=True, type=click.Path(), metavar="DIR", help="A new folder.")
-@reports_input_errors()
 def synth(
     providers: int, months: int, items: int, seed: int, end: str, missing: float, out: str
 ) -> None:
@@ -492,7 +484,7 @@ def privacy_scan(folder: str) -> None:
     for problem in found:
         click.echo(str(problem))
     click.echo(f"{len(found)} possible identifier(s) in {folder}", err=True)
-    sys.exit(ExitCode.FINDINGS if found else ExitCode.OK)
+    exit_with(ExitCode.FINDINGS if found else ExitCode.OK)
 
 
 register_commands.add_to(cli)

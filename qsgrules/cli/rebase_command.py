@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import click
 
-from .common import _MEETING, _write, _writer, reports_input_errors
+from .common import _MEETING, _write, _writer, command
 
 
-@click.command()
+@command(said_as={"provider": "CODE", "indicator": "INDICATOR", "starts": "--from"})
 @click.argument("code")
 @click.argument("indicator")
 @click.option(
@@ -17,7 +17,6 @@ from .common import _MEETING, _write, _writer, reports_input_errors
 @click.option("--reason", required=True, metavar="TEXT", help="Why the process changed.")
 @_MEETING
 @_writer
-@reports_input_errors(provider="CODE", indicator="INDICATOR", starts="--from")
 def rebase(
     code: str,
     indicator: str,

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import click
 
 from ..errors import ExitCode
 from . import rebase_command, summit_commands
-from .common import _read, _where, _write, _writer, reports_input_errors
+from .common import _read, _where, _write, _writer, command, exit_with, group
 
 _OUT = click.option(
     "--out",
@@ -43,12 +42,12 @@ def _emit(text: str, target: Path | None) -> None:
     click.echo(f"wrote {target}: {len(text.encode('utf-8')):,} bytes", err=True)
 
 
-@click.group()
+@group()
 def action() -> None:
     """Actions agreed at meetings: add, close, move (the old date kept), list."""
 
 
-@action.command("add")
+@action.command("add", said_as={"provider": "CODE"})
 @click.argument("code")
 @click.option("--meeting", default=None, metavar="ID", help="The meeting that agreed it.")
 @click.option("--summit", default=None, metavar="ID", help="Or the risk summit that agreed it.")
@@ -63,7 +62,6 @@ def action() -> None:
 @click.option("--due", required=True, metavar="YYYY-MM-DD")
 @click.option("--text", required=True, metavar="TEXT")
 @_writer
-@reports_input_errors(provider="CODE")
 def action_add(
     code: str,
     meeting: str | None,
@@ -89,14 +87,13 @@ def action_add(
     click.echo(f"added {what}{a.id}: {code}, owner {a.owner}, due {a.due.isoformat()}", err=True)
 
 
-@action.command("respond")
+@action.command("respond", said_as={"action_id": "ACTION_ID"})
 @click.argument("action_id", metavar="ACTION_ID")
 @click.option(
     "--response", required=True, metavar="TEXT", help="What arrived (never identifiable)."
 )
 @click.option("--on", default=None, metavar="YYYY-MM-DD", help="When it arrived (default: today).")
 @_writer
-@reports_input_errors(action_id="ACTION_ID")
 def action_respond(
     action_id: str,
     response: str,
@@ -113,12 +110,11 @@ def action_respond(
     click.echo(f"{a.id}: the information asked of {a.owner} arrived {(a.closed or {}).get('on')}")
 
 
-@action.command("close")
+@action.command("close", said_as={"action_id": "ACTION_ID"})
 @click.argument("action_id", metavar="ACTION_ID")
 @click.option("--note", required=True, metavar="TEXT")
 @click.option("--on", default=None, metavar="YYYY-MM-DD", help="Default: today.")
 @_writer
-@reports_input_errors(action_id="ACTION_ID")
 def action_close(
     action_id: str,
     note: str,
@@ -135,12 +131,11 @@ def action_close(
     click.echo(f"closed {a.id} on {(a.closed or {}).get('on')}")
 
 
-@action.command("move")
+@action.command("move", said_as={"action_id": "ACTION_ID"})
 @click.argument("action_id", metavar="ACTION_ID")
 @click.option("--due", required=True, metavar="YYYY-MM-DD")
 @click.option("--reason", required=True, metavar="TEXT")
 @_writer
-@reports_input_errors(action_id="ACTION_ID")
 def action_move(
     action_id: str,
     due: str,
@@ -163,7 +158,6 @@ def action_move(
 @click.option("--provider", default=None, metavar="CODE")
 @click.option("--on", default=None, metavar="YYYY-MM-DD", help="Overdue as of (default today).")
 @_where
-@reports_input_errors()
 def action_list(
     open_only: bool,
     overdue: bool,
@@ -198,13 +192,12 @@ def action_list(
     click.echo(f"{len(found)} action(s)", err=True)
 
 
-@click.command()
+@command(said_as={"meeting": "ID"})
 @click.argument("meeting_id", metavar="ID")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
 @click.option("--public", is_flag=True, help="Withhold summaries given in confidence.")
 @_OUT
 @_where
-@reports_input_errors(meeting="ID")
 def note(
     meeting_id: str,
     fmt: str,
@@ -224,12 +217,11 @@ def note(
     _emit(writer(record, public=public), target)
 
 
-@click.command("coverage")
+@command("coverage")
 @click.option("--months", type=int, default=None, help="Default: the business cycle (12).")
 @click.option("--on", default=None, metavar="YYYY-MM-DD", help="Default: today.")
 @click.option("--qsg", default=None, metavar="NAME", help="Only this local QSG's providers.")
 @_where
-@reports_input_errors()
 def coverage_command(
     months: int | None,
     on: str | None,
@@ -247,19 +239,18 @@ def coverage_command(
     click.echo(f"{len(rows)} provider(s) not discussed in the last {n} months", err=True)
 
 
-@click.group()
+@group()
 def report() -> None:
     """Reports built from registers."""
 
 
-@report.command("regional")
+@report.command("regional", said_as={"register": "REGISTER"})
 @click.argument("registers", nargs=-1, required=True, metavar="REGISTER...")
 @click.option(
     "--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True
 )
 @click.option("--on", default=None, metavar="YYYY-MM-DD", help="Overdue as of (default today).")
 @_OUT
-@reports_input_errors(register="REGISTER")
 def report_regional(registers: tuple[str, ...], fmt: str, on: str | None, out: str | None) -> None:
     """Combine the agreed conclusions of local QSGs' registers for the regional QSG."""
     from ..api import regional_report
@@ -275,7 +266,7 @@ def report_regional(registers: tuple[str, ...], fmt: str, on: str | None, out: s
     _emit(render[fmt](result), target)
 
 
-@click.group()
+@group()
 def audit() -> None:
     """The register's audit trail."""
 
@@ -297,7 +288,6 @@ def audit() -> None:
     help="A note or pack (Markdown or HTML): every chain head it prints must be in the chain.",
 )
 @_where
-@reports_input_errors()
 def audit_verify_command(
     expect: tuple[str, ...],
     notes: tuple[str, ...],
@@ -313,13 +303,13 @@ def audit_verify_command(
     verification, integrity, head = audit_verify(workspace, register, expect=expect, notes=notes)
     if integrity != "ok":
         click.echo(f"integrity check failed: {integrity}", err=True)
-        sys.exit(ExitCode.FINDINGS)
+        exit_with(ExitCode.FINDINGS)
     if not verification.ok:
         click.echo(
             f"audit failed after {verification.checked} good record(s): {verification.problem}",
             err=True,
         )
-        sys.exit(ExitCode.FINDINGS)
+        exit_with(ExitCode.FINDINGS)
     anchored = f", {len(expect) + len(notes)} anchor(s) found" if expect or notes else ""
     keyed = ", HMAC under QSG_AUDIT_KEY ok" if audit_key() is not None else ""
     click.echo(

@@ -20,7 +20,8 @@ from .common import (
     _where,
     _write,
     _writer,
-    reports_input_errors,
+    command,
+    group,
 )
 
 _CLEAR_REVIEW = click.option(
@@ -31,7 +32,7 @@ _CLEAR_EXIT = click.option(
 )
 
 
-@click.group()
+@group()
 def meeting() -> None:
     """Meetings: open one (freezing the triage it discusses), attendance, agree the note."""
 
@@ -50,7 +51,6 @@ def meeting() -> None:
 @_AS_OF
 @_REGISTER
 @_BY
-@reports_input_errors()
 def meeting_open(
     date: str,
     chair: str,
@@ -115,11 +115,10 @@ def meeting_open(
         click.echo(warning, err=True)
 
 
-@meeting.command("cancel")
+@meeting.command("cancel", said_as={"meeting": "ID"})
 @click.argument("meeting_id", metavar="ID")
 @click.option("--reason", required=True, metavar="TEXT")
 @_writer
-@reports_input_errors(meeting="ID")
 def meeting_cancel(
     meeting_id: str, reason: str, workspace: str | None, register: str | None, by: str | None
 ) -> None:
@@ -133,14 +132,13 @@ def meeting_cancel(
     click.echo(f"cancelled {what} {c.id} (record {c.seq}) by {c.recorded_by}: {c.reason}")
 
 
-@meeting.command("attend")
+@meeting.command("attend", said_as={"meeting": "ID", "start": "--from", "end": "--to"})
 @click.argument("meeting_id", metavar="ID")
 @click.option("--member", required=True, metavar="NAME")
 @click.option("--organisation", required=True, metavar="ORG")
 @click.option("--from", "start", default=None, metavar="HH:MM")
 @click.option("--to", "end", default=None, metavar="HH:MM")
 @_writer
-@reports_input_errors(meeting="ID", start="--from", end="--to")
 def meeting_attend(
     meeting_id: str,
     member: str,
@@ -166,7 +164,6 @@ def meeting_attend(
 
 @meeting.command("list")
 @_where
-@reports_input_errors()
 def meeting_list(workspace: str | None, register: str | None) -> None:
     """Every meeting: date, QSG, chair, as-of, attendance, decisions, status."""
     from .. import register as R
@@ -205,10 +202,9 @@ def meeting_list(workspace: str | None, register: str | None) -> None:
     click.echo(f"{n} meeting(s), {k} planned, {len(state.cancelled)} cancelled", err=True)
 
 
-@meeting.command("agree")
+@meeting.command("agree", said_as={"meeting": "ID"})
 @click.argument("meeting_id", metavar="ID")
 @_writer
-@reports_input_errors(meeting="ID")
 def meeting_agree(
     meeting_id: str, workspace: str | None, register: str | None, by: str | None
 ) -> None:
@@ -221,7 +217,7 @@ def meeting_agree(
     click.echo(f"{m.id} agreed and locked {m.agreed[0]} by {m.agreed[1]}")
 
 
-@meeting.command("amend")
+@meeting.command("amend", said_as={"meeting": "ID"})
 @click.argument("meeting_id", metavar="ID")
 @click.option("--reason", required=True, metavar="TEXT")
 @click.option("--provider", default=None, metavar="CODE")
@@ -233,7 +229,6 @@ def meeting_agree(
 @_CLEAR_EXIT
 @click.option("--text", default=None, metavar="TEXT", help="A correction to the note.")
 @_writer
-@reports_input_errors(meeting="ID")
 def meeting_amend(
     meeting_id: str,
     reason: str,
@@ -269,10 +264,9 @@ def meeting_amend(
     click.echo(f"{meeting_id}: amendment recorded (record {rec.seq}) by {rec.recorded_by}")
 
 
-@click.command()
+@command(said_as={"meeting": "ID"})
 @click.argument("meeting_id", metavar="ID")
 @_where
-@reports_input_errors(meeting="ID")
 def agenda(meeting_id: str, workspace: str | None, register: str | None) -> None:
     """What meeting ID must discuss, in order, each with why."""
     from .. import register as R
@@ -305,11 +299,10 @@ def _position_options(func: F) -> F:
     return _MEETING(func)
 
 
-@click.command()
+@command(said_as={"provider": "CODE"})
 @click.argument("code")
 @_position_options
 @_writer
-@reports_input_errors(provider="CODE")
 def confirm(
     code: str,
     meeting: str,
@@ -327,13 +320,12 @@ def confirm(
     click.echo(f"{meeting} {code}: {member} confirmed {PositionTaken.of(rec).level.label}")
 
 
-@click.command()
+@command(said_as={"provider": "CODE"})
 @click.argument("code")
 @_position_options
 @click.option("--level", required=True, metavar=LEVELS)
 @click.option("--reason", required=True, metavar="TEXT")
 @_writer
-@reports_input_errors(provider="CODE")
 def override(
     code: str,
     meeting: str,
@@ -354,7 +346,7 @@ def override(
     click.echo(f"{meeting} {code}: {member} overrides {b.proposed.label} with {b.level.label}")
 
 
-@click.command()
+@command(said_as={"provider": "CODE"})
 @click.argument("code")
 @_MEETING
 @click.option("--rationale", required=True, metavar="TEXT")
@@ -366,7 +358,6 @@ def override(
 @_CLEAR_REVIEW
 @_CLEAR_EXIT
 @_writer
-@reports_input_errors(provider="CODE")
 def decide(
     code: str,
     meeting: str,
@@ -423,5 +414,5 @@ COMMANDS = (meeting, agenda, confirm, override, decide, *record_commands.COMMAND
 
 def add_to(group: click.Group) -> None:
     """Register the commands of the QSG's record on the `qsg` group."""
-    for command in COMMANDS:
-        group.add_command(command)
+    for made in COMMANDS:
+        group.add_command(made)

@@ -8,12 +8,11 @@ when it runs, so `qsg --help` stays quick.
 from __future__ import annotations
 
 import math
-import sys
 
 import click
 
 from ..errors import ExitCode
-from .common import _AS_OF, _REGISTER, _RULESET, _WORKSPACE, reports_input_errors
+from .common import _AS_OF, _REGISTER, _RULESET, _WORKSPACE, command, exit_with
 
 
 def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -23,7 +22,7 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float
     return value
 
 
-@click.command()
+@command()
 @click.argument("ruleset", type=click.Path(dir_okay=False))
 @click.option(
     "--examples",
@@ -48,7 +47,6 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float
     show_default=True,
     help="Where a counterexample is written (must not exist, or be empty).",
 )
-@reports_input_errors()
 def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float, out: str) -> None:
     """Check RULESET's soundness on generated workspaces (Hypothesis).
 
@@ -75,7 +73,7 @@ def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float,
         )
         for outcome in report.outcomes:
             click.echo(f"  {'ok  ' if outcome.ok else 'FAIL'}  {outcome.text}")
-        sys.exit(ExitCode.OK if report.ok else ExitCode.FINDINGS)
+        exit_with(ExitCode.OK if report.ok else ExitCode.FINDINGS)
     click.echo(f"{ruleset}: FAILED after {report.examples} examples ({timing})")
     click.echo(f"  property: {cx.property}")
     click.echo(f"  {cx.message}")
@@ -86,10 +84,10 @@ def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float,
             click.echo(text, nl=False)
     lines = write_counterexample(run, ruleset)
     click.echo("\n".join(lines[2:]))
-    sys.exit(ExitCode.FINDINGS)
+    exit_with(ExitCode.FINDINGS)
 
 
-@click.command()
+@command()
 @click.argument("ruleset_a", type=click.Path(dir_okay=False))
 @click.argument("ruleset_b", type=click.Path(dir_okay=False))
 @_WORKSPACE
@@ -97,7 +95,6 @@ def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float,
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-@reports_input_errors()
 def diff(
     ruleset_a: str, ruleset_b: str, workspace: str | None, as_of: str | None, fmt: str
 ) -> None:
@@ -113,7 +110,7 @@ def diff(
         click.echo(line, err=True)
 
 
-@click.command()
+@command(said_as={"start": "--from", "end": "--to"})
 @_WORKSPACE
 @_RULESET
 @click.option("--from", "start", required=True, metavar="YYYY-MM", help="First month.")
@@ -133,7 +130,6 @@ def diff(
     help="A second ruleset, shown side by side.",
 )
 @_REGISTER
-@reports_input_errors(start="--from", end="--to")
 def backtest(
     workspace: str | None,
     ruleset: str | None,
@@ -168,7 +164,7 @@ def backtest(
         )
 
 
-@click.command("test")
+@command("test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
     "--root",
@@ -178,7 +174,6 @@ def backtest(
     help="The folder a scenario's ruleset must be inside (default: the scenario's "
     "repository, the nearest folder above it holding .git, else its own folder).",
 )
-@reports_input_errors()
 def test_scenarios(paths: tuple[str, ...], root: str | None) -> None:
     """Run scenario files (and the scenario files in folders): exit 1 when one fails,
     printing what differed from what it expects."""
@@ -197,7 +192,7 @@ def test_scenarios(paths: tuple[str, ...], root: str | None) -> None:
         f"{len(loaded) - failed} passed, {failed} failed ({len(files)} file(s))",
         err=True,
     )
-    sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
+    exit_with(ExitCode.FINDINGS if failed else ExitCode.OK)
 
 
 COMMANDS = [verify, diff, backtest, test_scenarios]

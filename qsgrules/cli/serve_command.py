@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import click
 
-from .common import _BY, _REGISTER, _RULESET, _WORKSPACE, reports_input_errors
+from .common import _BY, _REGISTER, _RULESET, _WORKSPACE, command
 
 
-@click.command()
+@command()
 @_WORKSPACE
 @_RULESET
 @_REGISTER
@@ -33,7 +33,6 @@ from .common import _BY, _REGISTER, _RULESET, _WORKSPACE, reports_input_errors
     help="Show this meeting (default: the latest meeting not yet agreed, else a new triage).",
 )
 @_BY
-@reports_input_errors()
 def serve(
     workspace: str | None,
     ruleset: str | None,

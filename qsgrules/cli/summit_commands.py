@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import click
 
-from .common import LEVELS, _read, _where, _write, _writer, reports_input_errors
+from .common import LEVELS, _read, _where, _write, _writer, group
 
 
-@click.group()
+@group()
 def summit() -> None:
     """Risk summits: convene one (date, organisations invited), record it held (who was
     present, outcome, level after), list them."""
 
 
-@summit.command("convene")
+@summit.command("convene", said_as={"provider": "CODE", "invite": "--invite"})
 @click.argument("code")
 @click.option("--date", required=True, metavar="YYYY-MM-DD", help="The day it is to be held.")
 @click.option(
@@ -26,7 +26,6 @@ def summit() -> None:
     help="An organisation invited (repeat); the provider by its code, CODE.",
 )
 @_writer
-@reports_input_errors(provider="CODE", invite="--invite")
 def summit_convene(
     code: str,
     date: str,
@@ -49,7 +48,7 @@ def summit_convene(
     )
 
 
-@summit.command("held")
+@summit.command("held", said_as={"summit_id": "SUMMIT_ID"})
 @click.argument("summit_id", metavar="SUMMIT_ID")
 @click.option(
     "--present",
@@ -62,7 +61,6 @@ def summit_convene(
 @click.option("--level-after", required=True, metavar=LEVELS)
 @click.option("--date", default=None, metavar="YYYY-MM-DD", help="Default: the date convened.")
 @_writer
-@reports_input_errors(summit_id="SUMMIT_ID")
 def summit_held(
     summit_id: str,
     present: tuple[str, ...],
@@ -90,7 +88,6 @@ def summit_held(
 @summit.command("list")
 @click.option("--provider", default=None, metavar="CODE")
 @_where
-@reports_input_errors()
 def summit_list(provider: str | None, workspace: str | None, register: str | None) -> None:
     """Every risk summit: convened, held or withdrawn, with what each recorded."""
     from .. import register as R
