@@ -112,3 +112,18 @@ def test_every_command_carries_its_errors_exit_codes_through_click() -> None:
         assert isinstance(command, kind), command.name
     cli_folder = Path(__file__).resolve().parents[1] / "qsgrules" / "cli"
     assert not [p.name for p in cli_folder.glob("*.py") if "sys.exit(" in p.read_text()]
+
+
+def test_every_format_option_is_made_from_a_table_of_reporters() -> None:
+    # formats were chosen by comparing strings in 16 places with five choice sets
+    from qsgrules.cli import formats
+
+    made = [f.names for f in formats.ALL]
+    for command in _tree(cli):
+        for param in command.params:
+            if param.name == "fmt":
+                assert isinstance(param.type, click.Choice), command.name
+                assert list(param.type.choices) in made, command.name
+    for table in formats.ALL:
+        assert table.default == table.names[0]
+        assert all(table[name].name == name for name in table.names)

@@ -7,7 +7,6 @@ do not pay for numpy, scipy, pydantic models or the rules engine they never use.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -15,7 +14,7 @@ import click
 from .. import __version__
 from ..errors import ExitCode, InputError
 from ..model.vocabulary import Domain, Severity
-from . import register_commands, ruleset_commands, serve_command
+from . import formats, register_commands, ruleset_commands, serve_command
 from .common import (
     _AS_OF,
     _ON,
@@ -69,13 +68,7 @@ def cli() -> None:
     metavar="CODE",
     help="Only these providers (repeatable).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
+@formats.TRIAGE.option()
 @click.option(
     "--strict-data",
     is_flag=True,
@@ -118,11 +111,12 @@ def triage(
         )
     if public:
         result = publishable(result)
-    writer = {"table": render.table, "json": render.to_json, "csv": render.to_csv}[fmt]
-    click.echo(writer(result), nl=False)
+    reporter = formats.TRIAGE[fmt]
+    reporter.emit(result)
     warnings = render.data_warnings(result)
+    # beside a machine format the table's notes are said on stderr
     notes = (
-        [] if fmt == "table" else render.lag_notes(result) + [f"note: {n}" for n in result.notes]
+        [] if reporter.human else render.lag_notes(result) + [f"note: {n}" for n in result.notes]
     )
     for line in warnings + notes:
         click.echo(line, err=True)
@@ -134,9 +128,7 @@ def triage(
 @click.argument("codes", nargs=-1, metavar="CODE...")
 @triage_options
 @click.option("--all", "every", is_flag=True, help="Explain every provider, highest level first.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@formats.EXPLAIN.option()
 def explain(
     codes: tuple[str, ...],
     workspace: str | None,
@@ -169,13 +161,7 @@ def explain(
         result = publishable(result)
     by_code = {p.provider: p for p in result.proposals}
     chosen = [by_code[c] for c in dict.fromkeys(codes)] if codes else list(result.proposals)
-    if fmt == "json":
-        if len(codes) == 1:
-            click.echo(chosen[0].model_dump_json(indent=2))
-        else:
-            click.echo("[\n" + ",\n".join(p.model_dump_json(indent=2) for p in chosen) + "\n]")
-    else:
-        click.echo(render.explanations(result, chosen), nl=False)
+    formats.EXPLAIN[fmt].emit((result, chosen, len(codes) == 1))
     for line in render.data_warnings(result):
         click.echo(line, err=True)
 
@@ -247,14 +233,7 @@ def pack(
 @cli.command()
 @click.argument("ruleset", type=click.Path(dir_okay=False))
 @click.option("--strict", is_flag=True, help="Treat the analysis' warnings as errors (exit 1).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="github: workflow annotations (::warning file=...::message).",
-)
+@formats.CHECK.option()
 def check(ruleset: str, strict: bool, fmt: str) -> None:
     """Check a ruleset: every problem as file:line:col, then the analysis (QSG1xx codes).
 
@@ -262,54 +241,32 @@ def check(ruleset: str, strict: bool, fmt: str) -> None:
     anything, 2 when the ruleset is invalid.
     """
     from ..api import check_ruleset
-    from ..reports import render
 
+    reporter = formats.CHECK[fmt]
     try:
         result = check_ruleset(ruleset, strict=strict)
     except InputError as exc:
-        if fmt == "text":
-            raise
-        click.echo(render.problems(ruleset, exc.problems, fmt, ok=False), nl=False)
+        if reporter.human:
+            raise  # every problem on stderr, exit 2, as every command says them
+        reporter.emit((ruleset, exc.problems, False, None))
         exit_with(ExitCode.BAD_INPUT)
-    if fmt == "text":
-        for p in result.findings:
-            click.echo(f"{p.where}: {p.severity} {p.code}: {p.message}")
-        state = "ok" if not result.findings else f"{len(result.findings)} finding(s)"
-        click.echo(f"{ruleset}: {state}: {result.summary}")
-    else:
-        click.echo(render.problems(ruleset, result.findings, fmt, ok=True), nl=False)
+    reporter.emit((ruleset, result.findings, True, result.summary))
     if strict and result.findings:
         exit_with(ExitCode.FINDINGS)
 
 
 @cli.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@formats.INDICATORS.option()
 def indicators(fmt: str) -> None:
     """List the indicator catalogue (National Quality Dashboard, Annex B)."""
-    from ..indicators import CATALOGUE
-
-    if fmt == "json":
-        click.echo(json.dumps([i.model_dump(mode="json") for i in CATALOGUE], indent=2))
-        return
-    click.echo(f"{'ID':<24} {'DOMAIN':<13} {'POLARITY':<15} {'KIND':<10} UNIT")
-    for i in CATALOGUE:
-        click.echo(
-            f"{i.id:<24} {i.domain.value:<13} {i.polarity.value:<15} {i.kind.value:<10} {i.unit}"
-        )
-        click.echo(f"{'':<24} {i.title}")
+    formats.INDICATORS[fmt].emit(None)
 
 
 @cli.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True
-)
+@formats.CONDITIONS.option()
 def conditions(fmt: str) -> None:
     """List the kinds of condition a rule's `when` may use, with what each measures."""
-    from ..ruleset.conditions.reference import reference_markdown, reference_text
-
-    click.echo(reference_markdown() if fmt == "markdown" else reference_text(), nl=False)
+    formats.CONDITIONS[fmt].emit(None)
 
 
 @cli.group()

@@ -4,14 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..errors import ExitCode
-from . import rebase_command, summit_commands
+from . import formats, rebase_command, summit_commands
 from .common import _read, _where, _write, _writer, command, exit_with, group
 
 _OUT = click.option(
@@ -194,7 +192,7 @@ def action_list(
 
 @command(said_as={"meeting": "ID"})
 @click.argument("meeting_id", metavar="ID")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@formats.NOTE.option()
 @click.option("--public", is_flag=True, help="Withhold summaries given in confidence.")
 @_OUT
 @_where
@@ -208,13 +206,11 @@ def note(
 ) -> None:
     """The meeting note (DRAFT until agreed), as Markdown or self-contained HTML."""
     from .. import register as R
-    from ..reports import note as note_report
 
     target = _out_target(out)
     with _read(workspace, register) as reg:
         record = R.meeting_note(reg, meeting_id)
-    writer: Callable[..., str] = note_report.html if fmt == "html" else note_report.markdown
-    _emit(writer(record, public=public), target)
+    _emit(formats.NOTE[fmt].render((record, public)), target)
 
 
 @command("coverage")
@@ -246,24 +242,16 @@ def report() -> None:
 
 @report.command("regional", said_as={"register": "REGISTER"})
 @click.argument("registers", nargs=-1, required=True, metavar="REGISTER...")
-@click.option(
-    "--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True
-)
+@formats.REGIONAL.option()
 @click.option("--on", default=None, metavar="YYYY-MM-DD", help="Overdue as of (default today).")
 @_OUT
 def report_regional(registers: tuple[str, ...], fmt: str, on: str | None, out: str | None) -> None:
     """Combine the agreed conclusions of local QSGs' registers for the regional QSG."""
     from ..api import regional_report
-    from ..reports import regional as regional_report_render
 
     target = _out_target(out)
     result = regional_report(list(registers), on=on)
-    render: dict[str, Callable[[Any], str]] = {
-        "md": regional_report_render.markdown,
-        "html": regional_report_render.html,
-        "json": regional_report_render.to_json,
-    }
-    _emit(render[fmt](result), target)
+    _emit(formats.REGIONAL[fmt].render(result), target)
 
 
 @group()

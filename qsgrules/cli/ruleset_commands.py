@@ -12,6 +12,7 @@ import math
 import click
 
 from ..errors import ExitCode
+from . import formats
 from .common import _AS_OF, _REGISTER, _RULESET, _WORKSPACE, command, exit_with
 
 
@@ -92,20 +93,16 @@ def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float,
 @click.argument("ruleset_b", type=click.Path(dir_okay=False))
 @_WORKSPACE
 @_AS_OF
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@formats.DIFF.option()
 def diff(
     ruleset_a: str, ruleset_b: str, workspace: str | None, as_of: str | None, fmt: str
 ) -> None:
     """The providers whose level changes from RULESET_A to RULESET_B, and the rules
     responsible (fired under one and not the other)."""
     from ..api.rulesets import compare_rulesets
-    from ..diff import render_json, render_table
 
     result = compare_rulesets(ruleset_a, ruleset_b, workspace, as_of=as_of)
-    text = render_table(result, ruleset_a, ruleset_b) if fmt == "table" else render_json(result)
-    click.echo(text, nl=False)
+    formats.DIFF[fmt].emit((result, ruleset_a, ruleset_b))
     for line in result.warnings:  # as `qsg triage` warns: stale data compared is not news
         click.echo(line, err=True)
 
@@ -115,13 +112,7 @@ def diff(
 @_RULESET
 @click.option("--from", "start", required=True, metavar="YYYY-MM", help="First month.")
 @click.option("--to", "end", required=True, metavar="YYYY-MM", help="Last month.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
+@formats.BACKTEST.option()
 @click.option(
     "--compare",
     type=click.Path(dir_okay=False),
@@ -143,20 +134,13 @@ def backtest(
     each month; per provider the level each month and the first month each level was
     reached (with --compare, both rulesets side by side). Where the register holds
     decisions, how often the proposal was the level the QSG decided."""
-    from .. import backtest as bt
     from ..api.rulesets import run_backtest
 
     run = run_backtest(workspace, ruleset, start=start, end=end, compare=compare, register=register)
-    result, found = run.backtest, run.agreement
-    if fmt == "json":
-        click.echo(bt.render_json(result, found), nl=False)
-    else:
-        click.echo((bt.render_csv if fmt == "csv" else bt.render_table)(result), nl=False)
-    if found is not None and fmt != "json":
-        # beside a table, part of the report; beside CSV rows, on stderr
-        text = bt.render_agreement(found, result, str(run.register))
-        click.echo(("\n" if fmt == "table" else "") + text, nl=False, err=fmt == "csv")
-    if fmt == "table":
+    reporter = formats.BACKTEST[fmt]
+    reporter.emit(run)
+    result = run.backtest
+    if reporter.human:
         click.echo(
             f"{len(result.providers)} providers x {len(result.months)} months in "
             f"{run.seconds:.1f} s",

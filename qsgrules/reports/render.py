@@ -438,11 +438,14 @@ def to_csv(result: Triage) -> str:
     return buf.getvalue()
 
 
-def problems(source: str, found: Sequence[Problem], fmt: str, *, ok: bool) -> str:
-    """Problems as JSON (``{"file", "valid", "problems"}``) or GitHub workflow annotations."""
-    if fmt == "json":
-        data = {"file": source, "valid": ok, "problems": [p.to_dict() for p in found]}
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+def problems_json(source: str, found: Sequence[Problem], *, ok: bool) -> str:
+    """Problems as JSON: ``{"file", "valid", "problems"}``."""
+    data = {"file": source, "valid": ok, "problems": [p.to_dict() for p in found]}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def github_annotations(found: Sequence[Problem]) -> str:
+    """Problems as GitHub workflow annotations (``::warning file=...::message``)."""
     lines = []
     for p in found:
         level = "warning" if p.severity == "warning" else "error"
