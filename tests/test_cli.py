@@ -150,7 +150,7 @@ def test_bad_as_of_is_bad_input() -> None:
 def test_indicators_lists_the_whole_catalogue() -> None:
     code, out, _ = run("indicators", "--format", "json")
     ids = [i["id"] for i in json.loads(out)]
-    assert code == 0 and len(ids) == 22 == len(CATALOGUE)
+    assert code == 0 and ids == [i.id for i in CATALOGUE]
     assert {"ae_4hr_type1", "never_events_rate", "trust_rating", "net_promoter"} <= set(ids)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model.vocabulary import ProviderType
+from ..indicators import Indicator
+from ..model.vocabulary import DataKind, ProviderType
 
 #: How a series is made: counts drawn around the level (binomial numerator over a
 #: denominator, Poisson events over exposure or expected deaths), a measured ratio of two
@@ -33,7 +34,9 @@ class Profile:
 
 _INF = 1e12
 
-#: One profile per catalogue indicator (tests/test_synth.py checks that none is missing).
+#: The profiles drawn for English providers, by catalogue indicator; an indicator without one
+#: is drawn from its kind and bounds (``profile_for``): a new indicator is one catalogue
+#: entry, and its profile here only when the default does not look like it.
 PROFILES: dict[str, Profile] = {
     "elective_deaths_30d": Profile("binomial", 2.5, 0.8, 0.3, 0.3, 0, 1000, 3000, 4),
     "amenable_deaths": Profile("poisson", 1.0, 0.08, 0.03, 0.05, 0.2, 5, 60, 4, 1),
@@ -58,6 +61,34 @@ PROFILES: dict[str, Profile] = {
     "cqc_compliance_notices": Profile("count", 0.003, 0.002, 0, 0, 0, 20, 0, 0, jump=0.1),
     "trust_rating": Profile("rating", 2.8, 0.6, 0, 0, 1, 4, 0, 0),
 }
+
+
+def profile_for(indicator: Indicator) -> Profile:
+    """The indicator's profile, or, without one, a plausible series of its kind inside the
+    values it can take: a share a tenth of the way up its scale, a rate with about five
+    events a month, a ratio about one, a count of rare events, a score or a grade in the
+    middle of its range."""
+    found = PROFILES.get(indicator.id)
+    if found is not None:
+        return found
+    s = indicator.scale
+    low = indicator.low if indicator.low is not None else 0.0
+    if indicator.kind is DataKind.PROPORTION:
+        return Profile("binomial", 0.1 * s, 0.03 * s, 0.01 * s, 0.005 * s, 0, s, 5000, 4)
+    if indicator.kind is DataKind.RATE:
+        mean = 5 * s / 25000  # five events a month over a typical exposure
+        return Profile("poisson", mean, 0.3 * mean, 0.1 * mean, 0, 0, _INF, 25000, 4)
+    high = indicator.high if indicator.high is not None else max(10.0, 10 * low)
+    if indicator.kind is DataKind.RATIO:
+        mean = min(max(1.0, low + 0.1), high)
+        return Profile("measured", mean, 0.15 * mean, 0.03 * mean, 0, low, high, 800, 4, 1)
+    if indicator.kind is DataKind.COUNT:
+        return Profile("count", 0.05, 0.03, 0, 0, low, high, 0, 0, jump=0.1)
+    middle, width = (low + high) / 2, high - low
+    if indicator.kind is DataKind.SCORE:
+        return Profile("score", middle, width / 10, width / 30, 0, low, high, 0, 1)
+    return Profile("rating", middle, width / 5, 0, 0, low, high, 0, 0)
+
 
 #: Share of each provider type in a national list (GP practices and dentists dominate).
 TYPE_SHARES: dict[ProviderType, float] = {

@@ -1,8 +1,9 @@
 """Synthetic providers and their indicator series, generated block by block with numpy.
 
 Every provider reports every catalogue indicator every month (so a workspace of N
-providers and M months has exactly N x 22 x M rows). A known minority of series has a step
-change or a drift; everything else is a stable level with seasonality and sampling noise.
+providers and M months has exactly N x (catalogue indicators) x M rows). A known minority
+of series has a step change or a drift; everything else is a stable level with seasonality
+and sampling noise.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from ..model.vocabulary import ProviderType
 from .profiles import (
     PLACE_END,
     PLACE_START,
-    PROFILES,
     TYPE_NAME,
     TYPE_PREFIX,
     TYPE_SHARES,
     TYPE_SIZE,
+    profile_for,
 )
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -80,7 +81,7 @@ class Block:
 
 
 #: The catalogue's profiles in catalogue order, and which way is concern for each.
-PROFILES_IN_ORDER = [PROFILES[ind.id] for ind in CATALOGUE]
+PROFILES_IN_ORDER = [profile_for(ind) for ind in CATALOGUE]
 CONCERN_SIGN: FloatArray = np.array(
     [-1.0 if ind.polarity is Polarity.LOWER_IS_WORSE else 1.0 for ind in CATALOGUE]
 )

@@ -1,8 +1,8 @@
 """indicators.csv, read column-wise (indicator_columns.py) and validated with vectorised checks.
 
 PyArrow's CSV reader turns the file into string columns; labels are checked once per
-distinct value (a national file has millions of rows but thousands of providers, 22
-indicators and a few dozen months) and numbers with array operations. Every bad row is
+distinct value (a national file has millions of rows but thousands of providers, a few
+dozen indicators and months) and numbers with array operations. Every bad row is
 still reported at its own line: line = row index + 2, which holds when every row is one
 line. When it may not (a quoted field holding a line break, a row of the wrong width, bytes
 that are not UTF-8), the file is read again by Python's csv module, which knows each
