@@ -19,7 +19,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from qsgrules import api_register
+from qsgrules import api
 from qsgrules import register as R
 from qsgrules.bundled import demo_workspace
 from qsgrules.web import start_server
@@ -39,10 +39,10 @@ M = "M-2019-04-10"
 
 
 def _meeting(ws: Path) -> None:
-    api_register.open_meeting(
+    api.open_meeting(
         date="2019-04-10", chair="Dr Jo Chair", qsg="South London", workspace=ws, by="clerk"
     )
-    with api_register.open_register(ws, write=True, by="clerk") as reg:
+    with api.open_register(ws, write=True, by="clerk") as reg:
         R.attend(reg, M, member="Ann Lee", organisation="CQC", start="10:00", end="12:00")
         R.attend(reg, M, member="Raj Patel", organisation="NHS Croydon CCG", start="10:15")
         R.confirm(reg, "RJ6", meeting=M, member="Ann Lee")
