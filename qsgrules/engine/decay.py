@@ -45,11 +45,15 @@ class Earlier:
         last_day = when.on == month_end(when.on_month)
         # a provider with no data at all is compared with the end of the workspace's
         # latest month with data up to the date (with --as-of past the data, not that month)
-        newest = data_month(workspace, when.month)
+        newest: int | None = None
         for code, cov in covered.items():
             if cov.lag_months == 0 and last_day:
                 continue  # its data reach the date's month, which ends on the date
-            month = when.on_month - cov.lag_months if cov.lag_months is not None else newest
+            if cov.lag_months is not None:
+                month = when.on_month - cov.lag_months
+            else:
+                newest = data_month(workspace, when.month) if newest is None else newest
+                month = newest
             if month_end(month) < when.on:
                 self._ends[code] = month
                 if cov.lag_months is not None:

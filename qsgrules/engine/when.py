@@ -103,8 +103,8 @@ def data_month(workspace: Workspace, month: int) -> int:
     triage's ``as_of``, named for the data clock. Capping the tests there or at ``month`` is
     the same, as no row lies between."""
     periods = workspace.observations.period
-    upto = periods[periods <= month]
-    return int(np.max(upto)) if upto.size else month
+    found = int(np.max(periods, where=periods <= month, initial=-1)) if periods.size else -1
+    return month if found < 0 else found
 
 
 def resolve_date(

@@ -19,6 +19,12 @@ from ..model.proposal import Coverage, IndicatorCoverage
 from ..ruleset.schema import IndicatorSettings, Ruleset
 from ..workspace.loader import Observations
 
+#: Every field is given: one set of their names serves every model built here (a set per
+#: model would be 220,000 sets at national scale, about 60 MB; models are frozen, and
+#: pydantic copies the set before changing it in ``model_copy``).
+_INDICATOR_FIELDS = set(IndicatorCoverage.model_fields)
+_COVERAGE_FIELDS = set(Coverage.model_fields)
+
 
 def window_months(settings: IndicatorSettings) -> int:
     """How many months up to the as-of month the indicator's tests look at."""
@@ -88,6 +94,7 @@ def coverage(
                     continue  # the provider never reported this indicator: nothing is missing
                 items.append(
                     IndicatorCoverage.model_construct(
+                        _INDICATOR_FIELDS,
                         indicator=ind_id,
                         latest=text(last),
                         window_months=windows[k],
@@ -99,6 +106,7 @@ def coverage(
         newest = int(np.max(latest[:, i])) if i is not None and len(tested) else -1
         seen = None if newest < 0 else newest
         out[code] = Coverage.model_construct(
+            _COVERAGE_FIELDS,
             latest=None if seen is None else text(seen),
             stale=seen is None or when - seen >= spec.stale_after_months,
             missing_months=sum(it.missing_months for it in items),
