@@ -8,6 +8,8 @@ when it runs, so `qsg --help` stays quick.
 from __future__ import annotations
 
 import math
+import os
+import sys
 
 import click
 
@@ -32,7 +34,14 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float
     show_default=True,
     help="Generated workspaces to try.",
 )
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Repeat a run.")
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    default=0,
+    show_default=True,
+    help="The random examples' seed (the same seed, the same run); the aimed probes "
+    "do not depend on it.",
+)
 @click.option(
     "--shrink-seconds",
     type=click.FloatRange(0, 3600),
@@ -48,14 +57,17 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float
     show_default=True,
     help="Where a counterexample is written (must not exist, or be empty).",
 )
-def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float, out: str) -> None:
+def verify(ruleset: str, examples: int, seed: int, shrink_seconds: float, out: str) -> None:
     """Check RULESET's soundness on generated workspaces (Hypothesis).
 
     Built-in properties: more or worse current evidence never lowers a provider's level,
     the order of rows and items changes nothing, the same inputs give the same triage,
     every level the ruleset names is proposed, every rule fires and decides a level; and
-    the properties the ruleset declares under `properties:`. A failure prints the shrunk
-    counterexample, writes it as workspace folders under --out, and exits 1.
+    the properties the ruleset declares under `properties:`. Workspaces aimed at each rule
+    come first (the same on every run): each ceiling a rule turns on (a `max`, `not` over
+    evidence; what `qsg check` warns of as QSG104) is crossed with the least evidence that
+    does it. A failure prints the counterexample, writes it as workspace folders under
+    --out, and exits 1. The default seed is fixed: the same command, the same result.
     """
     from ..api.rulesets import verify_ruleset, write_counterexample
     from ..verify import AS_OF, counterexample_files
@@ -65,27 +77,49 @@ def verify(ruleset: str, examples: int, seed: int | None, shrink_seconds: float,
     )
     compiled, report = run.ruleset, run.report
     timing = f"seed {report.seed}, {report.seconds:.1f} s"
+    tried = f"{report.aimed} aimed and {report.examples} generated workspaces"
     cx = report.counterexample
     if cx is None:
         verdict = "ok" if report.ok else "FAILED"
-        click.echo(
-            f"{ruleset}: {verdict}: {compiled.name} {compiled.version} on {report.examples} "
-            f"generated workspaces as of {AS_OF} ({timing})"
-        )
-        for outcome in report.outcomes:
-            click.echo(f"  {'ok  ' if outcome.ok else 'FAIL'}  {outcome.text}")
+        lines = [
+            f"{ruleset}: {verdict}: {compiled.name} {compiled.version} on {tried} as of "
+            f"{AS_OF} ({timing})"
+        ]
+        lines += [f"  {'ok  ' if o.ok else 'FAIL'}  {o.text}" for o in report.outcomes]
+        _say(lines)
         exit_with(ExitCode.OK if report.ok else ExitCode.FINDINGS)
-    click.echo(f"{ruleset}: FAILED after {report.examples} examples ({timing})")
-    click.echo(f"  property: {cx.property}")
-    click.echo(f"  {cx.message}")
-    click.echo(f"Shrunk counterexample (as of {cx.as_of}), written to {out}/:")
+    # written before anything is shown: a reader that stops early loses nothing
+    readme = write_counterexample(run, ruleset)
+    lines = [
+        f"{ruleset}: FAILED after {tried} ({timing})",
+        f"  property: {cx.property}",
+        f"  {cx.message}",
+        f"Counterexample (as of {cx.as_of}), written to {out}/:",
+    ]
     for name, files in counterexample_files(cx).items():
         for file, text in files.items():
-            click.echo(f"--- {name}/{file}")
-            click.echo(text, nl=False)
-    lines = write_counterexample(run, ruleset)
-    click.echo("\n".join(lines[2:]))
+            lines.append(f"--- {name}/{file}")
+            lines.extend(text.rstrip("\n").split("\n"))
+    lines.extend(readme[2:])
+    _say(lines)
     exit_with(ExitCode.FINDINGS)
+
+
+def _say(lines: list[str]) -> None:
+    """Print ``lines``; a reader that stops early (``| head -1``) ends the output quietly,
+    and the command still exits with its verdict's code."""
+    try:
+        for line in lines:
+            click.echo(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        try:  # what is still buffered goes nowhere, not to a traceback at exit
+            fd = sys.stdout.fileno()
+        except (AttributeError, OSError, ValueError):
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
 
 
 @command()

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -17,7 +18,7 @@ from ..errors import InputError
 from ..indicators import BY_ID, CATALOGUE, DataKind
 from ..model import Model
 from ..model.months import month_end
-from ..model.vocabulary import Domain, HardTest, ProviderType, Severity, Strength
+from ..model.vocabulary import Domain, HardTest, ProviderType, Reliability, Severity, Strength
 from ..ruleset import CompiledRuleset, load_ruleset
 from ..workspace import Member, Provider, SoftItem, Workspace
 from ._aims import Aims, SoftAim, aim, tests_of
@@ -84,14 +85,27 @@ def _span(indicator: str) -> tuple[float, float, float]:
     return lo, hi, hi - lo
 
 
+def good_middle(rs: CompiledRuleset, indicator: str) -> float:
+    """The middle of the values on the good side of the indicator's standard."""
+    lo, hi = _good_interval(rs, indicator)
+    return round((lo + hi) / 2, 3)
+
+
 def _good_base(draw: st.DrawFn, rs: CompiledRuleset, indicator: str) -> float:
     """A value on the good side of the indicator's standard (anywhere without one)."""
+    inner_lo, inner_hi = _good_interval(rs, indicator)
+    return round(draw(st.floats(inner_lo, inner_hi, allow_nan=False)), 3)
+
+
+def _good_interval(rs: CompiledRuleset, indicator: str) -> tuple[float, float]:
+    """Where an ordinary value of the indicator lies (one value when it is fixed)."""
     lo, hi, _ = _span(indicator)
     settings = rs.spec.indicators.get(indicator)
     cusum = settings.cusum if settings else None
     if cusum is not None and cusum.method != "normal" and BY_ID[indicator].kind is DataKind.RATIO:
         # in control: a CUSUM of counts expects a ratio's observed to be its expected count
-        return cusum.target if cusum.target is not None else BY_ID[indicator].scale
+        fixed = cusum.target if cusum.target is not None else BY_ID[indicator].scale
+        return fixed, fixed
     std = settings.standard if settings else None
     if std is not None:
         sign = concern_sign(indicator, std.direction)
@@ -99,8 +113,7 @@ def _good_base(draw: st.DrawFn, rs: CompiledRuleset, indicator: str) -> float:
         if lo > hi:
             lo = hi
     # middling values leave room for a trend or peer signal either way
-    inner_lo, inner_hi = lo + 0.25 * (hi - lo), hi - 0.25 * (hi - lo)
-    return round(draw(st.floats(inner_lo, inner_hi, allow_nan=False)), 3)
+    return lo + 0.25 * (hi - lo), hi - 0.25 * (hi - lo)
 
 
 def _beyond(indicator: str, limit: float, sign: int, margin: float) -> float | None:
@@ -169,25 +182,25 @@ def _soft_for(
     sources: list[str],
     day: dt.date,
     start: int,
+    light: bool = False,
 ) -> list[SoftItem]:
     """Items from distinct organisations, received just before ``day``, that together weigh
     at least ``want.weight`` with ``want.organisations`` organisations (corroborating when
-    asked)."""
-    soft = rs.spec.soft
-    severity = max(Severity, key=lambda s: soft.severity_points[s])
-    rel = max(soft.source_reliability, key=lambda r: soft.source_reliability[r])
-    info = max(soft.information_assessment, key=lambda i: soft.information_assessment[i])
-    each = (
-        soft.severity_points[severity]
-        * soft.source_reliability[rel]
-        * soft.information_assessment[info]
-        * soft.domain_weights.get(domain, 1.0)
-        * 0.9  # at most ten days old at the half-life the ruleset may set
-    )
-    if each <= 0:
+    asked). Heavy: each item as heavy as the ruleset's settings allow; light: the fewest
+    items, each as light as still reaches the weight (so a rule that asks for little is
+    reached without a heavier rule firing beside it)."""
+    grades = _gradings(rs, domain)
+    if not grades:
         return []
-    n = max(want.organisations, 2 if want.corroborated else 1, math.ceil(want.weight / each))
-    n = min(n, 12)
+    fewest = max(want.organisations, 2 if want.corroborated else 1)
+    if light:  # the fewest items, each the lightest that does it
+        enough = [g for g in grades if g[0] * fewest >= want.weight] or [
+            g for g in grades if math.ceil(want.weight / g[0]) <= 12
+        ]
+        each, severity, rel, info = enough[0] if enough else grades[-1]
+    else:
+        each, severity, rel, info = grades[-1]
+    n = min(max(fewest, math.ceil(want.weight / each)), 12)
     return [
         SoftItem.model_validate(
             {
@@ -205,6 +218,33 @@ def _soft_for(
         )
         for k in range(n)
     ]
+
+
+#: (weight, severity, source reliability, information assessment) of one way to grade an item
+Grading = tuple[float, Severity, Reliability, int]
+
+
+def _gradings(rs: CompiledRuleset, domain: Domain) -> list[Grading]:
+    """(weight, severity, reliability, assessment) of every grading whose item counts,
+    lightest first; the weight as an item at most ten days old has at any half-life the
+    ruleset may set (a tenth off)."""
+    soft = rs.spec.soft
+    found = sorted(
+        (
+            soft.severity_points[sev]
+            * soft.source_reliability[rel]
+            * soft.information_assessment[info]
+            * soft.domain_weights.get(domain, 1.0)
+            * 0.9,
+            sev,
+            rel,
+            info,
+        )
+        for sev in Severity
+        for rel in soft.source_reliability
+        for info in soft.information_assessment
+    )
+    return [g for g in found if g[0] > 0]
 
 
 class _Ruleset:
@@ -226,6 +266,7 @@ def workspaces(
     max_items: int = 6,
     max_aims: int = 2,
     rules: Collection[str] | None = None,
+    evidence: Literal["any", "light", "heavy"] = "any",
 ) -> st.SearchStrategy[Workspace]:
     """A small workspace that loads (``write_workspace`` then ``load_workspace``) and whose
     evidence reaches every rule of ``ruleset`` (the bundled default when None).
@@ -237,6 +278,9 @@ def workspaces(
     indicator the ruleset configures and a few random soft items, some closed, expired,
     duplicated or linked. Data ends in ``as_of``; items are received by its last day.
     ``rules`` (ids) aims at those rules only; declared properties are aimed at too.
+    ``evidence`` says how heavy the aimed soft items are: ``"heavy"`` (the heaviest grading),
+    ``"light"`` (the lightest that reaches what a rule asks for, so that a heavier rule does
+    not fire beside it) or ``"any"`` (either, drawn for each provider).
     """
     rs = resolve_ruleset(ruleset)
     check_month("as_of", as_of)
@@ -250,9 +294,11 @@ def workspaces(
         unknown = [r for r in rules if r not in ids]
         if unknown:
             raise InvalidArgument(f"rules: {', '.join(map(repr, unknown))} not in {rs.name}")
+    if evidence not in ("any", "light", "heavy"):
+        raise InvalidArgument(f"evidence={evidence!r}: give 'any', 'light' or 'heavy'")
     focus = tuple(ids if rules is None else [i for i in ids if i in set(rules)])
     return _workspaces(
-        _Ruleset(rs), as_of, min_providers, max_providers, max_items, max_aims, focus
+        _Ruleset(rs), as_of, min_providers, max_providers, max_items, max_aims, focus, evidence
     )
 
 
@@ -266,6 +312,7 @@ def _workspaces(
     max_items: int,
     max_aims: int,
     focus: tuple[str, ...],
+    evidence: str,
 ) -> Workspace:
     rs = ruleset.ruleset
     month = check_month("as_of", as_of)
@@ -308,8 +355,9 @@ def _workspaces(
         )
         providers.append(Provider(code=code, name=f"{code} Test Provider", type=ptype, qsg="QSG"))
         rows.extend(_series(draw, rs, code, aims, bases, counted, month, length, peer_group))
+        light = evidence == "light" or (evidence == "any" and draw(st.booleans()))
         for domain, want in sorted(aims.soft.items()):
-            items.extend(_soft_for(rs, code, domain, want, sources, day, len(items)))
+            items.extend(_soft_for(rs, code, domain, want, sources, day, len(items), light))
     noise = draw(
         st.lists(
             soft_items(provider_codes=codes, as_of=day, sources=sorted(member_map), status=None),

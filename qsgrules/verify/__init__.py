@@ -4,7 +4,9 @@
 from ``qsgrules.strategies.workspaces(ruleset=...)``, which aim at every rule and declared
 property. Each example checks determinism, order independence, that a later date with no new row
 removes no hard finding (``absence.py``), the declared properties and one change that adds
-to or worsens a provider's current evidence (``checks.py``); across
+to or worsens a provider's current evidence (``checks.py``). Before them, aimed probes
+(``probes.py``, with a seed of their own) reach every rule on purpose and take every ceiling
+a rule turns on (a `max`, `not` over evidence) just past its number. Across
 examples it records which levels were proposed and which rules fired and decided a level,
 so that a level or a rule never reached is reported too. A failing property is shrunk by
 Hypothesis to a small counterexample, which ``write_counterexample`` writes as workspace
@@ -13,7 +15,6 @@ folders that ``qsg triage --workspace`` reproduces.
 
 from __future__ import annotations
 
-import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,9 +44,14 @@ from .checks import (
     check_order_and_determinism,
     declared,
 )
+from .crossings import ceilings
+from .probes import ProbeTally, probe
 
 #: The month generated workspaces end in (any past month would do).
 AS_OF = "2019-03"
+#: The seed of the random examples when none is given: a run is repeatable by default (a
+#: CI gate on verify must not fail one run in ten); give --seed to explore further.
+DEFAULT_SEED = 0
 
 
 @dataclass
@@ -105,6 +111,7 @@ class VerifyReport:
     seconds: float
     outcomes: tuple[Outcome, ...]
     counterexample: Counterexample | None
+    aimed: int = 0  # the probes' workspaces (``probes.py``)
 
     @property
     def ok(self) -> bool:
@@ -118,14 +125,20 @@ def verify(
     seed: int | None = None,
     shrink_seconds: float = SHRINK_SECONDS,
 ) -> VerifyReport:
-    """Check ``ruleset``'s built-in and declared properties on ``examples`` workspaces.
+    """Check ``ruleset``'s built-in and declared properties on aimed probes and on
+    ``examples`` random workspaces (drawn from ``seed``, ``DEFAULT_SEED`` when None).
 
-    A failure is shrunk for at most ``shrink_seconds`` after it is first found; the
-    smallest counterexample seen is reported."""
-    chosen = random.SystemRandom().randrange(2**32) if seed is None else seed
+    The probes run first and do not depend on the seed: a counterexample they find is
+    reported as it is; one found among the random examples is shrunk for at most
+    ``shrink_seconds`` after it is first found, and the smallest seen is reported."""
+    chosen = DEFAULT_SEED if seed is None else seed
     props = declared(ruleset)
     tally = Tally()
     start = time.perf_counter()
+    probed, found = probe(ruleset, AS_OF)
+    if found is not None:
+        seconds = time.perf_counter() - start
+        return VerifyReport(ruleset.source, 0, chosen, seconds, (), found, aimed=probed.examples)
 
     # sparse workspaces (one aim per provider, little else) show what one rule does alone;
     # rich ones show rules together
@@ -189,9 +202,15 @@ def verify(
             raise
     counterexample = shrinking.found
     seconds = time.perf_counter() - start
-    outcomes = () if counterexample else _outcomes(ruleset, tally, props)
+    outcomes = () if counterexample else _outcomes(ruleset, tally, props, probed)
     return VerifyReport(
-        ruleset.source, tally.examples, chosen, seconds, tuple(outcomes), counterexample
+        ruleset.source,
+        tally.examples,
+        chosen,
+        seconds,
+        tuple(outcomes),
+        counterexample,
+        aimed=probed.examples,
     )
 
 
@@ -199,7 +218,9 @@ def _counts(counter: Counter[str]) -> str:
     return ", ".join(f"{n} {what}" for what, n in sorted(counter.items()))
 
 
-def _outcomes(ruleset: CompiledRuleset, tally: Tally, props: list[Declared]) -> list[Outcome]:
+def _outcomes(
+    ruleset: CompiledRuleset, tally: Tally, props: list[Declared], probed: ProbeTally
+) -> list[Outcome]:
     n = tally.examples
     out = [
         Outcome(True, f"{MONOTONE}: {n} changes ({_counts(tally.changes)})"),
@@ -208,7 +229,9 @@ def _outcomes(ruleset: CompiledRuleset, tally: Tally, props: list[Declared]) -> 
         Outcome(True, f"{ABSENCE}: {n} examples"),
     ]
     named = sorted({r.level for r in ruleset.rules}, reverse=True)
-    missing = [lv.value for lv in named if not tally.levels[lv.value]]
+    # a level some aimed workspace reached (a rule of it decided there) was proposed too
+    reached = {r.level.value for r in ruleset.rules if probed.decided[r.id]}
+    missing = [lv.value for lv in named if not tally.levels[lv.value] and lv.value not in reached]
     seen = ", ".join(f"{lv.value} {tally.levels[lv.value]}" for lv in named)
     out.append(
         Outcome(
@@ -218,9 +241,13 @@ def _outcomes(ruleset: CompiledRuleset, tally: Tally, props: list[Declared]) -> 
         )
     )
     for rule in ruleset.rules:
-        fired, decided = tally.fired[rule.id], tally.decided[rule.id]
+        fired = tally.fired[rule.id] + probed.fired[rule.id]
+        decided = tally.decided[rule.id] + probed.decided[rule.id]
         if not fired:
-            text = f"rule {rule.id} never fired in {n} examples"
+            text = (
+                f"rule {rule.id} never fired in {n} examples nor in {probed.examples} "
+                "workspaces aimed at it"
+            )
         elif not decided:
             text = (
                 f"rule {rule.id} fired {fired} times but never decided the level (a rule "
@@ -229,6 +256,17 @@ def _outcomes(ruleset: CompiledRuleset, tally: Tally, props: list[Declared]) -> 
         else:
             text = f"rule {rule.id} fires ({fired}) and decides the level ({decided})"
         out.append(Outcome(bool(fired and decided), text))
+        if ceilings(rule):
+            # what `qsg check` warns of (QSG104), sought on purpose and not found
+            out.append(
+                Outcome(
+                    True,
+                    f"rule {rule.id}: not monotone as `qsg check` suspects (QSG104)? "
+                    f"suspected, not found: {probed.crossed[rule.id]} crossings of its "
+                    f"ceilings from {probed.bases[rule.id]} aimed workspaces where it decided "
+                    f"the level, and {n} random changes",
+                )
+            )
     for prop in props:
         held = tally.declared[prop.text]
         text = (
@@ -253,6 +291,7 @@ def counterexample_files(cx: Counterexample) -> dict[str, dict[str, str]]:
 
 __all__ = [
     "AS_OF",
+    "DEFAULT_SEED",
     "Counterexample",
     "Level",
     "Outcome",
