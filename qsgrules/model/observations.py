@@ -135,6 +135,31 @@ class Observations:
     def __len__(self) -> int:
         return int(self.value.shape[0])
 
+    def __repr__(self) -> str:
+        """Every row, compactly: a line per provider and indicator, its months and values
+        (``numerator/denominator`` where counts are given), so a failing example shows
+        its data."""
+        return "Observations(" + "".join(f"\n    {line}" for line in self.lines()) + ")"
+
+    def lines(self) -> list[str]:
+        """One line per provider and indicator: ``RAA ae_4hr_type1 2019-01..2019-03: 3 4.5 25``
+        (a month without a row is ``-``; counts as ``numerator/denominator``)."""
+        n = len(self)
+        if n == 0:
+            return ["no rows"]
+        series: dict[tuple[str, str], dict[int, str]] = {}
+        providers, indicators = self.provider.tolist(), self.indicator.tolist()
+        for k in range(n):
+            num, den = float(self.numerator[k]), float(self.denominator[k])
+            shown = f"{num:g}/{den:g}" if num == num and den == den else f"{self.value[k]:g}"
+            series.setdefault((providers[k], indicators[k]), {})[int(self.period[k])] = shown
+        out = [f"{n} row{'s' if n != 1 else ''}:"]
+        for (provider, indicator), months in sorted(series.items()):
+            first, last = min(months), max(months)
+            values = " ".join(months.get(t, "-") for t in range(first, last + 1))
+            out.append(f"{provider} {indicator} {_month(first)}..{_month(last)}: {values}")
+        return out
+
     def select(self, mask: BoolArray) -> Observations:
         """The rows where ``mask`` is true, in order."""
         # selections are sparse: index, don't mask, each column
@@ -163,3 +188,7 @@ class Observations:
         """The providers with at least one row."""
         used = np.bincount(self.provider.codes, minlength=len(self.provider.names)) > 0
         return {str(s) for s in self.provider.names[used]}
+
+
+def _month(period: int) -> str:
+    return f"{period // 12:04d}-{period % 12 + 1:02d}"

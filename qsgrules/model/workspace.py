@@ -101,7 +101,7 @@ class Member:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Workspace:
     """A loaded workspace: everything in it was valid when loaded.
 
@@ -117,3 +117,45 @@ class Workspace:
     members: dict[str, Member] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
     without_data: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        """What the workspace holds, compactly: providers, members, every indicator
+        row (a line per series) and every soft item (a line each)."""
+        lines = [
+            f"root={self.root!r}",
+            "providers: "
+            + (", ".join(f"{p.code} ({p.type})" for p in self.providers.values()) or "none"),
+            "members: " + (", ".join(self.members) or "none"),
+            "indicators: " + "\n    ".join(self.observations.lines()),
+            f"intelligence: {len(self.intelligence)} item(s)"
+            + "".join(f"\n    {_item_line(i)}" for i in self.intelligence),
+        ]
+        return "Workspace(\n  " + "\n  ".join(lines) + "\n)"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Hypothesis' (and IPython's) pretty printer: the repr above, not field by field
+        for k, line in enumerate(repr(self).split("\n")):
+            if k:
+                printer.break_()
+            printer.text(line)
+
+
+def _item_line(item: SoftItem) -> str:
+    extra = [
+        f"{key} {value}"
+        for key, value in (
+            ("category", item.category),
+            ("status", item.status if item.status != ItemStatus.OPEN else None),
+            ("closed_on", item.closed_on),
+            ("expires", item.expires),
+            ("duplicate_of", item.duplicate_of),
+            ("corroborates", item.corroborates),
+            ("handling", item.handling if item.handling != Handling.OPEN else None),
+        )
+        if value is not None
+    ]
+    return (
+        f"{item.id} {item.provider} from {item.source} received {item.received}: "
+        f"{item.domain} {item.severity} {item.grading}"
+        + (f" ({', '.join(extra)})" if extra else "")
+    )
