@@ -16,8 +16,8 @@ from ..indicators import BY_ID
 from ..model.months import month_number
 from ..model.proposal import Triage
 from ..model.rebase import rebase_months
-from ..register import Register, fold, present
-from ..register.rebases import rebases_by_provider
+from ..register import Register, present
+from ..register.rebases import rebase_records, rebases_by_provider
 from ..reports.public import publishable
 from ..ruleset import CompiledRuleset
 from ..workspace import Workspace
@@ -115,7 +115,7 @@ def _frozen(path: Path, meeting: str, providers: Sequence[str] | None) -> Triage
     from ..register.meetings import meeting_of
 
     with Register(path, readonly=True) as reg:
-        meeting_of(fold(reg.records()), meeting)  # an unknown meeting: QSG602, did you mean
+        meeting_of(reg.state([meeting]), meeting)  # an unknown meeting: QSG602, did you mean
         result = Triage.model_validate_json(reg.frozen_triage(meeting))
     if not providers:
         return result
@@ -148,18 +148,18 @@ def pack_context(source: PackSource, *, on: dt.date | None = None) -> MeetingCon
     if not present(source.register):
         return MeetingContext()
     with Register(source.register, readonly=True) as reg:
-        records = reg.records()
+        state = reg.state([source.meeting] if source.meeting is not None else [])
+        m = state.meetings.get(source.meeting) if source.meeting is not None else None
+        context = from_register(state, m, on=on or dt.date.today())
+        rebased = rebases_by_provider(rebase_records(reg))
         head = reg.head()
-    state = fold(records)
-    m = state.meetings.get(source.meeting) if source.meeting is not None else None
-    context = from_register(state, m, on=on or dt.date.today())
     if context.meeting is not None and head is not None:
         # the meeting's pack prints the chain head: the chain is anchored outside the file
         info = context.meeting.model_copy(
             update={"chain_head": f"record {head[0]}, sha256 {head[1]}"}
         )
         context = context.model_copy(update={"meeting": info})
-    return context.model_copy(update={"rebases": rebases_by_provider(records)})
+    return context.model_copy(update={"rebases": rebased})
 
 
 def meeting_pack(

@@ -11,8 +11,8 @@ from ..engine.triage import resolve_date, triage
 from ..model.proposal import Triage
 from ..model.rebase import Rebase
 from ..progress import Progress
-from ..register import Register, fold, present, standings
-from ..register.rebases import rebases
+from ..register import Register, present
+from ..register.rebases import rebase_records, rebases
 from ..ruleset import CompiledRuleset
 from ..workspace import Workspace
 from .inputs import open_inputs, register_file
@@ -78,11 +78,10 @@ def recorded_rebases(register: str | Path, on: dt.date | None = None) -> tuple[R
     if not present(register):
         return ()
     with Register(register, readonly=True) as reg:
-        records = reg.records()
-    found = rebases(records)
-    if on is not None:
-        held = {m.id: m.date for m in fold(records).meetings.values()}
-        found = [r for r in found if held.get(r.meeting, on) <= on]
+        found = rebases(rebase_records(reg))
+        if on is not None:
+            held = {m.id: m.date for m in reg.state().headers()}
+            found = [r for r in found if held.get(r.meeting, on) <= on]
     return tuple(found)
 
 
@@ -93,14 +92,12 @@ def _given(workspace: Workspace, as_of: str | None, on: str | dt.date | None) ->
 
 def with_standing(result: Triage, register: str | Path, *, on: dt.date | None = None) -> Triage:
     """The triage with each provider's standing level (its last decision, taken on or
-    before ``on`` when given: only what was known then) from the register, read in one
-    query; unchanged when there is no register file."""
+    before ``on`` when given: only what was known then) from the register, read by indexed
+    queries; unchanged when there is no register file."""
     if not present(register):
         return result
     with Register(register, readonly=True) as reg:
-        rows = reg.decisions_by_provider()
-    day = None if on is None else on.isoformat()
-    held = standings([r for r in rows if day is None or r[5] is None or str(r[5]) <= day])
+        held = reg.standing_levels(on=on)
     if not held:
         return result
     return result.model_copy(

@@ -179,10 +179,6 @@ def coverage(
         )
     day = checks.date("on", on) if on is not None else system_today()
     path = register_file(ws.root, register)
-    state = reg_api.State()
-    if reg_api.present(path):
-        with Register(path, readonly=True) as reg:
-            state = reg_api.fold(reg.records())
     if qsg is not None:
         checks.one_of(
             "qsg",
@@ -193,7 +189,10 @@ def coverage(
             "a local QSG is named in the qsg column of providers.csv",
         )
     names = {code: p.name for code, p in sorted(ws.providers.items()) if qsg in (None, p.qsg)}
-    return n, reg_api.coverage(state, names, months=n, on=day)
+    if not reg_api.present(path):
+        return n, reg_api.coverage(reg_api.State(), names, months=n, on=day)
+    with Register(path, readonly=True) as reg:
+        return n, reg_api.coverage(reg.state(), names, months=n, on=day)
 
 
 def regional_report(
@@ -282,9 +281,10 @@ def decided_levels(
     if register is None and not reg_api.present(path):
         return None
     with Register(path, readonly=True) as reg:
-        state = reg_api.fold(reg.records())
+        state = reg.state()
+        heads = {m.id: m for m in state.headers()}
+        decided = state.history()
     out: dict[tuple[str, str], Level] = {}
-    for m in sorted(state.meetings.values(), key=lambda m: (m.date, m.seq)):
-        for code, d in m.decisions.items():
-            out[(code, m.as_of)] = d.level
+    for d in reversed(decided):  # the earliest meeting first: a later one replaces it
+        out[(d.provider, heads[d.meeting].as_of)] = d.level
     return out

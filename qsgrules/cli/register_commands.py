@@ -166,18 +166,19 @@ def meeting_attend(
 @_where
 def meeting_list(workspace: str | None, register: str | None) -> None:
     """Every meeting: date, QSG, chair, as-of, attendance, decisions, status."""
-    from .. import register as R
 
     with _read(workspace, register) as reg:
-        state = R.fold(reg.records())
+        state = reg.state()
+        tallies = state.tallies()
     lines: list[tuple[tuple[object, ...], str]] = []
-    for m in state.meetings.values():
+    for m in state.headers():
         status = f"agreed {m.agreed[0][:10]}" if m.agreed else "DRAFT"
+        attending, decided = tallies[m.id]
         lines.append(
             (
                 (m.date, m.seq),
                 f"{m.id:<15} {m.qsg or 'all local QSGs':<30} chair {m.chair}; as of {m.as_of}; "
-                f"{len(m.attendance)} attending, {len(m.decisions)} decided; {status}",
+                f"{attending} attending, {decided} decided; {status}",
             )
         )
     for p in state.planned.values():
@@ -198,7 +199,7 @@ def meeting_list(workspace: str | None, register: str | None) -> None:
         )
     for _, line in sorted(lines, key=lambda x: x[0]):
         click.echo(line)
-    n, k = len(state.meetings), len(state.planned)
+    n, k = len(tallies), len(state.planned)
     click.echo(f"{n} meeting(s), {k} planned, {len(state.cancelled)} cancelled", err=True)
 
 

@@ -33,7 +33,6 @@ from .state import (
     State,
     Summit,
     fold,
-    standings,
 )
 from .store import Record, Register, Verification, present
 from .summits import convene_summit, hold_summit, list_summits
@@ -83,5 +82,4 @@ __all__ = [
     "plan_meeting",
     "present",
     "respond",
-    "standings",
 ]

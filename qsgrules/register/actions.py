@@ -10,8 +10,8 @@ from ..model.vocabulary import ItemStatus
 from . import checks
 from .kinds.actions import ActionAdded, ActionClosed, ActionMoved, InformationReceived
 from .lookup import _check_actor, _open_for_changes, _provider, meeting_of
-from .state import Action, ActionKind, State, fold
-from .store import NewRecord, Record, Register
+from .state import Action, ActionKind, State
+from .store import NewRecord, Register
 
 
 def next_action_id(state: State) -> str:
@@ -90,8 +90,7 @@ def add_action(
         )
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        state = fold(records)
+    def build(state: State) -> list[NewRecord]:
         assert what is not None
         at_summit: str | None = None
         if meeting is not None:
@@ -126,7 +125,7 @@ def add_action(
         ]
 
     stored = reg.write(build)
-    return fold(reg.records()).actions[str(stored[0].subject)]
+    return reg.state().actions[str(stored[0].subject)]
 
 
 def _closing_day(reg: Register, a: Action, on: str | dt.date | None) -> dt.date:
@@ -167,8 +166,8 @@ def close_action(
         checks.date("on", on)
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        a = _action(fold(records), action_id)
+    def build(state: State) -> list[NewRecord]:
+        a = _action(state, action_id)
         _still_open(a)
         day = _closing_day(reg, a, on)
         assert what is not None
@@ -176,7 +175,7 @@ def close_action(
         return [body.record(meeting=a.meeting, provider=a.provider, subject=a.id, corrects=a.seq)]
 
     reg.write(build)
-    return fold(reg.records()).actions[action_id]
+    return reg.state().actions[action_id]
 
 
 def respond(
@@ -190,8 +189,8 @@ def respond(
         checks.date("on", on)
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        a = _action(fold(records), action_id)
+    def build(state: State) -> list[NewRecord]:
+        a = _action(state, action_id)
         if a.kind != ActionKind.INFORMATION:
             raise checks.refuse(
                 "action_id",
@@ -205,7 +204,7 @@ def respond(
         return [body.record(meeting=a.meeting, provider=a.provider, subject=a.id, corrects=a.seq)]
 
     reg.write(build)
-    return fold(reg.records()).actions[action_id]
+    return reg.state().actions[action_id]
 
 
 def move_action(reg: Register, action_id: str, *, due: str | dt.date, reason: str) -> Action:
@@ -215,8 +214,8 @@ def move_action(reg: Register, action_id: str, *, due: str | dt.date, reason: st
     why = checks.text("reason", reason, required=True)
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        a = _action(fold(records), action_id)
+    def build(state: State) -> list[NewRecord]:
+        a = _action(state, action_id)
         if a.status == ItemStatus.CLOSED:
             raise checks.refuse(
                 "action_id", f"action {a.id} is closed: it cannot move", checks.ACTION_CLOSED
@@ -229,7 +228,7 @@ def move_action(reg: Register, action_id: str, *, due: str | dt.date, reason: st
         return [body.record(meeting=a.meeting, provider=a.provider, subject=a.id, corrects=a.seq)]
 
     reg.write(build)
-    return fold(reg.records()).actions[action_id]
+    return reg.state().actions[action_id]
 
 
 def list_actions(
@@ -241,9 +240,9 @@ def list_actions(
 ) -> list[Action]:
     """Actions in id order: only open ones, only those overdue on a date, one provider's.
     Actions of cancelled meetings are withdrawn: not listed."""
-    state = fold(reg.records())
+    state = reg.state()
     if provider is not None:
-        known = {code for m in state.meetings.values() for code in m.proposed}
+        known = state.known_providers()
         checks.one_of(
             "provider",
             provider,

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from ..model.months import month_end, month_number, months_before
 from ..model.vocabulary import Level
-from .follow_up import information_lines, kept_line, summit_lines
+from .follow_up import by_provider, information_lines, kept_line, summit_lines
 from .meetings import meeting_of
-from .state import ActionKind, Decision, Meeting, State, fold
+from .state import ActionKind, Decision, Meeting, MeetingHeader, State
 from .store import Register
 
 EVERY_MEETING = "every meeting"
@@ -50,7 +50,7 @@ def agenda(reg: Register, meeting: str) -> list[AgendaProvider]:
     named), those with an overdue review date or overdue open actions, then those not
     discussed within the business cycle. Each appears once, with every reason that applies,
     and how far its data lag behind the meeting."""
-    state = fold(reg.records())
+    state = reg.state([meeting])
     return agenda_of(state, meeting_of(state, meeting))
 
 
@@ -60,7 +60,9 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
     discussed = state.last_discussed(before=m)
     cycle = int(m.settings.get("business_cycle_months", 12))
     cutoff = months_before(m.date, cycle)
-    open_actions = [a for a in state.actions.values() if a.status == "open"]
+    about = by_provider(state)
+    open_about = {code: [a for a in xs if a.status == "open"] for code, xs in about.items()}
+    summits = {x.provider for x in state.summits.values()}
     earlier = state.earlier(m)
     previous = max((e.date for e in earlier), default=None)
     since = last_meeting(state, m)
@@ -70,8 +72,8 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
         if m.qsg is None
         or m.providers.get(code, {}).get("qsg") == m.qsg
         or code in standings
-        or any(a.provider == code for a in open_actions)
-        or any(x.provider == code for x in state.summits.values())
+        or open_about.get(code)
+        or code in summits
     ]
     items: list[AgendaProvider] = []
     for code in codes:
@@ -87,8 +89,11 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
                 f"standing {held.level.label} since {held.decided_on} ({held.meeting}): "
                 "the information asked for comes back to the next meeting"
             )
-        found[SUMMIT] += summit_lines(state, code, m.date, held)
-        found[FURTHER_INFORMATION] += information_lines(state, code, m, held, previous)
+        mine = about.get(code, [])
+        found[SUMMIT] += summit_lines(state, code, m.date, held, actions=mine)
+        found[FURTHER_INFORMATION] += information_lines(
+            state, code, m, held, previous, actions=mine
+        )
         if held is not None and proposed != held.level:
             found[CHANGED].append(
                 f"{_mark(proposed, held.level)} proposed {proposed.label}, standing "
@@ -102,9 +107,9 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
         if held is not None and held.review_by and held.review_by < m.date.isoformat():
             kept_from = f" (kept from {held.review_by_from})" if held.review_by_from else ""
             found[OVERDUE].append(f"review was due by {held.review_by}{kept_from}")
-        for a in open_actions:
+        for a in open_about.get(code, []):
             # requests and convene actions are said, overdue or not, in their own sections
-            if a.provider == code and a.due < m.date and a.kind == ActionKind.ACTION:
+            if a.due < m.date and a.kind == ActionKind.ACTION:
                 found[OVERDUE].append(f"action {a.id} ({a.owner}) was due {a.due.isoformat()}")
         last = discussed.get(code)
         if last is None:
@@ -134,7 +139,7 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
     return sorted(items, key=key)
 
 
-def last_meeting(state: State, m: Meeting) -> Meeting | None:
+def last_meeting(state: State, m: Meeting) -> MeetingHeader | None:
     """The meeting before ``m`` of the same local QSG (of any, for a meeting of all)."""
     earlier = [e for e in state.earlier(m) if m.qsg is None or e.qsg is None or e.qsg == m.qsg]
     return max(earlier, key=lambda e: (e.date, e.seq)) if earlier else None
@@ -156,7 +161,7 @@ def data_lag(m: Meeting, code: str) -> tuple[str, ...]:
     return (f"data to {d['latest']}, {lag} month{'s' if lag != 1 else ''} behind the meeting",)
 
 
-def new_intelligence(m: Meeting, code: str, since: Meeting | None) -> str:
+def new_intelligence(m: Meeting, code: str, since: MeetingHeader | None) -> str:
     """The soft items counted in ``m``'s frozen triage that were received after the last
     meeting (at a QSG's first meeting, after the month of data it freezes: what the hard
     data cannot yet show), as the agenda names them; "" if none. The guidance asks for time

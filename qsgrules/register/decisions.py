@@ -16,8 +16,8 @@ from .kinds.meetings import Decided as DecisionBody
 from .kinds.meetings import Stated
 from .kinds.summits import SummitWithdrawn
 from .lookup import _check_actor, _open_for_changes, _provider, meeting_of
-from .state import Action, ActionKind, Decision, Meeting, Position, State, Summit, fold
-from .store import NewRecord, Record, Register
+from .state import Action, ActionKind, Decision, Meeting, Position, State, Summit
+from .store import NewRecord, Register
 
 #: A risk summit is convened within this many days unless a review date is set.
 SUMMIT_WITHIN_DAYS = 28
@@ -109,8 +109,7 @@ def decide(
             )
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        state = fold(records)
+    def build(state: State) -> list[NewRecord]:
         m = meeting_of(state, meeting)
         _open_for_changes(m)
         code = _provider(m, provider)
@@ -175,11 +174,7 @@ def decide(
             **kept,
         )
         out = [body.record(meeting=m.id, provider=code, corrects=earlier.seq if earlier else None)]
-        later = any(
-            code in x.decisions and (x.date, x.seq) > (m.date, m.seq)
-            for x in state.meetings.values()
-        )
-        if later:  # not the standing level: a later meeting's decision is
+        if state.decided_after(code, m):  # not the standing level: a later meeting's is
             return out
         if final == Level.RISK_SUMMIT:
             if not open_convene_actions(state, code) and not pending_summits(state, code):
@@ -189,7 +184,7 @@ def decide(
         return out
 
     stored = reg.write(build)
-    state = fold(reg.records())
+    state = reg.state()
     decision = state.meetings[meeting].decisions[provider]
     opened = [r.subject for r in stored if r.kind == ActionAdded.kind]
     pending = None

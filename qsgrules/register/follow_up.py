@@ -5,6 +5,7 @@ summits to convene, convened and held, and information asked for and whether it 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from ..model.vocabulary import ItemStatus, Level
 from .state import Action, ActionKind, Decision, Meeting, State, Summit
@@ -55,7 +56,7 @@ def summit_words(s: Summit, on: dt.date | None = None) -> str:
 def _withdrawn_by(state: State, s: Summit, on: dt.date) -> bool:
     if s.withdrawn is None:
         return False
-    m = state.meetings.get(s.withdrawn["meeting"])
+    m = state.header(s.withdrawn["meeting"])
     return m is None or m.date <= on
 
 
@@ -64,14 +65,38 @@ def convene_line(a: Action, on: dt.date) -> str:
     return f"risk summit to convene: action {a.id} ({a.owner}), due {a.due.isoformat()}{late}"
 
 
-def summit_lines(state: State, code: str, on: dt.date, held: Decision | None) -> list[str]:
+def by_provider(state: State) -> dict[str, list[Action]]:
+    """Every action by the provider it is about, each provider's in the order agreed (read
+    once by what goes through every provider, rather than every action once per provider)."""
+    out: dict[str, list[Action]] = {}
+    for a in sorted(state.actions.values(), key=lambda a: a.seq):
+        if a.provider is not None:
+            out.setdefault(a.provider, []).append(a)
+    return out
+
+
+def _about(state: State, code: str, actions: Sequence[Action] | None) -> Sequence[Action]:
+    if actions is not None:
+        return actions
+    return by_provider(state).get(code, [])
+
+
+def summit_lines(
+    state: State,
+    code: str,
+    on: dt.date,
+    held: Decision | None,
+    *,
+    actions: Sequence[Action] | None = None,
+) -> list[str]:
     """A provider's risk summits as a meeting on ``on`` sees them: to convene (an open
     convene action), convened and not yet held, and held since the QSG last decided (with
-    what its level after asks of the QSG)."""
+    what its level after asks of the QSG). ``actions``: the provider's actions in order
+    (``by_provider``), when the caller has them."""
     lines = [
         convene_line(a, on)
-        for a in sorted(state.actions.values(), key=lambda a: a.seq)
-        if a.provider == code and a.kind == ActionKind.CONVENE_SUMMIT and a.open_on(on)
+        for a in _about(state, code, actions)
+        if a.kind == ActionKind.CONVENE_SUMMIT and a.open_on(on)
     ]
     for s in sorted(state.summits.values(), key=lambda s: s.seq):
         if s.provider != code or _withdrawn_by(state, s, on):
@@ -108,23 +133,27 @@ def request_line(a: Action, on: dt.date) -> str:
 
 
 def information_lines(
-    state: State, code: str, m: Meeting, held: Decision | None, previous: dt.date | None
+    state: State,
+    code: str,
+    m: Meeting,
+    held: Decision | None,
+    previous: dt.date | None,
+    *,
+    actions: Sequence[Action] | None = None,
 ) -> list[str]:
     """The information asked about a provider at meetings before ``m``: every request
     open on its date or answered since the previous meeting, and, when the provider stands
-    at further information required, a word when nothing was recorded as asked."""
-    requests = sorted(
-        (
-            a
-            for a in state.actions.values()
-            if a.provider == code
-            and a.kind == ActionKind.INFORMATION
-            and a.meeting != m.id
-            and a.since is not None
-            and a.since <= m.date
-        ),
-        key=lambda a: a.seq,
-    )
+    at further information required, a word when nothing was recorded as asked.
+    ``actions``: the provider's actions in order (``by_provider``), when the caller has
+    them."""
+    requests = [
+        a
+        for a in _about(state, code, actions)
+        if a.kind == ActionKind.INFORMATION
+        and a.meeting != m.id
+        and a.since is not None
+        and a.since <= m.date
+    ]
 
     def relevant(a: Action) -> bool:
         if a.open_on(m.date):

@@ -22,8 +22,8 @@ from .schedule import (
     opening_warnings,
     plan_meeting,
 )
-from .state import Meeting, fold
-from .store import FROZEN, NewRecord, Record, Register
+from .state import FROZEN, Meeting, State, fold
+from .store import NewRecord, Record, Register
 
 __all__ = [
     "SUMMIT_WITHIN_DAYS",
@@ -63,8 +63,7 @@ def open_meeting(
     _check_actor(reg)
     proposed = {p["provider"]: Level(p["level"]) for p in triage["proposals"]}
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        state = fold(records)
+    def build(state: State) -> list[NewRecord]:
         plans = sorted((p for p in state.planned.values() if p.date == day), key=lambda p: p.seq)
         meeting_id = plans[0].id if plans else _new_id(state, day)
         body = MeetingOpened(
@@ -138,8 +137,8 @@ def attend(
 
     organisation = text_guard.normalised(organisation)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        m = meeting_of(fold(records), meeting)
+    def build(state: State) -> list[NewRecord]:
+        m = meeting_of(state, meeting)
         _open_for_changes(m)
         checks.one_of(
             "organisation",
@@ -164,7 +163,7 @@ def attend(
         return [body.record(meeting=m.id, corrects=earlier.seq if earlier else None)]
 
     reg.write(build)
-    return meeting_of(fold(reg.records()), meeting)
+    return meeting_of(reg.state(), meeting)
 
 
 def _position(
@@ -178,8 +177,8 @@ def _position(
 ) -> Record:
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        m = meeting_of(fold(records), meeting)
+    def build(state: State) -> list[NewRecord]:
+        m = meeting_of(state, meeting)
         _open_for_changes(m)
         code = _provider(m, provider)
         who = _attendee(m, member)
@@ -216,13 +215,13 @@ def agree(reg: Register, meeting: str) -> Meeting:
     """The QSG agrees the note: the meeting is locked; later changes are amendments."""
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        m = meeting_of(fold(records), meeting)
+    def build(state: State) -> list[NewRecord]:
+        m = meeting_of(state, meeting)
         _open_for_changes(m)
         return [MeetingAgreed().record(meeting=m.id)]
 
     reg.write(build)
-    return meeting_of(fold(reg.records()), meeting)
+    return meeting_of(reg.state(), meeting)
 
 
 def amend(
@@ -277,8 +276,8 @@ def amend(
         )
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        m = meeting_of(fold(records), meeting)
+    def build(state: State) -> list[NewRecord]:
+        m = meeting_of(state, meeting)
         if not m.locked:
             raise checks.refuse(
                 "meeting",

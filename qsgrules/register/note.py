@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.proposal import Proposal, Triage
-from .follow_up import summit_lines
+from .follow_up import by_provider, summit_lines
 from .meetings import meeting_of
-from .state import Action, Amendment, Attendance, Decision, Meeting, Position, State, fold
+from .state import Action, Amendment, Attendance, Decision, Meeting, Position, State
 from .store import Register
 
 
@@ -74,7 +74,7 @@ def quorum(m: Meeting) -> Quorum:
 
 def meeting_note(reg: Register, meeting: str) -> MeetingNote:
     """Everything the note of a meeting shows, from the register alone."""
-    state = fold(reg.records())
+    state = reg.state([meeting])
     m = meeting_of(state, meeting)
     triage = Triage.model_validate_json(reg.frozen_triage(m.id))
     by_code = {p.provider: p for p in triage.proposals}
@@ -114,16 +114,16 @@ def meeting_note(reg: Register, meeting: str) -> MeetingNote:
 
 def _summits(state: State, m: Meeting) -> dict[str, tuple[str, ...]]:
     held = state.standings(before=m)
-    codes = {s.provider for s in state.summits.values()} | {
-        a.provider for a in state.actions.values() if a.provider
-    }
+    about = by_provider(state)
+    codes = {s.provider for s in state.summits.values()} | set(about)
     out: dict[str, tuple[str, ...]] = {}
     for code in sorted(codes):
-        lines = summit_lines(state, code, m.date, held.get(code))
+        mine = about.get(code, [])
+        lines = summit_lines(state, code, m.date, held.get(code), actions=mine)
         lines += [
             f"action {a.id} ({a.text}) closed: {(a.closed or {}).get('note')}"
-            for a in sorted(state.actions.values(), key=lambda a: a.seq)
-            if a.provider == code and a.superseded_by == m.id
+            for a in mine
+            if a.superseded_by == m.id
         ]
         lines += [
             f"risk summit {s.id} withdrawn: {s.withdrawn['reason']}"

@@ -5,6 +5,7 @@ provider's standing level, previous decisions and open actions, as a ``MeetingCo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from ..model.pack import (
     DISCUSSED,
@@ -29,7 +30,7 @@ from .agenda import (
     AgendaProvider,
     agenda_of,
 )
-from .follow_up import summit_lines
+from .follow_up import by_provider, summit_lines
 from .state import ActionKind, Decision, Meeting, State
 
 #: How each kind of action is named in the pack.
@@ -110,24 +111,31 @@ def _dissent(d: Decision) -> str:
     )
 
 
-def pack_context(state: State, meeting: Meeting | None, *, on: dt.date) -> MeetingContext:
+def pack_context(
+    state: State,
+    meeting: Meeting | None,
+    *,
+    on: dt.date,
+    history: Collection[str] | None = None,
+) -> MeetingContext:
     """The register's part of a pack for ``meeting`` (the record before it: standing levels,
     decisions, actions open on its date), or, with no meeting, the record as it is ``on``
-    that day (no meeting, no agenda of its own)."""
+    that day (no meeting, no agenda of its own). Previous decisions are listed for the
+    providers in ``history`` (every provider when None: a page showing one provider's
+    section needs only that provider's)."""
     day = meeting.date if meeting is not None else on
     held = state.standings(before=meeting)
     decisions: dict[str, list[PastDecision]] = {}
-    for m in sorted(state.earlier(meeting), key=lambda e: (e.date, e.seq), reverse=True):
-        for code, d in sorted(m.decisions.items()):
-            decisions.setdefault(code, []).append(
-                PastDecision(
-                    meeting=m.id,
-                    decided_on=d.decided_on.isoformat(),
-                    level=d.level,
-                    rationale=d.rationale,
-                    dissent=_dissent(d),
-                )
+    for d in state.history(before=meeting, providers=history):
+        decisions.setdefault(d.provider, []).append(
+            PastDecision(
+                meeting=d.meeting,
+                decided_on=d.decided_on.isoformat(),
+                level=d.level,
+                rationale=d.rationale,
+                dissent=_dissent(d),
             )
+        )
     before = {m.id for m in state.earlier(meeting)}
     actions: dict[str, list[OpenAction]] = {}
     for a in sorted(state.actions.values(), key=lambda a: a.seq):
@@ -144,10 +152,11 @@ def pack_context(state: State, meeting: Meeting | None, *, on: dt.date) -> Meeti
                 kind=_KINDS[a.kind],
             )
         )
+    about = by_provider(state)
     summits = {
         code: tuple(lines)
         for code in sorted({s.provider for s in state.summits.values()} | set(actions))
-        if (lines := summit_lines(state, code, day, held.get(code)))
+        if (lines := summit_lines(state, code, day, held.get(code), actions=about.get(code, [])))
     }
     return MeetingContext(
         meeting=(

@@ -21,13 +21,14 @@ from . import checks
 from .kinds import load
 from .kinds.rebases import RebaseBody
 from .lookup import _check_actor, _open_for_changes, _provider, meeting_of
-from .state import fold
+from .state import State
 from .store import NewRecord, Record, Register
 
 __all__ = [
     "BAD_REBASE",
     "UNKNOWN_INDICATOR",
     "RebaseBody",
+    "rebase_records",
     "rebases",
     "rebases_by_provider",
     "record_rebase",
@@ -63,8 +64,7 @@ def record_rebase(
     why = str(checks.text("reason", reason, required=True))
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        state = fold(records)
+    def build(state: State) -> list[NewRecord]:
         m = meeting_of(state, meeting)
         _open_for_changes(m)
         code = _provider(m, provider)
@@ -76,7 +76,7 @@ def record_rebase(
                 "a new process starts in a month with data",
                 BAD_REBASE,
             )
-        for r in rebases(records):
+        for r in rebases(rebase_records(reg)):
             if (r.provider, r.indicator, r.starts) == (code, indicator, month_text(month)):
                 raise checks.refuse(
                     "from",
@@ -121,3 +121,9 @@ def rebases_by_provider(records: Iterable[Record]) -> dict[str, tuple[Rebase, ..
     for r in rebases(records):
         found.setdefault(r.provider, []).append(r)
     return {code: tuple(found[code]) for code in sorted(found)}
+
+
+def rebase_records(reg: Register) -> list[Record]:
+    """The records of rebases in ``reg``, in order, read through the index on kinds (the
+    other records are not read)."""
+    return reg.records(kinds=[RebaseBody.kind])

@@ -11,8 +11,8 @@ from typing import Any
 from . import checks
 from .kinds.schedule import MeetingCancelled, MeetingPlanned
 from .lookup import _check_actor, meeting_of
-from .state import Cancelled, Meeting, Planned, State, fold
-from .store import NewRecord, Record, Register
+from .state import Cancelled, Meeting, Planned, State
+from .store import NewRecord, Register
 
 
 def data_month(triage: Mapping[str, Any]) -> str:
@@ -73,12 +73,12 @@ def plan_meeting(reg: Register, *, date: str | dt.date, chair: str, qsg: str | N
     chair_name = str(checks.name("chair", chair))
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
+    def build(state: State) -> list[NewRecord]:
         body = MeetingPlanned(date=day, chair=chair_name, qsg=qsg)
-        return [body.record(meeting=_new_id(fold(records), day))]
+        return [body.record(meeting=_new_id(state, day))]
 
     stored = reg.write(build)
-    return fold(reg.records()).planned[str(stored[0].meeting)]
+    return reg.state().planned[str(stored[0].meeting)]
 
 
 def cancel_meeting(reg: Register, meeting: str, *, reason: str) -> Cancelled:
@@ -90,8 +90,7 @@ def cancel_meeting(reg: Register, meeting: str, *, reason: str) -> Cancelled:
     assert why is not None
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        state = fold(records)
+    def build(state: State) -> list[NewRecord]:
         plan = state.planned.get(meeting)
         if plan is not None:
             body = MeetingCancelled(reason=why, was="planned")
@@ -109,4 +108,4 @@ def cancel_meeting(reg: Register, meeting: str, *, reason: str) -> Cancelled:
         return [body.record(meeting=m.id, corrects=m.seq)]
 
     reg.write(build)
-    return fold(reg.records()).cancelled[meeting]
+    return reg.state().cancelled[meeting]

@@ -10,8 +10,8 @@ What each kind of record changes is said by its body (``qsgrules.register.kinds`
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass, field
+from collections.abc import Collection, MutableMapping
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,9 @@ from ..codes import Code
 from ..errors import InputError, Problem
 from ..model.standing import Standing
 from ..model.vocabulary import ItemStatus, Level, Stance
-from .store import FROZEN
+
+#: Records whose body is large (a whole frozen triage); read only when asked for.
+FROZEN = "triage_frozen"
 
 if TYPE_CHECKING:
     from .store import Record
@@ -114,21 +116,44 @@ class Amendment:
     recorded_by: str
 
 
-@dataclass
-class Meeting:
+@dataclass(kw_only=True)
+class MeetingHeader:
+    """What a meeting is, apart from what was recorded at it: its id, date, chair, local
+    QSG, the month of data it froze, when it was opened and whether it was agreed."""
+
     id: str
     date: dt.date
     chair: str
     qsg: str | None
     as_of: str
+    seq: int
+    recorded_at: str
+    recorded_by: str
+    agreed: tuple[str, str] | None = None  # (when, by)
+
+    @property
+    def locked(self) -> bool:
+        return self.agreed is not None
+
+    def header(self) -> MeetingHeader:
+        """This meeting's header alone."""
+        return MeetingHeader(**{f.name: getattr(self, f.name) for f in fields(MeetingHeader)})
+
+    def before(self, other: MeetingHeader) -> bool:
+        """Whether it was held before ``other`` (by date, then order of opening)."""
+        return (self.date, self.seq) < (other.date, other.seq)
+
+
+@dataclass(kw_only=True)
+class Meeting(MeetingHeader):
+    """A meeting with what it froze (ruleset, providers and their proposed levels, member
+    organisations, settings) and what was recorded at it."""
+
     ruleset: dict[str, str]
     providers: dict[str, dict[str, str]]
     proposed: dict[str, Level]
     members: dict[str, str]
     settings: dict[str, Any]
-    seq: int
-    recorded_at: str
-    recorded_by: str
     # the soft items its frozen triage counts, by provider: {id, received, source, domain,
     # severity} (empty for meetings opened before it was recorded)
     intelligence: dict[str, list[dict[str, str]]] = field(default_factory=dict)
@@ -138,15 +163,10 @@ class Meeting:
     positions: dict[str, dict[str, Position]] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)
     actions: list[str] = field(default_factory=list)
-    agreed: tuple[str, str] | None = None  # (when, by)
     amendments: list[Amendment] = field(default_factory=list)
 
-    @property
-    def locked(self) -> bool:
-        return self.agreed is not None
-
     def discussed(self) -> set[str]:
-        """Providers with a position, a decision or an action at this meeting."""
+        """Providers with a position or a decision at this meeting."""
         return set(self.positions) | set(self.decisions)
 
 
@@ -207,7 +227,7 @@ class Cancelled:
     seq: int
     recorded_at: str
     recorded_by: str
-    meeting: Meeting | None = None
+    meeting: MeetingHeader | None = None  # the draft withdrawn (None: a plan)
 
 
 @dataclass(frozen=True)
@@ -248,9 +268,13 @@ class Summit:
 
 @dataclass
 class State:
-    meetings: dict[str, Meeting] = field(default_factory=dict)
+    """The register's current view. Folded from every record (``fold``), it holds every
+    meeting in full; read from the register's materialised view (``Register.state``) its
+    meetings are read when asked for, and the questions below are answered by indexed
+    queries: both give the same answers (a property test)."""
+
+    meetings: MutableMapping[str, Meeting] = field(default_factory=dict)
     actions: dict[str, Action] = field(default_factory=dict)
-    records: int = 0
     planned: dict[str, Planned] = field(default_factory=dict)
     cancelled: dict[str, Cancelled] = field(default_factory=dict)
     #: actions of cancelled meetings: they no longer count (their ids are never reused)
@@ -261,27 +285,40 @@ class State:
         """Every meeting id ever given: open, agreed, planned or cancelled."""
         return set(self.meetings) | set(self.planned) | set(self.cancelled)
 
-    def earlier(self, than: Meeting | None) -> list[Meeting]:
-        """Meetings held before ``than`` (by date, then order of opening); all when None."""
-        if than is None:
-            return list(self.meetings.values())
-        return [m for m in self.meetings.values() if (m.date, m.seq) < (than.date, than.seq)]
+    def header(self, meeting: str) -> MeetingHeader | None:
+        """The meeting's header (None when no such meeting is open or agreed)."""
+        return self.meetings.get(meeting)
 
-    def standings(self, *, before: Meeting | None = None) -> dict[str, Decision]:
+    def headers(self) -> list[MeetingHeader]:
+        """Every meeting open or agreed, in the order opened."""
+        return list(self.meetings.values())
+
+    def earlier(self, than: MeetingHeader | None) -> list[MeetingHeader]:
+        """Meetings held before ``than`` (by date, then order of opening); all when None."""
+        return [m for m in self.headers() if than is None or m.before(than)]
+
+    def _full(self, before: MeetingHeader | None) -> list[Meeting]:
+        return [m for m in self.meetings.values() if before is None or m.before(before)]
+
+    def standings(
+        self, *, before: MeetingHeader | None = None, on: dt.date | None = None
+    ) -> dict[str, Decision]:
         """Each provider's last decision (by meeting date, then record order), from meetings
-        before ``before`` when given."""
+        before ``before`` when given, taken on or before ``on`` when given."""
         out: dict[str, Decision] = {}
-        for m in self.earlier(before):
+        for m in self._full(before):
             for code, d in m.decisions.items():
+                if on is not None and d.decided_on > on:
+                    continue
                 held = out.get(code)
                 if held is None or (d.decided_on, d.seq) > (held.decided_on, held.seq):
                     out[code] = d
         return out
 
-    def last_discussed(self, *, before: Meeting | None = None) -> dict[str, dt.date]:
+    def last_discussed(self, *, before: MeetingHeader | None = None) -> dict[str, dt.date]:
         """The date each provider was last discussed (a position, decision or action)."""
         out: dict[str, dt.date] = {}
-        for m in self.earlier(before):
+        for m in self._full(before):
             codes = m.discussed() | {
                 a.provider for a in self.actions.values() if a.meeting == m.id and a.provider
             }
@@ -290,39 +327,35 @@ class State:
                     out[code] = m.date
         return out
 
+    def decided_after(self, code: str, m: MeetingHeader) -> bool:
+        """Whether a meeting held after ``m`` decided on ``code``."""
+        return any(code in x.decisions and m.before(x) for x in self.meetings.values())
 
-def standings(rows: list[tuple[Any, ...]]) -> dict[str, Standing]:
-    """Each provider's standing from ``Register.decisions_by_provider`` rows: the last
-    decision by meeting date, then record order, with its amendments applied."""
-    decided: dict[tuple[str, str], dict[str, Any]] = {}
-    for kind, meeting, provider, seq, level, decided_on, review_by, exit_criteria, changes in rows:
-        key = (meeting, provider)
-        if kind == "decision":
-            decided[key] = {
-                "level": level,
-                "decided_on": decided_on,
-                "review_by": review_by,
-                "exit_criteria": exit_criteria,
-                "seq": seq,
-            }
-        elif key in decided and changes:
-            decided[key].update(json.loads(changes))
-    latest: dict[str, tuple[str, dict[str, Any]]] = {}
-    for (meeting, provider), d in decided.items():
-        held = latest.get(provider)
-        if held is None or (held[1]["decided_on"], held[1]["seq"]) < (d["decided_on"], d["seq"]):
-            latest[provider] = (meeting, d)
-    levels = {lv.value: lv for lv in Level}
-    return {
-        provider: Standing.model_construct(  # the register's own values, checked when written
-            level=levels[d["level"]],
-            decided_on=d["decided_on"],
-            meeting=meeting,
-            review_by=d["review_by"],
-            exit_criteria=d["exit_criteria"],
-        )
-        for provider, (meeting, d) in latest.items()
-    }
+    def history(
+        self, *, before: MeetingHeader | None = None, providers: Collection[str] | None = None
+    ) -> list[Decision]:
+        """The decisions of meetings before ``before`` (all when None) about ``providers``
+        (all when None): the latest meeting first, each meeting's by provider code."""
+        out: list[Decision] = []
+        for m in sorted(self._full(before), key=lambda e: (e.date, e.seq), reverse=True):
+            out += [
+                d
+                for code, d in sorted(m.decisions.items())
+                if providers is None or code in providers
+            ]
+        return out
+
+    def known_providers(self) -> set[str]:
+        """Every provider a meeting's frozen triage holds."""
+        return {code for m in self.meetings.values() for code in m.proposed}
+
+    def known_organisations(self) -> set[str]:
+        """Every member organisation of a meeting."""
+        return {org for m in self.meetings.values() for org in m.members}
+
+    def tallies(self) -> dict[str, tuple[int, int]]:
+        """Each meeting's number of members attending and of providers decided."""
+        return {m.id: (len(m.attendance), len(m.decisions)) for m in self.meetings.values()}
 
 
 def fold(records: list[Record]) -> State:
@@ -330,7 +363,7 @@ def fold(records: list[Record]) -> State:
     of a kind this version does not know, or whose body it cannot read (a level it does not
     know, a field missing, a meeting it names not opened), is refused naming the record:
     the register was changed outside qsgrules, and a view without it would be wrong."""
-    state = State(records=len(records))
+    state = State()
     for r in records:
         apply(state, r)
     return state

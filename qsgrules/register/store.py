@@ -25,18 +25,19 @@ from typing import Any
 
 from ..codes import Code
 from ..errors import InputError, Problem
+from ..model.standing import Standing
 from ..workspace.clock import today as system_today
 from ..writing import check_target
-from .schema import MIGRATIONS, SCHEMA_VERSION
+from . import materialised
+from .indexed import IndexedState
+from .kinds import KINDS
+from .schema import MIGRATIONS, SCHEMA_VERSION, STATE_SINCE
+from .state import FROZEN, State, apply, fold
 
 GENESIS = "0" * 64
-#: Records whose body is large (a whole frozen triage); read only when asked for.
-FROZEN = "triage_frozen"
 Clock = Callable[[], dt.datetime]
 #: What the register takes as today's date (dates after it are in the future).
 Today = Callable[[], dt.date]
-#: Records that withdraw a meeting: its decisions no longer count (``State`` and SQL alike).
-CANCELLED = "meeting_cancelled"
 _COLUMNS = "seq, kind, meeting, provider, subject, corrects, recorded_at, recorded_by, body"
 
 
@@ -155,6 +156,9 @@ class Register:
         self.today: Today = today or system_today
         self.actor = actor if actor is not None else default_actor()
         self.readonly = readonly
+        #: the state this object last wrote, and the last record it holds (``state``)
+        self._state: State | None = None
+        self._state_seq: int | None = None
         if not present(self.path):
             if not create or readonly:
                 raise _problem(f"no register at {self.path}; `qsg meeting open` starts one")
@@ -236,6 +240,8 @@ class Register:
                             "INSERT OR REPLACE INTO schema_history VALUES (?, ?)",
                             (version + 1, self._now()),
                         )
+                    if version + 1 == STATE_SINCE:  # the state as the records give it
+                        materialised.rebuild(self._conn, self.records())
                     self._conn.execute(f"PRAGMA user_version = {version + 1}")
                 self._conn.execute("COMMIT")
             except BaseException:
@@ -259,31 +265,66 @@ class Register:
 
     # ---- reading -------------------------------------------------------------------------
 
-    def records(self, *, frozen: bool = False) -> list[Record]:
-        """Every record in order (frozen triages only when ``frozen``)."""
-        where = "" if frozen else f"WHERE kind != '{FROZEN}'"
+    def records(self, *, frozen: bool = False, kinds: Sequence[str] = ()) -> list[Record]:
+        """Every record in order (frozen triages only when ``frozen``), or only those of
+        ``kinds`` (read through the index on kinds)."""
+        if kinds:
+            where, args = f"WHERE kind IN ({', '.join('?' * len(kinds))})", tuple(kinds)
+        else:
+            where, args = ("", ()) if frozen else (f"WHERE kind != '{FROZEN}'", ())
         with self._faults("read"):
-            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM records {where} ORDER BY seq")
+            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM records {where} ORDER BY seq", args)
             return [_record(row, self.path) for row in rows]
 
-    def decisions_by_provider(self) -> list[tuple[Any, ...]]:
-        """What standings are made of, in one query over the (kind, provider) index: for each
-        decision and amendment of a meeting not cancelled, in order, (kind, meeting,
-        provider, seq, level, decided_on, review_by, exit_criteria, changes as JSON); only
-        these fields are read. ``State.standings`` must give the same (a property test)."""
+    def state(self, meetings: Iterable[str] = (), *, whole: bool = False) -> State:
+        """The register's current view: read from its stored state (its meetings read when
+        asked for, through this register's connection: while it is open; those named in
+        ``meetings``, or every one when ``whole``, read at once, in the same snapshot), or,
+        when the stored state cannot be read as the records' (a register of an older schema
+        opened read-only, records changed outside qsgrules), the fold of every record."""
+        conn = self._conn
         with self._faults("read"):
-            return self._read_decisions()
+            found = self._cached()  # what this object wrote last, when nothing was since
+            # one snapshot of the file for everything read here (a savepoint: a read, not
+            # a write; inside a write's transaction it reads what the write sees)
+            conn.execute("SAVEPOINT state")
+            try:
+                if found is None:
+                    found = self._read_state(rebuild=False)
+                for meeting in list(found.meetings) if whole else meetings:
+                    found.meetings.get(meeting)
+                conn.execute("RELEASE state")
+            except BaseException:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK TO state")
+                        conn.execute("RELEASE state")
+                raise
+        return found
 
-    def _read_decisions(self) -> list[tuple[Any, ...]]:
-        return self._conn.execute(
-            "SELECT kind, meeting, provider, seq, json_extract(body, '$.level'), "
-            "json_extract(body, '$.decided_on'), json_extract(body, '$.review_by'), "
-            "json_extract(body, '$.exit_criteria'), json_extract(body, '$.changes') "
-            "FROM records WHERE kind IN ('decision', 'amendment') AND provider IS NOT NULL "
-            "AND meeting NOT IN (SELECT meeting FROM records "
-            f"WHERE kind = '{CANCELLED}' AND meeting IS NOT NULL) "
-            "ORDER BY seq"
-        ).fetchall()
+    def standing_levels(self, *, on: dt.date | None = None) -> dict[str, Standing]:
+        """Each provider's standing level: its last decision (taken on or before ``on`` when
+        given), as amended."""
+        return {code: d.standing() for code, d in self.state().standings(on=on).items()}
+
+    def _cached(self) -> State | None:
+        """The state this register object last wrote, when nothing was written since."""
+        if self._state is None:
+            return None
+        last = self._conn.execute("SELECT max(seq) FROM records").fetchone()[0]
+        if last != self._state_seq or materialised.stale(self._conn) is not None:
+            self._state = None
+        return self._state
+
+    def _read_state(self, *, rebuild: bool) -> State:
+        """The stored state, rebuilt from the records first when it cannot be read as theirs
+        and ``rebuild`` (inside a write); the fold of every record when it cannot."""
+        if materialised.stale(self._conn) is None:
+            return IndexedState(self._conn)
+        if rebuild and self.version >= STATE_SINCE:
+            materialised.rebuild(self._conn, self.records())
+            return IndexedState(self._conn)
+        return fold(self.records())
 
     def frozen_triage(self, meeting: str) -> str:
         """The triage a meeting discussed, as frozen when it was opened (the JSON contract)."""
@@ -298,23 +339,36 @@ class Register:
 
     # ---- writing -------------------------------------------------------------------------
 
-    def write(self, build: Callable[[list[Record]], Iterable[NewRecord]]) -> list[Record]:
-        """One transaction: ``build`` sees every record (frozen triages excepted), checks what
-        it must (raising InputError to refuse: then nothing is written), and returns the
-        records to append. Returns them as stored."""
+    def write(self, build: Callable[[State], Iterable[NewRecord]]) -> list[Record]:
+        """One transaction: ``build`` sees the register's current view (``state``), checks
+        what it must (raising InputError to refuse: then nothing is written), and returns the
+        records to append. They are appended to the chain and applied to the stored state,
+        in the same transaction. Returns them as stored."""
         if self.readonly:
             raise _problem(f"{self.path} was opened read-only")
         conn = self._conn
         with self._faults("write"):
             conn.execute("BEGIN IMMEDIATE")  # the write lock first: checks see the latest
             try:
-                new = list(build(self.records()))
+                state = self._cached() or self._read_state(rebuild=True)
+                new = list(build(state))
+                unknown = [n.kind for n in new if n.kind not in KINDS and n.kind != FROZEN]
+                if unknown:
+                    raise ValueError(f"no record kind {unknown[0]!r}: see register/kinds")
                 at = self._now()  # one transaction, one moment
                 stored = [self._append(n, at) for n in new]
+                if isinstance(state, IndexedState):
+                    for r in stored:
+                        apply(state, r)
+                    materialised.save(conn, state)
                 conn.execute("COMMIT")
             except BaseException:
+                self._state = None
                 self._rollback()
                 raise
+        if isinstance(state, IndexedState):
+            self._state = state
+            self._state_seq = conn.execute("SELECT max(seq) FROM records").fetchone()[0]
         return stored
 
     def _rollback(self) -> None:
@@ -384,7 +438,8 @@ class Register:
         anchor of ``expect`` (a chain head printed in a note or pack: a record number and
         its hash) must be in the recomputed chain: records removed from the end, or a chain
         recomputed after an edit, are found. With ``key``, every record must carry the HMAC
-        of its hash under the key (from the first record that carries one)."""
+        of its hash under the key (from the first record that carries one). The state kept
+        beside the records must be what they say (when it is kept and current)."""
         with self._faults("verify"):
             found = self._verify()
             if not found.ok:
@@ -397,7 +452,27 @@ class Register:
                 problem = self._authenticated(key)
                 if problem is not None:
                     return Verification(found.checked, problem)
+            problem = self._state_as_recorded()
+            if problem is not None:
+                return Verification(found.checked, problem)
             return found
+
+    def _state_as_recorded(self) -> str | None:
+        """What is wrong with the stored state: it must be the fold of the records."""
+        if materialised.stale(self._conn) is not None:
+            return None  # not read as the records' state: rebuilt by the next write
+        try:
+            folded = fold(self.records())
+        except InputError:
+            return None  # a record it cannot read: every command that reads it says so
+        stored = IndexedState(self._conn)
+        differs = materialised.difference(stored, folded)
+        if differs is None:
+            return None
+        return (
+            f"the state kept beside the records does not say what they say ({differs}): it "
+            "was changed outside qsgrules; restore the register from a backup"
+        )
 
     def _anchored(self, anchor: Anchor) -> str | None:
         seq, digest = anchor

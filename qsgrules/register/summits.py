@@ -16,8 +16,8 @@ from .decisions import open_convene_actions, pending_summits
 from .kinds.actions import ActionClosed
 from .kinds.summits import SummitConvened, SummitHeld
 from .lookup import _check_actor
-from .state import State, Summit, fold
-from .store import NewRecord, Record, Register
+from .state import State, Summit
+from .store import NewRecord, Register
 
 
 def next_summit_id(state: State) -> str:
@@ -50,7 +50,7 @@ def held_summit(state: State, summit_id: str, *, argument: str = "summit_id") ->
 
 
 def _known_provider(state: State, provider: str) -> str:
-    known = {code for m in state.meetings.values() for code in m.proposed}
+    known = state.known_providers()
     return checks.one_of(
         "provider",
         provider,
@@ -66,7 +66,7 @@ def _organisations(
 ) -> tuple[str, ...]:
     """Member organisations (of any meeting) or the provider's own code; each once, in the
     order given; at least one."""
-    known = sorted({org for m in state.meetings.values() for org in m.members} | {provider})
+    known = sorted(state.known_organisations() | {provider})
     out: list[str] = []
     for name in names:
         text = str(checks.name(argument, name))
@@ -95,8 +95,7 @@ def convene_summit(
     day = checks.date("date", date)
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        state = fold(records)
+    def build(state: State) -> list[NewRecord]:
         code = _known_provider(state, provider)
         pending = pending_summits(state, code)
         if pending:
@@ -129,7 +128,7 @@ def convene_summit(
         return out
 
     stored = reg.write(build)
-    return fold(reg.records()).summits[str(stored[0].subject)]
+    return reg.state().summits[str(stored[0].subject)]
 
 
 def hold_summit(
@@ -152,8 +151,7 @@ def hold_summit(
     given = checks.date("date", date) if date is not None else None
     _check_actor(reg)
 
-    def build(records: list[Record]) -> list[NewRecord]:
-        state = fold(records)
+    def build(state: State) -> list[NewRecord]:
         s = _summit(state, summit_id)
         if s.held is not None:
             raise checks.refuse(
@@ -179,7 +177,7 @@ def hold_summit(
         return [body.record(provider=s.provider, subject=s.id, corrects=s.seq)]
 
     reg.write(build)
-    return fold(reg.records()).summits[summit_id]
+    return reg.state().summits[summit_id]
 
 
 def summits_of(state: State, code: str) -> list[Summit]:
@@ -189,7 +187,7 @@ def summits_of(state: State, code: str) -> list[Summit]:
 
 def list_summits(reg: Register, *, provider: str | None = None) -> list[Summit]:
     """Every summit (one provider's), in the order convened."""
-    state = fold(reg.records())
+    state = reg.state()
     if provider is not None:
         _known_provider(state, provider)
     return sorted(

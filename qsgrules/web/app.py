@@ -77,7 +77,7 @@ def _status(snap: Snapshot, live: LiveReview) -> tuple[str, str]:
     """(kind, words) for the bar: what the page is for, and whether it records."""
     m = snap.meeting
     if m is None:
-        last = max(snap.state.meetings.values(), key=lambda x: (x.date, x.seq), default=None)
+        last = max(snap.state.headers(), key=lambda x: (x.date, x.seq), default=None)
         after = f" (the last, {last.id}, is agreed)" if last is not None else ""
         return "none", f"No meeting open in the register{after}: a new triage, read-only"
     if live.public:
@@ -224,7 +224,8 @@ def make_app(
             return record(form, reg, meeting=meeting, provider=provider, values=values)
 
     def _post(form: str, code: str | None) -> WerkzeugResponse:
-        snap = live.snapshot()
+        shown = [code] if code is not None else []
+        snap = live.snapshot(shown=shown)
         if code is not None:
             _provider_or_404(snap, code)
         if form not in FORMS or (form == "attendance") != (code is None):
@@ -234,7 +235,7 @@ def make_app(
         except InputError as exc:
             values = {f.name: request.form.get(f.name, "") for f in FORMS[form].fields}
             state = FormState(form, values, _shown(form, exc.problems))
-            return page(live.snapshot(), code=code, form=state, status=400)
+            return page(live.snapshot(shown=shown), code=code, form=state, status=400)
         flash(said)
         if code is not None:
             return redirect(url_for("provider", code=code) + "#record", code=303)
@@ -242,7 +243,7 @@ def make_app(
 
     @app.get("/")
     def board() -> Response:
-        return page(live.snapshot())
+        return page(live.snapshot(shown=[]))
 
     @app.post("/")
     def board_form() -> WerkzeugResponse:
@@ -250,7 +251,7 @@ def make_app(
 
     @app.get("/provider/<path:code>")
     def provider(code: str) -> Response:
-        snap = live.snapshot()
+        snap = live.snapshot(shown=[code])
         _provider_or_404(snap, code)
         return page(snap, code=code)
 

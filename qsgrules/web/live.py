@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +17,7 @@ from .. import register as R
 from ..api import PackSource, open_inputs, pack_source, publishable, register_file
 from ..model.pack import MeetingContext
 from ..model.proposal import Triage
-from ..model.rebase import Rebase
-from ..register import checks
+from ..register import checks, rebases
 from ..register.meetings import meeting_of
 from ..register.rebases import rebases_by_provider
 from ..reports.pack import ChartDrawer
@@ -89,31 +89,27 @@ class LiveReview:
             ws, rs, path, public, meeting, by, workspace_arg=workspace, register_arg=register
         )
         if register is not None or meeting is not None:
-            state = live.read_state(required=True)
-            if meeting is not None:
-                meeting_of(state, meeting)  # an unknown meeting: QSG602, did you mean
+            with R.Register(path, readonly=True) as reg:
+                state = reg.state()
+                if meeting is not None:
+                    meeting_of(state, meeting)  # an unknown meeting: QSG602, did you mean
         return live
 
     def read_state(self, *, required: bool = False) -> R.State:
-        """The register's records folded now (empty when there is no register file)."""
-        return self.read_record(required=required)[0]
-
-    def read_record(
-        self, *, required: bool = False
-    ) -> tuple[R.State, dict[str, tuple[Rebase, ...]]]:
-        """The register's records folded now, and its rebases by provider, in one read."""
+        """The register's state now, every meeting read (empty when there is no register
+        file)."""
         if not required and not R.present(self.register):
-            return R.State(), {}
+            return R.State()
         with R.Register(self.register, readonly=True) as reg:
-            records = reg.records()
-        return R.fold(records), rebases_by_provider(records)
+            return reg.state(whole=True)
 
     def current(self, state: R.State) -> R.Meeting | None:
         """The meeting the page is for: the pinned one, else the latest not yet agreed."""
         if self.meeting is not None:
             return state.meetings.get(self.meeting)
-        open_ = [m for m in state.meetings.values() if not m.locked]
-        return max(open_, key=lambda m: (m.date, m.seq)) if open_ else None
+        open_ = [m for m in state.headers() if not m.locked]
+        latest = max(open_, key=lambda m: (m.date, m.seq)) if open_ else None
+        return state.meetings[latest.id] if latest is not None else None
 
     def prepared(self, meeting: str | None) -> Prepared:
         """The triage of ``meeting`` (frozen) or a new one, prepared once."""
@@ -129,12 +125,23 @@ class LiveReview:
                 )
             return found
 
-    def snapshot(self, *, today: dt.date | None = None) -> Snapshot:
-        """Read the register now and assemble what the page shows."""
-        state, recorded = self.read_record()
-        m = self.current(state)
+    def snapshot(
+        self, *, today: dt.date | None = None, shown: Collection[str] | None = None
+    ) -> Snapshot:
+        """Read the register now and assemble what the page shows: previous decisions of
+        the providers in ``shown`` (of every provider when None)."""
+        day = today or dt.date.today()
+        if not R.present(self.register):
+            state: R.State = R.State()
+            m, recorded = None, {}
+            context = R.pack_context(state, m, on=day, history=shown)
+        else:
+            with R.Register(self.register, readonly=True) as reg:
+                state = reg.state()
+                m = self.current(state)
+                context = R.pack_context(state, m, on=day, history=shown)
+                recorded = rebases_by_provider(rebases.rebase_records(reg))
         prepared = self.prepared(m.id if m is not None else None)
-        context = R.pack_context(state, m, on=today or dt.date.today())
         context = context.model_copy(update={"rebases": recorded})
         writable = m is not None and not m.locked and not self.public
         return Snapshot(state, m, prepared, context, writable)

@@ -39,7 +39,7 @@ def test_a_no_change_decision_keeps_the_review_date_and_exit_criteria(dated: Reg
     d = done.decision
     assert (d.review_by, d.exit_criteria) == ("2019-06-12", CRITERIA)
     assert (d.review_by_from, d.exit_criteria_from) == (MEETING, MEETING)
-    standing = R.standings(dated.decisions_by_provider())["RJ2"]
+    standing = dated.standing_levels()["RJ2"]
     assert (standing.meeting, standing.review_by, standing.exit_criteria) == (
         second, "2019-06-12", CRITERIA,
     )  # fmt: skip
@@ -69,7 +69,7 @@ def test_the_chair_changes_or_clears_them_explicitly(dated: Register) -> None:
                        level="regular_review", clear_review_by=True,
                        clear_exit_criteria=True).decision  # fmt: skip
     assert (cleared.review_by, cleared.exit_criteria) == (None, None)
-    s = R.standings(dated.decisions_by_provider())["RJ2"]
+    s = dated.standing_levels()["RJ2"]
     assert (s.review_by, s.exit_criteria) == (None, None)
     with pytest.raises(InputError, match="given and cleared at once") as exc:
         R.decide(dated, "RJ2", meeting=second, rationale="x", level="regular_review",
@@ -99,7 +99,7 @@ def test_an_amendment_clears_and_the_note_says_so(dated: Register) -> None:
              review_by="2019-06-12", exit_criteria=CRITERIA)  # fmt: skip
     R.agree(dated, MEETING)
     R.amend(dated, MEETING, reason="Set in error", provider="RJ2", clear_review_by=True)
-    s = R.standings(dated.decisions_by_provider())["RJ2"]
+    s = dated.standing_levels()["RJ2"]
     assert (s.review_by, s.exit_criteria) == (None, CRITERIA)
     assert R.fold(dated.records()).standings()["RJ2"].standing() == s
     assert "RJ2: review by cleared. Reason: Set in error" in note_report.markdown(
@@ -143,7 +143,7 @@ def test_carry_forward_keeps_criteria_until_the_level_changes_or_the_chair_says(
                         expected[name] = value
                 level = lv
                 day += dt.timedelta(days=14)
-            quick = R.standings(reg.decisions_by_provider())["RJ2"]
+            quick = reg.standing_levels()["RJ2"]
             full = R.fold(reg.records()).standings()["RJ2"].standing()
             assert quick == full
             assert (quick.review_by, quick.exit_criteria) == (

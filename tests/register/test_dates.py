@@ -114,7 +114,7 @@ def test_a_2099_meeting_cannot_hide_a_real_decision(dated: Register) -> None:
     assert _codes(exc) == ["QSG645"]
     real = another_meeting(dated, "2019-05-01")
     R.decide(dated, "RJ6", meeting=real, rationale="Serious concerns", level="risk_summit")
-    standing = R.standings(dated.decisions_by_provider())["RJ6"]
+    standing = dated.standing_levels()["RJ6"]
     assert (standing.level, standing.meeting) == (Level.RISK_SUMMIT, real)
 
 
@@ -127,9 +127,9 @@ def test_a_2099_meeting_from_before_the_check_is_cancelled_and_stops_counting(
         R.decide(old, "RJ6", meeting=mistyped, rationale="typo", level="no_concerns")
     real = another_meeting(dated, "2019-05-01")
     R.decide(dated, "RJ6", meeting=real, rationale="Serious concerns", level="risk_summit")
-    assert R.standings(dated.decisions_by_provider())["RJ6"].meeting == mistyped
+    assert dated.standing_levels()["RJ6"].meeting == mistyped
     R.cancel_meeting(dated, mistyped, reason="Opened with a mistyped date")
-    held = R.standings(dated.decisions_by_provider())["RJ6"]
+    held = dated.standing_levels()["RJ6"]
     assert (held.level, held.meeting) == (Level.RISK_SUMMIT, real)
     assert R.fold(dated.records()).standings()["RJ6"].meeting == real
 
@@ -225,19 +225,19 @@ def test_a_cancelled_meeting_changes_no_standing_level_and_leaves_every_view(
     R.decide(dated, "RJ6", meeting=MEETING, rationale="first", level="regular_review",
              review_by="2019-06-12", exit_criteria="Back within limits")  # fmt: skip
     R.agree(dated, MEETING)
-    before = R.standings(dated.decisions_by_provider())
+    before = dated.standing_levels()
     mistake = another_meeting(dated, "2019-05-01")
     R.confirm(dated, "RJ6", meeting=mistake, member="Ann Lee")
     R.decide(dated, "RJ6", meeting=mistake, rationale="oops", level="no_concerns")
     R.decide(dated, "RJ7", meeting=mistake, rationale="oops", level="risk_summit")
     a = R.add_action(dated, "RJ7", meeting=mistake, owner="CQC", due="2019-06-01", text="x")
-    assert R.standings(dated.decisions_by_provider()) != before
+    assert dated.standing_levels() != before
     live = LiveReview.load(ws)
     assert live.current(live.read_state()).id == mistake  # type: ignore[union-attr]
 
     gone = R.cancel_meeting(dated, mistake, reason="Opened by mistake")
     assert gone.was == "draft" and gone.reason == "Opened by mistake"
-    assert R.standings(dated.decisions_by_provider()) == before
+    assert dated.standing_levels() == before
     state = R.fold(dated.records())
     assert {c: d.standing() for c, d in state.standings().items()} == before
     assert mistake not in state.meetings and live.current(live.read_state()) is None

@@ -183,7 +183,7 @@ def test_an_agreed_meeting_is_locked_and_changes_are_amendments(attended: Regist
         assert _codes(exc) == ["QSG608"]
     assert _count(attended) == n
     R.amend(attended, MEETING, reason="Chair's correction", provider="RJ7", level="risk_summit")
-    standing = R.standings(attended.decisions_by_provider())["RJ7"]
+    standing = attended.standing_levels()["RJ7"]
     assert standing.level == Level.RISK_SUMMIT and standing.meeting == MEETING
     note = R.meeting_note(attended, MEETING)
     assert note.amendments[0].reason == "Chair's correction" and not note.draft
@@ -283,7 +283,7 @@ def test_standings_pick_the_latest_meeting_by_date(attended: Register, ws: Path)
     earlier = _second_meeting(ws, "2019-05-01")  # opened later, held earlier
     R.decide(attended, "RJ6", meeting=later, rationale="later", level="risk_summit")
     R.decide(attended, "RJ6", meeting=earlier, rationale="earlier", level="no_concerns")
-    s = R.standings(attended.decisions_by_provider())["RJ6"]
+    s = attended.standing_levels()["RJ6"]
     assert (s.level, s.meeting) == (Level.RISK_SUMMIT, later)
     triage = run_triage(ws)
     by_code = {p.provider: p for p in triage.proposals}

@@ -174,7 +174,7 @@ def test_a_convene_action_from_a_register_written_before_kinds_is_recognised(
 ) -> None:
     from qsgrules.register.store import NewRecord
 
-    def legacy(records: list[R.Record]) -> list[NewRecord]:
+    def legacy(state: R.State) -> list[NewRecord]:
         text = "Convene a risk summit for RJ6 Croydon Health Services NHS Trust"
         body = {"owner": "Chair", "due": "2019-05-08", "text": text}
         return [NewRecord("action_added", body, meeting=MEETING, provider="RJ6",

@@ -48,8 +48,9 @@ class ActionAdded(Body):
             what = ActionKind.CONVENE_SUMMIT if legacy else ActionKind.ACTION
         summit = state.summits.get(self.summit or "")
         since = None
-        if r.meeting in state.meetings:
-            since = state.meetings[r.meeting].date
+        at = state.header(r.meeting) if r.meeting is not None else None
+        if at is not None:
+            since = at.date
         elif summit is not None and summit.held is not None:
             since = summit.held.date
         state.actions[r.subject] = Action(
@@ -66,8 +67,8 @@ class ActionAdded(Body):
             since=since,
             summit=summit.id if summit is not None else None,
         )
-        if r.meeting in state.meetings:
-            state.meetings[r.meeting].actions.append(r.subject)
+        if at is not None:
+            state.meetings[at.id].actions.append(r.subject)
         if summit is not None:
             summit.actions.append(r.subject)
 

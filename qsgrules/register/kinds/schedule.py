@@ -44,7 +44,14 @@ class MeetingCancelled(Body):
         plan = state.planned.pop(mid, None)
         day = m.date if m is not None else plan.date if plan is not None else dt.date.min
         state.cancelled[mid] = Cancelled(
-            mid, day, self.was, self.reason, r.seq, r.recorded_at, r.recorded_by, m
+            mid,
+            day,
+            self.was,
+            self.reason,
+            r.seq,
+            r.recorded_at,
+            r.recorded_by,
+            m.header() if m is not None else None,
         )
         if m is None:
             return

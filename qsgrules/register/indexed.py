@@ -1,0 +1,244 @@
+"""The register's state read from its materialised tables (``materialised``): the small
+collections (actions, summits, planned and cancelled meetings) whole, every meeting's
+header, and a meeting in full only when it is asked for; standing levels, when providers
+were last discussed and earlier decisions by indexed queries. What it answers is what the
+fold of every record answers (a property test): only the cost differs, which does not
+grow with the number of meetings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Collection, Iterator, MutableMapping
+from typing import Any
+
+from .materialised import (
+    AMENDMENT,
+    ATTENDANCE,
+    DECISION,
+    HEAD,
+    ITEMS,
+    POSITION,
+    load_detail,
+    meeting_rows,
+)
+from .state import Decision, Meeting, MeetingHeader, State
+
+
+class Meetings(MutableMapping[str, Meeting]):
+    """The meetings open or agreed, by id: each read in full from the tables the first time
+    it is asked for. Its keys and headers are known without reading any meeting."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        heads: dict[str, MeetingHeader],
+        actions_of: Callable[[str], list[str]],
+    ) -> None:
+        self._conn = conn
+        self.heads = heads
+        self._actions_of = actions_of
+        self._full: dict[str, Meeting] = {}
+        self._gone: list[str] = []
+        #: the stored text of each meeting read (what ``materialised.save`` compares)
+        self.baseline: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, meeting: str) -> Meeting:
+        found = self._full.get(meeting)
+        if found is None:
+            if meeting not in self.heads:
+                raise KeyError(meeting)
+            found = self._full[meeting] = self._read(meeting)
+            self.baseline[meeting] = meeting_rows(found)
+        return found
+
+    def __setitem__(self, meeting: str, value: Meeting) -> None:
+        self._full[meeting] = value
+        self.heads[meeting] = value
+
+    def __delitem__(self, meeting: str) -> None:
+        del self.heads[meeting]
+        self._full.pop(meeting, None)
+        self.baseline.pop(meeting, None)
+        self._gone.append(meeting)
+
+    def __contains__(self, meeting: object) -> bool:
+        return meeting in self.heads
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self.heads))
+
+    def __len__(self) -> int:
+        return len(self.heads)
+
+    def loaded(self) -> list[Meeting]:
+        """The meetings read in full (or made) so far."""
+        return list(self._full.values())
+
+    def gone(self) -> list[str]:
+        """The meetings removed (cancelled) since read."""
+        return list(self._gone)
+
+    def forget_gone(self) -> None:
+        self._gone.clear()
+
+    def _read(self, meeting: str) -> Meeting:
+        conn = self._conn
+        head, detail = conn.execute(
+            "SELECT head, detail FROM state_meetings WHERE id = ?", (meeting,)
+        ).fetchone()
+        header = HEAD.load(head)
+        m = Meeting(**vars(header), **load_detail(detail))
+        for (text,) in conn.execute(
+            "SELECT data FROM state_attendance WHERE meeting = ? ORDER BY seq", (meeting,)
+        ):
+            a = ATTENDANCE.load(text)
+            m.attendance[a.member] = a
+        for code, text in conn.execute(
+            "SELECT provider, data FROM state_positions WHERE meeting = ? ORDER BY seq",
+            (meeting,),
+        ):
+            p = POSITION.load(text)
+            m.positions.setdefault(code, {})[p.member] = p
+        for (text,) in conn.execute(
+            "SELECT data FROM state_decisions WHERE meeting = ? ORDER BY seq", (meeting,)
+        ):
+            d = DECISION.load(text)
+            m.decisions[d.provider] = d
+        m.amendments = [
+            AMENDMENT.load(text)
+            for (text,) in conn.execute(
+                "SELECT data FROM state_amendments WHERE meeting = ? ORDER BY seq", (meeting,)
+            )
+        ]
+        m.actions = self._actions_of(meeting)
+        return m
+
+
+class IndexedState(State):
+    """``State`` read from the materialised tables of an open register connection (see the
+    module's docstring). Meetings are read on first use through that connection."""
+
+    meetings: Meetings
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        items: dict[str, dict[str, Any]] = {name: {} for name in ITEMS}
+        self.baseline: dict[str, dict[str, str]] = {name: {} for name in ITEMS}
+        for collection, key, text in conn.execute(
+            "SELECT collection, key, data FROM state_items ORDER BY seq"
+        ):
+            items[collection][key] = ITEMS[collection].load(text)
+            self.baseline[collection][key] = text
+        heads = {
+            mid: HEAD.load(text)
+            for mid, text in conn.execute("SELECT id, head FROM state_meetings ORDER BY seq")
+        }
+        super().__init__(meetings=Meetings(conn, heads, self._actions_of), **items)
+        self._conn = conn
+
+    def _actions_of(self, meeting: str) -> list[str]:
+        """The actions agreed at a meeting, in order (what the fold lists in the meeting)."""
+        mine = [a for a in self.actions.values() if a.meeting == meeting]
+        return [a.id for a in sorted(mine, key=lambda a: a.seq)]
+
+    @property
+    def meeting_baseline(self) -> dict[str, dict[str, Any]]:
+        return self.meetings.baseline
+
+    def remember(
+        self, items: dict[str, dict[str, str]], meetings: dict[str, dict[str, Any]]
+    ) -> None:
+        """What is stored now (after ``materialised.save``): the text of every item, and of
+        every meeting read."""
+        self.baseline = items
+        self.meetings.baseline.update(meetings)
+        self.meetings.forget_gone()
+
+    # ---- what the fold answers, by indexed queries ------------------------------------
+
+    def header(self, meeting: str) -> MeetingHeader | None:
+        return self.meetings.heads.get(meeting)
+
+    def headers(self) -> list[MeetingHeader]:
+        return list(self.meetings.heads.values())
+
+    def standings(
+        self, *, before: MeetingHeader | None = None, on: dt.date | None = None
+    ) -> dict[str, Decision]:
+        where, args = _before("x.meeting_date", "x.meeting_seq", before)
+        if on is not None:
+            where, args = f"{where} AND x.decided_on <= ?", (*args, on.isoformat())
+        rows = self._conn.execute(
+            "SELECT (SELECT x.data FROM state_decisions x WHERE x.provider = p.code"
+            f"{where} ORDER BY x.decided_on DESC, x.seq DESC LIMIT 1) FROM state_providers p",
+            args,
+        )
+        out: dict[str, Decision] = {}
+        for (text,) in rows:
+            if text is not None:
+                d = DECISION.load(text)
+                out[d.provider] = d
+        return out
+
+    def last_discussed(self, *, before: MeetingHeader | None = None) -> dict[str, dt.date]:
+        where, args = _before("x.date", "x.meeting_seq", before)
+        rows = self._conn.execute(
+            "SELECT p.code, (SELECT x.date FROM state_discussed x WHERE x.provider = p.code"
+            f"{where} ORDER BY x.date DESC LIMIT 1) FROM state_providers p",
+            args,
+        )
+        return {code: dt.date.fromisoformat(day) for code, day in rows if day is not None}
+
+    def decided_after(self, code: str, m: MeetingHeader) -> bool:
+        day = m.date.isoformat()
+        row = self._conn.execute(
+            "SELECT 1 FROM state_decisions WHERE provider = ? AND (meeting_date > ? OR "
+            "(meeting_date = ? AND meeting_seq > ?)) LIMIT 1",
+            (code, day, day, m.seq),
+        ).fetchone()
+        return row is not None
+
+    def history(
+        self, *, before: MeetingHeader | None = None, providers: Collection[str] | None = None
+    ) -> list[Decision]:
+        where, args = _before("meeting_date", "meeting_seq", before)
+        if providers is not None:
+            marks = ", ".join("?" * len(providers))
+            where += f" AND provider IN ({marks})"
+            args = (*args, *providers)
+        rows = self._conn.execute(
+            f"SELECT data FROM state_decisions WHERE 1{where} "
+            "ORDER BY meeting_date DESC, meeting_seq DESC, provider",
+            args,
+        )
+        return [DECISION.load(text) for (text,) in rows]
+
+    def known_providers(self) -> set[str]:
+        return self._names("provider")
+
+    def known_organisations(self) -> set[str]:
+        return self._names("organisation")
+
+    def _names(self, what: str) -> set[str]:
+        rows = self._conn.execute(
+            "SELECT DISTINCT name FROM state_meeting_names WHERE what = ?", (what,)
+        )
+        return {name for (name,) in rows}
+
+    def tallies(self) -> dict[str, tuple[int, int]]:
+        rows = self._conn.execute(
+            "SELECT m.id, (SELECT count(*) FROM state_attendance a WHERE a.meeting = m.id), "
+            "(SELECT count(*) FROM state_decisions d WHERE d.meeting = m.id) "
+            "FROM state_meetings m ORDER BY m.seq"
+        )
+        return {mid: (attending, decided) for mid, attending, decided in rows}
+
+
+def _before(date: str, seq: str, m: MeetingHeader | None) -> tuple[str, tuple[str | int, ...]]:
+    """An SQL condition (`` AND ...``) for rows of meetings held before ``m``, and its
+    arguments; none when ``m`` is None."""
+    if m is None:
+        return "", ()
+    day = m.date.isoformat()
+    return f" AND ({date} < ? OR ({date} = ? AND {seq} < ?))", (day, day, m.seq)
