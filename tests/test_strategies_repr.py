@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from qsgrules.model.months import month_number
+from qsgrules.model.vocabulary import ProviderType
 from qsgrules.strategies import workspaces
 from qsgrules.strategies._build import Row, workspace
 from qsgrules.workspace import Provider, SoftItem, Workspace
@@ -61,7 +62,7 @@ def test_the_repr_shows_every_row_and_item() -> None:
         },
         strict=False,
     )
-    provider = Provider(code="RXA", name="X", type="acute", qsg="Q")
+    provider = Provider(code="RXA", name="X", type=ProviderType.ACUTE, qsg="Q")
     text = repr(workspace([provider], rows, [item], national_members()))
     assert "RXA ae_4hr_type1 2019-01..2019-03: 3 - 25" in text  # a month without a row: -
     assert "RXA infections_rate 2019-03..2019-03: 3/4000" in text
