@@ -81,10 +81,11 @@ def test_every_top_level_module_is_in_one_layer() -> None:
     assert set(placed) == _top_level_modules()
 
 
-def test_an_import_of_the_layer_above_from_any_module_breaks_the_layers(tmp_path: Path) -> None:
-    """Every module but the command line (the top: nothing is above it) imports the first
-    module of the layer above its own, in one copy of the package; the layers contract,
-    alone in the copy's configuration, reports each of those imports."""
+def test_a_forbidden_import_from_any_module_breaks_the_layers(tmp_path: Path) -> None:
+    """In one copy of the package every module (every Python file, not only the top-level
+    ones) below the command line imports the first module of the layer above its own, and
+    every module of a layer with siblings imports a sibling; the layers contract, alone in
+    the copy's configuration, reports each of those imports as its own chain."""
     import tomllib
 
     shutil.copytree(PACKAGE, tmp_path / "qsgrules", ignore=shutil.ignore_patterns("__pycache__"))
@@ -96,18 +97,21 @@ def test_an_import_of_the_layer_above_from_any_module_breaks_the_layers(tmp_path
         "name = layers\ntype = layers\nlayers =\n"
         + "".join(f"    {layer}\n" for layer in contract["layers"])
     )
-    expected = []
+    forbidden: dict[str, list[str]] = {}  # a top-level module: what its modules may not import
     for above, layer in itertools.pairwise(layers):
-        for module in layer:
-            relative = module.removeprefix("qsgrules.")
-            file = tmp_path / "qsgrules" / relative / "__init__.py"
-            if not file.exists():
-                file = tmp_path / "qsgrules" / f"{relative}.py"
+        for top in layer:
+            siblings = [m for m in layer if m != top]
+            forbidden[top] = [above[0], *siblings[:1]]
+    expected = []
+    for file in sorted((tmp_path / "qsgrules").rglob("*.py")):
+        parts = file.relative_to(tmp_path).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        for target in forbidden.get(".".join(parts[:2]), []):
             with file.open("a") as f:
-                f.write(f"\nimport {above[0]}  # noqa\n")
-            expected.append(f"{module} is not allowed to import {above[0]}:")
+                f.write(f"\nimport {target}  # noqa\n")
+            expected.append(f"- {module} -> {target} (l.")
     result = subprocess.run(
-        [*_tool("lint-imports"), "--no-cache", "--config", str(tmp_path / ".importlinter")],
+        [*_tool("lint-imports"), "--no-cache", str(tmp_path / ".importlinter")],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -117,7 +121,13 @@ def test_an_import_of_the_layer_above_from_any_module_breaks_the_layers(tmp_path
     assert result.returncode == 1, result.stdout + result.stderr
     missed = [line for line in expected if line not in result.stdout]
     assert missed == [], result.stdout
-    assert len(expected) == len(_top_level_modules()) - len(layers[0])
+    # every module but the command line's and the package's own __init__ (in no layer)
+    below_the_top = [
+        p
+        for p in PACKAGE.rglob("*.py")
+        if p.relative_to(PACKAGE).parts[0] not in ("cli", "__init__.py")
+    ]
+    assert len({line.split(" -> ")[0] for line in expected}) == len(below_the_top)
 
 
 def test_every_citation_of_the_methods_points_at_the_file_in_the_repository() -> None:

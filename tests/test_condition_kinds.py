@@ -6,12 +6,18 @@ a kind without an analysis once made `qsg check` warn falsely, one without an ai
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
 from pydantic import TypeAdapter
 
+from qsgrules.bundled import default_ruleset
+from qsgrules.engine.triage import triage
+from qsgrules.ruleset import CompiledRuleset, load_ruleset
 from qsgrules.ruleset.conditions import (
     DECLARATIONS,
     LEAF_CONDITIONS,
@@ -25,6 +31,8 @@ from qsgrules.ruleset.conditions import (
     missing_declarations,
 )
 from qsgrules.ruleset.conditions.reference import KEYS, reference_text
+from qsgrules.strategies import workspaces
+from qsgrules.verify.checks import facts_of
 
 CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
 
@@ -113,3 +121,53 @@ def test_the_leaf_of_a_condition_is_its_field_never_an_attribute_found_by_name()
         assert issubclass(wrapper, LeafCondition) and wrapper.KIND == name
         condition = CONDITION.validate_python(yaml.safe_load(LEAVES[name].EXAMPLE))
         assert type(leaf_of(condition)) is LEAVES[name]
+
+
+def _probing(name: str, folder: Path) -> CompiledRuleset:
+    """The default ruleset with a first rule, ``probe``, whose `when` is the kind's example."""
+    raw = yaml.safe_load(default_ruleset().read_text(encoding="utf-8"))
+    probe = {"id": "probe", "level": "risk_summit", "description": "A kind's example."}
+    probe |= {"when": yaml.safe_load(LEAVES[name].EXAMPLE), "because": "its example holds"}
+    raw["rules"].insert(0, probe)
+    path = folder / "probing.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return load_ruleset(path)
+
+
+@pytest.mark.parametrize("name", list(LEAVES))
+def test_every_kind_s_aim_makes_it_hold_and_its_analysis_facts_are_true(
+    name: str, tmp_path: Path
+) -> None:
+    """What a kind declares for `qsg verify` and `qsg check` is checked against what it
+    measures: workspaces generated to reach its example (its ``aim``) do fire it, no measure
+    exceeds its ``ceiling``, a measure that soft intelligence changes is declared ``SOFT``
+    (and a kind declared soft is seen to be), and a measure that an indicator's breaches
+    change is declared to count that indicator (``counts_indicator``). A wrong declaration
+    once passed every test while `qsg check` and `qsg verify` reported falsely."""
+    ruleset = _probing(name, tmp_path)
+    (rule,) = [r for r in ruleset.rules if r.id == "probe"]
+    kind = leaf_of(rule.rule.when)
+    assert kind is not None
+    seen = {"fired": 0, "soft": 0}
+
+    @settings(max_examples=10, database=None, suppress_health_check=list(HealthCheck))
+    @given(ws=workspaces(ruleset=ruleset, rules=["probe"]))
+    def check(ws: Any) -> None:
+        for p in triage(ws, ruleset, as_of="2019-03").proposals:
+            seen["fired"] += any(r.id == "probe" for r in p.rules)
+            facts = facts_of(p)
+            value = kind.measure(facts)
+            ceiling = kind.ceiling(ruleset)
+            if ceiling is not None and isinstance(value, float):
+                assert value <= ceiling, f"{name} measured {value} above its ceiling {ceiling}"
+            if kind.measure(dataclasses.replace(facts, soft=())) != value:
+                assert kind.SOFT, f"soft intelligence changes {name} but it says SOFT = False"
+                seen["soft"] += 1
+            for indicator in {f.indicator for f in facts.hard}:
+                others = tuple(f for f in facts.hard if f.indicator != indicator)
+                if kind.measure(dataclasses.replace(facts, hard=others)) != value:
+                    assert kind.counts_indicator(ruleset, indicator), (name, indicator)
+
+    check()
+    assert seen["fired"], f"no workspace aimed at {name}'s example fired it: see its aim"
+    assert bool(seen["soft"]) == kind.SOFT, f"{name} says SOFT = {kind.SOFT}"
