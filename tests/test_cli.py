@@ -37,6 +37,39 @@ def test_version() -> None:
     assert code == 0 and out.strip() == f"qsg, version {__version__}"
 
 
+def test_help_lists_every_command_once_by_who_uses_it() -> None:
+    # as found: 24 commands listed alphabetically, the chair's beside the analyst's
+    import click
+
+    code, out, _ = run("--help")
+    assert code == 0
+    ctx = click.Context(cli)
+    assert cli.unsectioned(ctx) == [], "put the new command in a section of cli.sections"
+    titles = [title for title, _ in cli.sections]
+    assert [line[:-1] for line in out.splitlines() if line[:-1] in titles] == titles
+    assert "Other commands" not in out
+    listed = re.findall(r"^  ([a-z]+) ", out.split(f"\n{titles[0]}:\n")[1], re.M)
+    assert sorted(listed) == sorted(cli.list_commands(ctx))  # each once
+    # in its section: the first of each section follows its title
+    for title, names in cli.sections:
+        after = out.split(f"{title}:\n", 1)[1]
+        assert after.startswith(f"  {names[0]} ")
+
+
+def test_a_command_in_no_section_is_listed_under_other_commands() -> None:
+    import click
+
+    from qsgrules.cli.common import QsgGroup, command
+
+    group = QsgGroup(name="g")
+    group.sections = (("Firsts", ("one",)),)
+    for name in ("one", "two"):
+        group.add_command(command(name, help=f"The {name}.")(lambda: None))
+    assert group.unsectioned(click.Context(group)) == ["two"]
+    out = CliRunner().invoke(group, ["--help"]).stdout
+    assert "Firsts:\n  one  The one.\n\nOther commands:\n  two  The two.\n" in out
+
+
 def test_triage_table_shows_all_four_levels_highest_first() -> None:
     code, out, err = run("triage")
     assert code == 0, err

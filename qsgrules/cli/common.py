@@ -67,10 +67,36 @@ class QsgCommand(click.Command):
 
 
 class QsgGroup(click.Group):
-    """A group of `qsg` commands: its commands are ``QsgCommand``s, its groups too."""
+    """A group of `qsg` commands: its commands are ``QsgCommand``s, its groups too. With
+    ``sections`` (a title and the names of its commands, in order) its help lists the
+    commands by section, by who uses them, not alphabetically; a command in no section is
+    listed last, under "Other commands" (a test fails while one is)."""
 
     command_class = QsgCommand
     group_class = type  # a group made from this one is of its class
+    sections: Sequence[tuple[str, Sequence[str]]] = ()
+
+    def unsectioned(self, ctx: click.Context) -> list[str]:
+        """The commands in no section, by name."""
+        placed = {name for _, names in self.sections for name in names}
+        return [name for name in self.list_commands(ctx) if name not in placed]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if not self.sections:
+            super().format_commands(ctx, formatter)
+            return
+        listed = [*self.sections, ("Other commands", self.unsectioned(ctx))]
+        width = max(len(name) for _, names in listed for name in names)
+        limit = formatter.width - 6 - width
+        for title, names in listed:
+            rows = []
+            for name in names:
+                cmd = self.get_command(ctx, name)
+                if cmd is not None and not cmd.hidden:
+                    rows.append((name.ljust(width), cmd.get_short_help_str(limit)))
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows, col_max=width)
 
 
 def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], QsgCommand]:

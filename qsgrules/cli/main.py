@@ -449,6 +449,31 @@ for _command in ruleset_commands.COMMANDS:
     cli.add_command(_command)
 cli.add_command(serve_command.serve)
 
+#: `qsg --help` by who uses each command and when (every command is in one: a test checks).
+cli.sections = (
+    (
+        "The meeting (chair, secretary, members)",
+        (
+            "triage",
+            "explain",
+            "agenda",
+            "pack",
+            "serve",
+            "meeting",
+            "confirm",
+            "override",
+            "decide",
+            "note",
+        ),
+    ),
+    (
+        "Between meetings (secretary)",
+        ("intel", "action", "summit", "coverage", "rebase", "report", "audit"),
+    ),
+    ("The ruleset (analyst)", ("check", "conditions", "verify", "diff", "backtest", "test")),
+    ("The data (analyst)", ("indicators", "synth", "privacy")),
+)
+
 
 def main() -> None:
     cli(prog_name="qsg")
