@@ -4,8 +4,8 @@ A problem's code (``Problem.code``, ``QSG`` and three digits) is what tools matc
 is stable: a code is defined here and nowhere else (modules name ``Code.X``; a test finds
 any ``"QSGnnn"`` written elsewhere), two members never share a value (``@unique``), and a
 code that is no longer reported is listed in ``RETIRED``, never given to another problem.
-The README's list of codes is generated from this catalogue (``reference_markdown``) and a
-test keeps it equal. A new kind of problem is a new member here, with the next free number
+The documentation's list of codes is generated from this catalogue (``reference_markdown``)
+when the site is built. A new kind of problem is a new member here, with the next free number
 of its area, and its summary.
 """
 
@@ -227,7 +227,7 @@ AREAS: dict[str, str] = {
 
 
 def reference_markdown() -> str:
-    """Every code with its meaning, by area (the README's "Problem codes" list)."""
+    """Every code with its meaning, by area (the documentation's "Problem codes")."""
     lines = ["| code | problem |", "|---|---|"]
     area = ""
     for code in sorted(Code, key=str):

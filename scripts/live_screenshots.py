@@ -1,5 +1,5 @@
-"""The README's screenshots of `qsg serve`: a copy of the demo with a meeting part-way
-through, served on a free loopback port and photographed by headless Chromium.
+"""The documentation's screenshots of `qsg serve` (docs/pack.md): a copy of the demo with a
+meeting part-way through, served on a free loopback port and photographed by headless Chromium.
 
 Usage: python scripts/live_screenshots.py [FOLDER]   (default: docs)
 Writes serve-board.png and serve-record.png (128 colours, to keep them small).

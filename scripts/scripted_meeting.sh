@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scripted meeting of issue 7 (and the continuity of issue 16) on a copy of the demo,
-# every command echoed with its output (and its exit status when not 0): the README's
-# "Recording the QSG's decisions". The story happens in 2019: "today" is set for each part
+# every command echoed with its output (and its exit status when not 0): docs/register.md's
+# "A scripted meeting". The story happens in 2019: "today" is set for each part
 # with QSG_TODAY (the records' own times are still when the commands ran).
 # Usage: scripts/scripted_meeting.sh [FOLDER]   (default: a new temporary folder)
 set -uo pipefail

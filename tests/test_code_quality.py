@@ -136,7 +136,13 @@ def test_every_citation_of_the_methods_points_at_the_file_in_the_repository() ->
     methods = ROOT / "docs" / "methods.md"
     sections = set(re.findall(r"^## (\d+)\.", methods.read_text(), re.M))
     cited = []
-    for path in [*PACKAGE.rglob("*.py"), *(ROOT / "tests").rglob("*.py"), ROOT / "README.md"]:
+    docs = [p for p in (ROOT / "docs").rglob("*.md") if p != methods]
+    for path in [
+        *PACKAGE.rglob("*.py"),
+        *(ROOT / "tests").rglob("*.py"),
+        ROOT / "README.md",
+        *docs,
+    ]:
         text = path.read_text()
         if path == Path(__file__):
             continue

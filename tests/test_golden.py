@@ -68,11 +68,17 @@ if __name__ == "__main__":  # regenerate
     print(f"wrote {len(list(GOLDEN.rglob('*.*')))} golden files")
 
 
-def test_the_readme_shows_today_s_demo_triage_and_ruleset() -> None:
+def test_the_readme_and_the_docs_show_today_s_demo_triage_and_ruleset() -> None:
     # as found: README blocks of real output went stale when the default ruleset changed
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    assert (GOLDEN / "triage.txt").read_text(encoding="utf-8") in readme
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    worked = (root / "docs" / "triage.md").read_text(encoding="utf-8")
+    for text in (readme, worked):
+        assert (GOLDEN / "triage.txt").read_text(encoding="utf-8") in text
     sha = hashlib.sha256(default_ruleset().read_bytes()).hexdigest()
-    shown = set(re.findall(r"\(sha ([0-9a-f]{8})\)", readme))
-    shown |= set(re.findall(r"sha256 `([0-9a-f]{64})`", readme))
+    shown: set[str] = set()
+    for path in [root / "README.md", *(root / "docs").rglob("*.md")]:
+        text = path.read_text(encoding="utf-8")
+        shown |= set(re.findall(r"\(sha ([0-9a-f]{8})\)", text))
+        shown |= set(re.findall(r"sha256 `([0-9a-f]{64})`", text))
     assert shown and shown <= {sha[:8], sha}, (shown, sha)

@@ -203,7 +203,7 @@ def test_perturbations_change_one_thing() -> None:
     )
 
 
-# The README's example of a test an analyst would write (kept here so that it runs).
+# docs/trust.md's example of a test an analyst would write (kept here so that it runs).
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(ws=workspaces(ruleset=RULESET), data=st.data())
 def test_a_recent_critical_safety_concern_from_the_cqc_is_never_ignored(

@@ -3,7 +3,7 @@
 A scenario file holds one scenario (``name``, ``workspace``, ``expect``...) or several under
 ``scenarios:`` sharing the file's ``ruleset`` and ``as_of``. The workspace's contents are
 checked by the workspace loader itself (the same checks as ``qsg triage --workspace``);
-this schema checks the shape. See the README's "Scenario tests".
+this schema checks the shape. See docs/trust.md, "Scenario tests".
 """
 
 from __future__ import annotations

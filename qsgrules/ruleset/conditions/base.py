@@ -3,7 +3,7 @@
 A kind (``Kind``; ``Leaf`` for the kinds that measure a number between ``min`` and ``max``)
 declares, in its own class:
 
-- its metadata, for the reference (``qsg conditions``, the README): ``KIND``, ``SUMMARY``,
+- its metadata, for the reference (``qsg conditions``, the docs): ``KIND``, ``SUMMARY``,
   ``MEASURES``, ``EXAMPLE``;
 - what it means for a provider: ``attr``, ``label``, ``measure``, ``cite``;
 - its analysis facts, for ``qsg check``: whether what it measures is evidence

@@ -2,7 +2,7 @@
 
 Each kind knows, in one place (``base.py`` lists what it must declare), what a rule analyst
 writes (its fields, validated once by pydantic with ``file:line:col``), what it means
-(``SUMMARY``, shown by ``qsg conditions`` and in the README's reference), what it measures
+(``SUMMARY``, shown by ``qsg conditions`` and in the docs' reference), what it measures
 in a provider's facts (``measure``), what evidence it cites when it holds (``cite``), how
 it reads in an explanation (``label``), what ``qsg check`` knows of it (``EVIDENCE``,
 ``SOFT``, ``counts_indicator``, ``ceiling``, ``never_holds``) and how the generator of

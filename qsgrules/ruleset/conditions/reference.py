@@ -1,7 +1,8 @@
 """The condition reference, made from the condition models themselves.
 
-`qsg conditions` prints it, and the README's "Conditions" section is this text (a test keeps
-them equal), so the documentation cannot drift from what the loader accepts.
+`qsg conditions` prints it, and the documentation's conditions reference is made from it
+when the site is built (docs/hooks.py), so the documentation cannot drift from what the
+loader accepts.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def _keys(model: type[Kind]) -> list[str]:
 
 
 def reference_markdown() -> str:
-    """The reference as Markdown (the README's section, between its markers)."""
+    """The reference as Markdown (the documentation's conditions reference)."""
     lines = [
         "| condition | holds when | measures | keys | example |",
         "|---|---|---|---|---|",
