@@ -31,7 +31,7 @@ def _figures(pack: str) -> list[tuple[dict[str, object], str, str]]:
     """Each XmR chart of the pack: its data, its SVG and its caption's text."""
     out = []
     for figure in re.findall(r'<figure class="chart-figure">.*?</figure>', pack, re.S):
-        svg = re.search(r"<svg .*?</svg>", figure, re.S)
+        svg = re.search(r"<svg id=.*?</svg>", figure, re.S)
         caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S)
         assert svg is not None and caption is not None
         data = chart_data(svg.group(0))

@@ -105,7 +105,7 @@ def test_every_finding_is_charted_with_the_proposals_numbers(pack: str) -> None:
     assert len(sections) == len(result.proposals)
     for p, (anchor, html) in zip(result.proposals, sections.items(), strict=True):
         assert anchor == f"p-{p.provider}"
-        svgs = re.findall(r"<svg .*?</svg>", html, re.S)
+        svgs = re.findall(r"<svg id=.*?</svg>", html, re.S)
         charts = [chart_data(svg) for svg in svgs]
         xmrs = {c["indicator"]: c for c in charts if c.pop("chart") == "xmr" and c.pop("drawn")}
         funnels = {c["indicator"]: c for c in charts if "peers" in c}

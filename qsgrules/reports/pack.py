@@ -37,7 +37,8 @@ from ..model.rebase import Rebase, RebaseSuggestion
 from ..model.series import IndicatorCharts
 from ..model.vocabulary import Level
 from .charts import Chart, month_name
-from .pack_charts import ChartDrawer, IndicatorView
+from .icons import SPRITE, icon_svg
+from .pack_charts import ChartDrawer, IndicatorIcons, IndicatorView
 
 __all__ = [
     "EXAMPLE_LOCAL_AGENDA",
@@ -69,6 +70,7 @@ class ProviderView:
     summits: tuple[str, ...] = ()  # risk summits to convene, convened, held (in words)
     # rebases recorded in the register since this triage was made (they apply to the next)
     pending_rebases: tuple[Rebase, ...] = ()
+    icons: tuple[IndicatorIcons, ...] = ()  # MDC icons of the indicators with a finding
 
     @property
     def suggestions(self) -> tuple[RebaseSuggestion, ...]:
@@ -165,6 +167,7 @@ def provider_views(
                 pending_rebases=tuple(
                     r for r in ctx.rebases.get(p.provider, ()) if r not in p.rebases
                 ),
+                icons=drawer.icons(p),
             )
         )
     return views
@@ -209,6 +212,8 @@ def _environment(templates: tuple[str, ...]) -> Any:
     )
     env.filters["month"] = month_name
     env.filters["svg"] = _svg
+    env.filters["icon"] = icon_svg
+    env.globals["mdc_sprite"] = SPRITE
     return env
 
 

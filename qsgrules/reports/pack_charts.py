@@ -16,8 +16,9 @@ from ..model.proposal import Proposal
 from ..model.series import IndicatorCharts
 from .charts import Chart, funnel_chart, xmr_chart
 from .cusum_chart import cusum_chart
+from .icons import Icon, series_icons
 
-__all__ = ["ChartDrawer", "IndicatorView"]
+__all__ = ["ChartDrawer", "IndicatorIcons", "IndicatorView"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,20 @@ class IndicatorView:
     funnel: Chart | None = None
     cusum: Chart | None = None
     note: str = ""
+    # the Making Data Count icons of its XmR chart: the latest point's variation, and the
+    # standard's assurance (None without a standard); none without an XmR chart
+    variation: Icon | None = None
+    assurance: Icon | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorIcons:
+    """The Making Data Count icons of one indicator of a provider (no chart drawn)."""
+
+    indicator: str
+    title: str
+    variation: Icon
+    assurance: Icon | None
 
 
 class ChartDrawer:
@@ -60,16 +75,23 @@ class ChartDrawer:
                 found = self._drawn[proposal.provider] = self._draw(proposal)
             return found
 
+    def icons(self, proposal: Proposal) -> tuple[IndicatorIcons, ...]:
+        """The icons of the provider's indicators with a finding (in the order of its
+        section), from their XmR series: nothing is drawn."""
+        out = []
+        for indicator, findings in _by_indicator(proposal):
+            c = self._charts.get((proposal.provider, indicator))
+            if c is not None and c.xmr is not None:
+                variation, assurance = series_icons(c.xmr)
+                out.append(IndicatorIcons(indicator, findings[0].title, variation, assurance))
+        return tuple(out)
+
     def _draw(self, proposal: Proposal) -> tuple[IndicatorView, ...]:
-        by_indicator: dict[str, list[HardFinding]] = {}
-        for h in proposal.evidence.hard:
-            by_indicator.setdefault(h.indicator, []).append(h)
         views = []
-        for indicator, findings in sorted(
-            by_indicator.items(), key=lambda kv: (kv[1][0].domain.rank, kv[1][0].title)
-        ):
+        for indicator, findings in _by_indicator(proposal):
             c = self._charts.get((proposal.provider, indicator))
             xmr = c.xmr if c is not None else None
+            icons = series_icons(xmr) if xmr is not None else (None, None)
             peer = any(f.test == "peer" for f in findings)
             funnel = c.funnel if c is not None and peer else None
             cusum = c.cusum if c is not None else None
@@ -90,6 +112,16 @@ class ChartDrawer:
                         cusum_chart(cusum, chart_id=self._next_id()) if cusum is not None else None
                     ),
                     note=c.note if c is not None else "",
+                    variation=icons[0],
+                    assurance=icons[1],
                 )
             )
         return tuple(views)
+
+
+def _by_indicator(proposal: Proposal) -> list[tuple[str, list[HardFinding]]]:
+    """The provider's findings by indicator, by domain then title (its section's order)."""
+    by_indicator: dict[str, list[HardFinding]] = {}
+    for h in proposal.evidence.hard:
+        by_indicator.setdefault(h.indicator, []).append(h)
+    return sorted(by_indicator.items(), key=lambda kv: (kv[1][0].domain.rank, kv[1][0].title))

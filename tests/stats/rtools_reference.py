@@ -14,6 +14,8 @@ Sources read (GitHub, via the stored-repository index):
     ``ptd_seven_point_trend``, ``ptd_two_in_three``, ``ptd_part_of_two_in_three``,
     ``ptd_special_cause_type``, ``ptd_point_type``)
   - R/ptd_calculate_assurance_type.R @ f7891af4b8f71838f4c6fb17c8eec1a1c9bd6d7f
+  - R/geom_ptd_icon.R @ 050b07d (``ptd_get_icons``: ``variation_icon_file``,
+    ``assurance_icon_file``; the icon files' names in inst/icons/)
   - R/ptd_add_short_group_warnings.R @ 45a6bd9daff55689afcde2d77d5ea06b88a23a2b
   - R/ptd_spc.R @ 04db768c0de8fbf6fe1d1b65289cf44db1addfec (defaults:
     ``screen_outliers = TRUE``, ``improvement_direction = "increase"``)
@@ -414,6 +416,34 @@ def ptd_calculate_assurance_type(
     if target < result.standard.lpl:
         return "consistent_pass" if is_increasing else "consistent_fail"
     return "inconsistent"
+
+
+def ptd_variation_icon_file(point_type: str, improvement_direction: str) -> str:
+    """R/geom_ptd_icon.R ``variation_icon_file`` (inside ``ptd_get_icons``): the variation
+    icon's file name, without ".svg", for the last point's type. As in R, a concern is
+    "low" when the improvement direction is "increase" (else "high"), an improvement
+    "high" when it is "increase" (else "low")."""
+    if point_type == "common_cause":
+        return "common_cause"
+    if point_type == "special_cause_neutral_high":
+        return "neutral_high"
+    if point_type == "special_cause_neutral_low":
+        return "neutral_low"
+    if point_type == "special_cause_concern":
+        return "concern_" + ("low" if improvement_direction == "increase" else "high")
+    if point_type == "special_cause_improvement":
+        return "improvement_" + ("high" if improvement_direction == "increase" else "low")
+    raise ValueError(point_type)  # case_match gives NA: R would find no file
+
+
+def ptd_assurance_icon_file(assurance_type: str | None) -> str | None:
+    """R/geom_ptd_icon.R ``assurance_icon_file``: "fail", "pass" or "inconsistent"; no
+    icon (the row is filtered out) when the assurance type is NA."""
+    if assurance_type is None:
+        return None
+    return {"consistent_fail": "fail", "consistent_pass": "pass", "inconsistent": "inconsistent"}[
+        assurance_type
+    ]
 
 
 # --------------------------------------------------------------------------- FunnelPlotR
