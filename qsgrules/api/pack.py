@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,8 @@ from .proposals import _dated, _given, recorded_rebases, with_standing
 
 if TYPE_CHECKING:
     from ..model.pack import MeetingContext
-    from ..model.series import IndicatorCharts
+    from ..model.series import IndicatorCharts, XmrSeries
+    from ..reports.summary import SummaryTable
 
 __all__ = ["PackSource", "meeting_pack", "pack_context", "pack_source"]
 
@@ -36,13 +37,25 @@ __all__ = ["PackSource", "meeting_pack", "pack_context", "pack_source"]
 class PackSource:
     """What a meeting pack (and the live page) is made from: the triage, new or the one
     frozen when ``meeting`` was opened; the whole series behind its findings, to chart; the
-    local QSG(s) of its providers; and the register to read the record from."""
+    local QSG(s) of its providers; the register to read the record from; and, for the
+    summary icon table, the ruleset's indicators with every provider's XmR series of each
+    (computed from the workspace's data as of the triage's month)."""
 
     triage: Triage
     charts: Mapping[tuple[str, str], IndicatorCharts]
     qsgs: tuple[str, ...]
     register: Path
     meeting: str | None = None
+    indicators: tuple[str, ...] = ()
+    summary: Mapping[tuple[str, str], XmrSeries] = field(default_factory=dict)
+
+    def summary_table(self) -> SummaryTable:
+        """The summary icon table of the triage's providers × the ruleset's indicators."""
+        from ..reports.summary import summary_table
+
+        return summary_table(
+            self.triage.proposals, self.indicators, self.summary, self.triage.as_of
+        )
 
 
 def pack_source(
@@ -62,7 +75,7 @@ def pack_source(
     they would show other numbers than the frozen findings cite (the data or the ruleset
     changed since), they are left out with a note saying so."""
     # imported here: `qsg triage` starts without the pack's models and charts
-    from ..evidence.series import charts_agree, provider_charts
+    from ..evidence.series import charts_agree, provider_charts, xmr_series
     from ..model.series import IndicatorCharts
 
     if meeting is not None and (as_of is not None or on is not None):
@@ -107,7 +120,10 @@ def pack_source(
                     charts[(p.provider, indicator)] = empty.model_copy(update={"note": note})
     names = {p.provider for p in result.proposals}
     qsgs = tuple(sorted({ws.providers[c].qsg for c in names if c in ws.providers} - {""}))
-    return PackSource(result, charts, qsgs, path, meeting)
+    indicators = tuple(i for i in rs.spec.indicators if i in BY_ID)
+    pairs = [(c, i) for c in sorted(names) for i in indicators]
+    summary = xmr_series(ws, rs.spec, month, pairs, applied)
+    return PackSource(result, charts, qsgs, path, meeting, indicators, summary)
 
 
 def _frozen(path: Path, meeting: str, providers: Sequence[str] | None) -> Triage:
@@ -209,6 +225,7 @@ def meeting_pack(
         qsgs=source.qsgs,
         public=public,
         context=context if context is not None else pack_context(source, on=dated),
+        summary=source.summary_table(),
     )
     if target is not None:
         write_file(target, text, argument="out", checked=True)

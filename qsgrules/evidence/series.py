@@ -31,7 +31,7 @@ from .hard import concern_direction
 from .peer import peer_funnel, peer_groups, peer_months
 from .trend import reading_test, series_groups, trend_charts, trend_history
 
-__all__ = ["CURVE_POINTS", "charts_agree", "indicator_charts", "provider_charts"]
+__all__ = ["CURVE_POINTS", "charts_agree", "indicator_charts", "provider_charts", "xmr_series"]
 
 #: How many denominators the funnel's limit curves are evaluated at.
 CURVE_POINTS = 160
@@ -98,6 +98,29 @@ def provider_charts(
                 funnel=funnels.get(provider),
                 cusum=cusums.get(provider),
             )
+    return out
+
+
+def xmr_series(
+    workspace: Workspace,
+    spec: Ruleset,
+    as_of: int,
+    wanted: Iterable[tuple[str, str]],
+    rebases: RebaseMonths | None = None,
+) -> dict[tuple[str, str], XmrSeries]:
+    """The XmR series alone of many (provider, indicator) pairs (no funnel, no CUSUM), as
+    ``provider_charts`` computes them; a pair without two months of data is left out."""
+    by_indicator: dict[str, set[str]] = {}
+    for provider, indicator in wanted:
+        if indicator not in BY_ID:
+            raise ValueError(f"unknown indicator {indicator!r}")
+        by_indicator.setdefault(indicator, set()).add(provider)
+    out: dict[tuple[str, str], XmrSeries] = {}
+    for indicator, providers in sorted(by_indicator.items()):
+        for provider, series in _xmr_series(
+            workspace.observations, spec, as_of, indicator, providers, rebases or {}
+        ).items():
+            out[(provider, indicator)] = series
     return out
 
 

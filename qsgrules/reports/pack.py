@@ -39,6 +39,7 @@ from ..model.vocabulary import Level
 from .charts import Chart, month_name
 from .icons import SPRITE, icon_svg
 from .pack_charts import ChartDrawer, IndicatorIcons, IndicatorView
+from .summary import SummaryRow, SummaryTable, provider_summary
 
 __all__ = [
     "EXAMPLE_LOCAL_AGENDA",
@@ -71,6 +72,7 @@ class ProviderView:
     # rebases recorded in the register since this triage was made (they apply to the next)
     pending_rebases: tuple[Rebase, ...] = ()
     icons: tuple[IndicatorIcons, ...] = ()  # MDC icons of the indicators with a finding
+    glance: SummaryRow | None = None  # every indicator's latest value and icons
 
     @property
     def suggestions(self) -> tuple[RebaseSuggestion, ...]:
@@ -137,6 +139,7 @@ def provider_views(
     context: MeetingContext | None = None,
     *,
     sections: Sequence[str] | None = None,
+    summary: SummaryTable | None = None,
 ) -> list[ProviderView]:
     """Every provider's view, highest proposed level first, with charts drawn for the
     providers in ``sections`` (all when None). The stale-data mark is the context's, else
@@ -168,6 +171,7 @@ def provider_views(
                     r for r in ctx.rebases.get(p.provider, ()) if r not in p.rebases
                 ),
                 icons=drawer.icons(p),
+                glance=provider_summary(summary, p.provider) if summary is not None else None,
             )
         )
     return views
@@ -248,6 +252,7 @@ def render_pack(
     sections: Sequence[str] | None = None,
     href: Callable[[ProviderView], str] = _in_page,
     page: Mapping[str, Any] | None = None,
+    summary: SummaryTable | None = None,
 ) -> str:
     """The meeting pack as one HTML document.
 
@@ -259,10 +264,12 @@ def render_pack(
     ``templates`` first, that may extend ``pack.html.j2`` and override its blocks (the
     extension point for pages built on the pack). A page may show the sections of some
     providers only (``sections``, codes; all when None), link to a provider elsewhere than
-    its section (``href``), and give its template more values (``page``).
+    its section (``href``), and give its template more values (``page``). ``summary`` is
+    the summary icon table (a section after the board, and each provider's row of it in its
+    section), none when not given.
     """
     ctx = context or MeetingContext()
-    views = provider_views(result, charts, ctx, sections=sections)
+    views = provider_views(result, charts, ctx, sections=sections, summary=summary)
     shown = [v for v in views if sections is None or v.proposal.provider in sections]
     counts = Counter(p.level for p in result.proposals)
     levels = [(lv, counts.get(lv, 0)) for lv in sorted(Level, reverse=True)]
@@ -284,6 +291,7 @@ def render_pack(
         made_on=made_on(result),
         known_at=f"on {result.on}" if made_on(result) else f"at {month_name(result.as_of)}",
         by_code={v.proposal.provider: v for v in views},
+        summary=summary,
         confidential=sum(
             s.handling == "confidential" for p in result.proposals for s in p.evidence.soft
         ),

@@ -129,6 +129,8 @@ def make_app(
         code: str | None = None,
         form: FormState | None = None,
         status: int = 200,
+        mode: str = "",
+        extra: Mapping[str, Any] | None = None,
     ) -> Response:
         m = snap.meeting
         views_order = [p.provider for p in snap.triage.proposals]
@@ -136,6 +138,8 @@ def make_app(
         here = views_order.index(code) if code is not None else -1
         values: dict[str, Any] = {
             "page_code": code,
+            "page_mode": mode or ("provider" if code is not None else "board"),
+            "summary_url": url_for("summary"),
             "csrf": token,
             "writable": snap.writable,
             "status_kind": kind,
@@ -175,7 +179,8 @@ def make_app(
             templates=[TEMPLATES],
             sections=[code] if code is not None else [],
             href=_href,
-            page=values,
+            page={**values, **(extra or {})},
+            summary=snap.prepared.summary,
         )
         return Response(html, status=status, mimetype="text/html")
 
@@ -248,6 +253,19 @@ def make_app(
     @app.post("/")
     def board_form() -> WerkzeugResponse:
         return _post(request.form.get("form", ""), None)
+
+    @app.get("/summary")
+    def summary() -> Response:
+        snap = live.snapshot()
+        table = snap.prepared.summary.sort(request.args.get("sort", "level")[:100])
+        return page(
+            snap,
+            mode="summary",
+            extra={
+                "sorted_summary": table,
+                "sort_href": lambda key: url_for("summary", sort=key) + "#summary",
+            },
+        )
 
     @app.get("/provider/<path:code>")
     def provider(code: str) -> Response:

@@ -21,6 +21,7 @@ from ..register import checks, rebases
 from ..register.meetings import meeting_of
 from ..register.rebases import rebases_by_provider
 from ..reports.pack import ChartDrawer
+from ..reports.summary import SummaryTable
 from ..ruleset import CompiledRuleset
 from ..workspace import Workspace
 
@@ -32,6 +33,7 @@ class Prepared:
     source: PackSource
     triage: Triage
     drawer: ChartDrawer
+    summary: SummaryTable  # the summary icon table, in the board's order
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ class LiveReview:
                 )
                 shown = publishable(source.triage) if self.public else source.triage
                 found = self._prepared[meeting] = Prepared(
-                    source, shown, ChartDrawer(source.charts)
+                    source, shown, ChartDrawer(source.charts), source.summary_table()
                 )
             return found
 
