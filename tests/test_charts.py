@@ -218,4 +218,7 @@ def test_the_highlighted_provider_is_drawn_once_among_its_peers(code: str) -> No
     assert c is not None
     svg = funnel_chart(c, chart_id="f").svg
     assert _uses(svg, "f-provider") == 1
-    assert _uses(svg, "f-peers") == len(c.peers) - 1
+    # each peer its own group (named and focusable), one marker each
+    peers = re.findall(r'<g id="f-peer-\d+" class="peer" tabindex="0">.*?</g>\s*</g>', svg, re.S)
+    assert len(peers) == len(c.peers) - 1
+    assert [p.count("<use ") for p in peers] == [1] * len(peers)

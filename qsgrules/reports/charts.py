@@ -334,71 +334,7 @@ def _label_lines(ax: Axes, drawn: DrawnLines, unit: str, right: float) -> None:
 
 
 def funnel_chart(section: FunnelSection, *, chart_id: str) -> Chart:
-    """A funnel plot of the provider among its peers, 95% and 99.8% limits drawn."""
-    alt = funnel_summary(section)
-    curves = {"curve_denominators", "lower", "upper", "strong_lower", "strong_upper"}
-    data = {"chart": "funnel", **section.model_dump(mode="json", exclude=curves)}
-    with _drawing(chart_id, 9.0, 3.9) as fig:
-        _draw_funnel(fig.add_subplot(), section)
-        return Chart("funnel", chart_id, _render(fig, chart_id, data, alt), alt)
+    """A funnel plot of the provider among its peers (``qsgrules.reports.funnel_plot``)."""
+    from .funnel_plot import funnel_chart as draw
 
-
-def _draw_funnel(ax: Axes, f: FunnelSection) -> None:
-    _style(ax)
-    k = f.scale
-    d = f.curve_denominators
-    adjusted = " (over-dispersion allowed)" if f.adjusted else ""
-    for lower, upper, style, colour, level, gid in (
-        (f.lower, f.upper, "--", "#768692", f.level, "limits-95"),
-        (f.strong_lower, f.strong_upper, "-", "#425563", f.strong_level, "limits-998"),
-    ):
-        label = f"{level * 100:g}% limits{adjusted}"
-        ax.plot(d, [v * k for v in upper], style, color=colour, lw=1.4, label=label, gid=gid)
-        ax.plot(d, [v * k for v in lower], style, color=colour, lw=1.4, gid=f"{gid}-lower")
-    target = "Target (pooled peer value)" if f.pooled_target else "Target (national norm)"
-    ax.hlines(f.target * k, d[0], d[-1], colors=_MEAN, lw=1.0, label=target, gid="target")
-    peers = [p for p in f.peers if p.provider != f.provider]
-    own = next(p for p in f.peers if p.provider == f.provider)
-    ax.scatter(
-        [p.denominator for p in peers],
-        [p.value * k for p in peers],
-        s=38,
-        color="#a6a6a6",
-        edgecolors="#5f6b73",
-        linewidths=0.6,
-        zorder=3,
-        label=f"Peers ({len(peers)})",
-        gid="peers",
-    )
-    ax.scatter(
-        [own.denominator],
-        [own.value * k],
-        s=130,
-        marker="D",
-        color=_PROVIDER,
-        edgecolors="white",
-        linewidths=1.0,
-        zorder=4,
-        label=f.provider,
-        gid="provider",
-    )
-    ax.annotate(
-        f.provider,
-        (own.denominator, own.value * k),
-        xytext=(9, 6),
-        textcoords="offset points",
-        fontsize=10.5,
-        fontweight="bold",
-        color=_PROVIDER,
-    )
-    values = [p.value * k for p in f.peers]
-    low = min(*values, min(f.strong_lower) * k)
-    high = max(*values, max(f.strong_upper) * k)
-    pad = (high - low) * 0.08
-    ax.set_xlim(0, max(d) * 1.02)
-    ax.set_ylim(max(low - pad, 0.0) if low >= 0 else low - pad, high + pad)
-    what = "cases" if f.kind == "proportion" else "expected events"
-    ax.set_xlabel(f"Denominator: {what} in {month_name(f.period)}")
-    ax.set_ylabel(_axis_unit(f.unit))
-    ax.xaxis.set_major_formatter("{x:,.0f}")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, fontsize=9.5)
+    return draw(section, chart_id=chart_id)

@@ -16,6 +16,7 @@ from ..model.proposal import Proposal
 from ..model.series import IndicatorCharts
 from .charts import Chart, funnel_chart, xmr_chart
 from .cusum_chart import cusum_chart
+from .funnel_plot import FunnelOutlier, dispersion_note, funnel_outliers
 from .icons import Icon, series_icons
 
 __all__ = ["ChartDrawer", "IndicatorIcons", "IndicatorView"]
@@ -39,6 +40,9 @@ class IndicatorView:
     # standard's assurance (None without a standard); none without an XmR chart
     variation: Icon | None = None
     assurance: Icon | None = None
+    # the funnel's providers outside its limits, and why its limits are flat (when they are)
+    outliers: tuple[FunnelOutlier, ...] = ()
+    dispersion: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,8 @@ class ChartDrawer:
                     note=c.note if c is not None else "",
                     variation=icons[0],
                     assurance=icons[1],
+                    outliers=funnel_outliers(funnel) if funnel is not None else (),
+                    dispersion=dispersion_note(funnel) if funnel is not None else "",
                 )
             )
         return tuple(views)
