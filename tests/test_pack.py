@@ -81,8 +81,8 @@ def test_the_pack_has_the_agenda_the_board_and_a_section_per_provider(
 ) -> None:
     result = run_triage(as_of="2019-03")
     h2 = [text for level, text in page.headings if level == 2]
-    assert h2[:3] == ["Contents", "Agenda", "Triage board"]
-    assert h2[3:] == [p.name for p in result.proposals]  # highest proposed level first
+    assert h2[:4] == ["Contents", "Agenda", "Triage board", "Summary icon table"]
+    assert h2[4:] == [p.name for p in result.proposals]  # highest proposed level first
     text = " ".join(page.text)
     for item in EXAMPLE_LOCAL_AGENDA:
         assert item.title in text
@@ -226,7 +226,7 @@ def test_the_register_fills_the_extension_points() -> None:
     assert "standing level regular review" in shown
     # the board gains standing levels and escalation marks
     board = text[text.index('id="board"') : text.index('<section class="provider"')]
-    assert '<th scope="col">Standing level</th>' in board
+    assert '<th scope="col" class="col-standing">Standing level</th>' in board
     marks = {
         c: " ".join(" ".join(Page(_board_row(board, c)).text).split())
         for c in ("RJ6", "RJ7", "RAL")

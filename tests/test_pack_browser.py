@@ -59,11 +59,11 @@ def test_the_pack_renders_its_charts_in_chromium(
     chromium: str, pack_file: Path, tmp_path: Path
 ) -> None:
     shot = tmp_path / "pack.png"
-    # tall enough for the cover, the board and the first providers' charts
+    # tall enough for the cover, the board, the summary table and the first providers' charts
     _run(
         chromium,
         tmp_path / "profile",
-        "--window-size=1280,9000",
+        "--window-size=1280,14000",
         f"--screenshot={shot}",
         pack_file.as_uri(),
     )
@@ -71,11 +71,11 @@ def test_the_pack_renders_its_charts_in_chromium(
     if keep:
         shutil.copyfile(shot, keep)
     image = Image.open(shot).convert("RGB")
-    assert image.size == (1280, 9000)
+    assert image.size == (1280, 14000)
     pixels = np.asarray(image)
     distinct = np.unique(pixels.reshape(-1, 3)[::7], axis=0)
     assert len(distinct) > 200  # not blank
-    assert _count(pixels, "#ffffff", 0) < 0.95 * 1280 * 9000
+    assert _count(pixels, "#ffffff", 0) < 0.95 * 1280 * 14000
     counts = {
         name: _count(pixels, MDC_COLOURS[name])
         for name in ("special_cause_concern", "special_cause_improvement")

@@ -43,6 +43,8 @@ from .summary import SummaryRow, SummaryTable, provider_summary
 
 __all__ = [
     "EXAMPLE_LOCAL_AGENDA",
+    "agenda_items",
+    "agenda_order",
     "ChartDrawer",
     "IndicatorView",
     "ProviderView",
@@ -133,6 +135,15 @@ def made_on(result: Triage) -> str:
     return result.on
 
 
+def agenda_order(ctx: MeetingContext, proposals: Sequence[Proposal]) -> tuple[str, ...]:
+    """The providers in the agenda's order (each once), then the rest in the board's: the
+    order a meeting moves through them."""
+    on = [code for item in agenda_items(ctx, proposals) for code in item.providers]
+    known = {p.provider for p in proposals}
+    first = [c for c in dict.fromkeys(on) if c in known]
+    return (*first, *(p.provider for p in proposals if p.provider not in set(first)))
+
+
 def provider_views(
     result: Triage,
     charts: Mapping[tuple[str, str], IndicatorCharts] | ChartDrawer,
@@ -178,10 +189,14 @@ def provider_views(
 
 
 def _agenda(ctx: MeetingContext, views: Sequence[ProviderView]) -> tuple[AgendaItem, ...]:
+    return agenda_items(ctx, [v.proposal for v in views])
+
+
+def agenda_items(ctx: MeetingContext, proposals: Sequence[Proposal]) -> tuple[AgendaItem, ...]:
     """The meeting's agenda, or Annex D with the providers of concern under item 7."""
     if ctx.agenda is not None:
         return ctx.agenda
-    concern = tuple(v.proposal.provider for v in views if v.proposal.level >= Level.REGULAR_REVIEW)
+    concern = tuple(p.provider for p in proposals if p.level >= Level.REGULAR_REVIEW)
     detail = (
         "Providers proposed for a risk summit or regular review (every provider is on the "
         "triage board):"

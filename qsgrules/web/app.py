@@ -29,9 +29,10 @@ from .. import register as R
 from ..api import open_register
 from ..errors import InputError, Problem
 from ..model.vocabulary import Level, Stance
-from ..reports.pack import ProviderView, render_pack, render_template
+from ..reports.pack import ProviderView, agenda_items, agenda_order, render_pack, render_template
 from .forms import FORMS, labels, record
 from .live import LiveReview, Snapshot
+from .room import DISPLAY_COOKIE, BoardQuery, neighbours, safe_next
 
 TEMPLATES = Path(__file__).parent / "templates"
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"]
@@ -133,9 +134,13 @@ def make_app(
         extra: Mapping[str, Any] | None = None,
     ) -> Response:
         m = snap.meeting
-        views_order = [p.provider for p in snap.triage.proposals]
+        proposals = snap.triage.proposals
+        order = agenda_order(snap.context, proposals)
+        on_agenda = [c for item in agenda_items(snap.context, proposals) for c in item.providers]
         kind, words = _status(snap, live)
-        here = views_order.index(code) if code is not None else -1
+        previous, following = neighbours(order, code) if code is not None else (None, None)
+        query = BoardQuery.from_args(request.args)
+        qsg_of = {c: p.qsg for c, p in live.workspace.providers.items()}
         values: dict[str, Any] = {
             "page_code": code,
             "page_mode": mode or ("provider" if code is not None else "board"),
@@ -160,9 +165,19 @@ def make_app(
             ),
             "recorded": _recorded(m),
             "board_extra_columns": 1 if m is not None else 0,
-            "previous": views_order[here - 1] if here > 0 else None,
-            "next": views_order[here + 1] if 0 <= here < len(views_order) - 1 else None,
+            "previous": previous,
+            "next": following,
+            "place": (order.index(code) + 1, len(order), code in on_agenda)
+            if code is not None
+            else None,
+            "projector": request.cookies.get(DISPLAY_COOKIE) == "projector",
+            "display_url": url_for("display"),
+            "here_path": request.full_path.rstrip("?"),
+            "query": query,
+            "qsg_choices": sorted({qsg_of.get(p.provider, "") for p in proposals} - {""}),
         }
+        if query.active and code is None and not mode:
+            values["board_codes"] = query.matches(proposals, qsg_of, on_agenda)
         if code is not None and m is not None:
             values["positions"] = sorted(m.positions.get(code, {}).values(), key=lambda p: p.seq)
             values["decision"] = m.decisions.get(code)
@@ -247,8 +262,22 @@ def make_app(
         return redirect(url_for("board") + "#meeting", code=303)
 
     @app.get("/")
-    def board() -> Response:
-        return page(live.snapshot(shown=[]))
+    def board() -> WerkzeugResponse:
+        snap = live.snapshot(shown=[])
+        found = BoardQuery.from_args(request.args).exact(snap.triage.proposals)
+        if found is not None:  # a provider's code: straight to its page
+            return redirect(url_for("provider", code=found), code=303)
+        return page(snap)
+
+    @app.get("/display")
+    def display() -> WerkzeugResponse:
+        """Large type for a projector, or the usual type (kept in a cookie; no script)."""
+        back = redirect(safe_next(request.args.get("next", "/")), code=303)
+        if request.args.get("projector") == "1":
+            back.set_cookie(DISPLAY_COOKIE, "projector", httponly=True, samesite="Strict")
+        else:
+            back.delete_cookie(DISPLAY_COOKIE, httponly=True, samesite="Strict")
+        return back
 
     @app.post("/")
     def board_form() -> WerkzeugResponse:
@@ -256,7 +285,7 @@ def make_app(
 
     @app.get("/summary")
     def summary() -> Response:
-        snap = live.snapshot()
+        snap = live.snapshot(shown=[])
         table = snap.prepared.summary.sort(request.args.get("sort", "level")[:100])
         return page(
             snap,
