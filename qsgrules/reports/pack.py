@@ -43,11 +43,11 @@ from .summary import SummaryRow, SummaryTable, provider_summary
 
 __all__ = [
     "EXAMPLE_LOCAL_AGENDA",
-    "agenda_items",
-    "agenda_order",
     "ChartDrawer",
     "IndicatorView",
     "ProviderView",
+    "agenda_items",
+    "agenda_order",
     "provider_views",
     "render_pack",
     "render_template",
