@@ -208,6 +208,8 @@ class Code(StrEnum):
     MEETING_WITH_DATE = "QSG850", "a pack's --meeting with --as-of or --on"
     NOT_IN_FROZEN_TRIAGE = "QSG851", "a pack's --provider not in the meeting's frozen triage"
     CANNOT_LISTEN = "QSG852", "`qsg serve`: the address or port cannot be listened on"
+    UNKNOWN_INDICATOR = "QSG853", "the live page: a chart of an indicator not in the catalogue"
+    NO_SUCH_MONTH = "QSG854", "the live page: a chart as of a month without data"
 
 
 #: Codes once reported and no longer: never given to another problem.

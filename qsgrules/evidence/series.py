@@ -31,7 +31,15 @@ from .hard import concern_direction
 from .peer import peer_funnel, peer_groups, peer_months
 from .trend import reading_test, series_groups, trend_charts, trend_history
 
-__all__ = ["CURVE_POINTS", "charts_agree", "indicator_charts", "provider_charts", "xmr_series"]
+__all__ = [
+    "CURVE_POINTS",
+    "charts_agree",
+    "data_months",
+    "funnel_sections",
+    "indicator_charts",
+    "provider_charts",
+    "xmr_series",
+]
 
 #: How many denominators the funnel's limit curves are evaluated at.
 CURVE_POINTS = 160
@@ -122,6 +130,26 @@ def xmr_series(
         ).items():
             out[(provider, indicator)] = series
     return out
+
+
+def funnel_sections(
+    workspace: Workspace,
+    spec: Ruleset,
+    as_of: int,
+    indicator: str,
+    providers: Iterable[str],
+) -> dict[str, FunnelSection]:
+    """The funnel section of each provider that the indicator's peer test puts in a peer
+    group in ``as_of`` (none without a peer test), as ``provider_charts`` computes it."""
+    if indicator not in BY_ID:
+        raise ValueError(f"unknown indicator {indicator!r}")
+    return _funnel_sections(workspace, spec, as_of, indicator, set(providers))
+
+
+def data_months(workspace: Workspace, indicator: str) -> tuple[int, ...]:
+    """The months in which any provider has data for ``indicator``, in order."""
+    obs = workspace.observations
+    return tuple(sorted({int(p) for p in obs.period[obs.indicator_mask(indicator)]}))
 
 
 def _xmr_series(

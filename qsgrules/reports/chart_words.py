@@ -185,6 +185,8 @@ def funnel_summary(section: FunnelSection) -> str:
     """What the funnel plot shows, in words (its alt text)."""
     f = section
     u = unit_suffix(f.indicator)
+    if not f.provider:  # the whole peer group, no provider highlighted
+        return _group_summary(f)
     own = next(p for p in f.peers if p.provider == f.provider)
     scale = f.scale
     value = f"{fmt(own.value * scale)}{u}"
@@ -222,4 +224,28 @@ def funnel_summary(section: FunnelSection) -> str:
         f"{len(f.peers)} {_peer_word(f)} in {month_name(f.period)}: {f.provider} {value} "
         f"({counts}) is {where}; target {fmt(f.target * scale)}{u}; {adjusted}; {others} "
         f"other provider{'s' if others != 1 else ''} outside the {lv} limits."
+    )
+
+
+def _group_summary(f: FunnelSection) -> str:
+    """A funnel of a whole peer group in words: who is outside its limits."""
+    u = unit_suffix(f.indicator)
+    lv = f"{f.level * 100:g}%"
+    above = sorted(p.provider for p in f.peers if p.outside > 0)
+    below = sorted(p.provider for p in f.peers if p.outside < 0)
+    adjusted = (
+        f"limits adjusted for over-dispersion between providers (phi {f.phi:.1f})"
+        if f.adjusted
+        else "limits not adjusted for over-dispersion"
+    )
+    outside = "; ".join(
+        f"{side} the {lv} limits: {', '.join(codes)}"
+        for side, codes in (("above", above), ("below", below))
+        if codes
+    )
+    return (
+        f"{len(f.peers)} {_peer_word(f)} in {month_name(f.period)}; target "
+        f"{fmt(f.target * f.scale)}{u}; {adjusted}; "
+        + (outside if outside else f"none outside the {lv} limits")
+        + "."
     )

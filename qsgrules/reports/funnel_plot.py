@@ -160,7 +160,7 @@ def _draw_funnel(ax: Axes, f: FunnelSection) -> None:
     target = "Target (pooled peer value)" if f.pooled_target else "Target (national norm)"
     ax.hlines(f.target * k, d[0], d[-1], colors=_MEAN, lw=1.0, label=target, gid="target")
     others = [p for p in f.peers if p.provider != f.provider]
-    own = next(p for p in f.peers if p.provider == f.provider)
+    own = next((p for p in f.peers if p.provider == f.provider), None)  # None: a whole group
     outside = sum(1 for p in others if p.outside)
     for i, p in enumerate(others):
         # each peer a group of its own (named and made focusable after drawing), its label
@@ -192,28 +192,29 @@ def _draw_funnel(ax: Axes, f: FunnelSection) -> None:
         ax.scatter(
             [], [], s=38, color=_OUTLIER, edgecolors=_PEER_EDGE, label=f"Peers outside ({outside})"
         )
-    ax.scatter(
-        [own.denominator],
-        [own.value * k],
-        s=130,
-        marker="D",
-        color=_PROVIDER,
-        edgecolors="white",
-        linewidths=1.0,
-        zorder=4,
-        label=f.provider,
-        gid="provider",
-    )
-    ax.annotate(
-        f.provider,
-        (own.denominator, own.value * k),
-        xytext=(9, 6),
-        textcoords="offset points",
-        fontsize=10.5,
-        fontweight="bold",
-        color=_PROVIDER,
-        zorder=4,
-    )
+    if own is not None:
+        ax.scatter(
+            [own.denominator],
+            [own.value * k],
+            s=130,
+            marker="D",
+            color=_PROVIDER,
+            edgecolors="white",
+            linewidths=1.0,
+            zorder=4,
+            label=f.provider,
+            gid="provider",
+        )
+        ax.annotate(
+            f.provider,
+            (own.denominator, own.value * k),
+            xytext=(9, 6),
+            textcoords="offset points",
+            fontsize=10.5,
+            fontweight="bold",
+            color=_PROVIDER,
+            zorder=4,
+        )
     values = [p.value * k for p in f.peers]
     low = min(*values, min(f.strong_lower) * k)
     high = max(*values, max(f.strong_upper) * k)

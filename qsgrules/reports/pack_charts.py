@@ -8,9 +8,10 @@ provider once; the live page renders many times and asks only for the provider i
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ..indicators import BY_ID
 from ..model.evidence import HardFinding
 from ..model.proposal import Proposal
 from ..model.series import IndicatorCharts
@@ -19,7 +20,7 @@ from .cusum_chart import cusum_chart
 from .funnel_plot import FunnelOutlier, dispersion_note, funnel_outliers
 from .icons import Icon, series_icons
 
-__all__ = ["ChartDrawer", "IndicatorIcons", "IndicatorView"]
+__all__ = ["ChartDrawer", "IndicatorIcons", "IndicatorView", "draw_indicator"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,18 @@ class ChartDrawer:
                 found = self._drawn[proposal.provider] = self._draw(proposal)
             return found
 
+    @classmethod
+    def reading(
+        cls, charts: IndicatorCharts, *, findings: tuple[HardFinding, ...] = (), prefix: str
+    ) -> IndicatorView:
+        """One indicator's charts drawn now, whatever its findings (a page's reading of any
+        indicator in any month), chart ids ``{prefix}-1``, ``{prefix}-2``..."""
+        count = iter(range(1, 100))
+        with cls._lock:
+            return draw_indicator(
+                charts, findings=findings, next_id=lambda: f"{prefix}-{next(count)}"
+            )
+
     def icons(self, proposal: Proposal) -> tuple[IndicatorIcons, ...]:
         """The icons of the provider's indicators with a finding (in the order of its
         section), from their XmR series: nothing is drawn."""
@@ -94,35 +107,48 @@ class ChartDrawer:
         views = []
         for indicator, findings in _by_indicator(proposal):
             c = self._charts.get((proposal.provider, indicator))
-            xmr = c.xmr if c is not None else None
-            icons = series_icons(xmr) if xmr is not None else (None, None)
             peer = any(f.test == "peer" for f in findings)
-            funnel = c.funnel if c is not None and peer else None
-            cusum = c.cusum if c is not None else None
             views.append(
-                IndicatorView(
-                    indicator=indicator,
-                    title=findings[0].title,
-                    domain=findings[0].domain.value.replace("_", " "),
+                draw_indicator(
+                    c or IndicatorCharts(provider=proposal.provider, indicator=indicator),
                     findings=tuple(findings),
-                    xmr=xmr_chart(xmr, chart_id=self._next_id()) if xmr is not None else None,
-                    xmr_tested=xmr.tested if xmr is not None else True,
-                    funnel=(
-                        funnel_chart(funnel, chart_id=self._next_id())
-                        if funnel is not None
-                        else None
-                    ),
-                    cusum=(
-                        cusum_chart(cusum, chart_id=self._next_id()) if cusum is not None else None
-                    ),
-                    note=c.note if c is not None else "",
-                    variation=icons[0],
-                    assurance=icons[1],
-                    outliers=funnel_outliers(funnel) if funnel is not None else (),
-                    dispersion=dispersion_note(funnel) if funnel is not None else "",
+                    funnel=peer,
+                    next_id=self._next_id,
                 )
             )
         return tuple(views)
+
+
+def draw_indicator(
+    charts: IndicatorCharts,
+    *,
+    findings: tuple[HardFinding, ...] = (),
+    funnel: bool = True,
+    next_id: Callable[[], str],
+) -> IndicatorView:
+    """One indicator's view with its charts drawn (the funnel only when ``funnel``: the pack
+    draws one for a peer finding; a reading draws whatever there is). Chart ids come from
+    ``next_id``. Call with the drawer's lock held or outside any drawer: matplotlib draws
+    one chart at a time."""
+    ind = BY_ID[charts.indicator]
+    xmr = charts.xmr
+    icons = series_icons(xmr) if xmr is not None else (None, None)
+    section = charts.funnel if funnel else None
+    return IndicatorView(
+        indicator=charts.indicator,
+        title=findings[0].title if findings else ind.title,
+        domain=(findings[0].domain if findings else ind.domain).value.replace("_", " "),
+        findings=findings,
+        xmr=xmr_chart(xmr, chart_id=next_id()) if xmr is not None else None,
+        xmr_tested=xmr.tested if xmr is not None else True,
+        funnel=funnel_chart(section, chart_id=next_id()) if section is not None else None,
+        cusum=(cusum_chart(charts.cusum, chart_id=next_id()) if charts.cusum is not None else None),
+        note=charts.note,
+        variation=icons[0],
+        assurance=icons[1],
+        outliers=funnel_outliers(section) if section is not None else (),
+        dispersion=dispersion_note(section) if section is not None else "",
+    )
 
 
 def _by_indicator(proposal: Proposal) -> list[tuple[str, list[HardFinding]]]:

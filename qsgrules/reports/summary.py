@@ -25,6 +25,7 @@ __all__ = [
     "SummaryColumn",
     "SummaryRow",
     "SummaryTable",
+    "cell_of",
     "provider_summary",
     "summary_table",
 ]
@@ -131,7 +132,8 @@ def heading(indicator: str) -> str:
     return indicator.replace("_", " ")
 
 
-def _cell(indicator: str, series: XmrSeries | None, as_of: str) -> SummaryCell:
+def cell_of(indicator: str, series: XmrSeries | None, as_of: str) -> SummaryCell:
+    """One cell: the series' latest value and icons ("no data" without a series)."""
     title, unit = BY_ID[indicator].title, BY_ID[indicator].unit
     if series is None:
         return SummaryCell(indicator, title, unit)
@@ -162,7 +164,7 @@ def summary_table(
             p.provider,
             p.name,
             p,
-            tuple(_cell(i, series.get((p.provider, i)), as_of) for i in indicators),
+            tuple(cell_of(i, series.get((p.provider, i)), as_of) for i in indicators),
         )
         for p in proposals
     )

@@ -28,9 +28,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from .. import register as R
 from ..api import open_register
 from ..errors import InputError, Problem
+from ..indicators import CATALOGUE
 from ..model.vocabulary import Level, Stance
 from ..reports.pack import ProviderView, agenda_items, agenda_order, render_pack, render_template
 from .forms import FORMS, labels, record
+from .interrogate import add_routes
 from .live import LiveReview, Snapshot
 from .room import DISPLAY_COOKIE, BoardQuery, neighbours, safe_next
 
@@ -145,6 +147,9 @@ def make_app(
             "page_code": code,
             "page_mode": mode or ("provider" if code is not None else "board"),
             "summary_url": url_for("summary"),
+            "indicator_choices_all": [(i.id, i.title) for i in CATALOGUE],
+            "across_url_any": url_for("across"),
+            "chart_href": lambda c, i: url_for("provider_chart", code=c, indicator=i),
             "csrf": token,
             "writable": snap.writable,
             "status_kind": kind,
@@ -192,7 +197,7 @@ def make_app(
             context=snap.context,
             template="live.html.j2",
             templates=[TEMPLATES],
-            sections=[code] if code is not None else [],
+            sections=[code] if code is not None and mode in ("", "provider") else [],
             href=_href,
             page={**values, **(extra or {})},
             summary=snap.prepared.summary,
@@ -305,6 +310,8 @@ def make_app(
     @app.post("/provider/<path:code>")
     def provider_form(code: str) -> WerkzeugResponse:
         return _post(request.form.get("form", ""), code)
+
+    add_routes(app, live, page)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
