@@ -136,7 +136,7 @@ def test_the_same_rebase_twice_and_a_locked_meeting_are_refused(ws: Path) -> Non
 
 def _rtt_chart(ws: Path) -> dict[str, object]:
     pack = meeting_pack(ws, providers=["RJZ"])
-    charts = [chart_data(s) for s in re.findall(r"<svg .*?</svg>", pack, re.S)]
+    charts = [chart_data(s) for s in re.findall(r"<svg id=.*?</svg>", pack, re.S)]
     (found,) = [c for c in charts if c["chart"] == "xmr" and c["indicator"] == "rtt_18wk_admitted"]
     return found
 
