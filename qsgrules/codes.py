@@ -210,6 +210,7 @@ class Code(StrEnum):
     CANNOT_LISTEN = "QSG852", "`qsg serve`: the address or port cannot be listened on"
     UNKNOWN_INDICATOR = "QSG853", "the live page: a chart of an indicator not in the catalogue"
     NO_SUCH_MONTH = "QSG854", "the live page: a chart as of a month without data"
+    NOT_CONFIRMED = "QSG855", "the live page: agreeing a meeting without ticking the box"
 
 
 #: Codes once reported and no longer: never given to another problem.

@@ -28,7 +28,16 @@ from qsgrules.web.app import LOOPBACK_NAMES
 MARK = "ZEBRA"
 MEETING = "M-2019-04-10"
 #: Fields of an item that are labels or vocabulary, not text a person wrote about it.
-STRUCTURED = {"id", "provider", "source", "grading", "duplicate_of", "corroborates", "category"}
+STRUCTURED = {
+    "id",
+    "provider",
+    "source",
+    "grading",
+    "duplicate_of",
+    "corroborates",
+    "category",
+    "shared_at",  # a meeting id, written by the live page
+}
 ITEMS = f"""
 - id: SI-C1
   provider: RJ6

@@ -23,6 +23,7 @@ from .intel import add_item as add_item
 from .intel import close_item as close_item
 from .intel import intelligence as intelligence
 from .intel import list_intelligence as list_intelligence
+from .intel import shared_at as shared_at
 from .pack import PackSource as PackSource
 from .pack import meeting_pack as meeting_pack
 from .pack import pack_context as pack_context
@@ -84,6 +85,7 @@ __all__ = [
     "run_backtest",
     "run_triage",
     "scan_workspace",
+    "shared_at",
     "triage",
     "verify_ruleset",
     "with_standing",

@@ -14,10 +14,17 @@ from ..evidence.soft import summarise
 from ..model.evidence import SoftFinding
 from ..ruleset import CompiledRuleset
 from ..workspace import SoftItem, Workspace
-from ..workspace.intake import add_item, close_item
+from ..workspace.intake import add_item, close_item, shared_at
 from .inputs import open_inputs
 
-__all__ = ["Intelligence", "add_item", "close_item", "intelligence", "list_intelligence"]
+__all__ = [
+    "Intelligence",
+    "add_item",
+    "close_item",
+    "intelligence",
+    "list_intelligence",
+    "shared_at",
+]
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ class SoftItem(Model):
     corroborates: str | None = None
     # the kind of concern, from the ruleset's vocabulary (soft.categories): never_event, ...
     category: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    # the meeting at which a member shared it aloud (recorded from the live page)
+    shared_at: str | None = None
 
     @field_validator("id", "duplicate_of", "corroborates", mode="before")
     @classmethod

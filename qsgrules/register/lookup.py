@@ -38,6 +38,14 @@ def meeting_of(state: State, meeting: str, *, argument: str = "meeting") -> Meet
     return found
 
 
+def open_for_changes(state: State, meeting: str, *, argument: str = "meeting") -> Meeting:
+    """The meeting with this id when it may still be recorded into (not agreed, not
+    cancelled, not planned), else the refusal the commands give."""
+    m = meeting_of(state, meeting, argument=argument)
+    _open_for_changes(m, argument)
+    return m
+
+
 def _open_for_changes(m: Meeting, argument: str = "meeting") -> None:
     if m.locked:
         raise checks.refuse(

@@ -29,9 +29,11 @@ from .. import register as R
 from ..api import open_register
 from ..errors import InputError, Problem
 from ..indicators import CATALOGUE
-from ..model.vocabulary import Level, Stance
+from ..model.vocabulary import Domain, Level, Severity, Stance
+from ..register.lookup import open_for_changes
 from ..reports.pack import ProviderView, agenda_items, agenda_order, render_pack, render_template
-from .forms import FORMS, labels, record
+from ..reports.public import WITHHELD
+from .forms import FORMS, MEETING_FORMS, WORKSPACE_FORMS, labels, record, share
 from .interrogate import add_routes
 from .live import LiveReview, Snapshot
 from .room import DISPLAY_COOKIE, BoardQuery, neighbours, safe_next
@@ -160,6 +162,8 @@ def make_app(
             "form_state": form,
             "forms": FORMS,
             "level_choices": sorted(Level, reverse=True),
+            "domain_choices": list(Domain),
+            "severity_choices": sorted(Severity, reverse=True),
             "levels_by_value": {lv.value: lv for lv in Level},
             "board_url": url_for("board"),
             "organisations": sorted(m.members) if m is not None else [],
@@ -184,6 +188,18 @@ def make_app(
         if query.active and code is None and not mode:
             values["board_codes"] = query.matches(proposals, qsg_of, on_agenda)
         if code is not None and m is not None:
+            values["open_actions"] = [
+                a
+                for a in snap.state.actions.values()
+                if a.provider == code and a.closed is None and a.superseded_by is None
+            ]
+            values["shared"] = [
+                {**d, "summary": WITHHELD}
+                if live.public and d.get("handling") == "confidential"
+                else d
+                for d in live.shared(m.id)
+                if d.get("provider") == code
+            ]
             values["positions"] = sorted(m.positions.get(code, {}).values(), key=lambda p: p.seq)
             values["decision"] = m.decisions.get(code)
             values["meeting_actions"] = [
@@ -245,6 +261,11 @@ def make_app(
                 f"the form named {meeting[:40]!r}. Nothing was recorded.",
             )
         values = {f.name: request.form.get(f.name, "") for f in FORMS[form].fields}
+        if form in WORKSPACE_FORMS:
+            # intelligence shared aloud goes to the workspace's intake, not the register:
+            # the meeting must still be open for changes, as for every other form
+            m = open_for_changes(live.read_state(required=True), meeting)
+            return share(live.writable_workspace(), m, provider, values)
         with open_register(live.workspace_arg, live.register_arg, write=True, by=live.by) as reg:
             return record(form, reg, meeting=meeting, provider=provider, values=values)
 
@@ -253,7 +274,7 @@ def make_app(
         snap = live.snapshot(shown=shown)
         if code is not None:
             _provider_or_404(snap, code)
-        if form not in FORMS or (form == "attendance") != (code is None):
+        if form not in FORMS or (form in MEETING_FORMS) != (code is None):
             abort(400, f"no form {form!r} here")
         try:
             said = _write(form, code or "")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from .. import register as R
+from ..codes import Code
+from ..errors import InputError, Problem
 from ..register.kinds.meetings import PositionTaken
 
 
@@ -123,12 +126,79 @@ FORMS: dict[str, Form] = {
             "The QSG agrees the indicator is a new process from a month on: its trend tests, "
             "CUSUM and charts start there. Never applied without this record.",
         ),
+        Form(
+            "intelligence",
+            "Intelligence shared aloud",
+            (
+                Field("source", "Source", "organisation", True, "The member organisation."),
+                Field("domain", "Domain", "domain", True),
+                Field("severity", "Severity", "severity", True),
+                Field(
+                    "grading",
+                    "Grading",
+                    "text",
+                    True,
+                    "Source reliability A-E then information assessment 1-5, e.g. B2.",
+                ),
+                Field("summary", "Summary", "textarea", True, "Never patient-identifiable."),
+                Field("confidential", "Given in confidence", "checkbox"),
+            ),
+            "Record the intelligence",
+            "Checked as qsg intel add checks it, received on the meeting's date and marked as "
+            "shared at this meeting; it counts from the next triage (this one is frozen).",
+        ),
+        Form(
+            "close_action",
+            "Close an action",
+            (
+                Field("action", "Action", "open_action", True),
+                Field("note", "Note", "textarea", True, "What was done."),
+                Field("on", "Closed on", "date", hint="Left empty: today."),
+            ),
+            "Close the action",
+        ),
+        Form(
+            "move_action",
+            "Move an action",
+            (
+                Field("action", "Action", "open_action", True),
+                Field("due", "New due date", "date", True),
+                Field("reason", "Reason", "textarea", True, "The old date is kept."),
+            ),
+            "Move the action",
+        ),
+        Form(
+            "agree",
+            "Agree the meeting",
+            (
+                Field(
+                    "confirm",
+                    "The QSG agrees the note of this meeting",
+                    "checkbox",
+                    True,
+                    "The meeting is then locked: later changes are amendments (qsg meeting amend).",
+                ),
+            ),
+            "Agree and lock the meeting",
+        ),
     )
 }
+
+#: Forms of the board page (the meeting's); the others are a provider's.
+MEETING_FORMS = frozenset({"attendance", "agree"})
+#: Forms that write to the workspace's intelligence file rather than the register.
+WORKSPACE_FORMS = frozenset({"intelligence"})
+#: Refused: the agreement not confirmed.
+NOT_CONFIRMED = Code.NOT_CONFIRMED
+
 
 #: Labels of the API's arguments that are not fields of a form (shown in the summary).
 OTHER_ARGUMENTS = {
     "meeting": "Meeting",
+    "action_id": "Action",
+    "received": "Received",
+    "handling": "Given in confidence",
+    "id": "Item",
     "provider": "Provider",
     "by": "Recorded by",
     "workspace": "Workspace",
@@ -240,6 +310,35 @@ def _rebase(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) 
     return f"{meeting} {provider}: {r.indicator} is a new process from {r.starts} (rebased)"
 
 
+def _close_action(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    a = R.close_action(reg, v.get("action", ""), note=v.get("note", ""), on=_optional(v, "on"))
+    return f"closed {a.id} on {(a.closed or {}).get('on')}"
+
+
+def _move_action(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    a = R.move_action(
+        reg, v.get("action", ""), due=v.get("due", "").strip(), reason=v.get("reason", "")
+    )
+    return f"moved {a.id} from {a.moves[-1]['from']} to {a.due.isoformat()}"
+
+
+def _agree(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    if not _optional(v, "confirm"):
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "confirm",
+                    "tick it to agree the note: the meeting is then locked, and nothing more "
+                    "can be recorded at it",
+                    NOT_CONFIRMED,
+                )
+            ]
+        )
+    m = R.agree(reg, meeting)
+    assert m.agreed is not None
+    return f"{m.id} agreed and locked {m.agreed[0]} by {m.agreed[1]}"
+
+
 _WRITERS: dict[str, Callable[[R.Register, str, str, Mapping[str, str]], str]] = {
     "attendance": _attendance,
     "confirm": _confirm,
@@ -247,6 +346,9 @@ _WRITERS: dict[str, Callable[[R.Register, str, str, Mapping[str, str]], str]] = 
     "decision": _decision,
     "action": _action,
     "rebase": _rebase,
+    "close_action": _close_action,
+    "move_action": _move_action,
+    "agree": _agree,
 }
 
 
@@ -257,3 +359,29 @@ def record(
     located at its argument, when it refuses: nothing is written). Returns what was
     recorded, in words, as the command prints it."""
     return _WRITERS[form](reg, meeting, provider, values)
+
+
+def share(workspace: Path, meeting: R.Meeting, provider: str, values: Mapping[str, str]) -> str:
+    """Append intelligence shared aloud at ``meeting`` to the workspace through the API
+    (``add_item``: the checks and messages of ``qsg intel add``), received on the meeting's
+    date and marked as shared at it. Returns what was added, as the command says it."""
+    from ..api import add_item
+
+    item = add_item(
+        workspace,
+        {
+            "provider": provider,
+            "source": values.get("source", ""),
+            "domain": values.get("domain", ""),
+            "severity": values.get("severity", ""),
+            "grading": values.get("grading", "").strip(),
+            "summary": values.get("summary", ""),
+            "received": meeting.date,
+            "handling": "confidential" if _optional(values, "confidential") else "open",
+            "shared_at": meeting.id,
+        },
+    )
+    return (
+        f"added {item.id}: {item.provider} {item.source} {item.domain} {item.severity} "
+        f"({item.grading}), received {item.received.isoformat()}, shared at {meeting.id}"
+    )

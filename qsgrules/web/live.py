@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import register as R
-from ..api import PackSource, open_inputs, pack_source, publishable, register_file
+from ..api import (
+    PackSource,
+    open_inputs,
+    pack_source,
+    publishable,
+    register_file,
+    shared_at,
+)
+from ..bundled import demo_workspace
+from ..codes import Code
+from ..errors import InputError, Problem
 from ..model.pack import MeetingContext
 from ..model.proposal import Triage
 from ..register import checks, rebases
@@ -24,6 +34,7 @@ from ..reports.pack import ChartDrawer
 from ..reports.summary import SummaryTable
 from ..ruleset import CompiledRuleset
 from ..workspace import Workspace
+from ..workspace.loader import INTAKE_FILES
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class LiveReview:
     workspace_arg: str | Path | None = None  # as given: the register API checks where to write
     register_arg: str | Path | None = None
     _prepared: dict[str | None, Prepared] = field(default_factory=dict)
+    _shared: dict[str, tuple[object, list[dict[str, object]]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -96,6 +108,39 @@ class LiveReview:
                 if meeting is not None:
                     meeting_of(state, meeting)  # an unknown meeting: QSG602, did you mean
         return live
+
+    def writable_workspace(self) -> Path:
+        """The workspace folder to write intelligence to: the user's own, never the bundled
+        demo (InputError, as the register refuses it)."""
+        given = self.workspace_arg
+        if given is None or Path(given).resolve() == demo_workspace().resolve():
+            raise InputError(
+                [
+                    Problem.for_argument(
+                        "workspace",
+                        "the bundled demo is read-only: serve your own workspace folder "
+                        "(copy the demo: qsg serve --workspace MY-COPY) to record intelligence",
+                        Code.NO_REGISTER_PLACE,
+                    )
+                ]
+            )
+        return Path(given)
+
+    def shared(self, meeting: str) -> list[dict[str, object]]:
+        """The items shared aloud at ``meeting`` (read again only when an intake file
+        changed: a provider page does not parse the intelligence file each time)."""
+        files = [Path(self.workspace.root) / name for name in INTAKE_FILES]
+        stamp = tuple(
+            (f.stat().st_mtime_ns, f.stat().st_size) if f.is_file() else None for f in files
+        )
+        with self._lock:
+            found = self._shared.get(meeting)
+            if found is not None and found[0] == stamp:
+                return found[1]
+        items = shared_at(self.workspace.root, meeting)
+        with self._lock:
+            self._shared[meeting] = (stamp, items)
+        return items
 
     def read_state(self, *, required: bool = False) -> R.State:
         """The register's state now, every meeting read (empty when there is no register

@@ -172,6 +172,24 @@ def close_item(
     return closed
 
 
+def shared_at(workspace: str | Path, meeting: str) -> list[dict[str, Any]]:
+    """The items of the workspace's intake files that were shared aloud at ``meeting``
+    (their fields as written; the files are read, not validated: ``add_item`` validated
+    each when it wrote it)."""
+    root = Path(workspace)
+    found: list[dict[str, Any]] = []
+    for name in INTAKE_FILES:
+        path = root / name
+        if not path.is_file():
+            continue
+        text = _read(path).text
+        reader = yaml_items if name.endswith(".yaml") else csv_items
+        found.extend(
+            raw.data for raw in reader(text, name, []) if raw.data.get("shared_at") == meeting
+        )
+    return found
+
+
 def _folder(workspace: str | Path) -> Path:
     root = Path(workspace)
     if not root.is_dir():

@@ -22,7 +22,7 @@ from .text_guard import guard
 
 #: Fields whose text is free (shown to members, printed, published): guarded.
 LONG_TEXT = ("summary", "closed_reason")
-LABELS = ("id", "provider", "source", "duplicate_of", "corroborates")
+LABELS = ("id", "provider", "source", "duplicate_of", "corroborates", "shared_at")
 
 CODE_PROVIDER = Code.ITEM_PROVIDER
 CODE_SOURCE = Code.ITEM_SOURCE
