@@ -264,7 +264,8 @@ def make_app(
         if form in WORKSPACE_FORMS:
             # intelligence shared aloud goes to the workspace's intake, not the register:
             # the meeting must still be open for changes, as for every other form
-            m = open_for_changes(live.read_state(required=True), meeting)
+            with R.Register(live.register, readonly=True) as reg:
+                m = open_for_changes(reg.state([meeting]), meeting)
             return share(live.writable_workspace(), m, provider, values)
         with open_register(live.workspace_arg, live.register_arg, write=True, by=live.by) as reg:
             return record(form, reg, meeting=meeting, provider=provider, values=values)

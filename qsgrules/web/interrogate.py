@@ -151,7 +151,7 @@ def add_routes(app: Flask, live: LiveReview, page: Callable[..., Response]) -> N
 
     @app.get("/provider/<path:code>/chart")
     def provider_chart(code: str) -> Response:
-        snap = live.snapshot()
+        snap = live.snapshot(shown=[code])
         if code not in {p.provider for p in snap.triage.proposals}:
             abort(404, f"no provider {code!r} in this triage")
         indicator = _indicator_arg()
@@ -172,7 +172,7 @@ def add_routes(app: Flask, live: LiveReview, page: Callable[..., Response]) -> N
 
     @app.get("/across", endpoint="across")
     def across_page() -> WerkzeugResponse:
-        snap = live.snapshot()
+        snap = live.snapshot(shown=[])
         indicator = _indicator_arg()
         if not indicator:
             return redirect(url_for("across", indicator=CATALOGUE[0].id), code=303)
