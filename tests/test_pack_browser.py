@@ -14,8 +14,10 @@ from pathlib import Path
 import browser
 import numpy as np
 import numpy.typing as npt
+import pypdf
 import pytest
 from browser import FLAGS
+from chartcheck import Page
 from hang import HANG
 from PIL import Image
 
@@ -85,6 +87,56 @@ def test_the_pack_renders_its_charts_in_chromium(
     assert counts["special_cause_improvement"] > 2000, counts
     # and the funnel plot's highlighted provider (NHS dark blue diamonds)
     assert _count(pixels, "#003087", 10) > 150
+
+
+def _pdf(chromium: str, pack: Path, tmp_path: Path) -> Path:
+    pdf = tmp_path / "pack.pdf"
+    _run(
+        chromium,
+        tmp_path / "profile",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        pack.as_uri(),
+    )
+    return pdf
+
+
+def _lines(page: pypdf.PageObject) -> list[str]:
+    return [" ".join(line.split()) for line in page.extract_text().splitlines() if line.strip()]
+
+
+def test_the_pack_prints_the_board_on_its_own_pages_and_no_heading_alone(
+    chromium: str, pack_file: Path, tmp_path: Path
+) -> None:
+    reader = pypdf.PdfReader(_pdf(chromium, pack_file, tmp_path))
+    pages = [_lines(p) for p in reader.pages]
+    html = pack_file.read_text(encoding="utf-8")
+    providers = html.count('<section class="provider"')
+    assert providers == 18
+    assert providers + 4 <= len(pages) <= 5 * providers, len(pages)
+    # the first page is the cover, once: its facts are not repeated on every page
+    assert pages[0][:2] == ["MEETING PACK", "Quality Surveillance Group"]
+    assert sum(line == "MEETING PACK" for page in pages for line in page) == 1
+    assert not any("file://" in line for page in pages for line in page)  # no browser header
+    # the board starts a page and has its pages to itself; the summary table starts the next
+    board = next(i for i, page in enumerate(pages) if page[0] == "Triage board")
+    summary = next(i for i, page in enumerate(pages) if page[0] == "Summary icon table")
+    assert board < summary <= board + 3
+    # a board split over pages repeats its header row at the top of each
+    assert summary > board + 1  # (the demo's board takes two pages)
+    assert all(page[0].startswith("Proposed") for page in pages[board + 1 : summary])
+    # the summary table is printed across the page (landscape)
+    width, height = (float(v) for v in reader.pages[summary].mediabox[2:])
+    assert width > height
+    first = reader.pages[0].mediabox
+    assert float(first[3]) > float(first[2])  # the rest in portrait (A4)
+    # every provider starts a page, with its code and type first
+    starts = [i for i, page in enumerate(pages) if re.match(r"^[A-Z0-9]{3} · ACUTE$", page[0])]
+    assert len(starts) == providers
+    # no heading alone at a page's foot: none is among the last three lines of a page
+    headings = {" ".join(t.split()) for _, t in Page(html).headings}
+    alone = [(i + 1, h) for i, page in enumerate(pages) for h in headings if h in page[-3:]]
+    assert alone == []
 
 
 def test_printing_gives_each_provider_its_own_page(
