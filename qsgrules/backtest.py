@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .codes import Code
 from .engine.triage import triage
 from .errors import InputError, Problem
+from .model.ladder import AnyRung, Ladder
 from .model.months import LAST_MONTH, month_number, month_text
 from .model.vocabulary import Level
 from .ruleset import CompiledRuleset
@@ -35,7 +36,7 @@ MAX_MONTHS = 600
 class History:
     """One provider's proposed level in each month of a backtest, under one ruleset."""
 
-    levels: tuple[Level, ...]
+    levels: tuple[AnyRung, ...]
 
     def first(self, months: Sequence[str]) -> dict[str, str]:
         """level -> the first month it was proposed (levels never proposed are absent)."""
@@ -60,7 +61,7 @@ class Backtest:
     months: tuple[str, ...]
     providers: tuple[ProviderHistory, ...]
 
-    def level(self, provider: str, month: str) -> Level:
+    def level(self, provider: str, month: str) -> AnyRung:
         i = self.months.index(month)
         return next(p.a.levels[i] for p in self.providers if p.provider == provider)
 
@@ -97,7 +98,7 @@ def months_between(start: str, end: str) -> tuple[str, ...]:
     return tuple(month_text(m) for m in range(first, last + 1))
 
 
-def _levels(workspace: Workspace, ruleset: CompiledRuleset, month: str) -> dict[str, Level]:
+def _levels(workspace: Workspace, ruleset: CompiledRuleset, month: str) -> dict[str, AnyRung]:
     return {p.provider: p.level for p in triage(workspace, ruleset, as_of=month).proposals}
 
 
@@ -113,8 +114,8 @@ def backtest(
     """Triage ``workspace`` as of every month from ``start`` to ``end`` with ``ruleset`` (and
     ``compare``); the workspace is not reloaded."""
     months = months_between(start, end)
-    a: dict[str, list[Level]] = {code: [] for code in workspace.providers}
-    b: dict[str, list[Level]] = {code: [] for code in workspace.providers}
+    a: dict[str, list[AnyRung]] = {code: [] for code in workspace.providers}
+    b: dict[str, list[AnyRung]] = {code: [] for code in workspace.providers}
     for month in months:
         if progress is not None:
             progress(month)
@@ -161,7 +162,7 @@ class Agreement:
         }
 
 
-def agreement(result: Backtest, decisions: Mapping[tuple[str, str], Level | str]) -> Agreement:
+def agreement(result: Backtest, decisions: Mapping[tuple[str, str], str]) -> Agreement:
     """Compare the backtest's proposals with decided levels, keyed by (provider, month).
 
     This is the hook for the decision register: give it the chair's conclusions as a mapping
@@ -176,7 +177,7 @@ def agreement(result: Backtest, decisions: Mapping[tuple[str, str], Level | str]
             ignored += 1
             continue
         proposed = by_code[code].a.levels[index[month]]
-        level = Level(decided)
+        level = result.ruleset.ladder.place(decided)
         compared += 1
         if proposed == level:
             matched += 1
@@ -193,7 +194,15 @@ _MARK = {
     Level.REGULAR_REVIEW: "r",
     Level.RISK_SUMMIT: "S",
 }
-_RAISED = [lv for lv in Level if lv is not Level.NO_CONCERNS]
+
+
+def _mark(level: AnyRung) -> str:
+    """One character a month: the 2013 ladder's letters, else the rung's place."""
+    return _MARK[level] if isinstance(level, Level) else str(level.rank)
+
+
+def _raised(ladder: Ladder) -> list[AnyRung]:
+    return [lv for lv in ladder if not lv.lowest]
 
 
 def render_table(bt: Backtest) -> str:
@@ -203,16 +212,17 @@ def render_table(bt: Backtest) -> str:
     )
     if bt.compare is not None:
         head += f" (A), compared with {bt.compare.name} {bt.compare.version} (B)"
-    legend = ", ".join(f"{_MARK[lv]} {lv.label}" for lv in Level)
+    ladder = bt.ruleset.ladder
+    legend = ", ".join(f"{_mark(lv)} {lv.label}" for lv in ladder)
     lines = [head, f"Each month: {legend}", ""]
-    firsts = "  ".join(f"{_short(lv):<8}" for lv in _RAISED)
+    firsts = "  ".join(f"{_short(lv):<8}" for lv in _raised(ladder))
     lines.append(f"{'CODE':<6}{'':<3}FIRST: {firsts}  MONTHS")
     for p in bt.providers:
         rows = [("A" if bt.compare else "", p.a)] + ([("B", p.b)] if p.b is not None else [])
         for label, history in rows:
             first = history.first(bt.months)
-            cells = "  ".join(f"{first.get(lv.value, '-'):<8}" for lv in _RAISED)
-            marks = "".join(_MARK[lv] for lv in history.levels)
+            cells = "  ".join(f"{first.get(lv.value, '-'):<8}" for lv in _raised(ladder))
+            marks = "".join(_mark(lv) for lv in history.levels)
             lines.append(
                 f"{p.provider if label != 'B' else '':<6}{label:<3}       {cells}  {marks}"
             )
@@ -234,10 +244,11 @@ def render_agreement(found: Agreement, bt: Backtest, source: str) -> str:
             f"{found.compared} decision(s) as proposed ({rate:.0%})"
         )
     lines = [head]
+    ladder = bt.ruleset.ladder
     for code, month, proposed, decided in found.mismatches:
         lines.append(
-            f"  {code} as of {month}: proposed {Level(proposed).label}, "
-            f"decided {Level(decided).label}"
+            f"  {code} as of {month}: proposed {ladder.place(proposed).label}, "
+            f"decided {ladder.place(decided).label}"
         )
     if found.ignored:
         lines.append(
@@ -247,7 +258,7 @@ def render_agreement(found: Agreement, bt: Backtest, source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _short(level: Level) -> str:
+def _short(level: AnyRung) -> str:
     return {"further_information": "fur.info", "regular_review": "reg.rev"}.get(
         level.value, level.value.replace("_", " ")[:8]
     )

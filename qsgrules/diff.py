@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass
 
 from .engine.triage import resolve_as_of, triage
+from .model.ladder import AnyRung
 from .model.months import month_text
 from .model.proposal import Triage
-from .model.vocabulary import Level
 from .reports.render import data_warnings
 from .ruleset import CompiledRuleset
 from .workspace import Workspace
@@ -23,8 +23,8 @@ from .workspace import Workspace
 class LevelChange:
     provider: str
     name: str
-    before: Level
-    after: Level
+    before: AnyRung
+    after: AnyRung
     only_before: tuple[str, ...]  # rules that fired under the first ruleset only
     only_after: tuple[str, ...]  # rules that fired under the second ruleset only
     relevelled: tuple[str, ...] = ()  # fired under both, at a different level in each

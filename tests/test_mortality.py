@@ -43,7 +43,7 @@ def _double_deaths(ws: Path, code: str, months: tuple[str, ...]) -> None:
     path.write_text(buf.getvalue())
 
 
-def _proposal(ws: Path) -> tuple[Level, list[str]]:
+def _proposal(ws: Path) -> tuple[str, list[str]]:
     p = run_triage(ws, providers=["RAX"]).proposals[0]
     return p.level, [r.id for r in p.rules]
 

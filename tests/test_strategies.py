@@ -83,7 +83,7 @@ def test_generated_workspaces_load_and_triage_the_same_from_their_files(ws: Work
 
 @pytest.mark.slow
 def test_every_level_and_rule_is_reached_within_200_examples() -> None:
-    levels: Counter[Level] = Counter()
+    levels: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     types: set[ProviderType] = set()
     counted = trended = 0

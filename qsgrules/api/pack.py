@@ -14,7 +14,7 @@ from ..engine.triage import triage
 from ..errors import InputError, Problem, did_you_mean
 from ..indicators import BY_ID
 from ..model.months import month_number
-from ..model.proposal import Triage
+from ..model.proposal import Triage, read_triage
 from ..model.rebase import rebase_months
 from ..register import Register, present
 from ..register.rebases import rebase_records, rebases_by_provider
@@ -132,7 +132,7 @@ def _frozen(path: Path, meeting: str, providers: Sequence[str] | None) -> Triage
 
     with Register(path, readonly=True) as reg:
         meeting_of(reg.state([meeting]), meeting)  # an unknown meeting: QSG602, did you mean
-        result = Triage.model_validate_json(reg.frozen_triage(meeting))
+        result = read_triage(reg.frozen_triage(meeting))
     if not providers:
         return result
     codes = [p.provider for p in result.proposals]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import collector
+from ..engine.levels import Held
 from ..engine.triage import resolve_date, triage
 from ..model.proposal import Triage
 from ..model.rebase import Rebase
@@ -59,10 +60,23 @@ def run_triage(
             providers=providers,
             progress=progress,
             rebases=recorded,
+            standing=_held(path, rs, _given(ws, as_of, on)) if path is not None else None,
         )
     if path is None:
         return result
     return with_standing(result, path, on=_dated(result, as_of, on))
+
+
+def _held(register: Path, ruleset: CompiledRuleset, on: dt.date | None) -> dict[str, Held]:
+    """Where each provider stands (its last decision, on or before ``on``), on the
+    ruleset's ladder, for the levels whose rules declare exit criteria (engine.levels);
+    nothing to read when no rule declares any."""
+    if not any(r.exit is not None for r in ruleset.rules) or not present(register):
+        return {}
+    with Register(register, readonly=True) as reg:
+        held = reg.standing_levels(on=on)
+    ladder = ruleset.ladder
+    return {code: Held(level=ladder.place(s.level), since=s.decided_on) for code, s in held.items()}
 
 
 def _dated(result: Triage, as_of: str | None, on: str | dt.date | None) -> dt.date | None:

@@ -14,8 +14,8 @@ from ..codes import Code
 from ..engine.when import latest_month
 from ..errors import InputError, Problem
 from ..files import read_text
+from ..model.ladder import AnyRung
 from ..model.months import month_text
-from ..model.vocabulary import Level
 from ..register import Register, checks, store
 from ..register.schedule import check_meeting_date, check_planned_date
 from ..register.store import Clock, Today
@@ -271,7 +271,7 @@ def _anchors(expect: Sequence[str], notes: Sequence[str | Path]) -> list[tuple[i
 
 def decided_levels(
     workspace: str | Path | None = None, register: str | Path | None = None
-) -> dict[tuple[str, str], Level] | None:
+) -> dict[tuple[str, str], AnyRung] | None:
     """The levels the QSG concluded, as amended, keyed by provider and the as-of month of
     the triage the meeting discussed (for ``qsgrules.backtest.agreement``); the latest
     meeting's when two discussed the same month. None when there is no register: with
@@ -284,7 +284,7 @@ def decided_levels(
         state = reg.state()
         heads = {m.id: m for m in state.headers()}
         decided = state.history()
-    out: dict[tuple[str, str], Level] = {}
+    out: dict[tuple[str, str], AnyRung] = {}
     for d in reversed(decided):  # the earliest meeting first: a later one replaces it
         out[(d.provider, heads[d.meeting].as_of)] = d.level
     return out

@@ -271,11 +271,11 @@ def meeting_amend(
 def agenda(meeting_id: str, workspace: str | None, register: str | None) -> None:
     """What meeting ID must discuss, in order, each with why."""
     from .. import register as R
-    from ..model.proposal import Triage
+    from ..model.proposal import read_triage
 
     with _read(workspace, register) as reg:
         items = R.agenda(reg, meeting_id)
-        frozen = Triage.model_validate_json(reg.frozen_triage(meeting_id))
+        frozen = read_triage(reg.frozen_triage(meeting_id))
     section = None
     for n, item in enumerate(items, 1):
         if item.section != section:

@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from ..evidence.soft import SoftSummary, summarise
 from ..model.evidence import SoftFinding
 from ..model.facts import ProviderFacts
+from ..model.ladder import AnyRung
 from ..model.months import month_end
 from ..model.numbers import plain
 from ..model.proposal import Coverage, Lowered, SoftChange
-from ..model.vocabulary import Level
 from ..ruleset.schema import SoftSettings
 from ..workspace import SoftItem, Workspace
 from .when import TriageDate, data_month
@@ -79,7 +79,7 @@ class Earlier:
         then = self._summaries[end].get(now.code, SoftSummary())
         return ProviderFacts(now.code, now.type, now.hard, tuple(then.findings))
 
-    def lowered(self, now: ProviderFacts, then: ProviderFacts | None, level: Level) -> Lowered:
+    def lowered(self, now: ProviderFacts, then: ProviderFacts | None, level: AnyRung) -> Lowered:
         """The proposal's account of a level lower than ``level``, proposed on the last day
         of its data: each item that weighs less now, and why."""
         assert then is not None

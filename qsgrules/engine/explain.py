@@ -9,8 +9,9 @@ from ..evidence.soft import SoftSummary
 from ..indicators import BY_ID
 from ..model.evidence import HardFinding, SoftFinding
 from ..model.facts import ProviderFacts
+from ..model.ladder import AnyRung
 from ..model.proposal import ConditionMet, FiredRule, HardRef, Lacking, Nearest, SoftRef
-from ..model.vocabulary import DOMAINS, Level
+from ..model.vocabulary import DOMAINS
 from ..ruleset import CompiledRule, CompiledRuleset
 from ..ruleset.conditions import AllOf, Atom, Lack, Node, gap, held, shortfall
 from ..ruleset.template import render
@@ -66,6 +67,7 @@ def fired_rule(
         description=" ".join(rule.rule.description.split()),
         because=" ".join(render(rule.rule.because, values).split()),
         evidence=tuple(evidence),
+        domain=rule.domain,
     )
 
 
@@ -131,7 +133,7 @@ def reachable(node: Node, profile: Profile, facts: ProviderFacts) -> list[Lack] 
 
 
 def nearest(
-    level: Level, ruleset: CompiledRuleset, profile: Profile, facts: ProviderFacts
+    level: AnyRung, ruleset: CompiledRuleset, profile: Profile, facts: ProviderFacts
 ) -> Nearest | None:
     """The closest rule above ``level`` that did not fire, by the smallest change in the
     evidence the provider has; None when every rule above needs evidence of a new kind."""

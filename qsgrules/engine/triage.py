@@ -8,7 +8,7 @@ compiled conditions (``explain.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,7 +27,6 @@ from ..model.facts import ProviderFacts
 from ..model.months import month_end, month_number, month_text
 from ..model.proposal import Evidence, Proposal, RulesetRef, Triage
 from ..model.rebase import Rebase, rebase_months
-from ..model.vocabulary import Level
 from ..progress import Progress
 from ..ruleset import CompiledRuleset
 from ..ruleset.conditions import Measured, atoms
@@ -35,6 +34,7 @@ from ..ruleset.template import PLACEHOLDER
 from ..workspace import Workspace
 from .decay import Earlier
 from .explain import Latest, fired_rule, nearest, template_values
+from .levels import Held, engine_rules, resolve
 from .when import TriageDate, resolve_as_of, resolve_date
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def engine_for(ruleset: CompiledRuleset) -> RuleEngine:
 
     engine = ruleset.cache.get("engine")
     if not isinstance(engine, RuleEngine):
-        engine = RuleEngine([(r.id, r.condition) for r in ruleset.rules])
+        engine = RuleEngine(engine_rules(ruleset))
         ruleset.cache["engine"] = engine
     return engine
 
@@ -112,6 +112,7 @@ def triage(
     providers: Sequence[str] | None = None,
     progress: Progress | None = None,
     rebases: Sequence[Rebase] = (),
+    standing: Mapping[str, Held] | None = None,
 ) -> Triage:
     """Propose a level for every provider (or those named), each with its explanation.
 
@@ -122,7 +123,9 @@ def triage(
     and why its level is lower than on the last day of its data when it is (decay).
     ``progress`` (optional) is told how many providers are done (``qsgrules.progress``).
     ``rebases`` are those the QSG recorded (the register's): each trend test and CUSUM
-    starts a rebased series again at its month.
+    starts a rebased series again at its month. ``standing`` (optional) is where each
+    provider stands, from the register: a level whose rules declare exit criteria is held
+    until they are met (``engine.levels``).
     """
     when = resolve_date(workspace, as_of, on)
     month = when.month
@@ -156,8 +159,8 @@ def triage(
     covered = coverage(workspace.observations, ruleset.spec, month, codes, when.on_month)
     earlier = Earlier(workspace, ruleset.spec.soft, when, covered)
     measures: dict[str, Measured] = {}
-    for rule in ruleset.rules:
-        for atom in atoms(rule.condition):
+    for _, node in engine_rules(ruleset):
+        for atom in atoms(node):
             measures.setdefault(atom.attr, atom.leaf)
     engine = engine_for(ruleset)
     proposals: list[Proposal] = []
@@ -178,13 +181,14 @@ def triage(
         firings = engine.run(code, profiles)
         fired_ids = {f.rule for f in firings if f.fact == 0}
         fired = [r for r in ruleset.rules if r.id in fired_ids]
-        level = max((r.level for r in fired), default=Level.NO_CONCERNS)
+        held_at = standing.get(code) if standing else None
+        levels = resolve(ruleset, fired, fired_ids, profile, held_at)
+        level = levels.level
         level_then = level
         if then is not None:
             then_ids = {f.rule for f in firings if f.fact == 1}
-            level_then = max(
-                (r.level for r in ruleset.rules if r.id in then_ids), default=Level.NO_CONCERNS
-            )
+            then_fired = [r for r in ruleset.rules if r.id in then_ids]
+            level_then = resolve(ruleset, then_fired, then_ids, profiles[1], held_at).level
         ordered = sorted(fired, key=lambda r: (-r.level.rank, r.index))
         base = template_values(facts, provider.name, p_soft, latest) if ordered else {}
         proposals.append(
@@ -195,9 +199,7 @@ def triage(
                 level=level,
                 rules=tuple(fired_rule(r, profile, facts, base) for r in ordered),
                 evidence=Evidence(hard=facts.hard, soft=facts.soft),
-                nearest=None
-                if level is Level.RISK_SUMMIT
-                else nearest(level, ruleset, profile, facts),
+                nearest=None if level.top else nearest(level, ruleset, profile, facts),
                 coverage=covered[code],
                 rebases=tuple(
                     r
@@ -206,6 +208,9 @@ def triage(
                 ),
                 rebase_suggestions=tuple(shifts.get(code, ())),
                 lowered=earlier.lowered(facts, then, level_then) if level_then > level else None,
+                domains=levels.domains,
+                exits=levels.exits,
+                limits=levels.limits,
             )
         )
     tell(len(proposals))
@@ -216,6 +221,7 @@ def triage(
         on=when.on.isoformat(),
         proposals=tuple(proposals),
         notes=_notes(workspace, when, set(codes)) + _unmatched_sources(workspace, ruleset),
+        ladder=None if ruleset.ladder.default else ruleset.ladder.specs,
     )
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from . import Model
+from .ladder import LevelName
 from .rebase import Rebase
-from .vocabulary import Level
 
 
 class AgendaItem(Model):
@@ -75,7 +75,7 @@ class MeetingInfo(Model):
 class StandingLevel(Model):
     """A provider's standing level: the level its last decision concluded."""
 
-    level: Level
+    level: LevelName
     decided_on: str  # YYYY-MM-DD
     meeting: str = ""
     review_by: str = ""
@@ -87,7 +87,7 @@ class PastDecision(Model):
 
     meeting: str
     decided_on: str
-    level: Level
+    level: LevelName
     rationale: str
     dissent: str = ""
 

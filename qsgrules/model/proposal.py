@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Any, ClassVar, Literal
 
-from ..model.vocabulary import Level
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+
 from . import Model
 from .evidence import HardFinding, SoftFinding
+from .ladder import DEFAULT_LADDER, LevelName, RungSpec, ladder_of_specs
 from .rebase import Rebase, RebaseSuggestion
 from .standing import Standing
+
+
+class Sparse(Model):
+    """A model whose fields named in ``_SPARSE`` are left out of its JSON when empty: what
+    a ladder, domains, exits and limits add is absent where a ruleset uses none of them,
+    so that such a ruleset's output is byte for byte what it was before they existed."""
+
+    _SPARSE: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _sparse(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in self._SPARSE:
+                if key in data and data[key] in (None, (), [], {}):
+                    del data[key]
+        return data
 
 
 class ConditionMet(Model):
@@ -37,12 +57,15 @@ class SoftRef(Model):
     formula: str
 
 
-class FiredRule(Model):
+class FiredRule(Sparse):
+    _SPARSE = ("domain",)
+
     id: str
-    level: Level
+    level: LevelName
     description: str
     because: str
     evidence: tuple[ConditionMet | HardRef | SoftRef, ...]
+    domain: str | None = None  # the domain the rule's level applies to (scope: domain)
 
 
 class Lacking(Model):
@@ -56,7 +79,7 @@ class Nearest(Model):
     """The closest rule above the proposed level that did not fire, and what it lacked."""
 
     rule: str
-    level: Level
+    level: LevelName
     lacks: tuple[Lacking, ...]
     text: str
 
@@ -122,7 +145,7 @@ class Lowered(Model):
     latest month with data, when its hard findings were the same: the soft items that
     weigh less (decay, closure, expiry), each named."""
 
-    level: Level  # the level proposed on ``on``
+    level: LevelName  # the level proposed on ``on``
     on: str  # the last day of the provider's latest month with data
     items: tuple[SoftChange, ...]
     text: str
@@ -133,11 +156,41 @@ class Evidence(Model):
     soft: tuple[SoftFinding, ...]
 
 
-class Proposal(Model):
+class ExitStatus(Model):
+    """Whether a provider may come down from the level it stands at (in one scope): the
+    exit criteria the ruleset's rules at that level declare, checked on the triage's data."""
+
+    scope: str  # "provider", or the domain
+    level: LevelName  # the standing level
+    since: str | None  # when the QSG decided it (YYYY-MM-DD)
+    met: bool
+    rules: tuple[str, ...]  # the rules whose exit criteria these are
+    conditions: tuple[ConditionMet, ...]  # the exit conditions that hold
+    lacks: tuple[Lacking, ...]  # what is still missing (empty when met)
+    text: str
+
+
+class LimitApplied(Model):
+    """A cap or floor whose condition holds, and what it did to the level."""
+
+    id: str
+    kind: Literal["floor", "cap"]
+    level: LevelName  # at least (a floor) or at most (a cap) this
+    scope: str  # "provider", or the domain
+    description: str
+    before: LevelName
+    after: LevelName
+    conditions: tuple[ConditionMet, ...]
+    text: str
+
+
+class Proposal(Sparse):
+    _SPARSE = ("domains", "exits", "limits")
+
     provider: str
     name: str
     type: str
-    level: Level
+    level: LevelName
     rules: tuple[FiredRule, ...]
     evidence: Evidence
     nearest: Nearest | None = None
@@ -151,6 +204,13 @@ class Proposal(Model):
     rebase_suggestions: tuple[RebaseSuggestion, ...] = ()
     # set when the level is lower than on the last day of the provider's data: soft decay
     lowered: Lowered | None = None
+    # the level per domain, for a ruleset with domain-scoped rules (each domain that a
+    # rule, a held level or a limit put above the ladder's lowest rung)
+    domains: dict[str, LevelName] = Field(default_factory=dict)
+    # the exit criteria of each level the provider stands at, checked (hysteresis)
+    exits: tuple[ExitStatus, ...] = ()
+    # the caps and floors whose conditions hold
+    limits: tuple[LimitApplied, ...] = ()
 
 
 class RulesetRef(Model):
@@ -159,7 +219,7 @@ class RulesetRef(Model):
     sha256: str
 
 
-class Triage(Model):
+class Triage(Sparse):
     """Proposals made on a date (``on``, a day: soft intelligence counts up to it) with the
     data up to the month ``as_of`` (each provider's and indicator's latest month with data,
     never later; its proposal's coverage says how far behind the date they are)."""
@@ -171,3 +231,18 @@ class Triage(Model):
     on: str | None = None
     proposals: tuple[Proposal, ...]
     notes: tuple[str, ...] = ()  # one line each: what the triage did not use, and why
+    # the ruleset's ladder, lowest first, when it declares one (absent: the 2013 ladder)
+    ladder: tuple[RungSpec, ...] | None = None
+
+    _SPARSE = ("ladder",)
+
+
+def read_triage(data: str | bytes) -> Triage:
+    """A triage from its JSON, each level a rung of the ladder the triage declares."""
+    ladder = DEFAULT_LADDER
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if b'"ladder"' in raw:
+        declared = json.loads(raw).get("ladder")
+        if isinstance(declared, list):
+            ladder = ladder_of_specs(tuple(RungSpec.model_validate(r) for r in declared))
+    return Triage.model_validate_json(raw, context={"ladder": ladder})

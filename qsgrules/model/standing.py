@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import Model
-from .vocabulary import Level
+from .ladder import LevelName
 
 
 class Standing(Model):
@@ -13,7 +13,7 @@ class Standing(Model):
     the meeting that decided it (``M-2019-04-10``).
     """
 
-    level: Level
+    level: LevelName
     decided_on: str
     meeting: str
     review_by: str | None = None

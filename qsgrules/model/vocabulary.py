@@ -77,6 +77,37 @@ class Level(_Ordered):
     def names(cls) -> list[str]:
         return cls.values()
 
+    # what a rung of any ladder says of itself (``model.ladder.Rung``): this is the
+    # default ladder, whose rungs are these members
+    @property
+    def placed(self) -> bool:
+        return True
+
+    @property
+    def lowest(self) -> bool:
+        return self is Level.NO_CONCERNS
+
+    @property
+    def top(self) -> bool:
+        return self is Level.RISK_SUMMIT
+
+    @property
+    def escalation(self) -> bool:
+        """On every meeting's agenda while the provider stands here (chapter 9)."""
+        return self in (Level.REGULAR_REVIEW, Level.RISK_SUMMIT)
+
+    @property
+    def meaning(self) -> str:
+        return ""
+
+    @property
+    def colour(self) -> str:
+        return ""
+
+    @property
+    def ladder_ids(self) -> tuple[str, ...]:
+        return LEVELS
+
 
 _LEVEL_LABELS = {
     Level.NO_CONCERNS: "no concerns",

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..model.ladder import AnyRung
 from ..model.months import month_end, month_number, months_before
-from ..model.vocabulary import Level
 from .follow_up import by_provider, information_lines, kept_line, summit_lines
 from .meetings import meeting_of
 from .state import ActionKind, Decision, Meeting, MeetingHeader, State
@@ -32,12 +32,18 @@ class AgendaProvider:
     provider: str
     name: str
     section: str
-    proposed: Level
+    proposed: AnyRung
     standing: Decision | None
     reasons: tuple[str, ...] = field(default=())
 
 
-def _mark(proposed: Level, standing: Level) -> str:
+def _asked(level: AnyRung) -> bool:
+    """A level above no concerns that is not an escalation: more information is asked for
+    (the 2013 ladder's further information required)."""
+    return not level.lowest and not level.escalation
+
+
+def _mark(proposed: AnyRung, standing: AnyRung) -> str:
     return "↑" if proposed > standing else "↓"
 
 
@@ -79,12 +85,12 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
     for code in codes:
         proposed, held = m.proposed[code], standings.get(code)
         found: dict[str, list[str]] = {s: [] for s in SECTIONS}
-        if held is not None and held.level >= Level.REGULAR_REVIEW:
+        if held is not None and held.level.escalation:
             found[EVERY_MEETING].append(
                 f"standing {held.level.label} since {held.decided_on} ({held.meeting}): "
                 "considered at every meeting until the concerns are addressed"
             )
-        if held is not None and held.level == Level.FURTHER_INFORMATION:
+        if held is not None and _asked(held.level):
             found[FURTHER_INFORMATION].append(
                 f"standing {held.level.label} since {held.decided_on} ({held.meeting}): "
                 "the information asked for comes back to the next meeting"
@@ -99,7 +105,7 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
                 f"{_mark(proposed, held.level)} proposed {proposed.label}, standing "
                 f"{held.level.label}"
             )
-        elif held is None and proposed > Level.NO_CONCERNS:
+        elif held is None and not proposed.lowest:
             found[CHANGED].append(f"proposed {proposed.label}; no standing level recorded")
         news = new_intelligence(m, code, since)
         if news:
@@ -122,8 +128,8 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
         kept = kept_line(held) if held is not None else None
         if held is not None and kept is not None:
             # after the standing level's line, or first when that line is not said
-            home = EVERY_MEETING if held.level >= Level.REGULAR_REVIEW else FURTHER_INFORMATION
-            if found[home] and held.level >= Level.FURTHER_INFORMATION:
+            home = EVERY_MEETING if held.level.escalation else FURTHER_INFORMATION
+            if found[home] and not held.level.lowest:
                 found[home].insert(1, kept)
             else:
                 found[sections[0]].insert(0, kept)

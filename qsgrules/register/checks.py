@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from .. import text_guard
 from ..codes import Code
 from ..errors import InputError, Problem, did_you_mean
+from ..model.ladder import DEFAULT_LADDER, LEVEL_ID, AnyRung, Ladder, Rung
 from ..model.months import known_month, month_end
 from ..model.vocabulary import Level
 
@@ -130,16 +131,28 @@ def clock_time(argument: str, value: str | None) -> str | None:
     return value
 
 
-def level(argument: str, value: str | Level) -> Level:
-    try:
+def level(argument: str, value: str) -> AnyRung:
+    """A level given as an argument: one of the 2013 ladder's, or a name that the
+    meeting's ladder must know (``on_ladder``, once the meeting is read)."""
+    if value in Level.values():
         return Level(value)
-    except ValueError:
-        raise refuse(
-            argument,
-            f"unknown level {value!r}{did_you_mean(str(value), Level.values())}; use one of "
-            f"{', '.join(Level.values())}",
-            BAD_LEVEL,
-        ) from None
+    if isinstance(value, str) and re.fullmatch(LEVEL_ID, value) and len(value) <= 60:
+        return Rung(value)  # placed on the meeting's ladder by on_ladder
+    return on_ladder(argument, value, DEFAULT_LADDER)
+
+
+def on_ladder(argument: str, value: str, ladder: Ladder) -> AnyRung:
+    """``value`` as a rung of ``ladder`` (a meeting's); refused naming the ladder's levels."""
+    name = str.__str__(value)
+    found = ladder.place(name)
+    if found.placed:
+        return found
+    raise refuse(
+        argument,
+        f"unknown level {name!r}{did_you_mean(name, ladder.names())}; use one of "
+        f"{', '.join(ladder.names())}",
+        BAD_LEVEL,
+    )
 
 
 def text(

@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..errors import InputError, Problem
-from ..model.vocabulary import ItemStatus, Level
+from ..model.ladder import AnyRung
+from ..model.vocabulary import ItemStatus
 from . import checks
 from .kinds.actions import ActionAdded, ActionClosed
 from .kinds.meetings import Decided as DecisionBody
@@ -55,7 +56,7 @@ def pending_summits(state: State, code: str) -> list[Summit]:
 
 
 def _kept(
-    given: str | None, clear: bool, held: Decision | None, name: str, final: Level
+    given: str | None, clear: bool, held: Decision | None, name: str, final: AnyRung
 ) -> tuple[str | None, str | None]:
     """(value, the meeting it is kept from): given, cleared, or carried from the standing
     decision when the level is unchanged."""
@@ -119,7 +120,7 @@ def decide(
             )
         proposed = m.proposed[code]
         positions = sorted(m.positions.get(code, {}).values(), key=lambda p: p.seq)
-        final = chosen
+        final = checks.on_ladder("level", chosen, m.ladder) if chosen is not None else None
         if final is None:
             if not positions:
                 raise checks.refuse(
@@ -176,7 +177,7 @@ def decide(
         out = [body.record(meeting=m.id, provider=code, corrects=earlier.seq if earlier else None)]
         if state.decided_after(code, m):  # not the standing level: a later meeting's is
             return out
-        if final == Level.RISK_SUMMIT:
+        if final.top:  # the ladder's top rung: a risk summit, or its like
             if not open_convene_actions(state, code) and not pending_summits(state, code):
                 out.append(_convene(m, code, review, next_action_id(state)))
         else:
@@ -188,7 +189,7 @@ def decide(
     decision = state.meetings[meeting].decisions[provider]
     opened = [r.subject for r in stored if r.kind == ActionAdded.kind]
     pending = None
-    if decision.level == Level.RISK_SUMMIT and not opened:
+    if decision.level.top and not opened:
         summits = pending_summits(state, provider)
         actions = open_convene_actions(state, provider)
         if summits:
@@ -227,7 +228,7 @@ def _convene(m: Meeting, code: str, review: str | None, action_id: str) -> NewRe
     return body.record(meeting=m.id, provider=code, subject=action_id)
 
 
-def _supersede(state: State, m: Meeting, code: str, final: Level, why: str) -> list[NewRecord]:
+def _supersede(state: State, m: Meeting, code: str, final: AnyRung, why: str) -> list[NewRecord]:
     """A level below risk summit: the open convene action is closed and a summit convened
     and not held is withdrawn, each with the decision as its reason."""
     reason = f"superseded: {m.id} decided {final.label}: {why}"

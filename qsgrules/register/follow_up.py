@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from ..model.vocabulary import ItemStatus, Level
+from ..model.vocabulary import ItemStatus
 from .state import Action, ActionKind, Decision, Meeting, State, Summit
 
 
@@ -164,7 +164,7 @@ def information_lines(
         return previous is not None and closed_on > previous.isoformat()
 
     lines = [request_line(a, m.date) for a in requests if relevant(a)]
-    if held is not None and held.level == Level.FURTHER_INFORMATION and not lines:
+    if held is not None and not held.level.lowest and not held.level.escalation and not lines:
         lines.append(
             f"nothing was recorded as asked at {held.meeting}: record what is asked and of whom "
             f"(qsg action add {code} --meeting {m.id} --kind information_request --owner ORG "

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, MutableMapping
+from dataclasses import replace
 from typing import Any
 
+from ..model.ladder import Ladder
 from .materialised import (
     AMENDMENT,
     ATTENDANCE,
@@ -90,6 +92,8 @@ class Meetings(MutableMapping[str, Meeting]):
         ).fetchone()
         header = HEAD.load(head)
         m = Meeting(**vars(header), **load_detail(detail))
+        if m.levels:  # a declared ladder's names are read unplaced: place them on it
+            m.proposed = {code: m.ladder.place(lv) for code, lv in m.proposed.items()}
         for (text,) in conn.execute(
             "SELECT data FROM state_attendance WHERE meeting = ? ORDER BY seq", (meeting,)
         ):
@@ -100,11 +104,13 @@ class Meetings(MutableMapping[str, Meeting]):
             (meeting,),
         ):
             p = POSITION.load(text)
+            if not p.level.placed:
+                p = replace(p, level=m.ladder.place(p.level))
             m.positions.setdefault(code, {})[p.member] = p
         for (text,) in conn.execute(
             "SELECT data FROM state_decisions WHERE meeting = ? ORDER BY seq", (meeting,)
         ):
-            d = DECISION.load(text)
+            d = placed(DECISION.load(text), m.ladder)
             m.decisions[d.provider] = d
         m.amendments = [
             AMENDMENT.load(text)
@@ -114,6 +120,13 @@ class Meetings(MutableMapping[str, Meeting]):
         ]
         m.actions = self._actions_of(meeting)
         return m
+
+
+def placed(d: Decision, ladder: Ladder) -> Decision:
+    """``d`` with its levels as rungs of ``ladder`` (its meeting's)."""
+    if d.level.placed and d.proposed.placed:
+        return d
+    return replace(d, level=ladder.place(d.level), proposed=ladder.place(d.proposed))
 
 
 class IndexedState(State):
@@ -136,6 +149,13 @@ class IndexedState(State):
         }
         super().__init__(meetings=Meetings(conn, heads, self._actions_of), **items)
         self._conn = conn
+
+    def _placed(self, d: Decision) -> Decision:
+        """The decision with its levels on its meeting's ladder (read only for a meeting
+        whose ladder is not the 2013 one: those names are read placed)."""
+        if d.level.placed and d.proposed.placed:
+            return d
+        return placed(d, self.meetings[d.meeting].ladder)
 
     def _actions_of(self, meeting: str) -> list[str]:
         """The actions agreed at a meeting, in order (what the fold lists in the meeting)."""
@@ -177,7 +197,7 @@ class IndexedState(State):
         out: dict[str, Decision] = {}
         for (text,) in rows:
             if text is not None:
-                d = DECISION.load(text)
+                d = self._placed(DECISION.load(text))
                 out[d.provider] = d
         return out
 
@@ -212,7 +232,7 @@ class IndexedState(State):
             "ORDER BY meeting_date DESC, meeting_seq DESC, provider",
             args,
         )
-        return [DECISION.load(text) for (text,) in rows]
+        return [self._placed(DECISION.load(text)) for (text,) in rows]
 
     def known_providers(self) -> set[str]:
         return self._names("provider")

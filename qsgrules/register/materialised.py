@@ -75,7 +75,7 @@ DETAIL = tuple(
 )
 _DETAIL = create_model(  # what a meeting froze, as pydantic reads and writes it
     "MeetingDetail",
-    **{name: (typing.get_type_hints(Meeting)[name], ...) for name in DETAIL},  # type: ignore[call-overload]
+    **{name: (typing.get_type_hints(Meeting, include_extras=True)[name], ...) for name in DETAIL},  # type: ignore[call-overload]
 )
 #: The state's collections of small entities, each in ``state_items`` by its key.
 ITEMS: dict[str, Codec[Any]] = {

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import text_guard
-from ..model.vocabulary import Level, Stance
+from ..model.ladder import DEFAULT_LADDER, AnyRung, RungSpec, ladder_of_specs
+from ..model.vocabulary import Stance
 from . import checks
 from .decisions import SUMMIT_WITHIN_DAYS, Decided, decide
 from .kinds.meetings import Amended, Attended, Changes, MeetingAgreed, MeetingOpened, PositionTaken
@@ -61,7 +62,10 @@ def open_meeting(
     day = check_meeting_date(date, data_month(triage), today=reg.today())
     chair_name = str(checks.name("chair", chair))
     _check_actor(reg)
-    proposed = {p["provider"]: Level(p["level"]) for p in triage["proposals"]}
+    declared = triage.get("ladder")
+    specs = [RungSpec.model_validate(r) for r in declared] if declared else None
+    ladder = ladder_of_specs(tuple(specs)) if specs else DEFAULT_LADDER
+    proposed = {p["provider"]: ladder.rung(p["level"]) for p in triage["proposals"]}
 
     def build(state: State) -> list[NewRecord]:
         plans = sorted((p for p in state.planned.values() if p.date == day), key=lambda p: p.seq)
@@ -73,6 +77,7 @@ def open_meeting(
             as_of=triage["as_of"],
             ruleset=triage["ruleset"],
             providers={k: dict(v) for k, v in providers.items()},
+            **({"ladder": specs} if specs else {}),
             proposed=proposed,
             members=dict(members),
             settings=dict(settings),
@@ -172,7 +177,7 @@ def _position(
     meeting: str,
     member: str,
     stance: Stance,
-    level: Level | None,
+    level: AnyRung | None,
     reason: str | None,
 ) -> Record:
     _check_actor(reg)
@@ -184,11 +189,12 @@ def _position(
         who = _attendee(m, member)
         proposed = m.proposed[code]
         earlier = m.positions.get(code, {}).get(who)
+        held = checks.on_ladder("level", level, m.ladder) if level is not None else None
         body = PositionTaken(
             member=who,
             organisation=m.attendance[who].organisation,
             position=stance,
-            level=level or proposed,
+            level=held or proposed,
             proposed=proposed,
             reason=reason,
         )
@@ -278,6 +284,8 @@ def amend(
 
     def build(state: State) -> list[NewRecord]:
         m = meeting_of(state, meeting)
+        if "level" in changes:
+            changes["level"] = checks.on_ladder("level", changes["level"], m.ladder).value
         if not m.locked:
             raise checks.refuse(
                 "meeting",

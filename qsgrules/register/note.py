@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.proposal import Proposal, Triage
+from ..model.proposal import Proposal, Triage, read_triage
 from .follow_up import by_provider, summit_lines
 from .meetings import meeting_of
 from .state import Action, Amendment, Attendance, Decision, Meeting, Position, State
@@ -76,7 +76,7 @@ def meeting_note(reg: Register, meeting: str) -> MeetingNote:
     """Everything the note of a meeting shows, from the register alone."""
     state = reg.state([meeting])
     m = meeting_of(state, meeting)
-    triage = Triage.model_validate_json(reg.frozen_triage(m.id))
+    triage = read_triage(reg.frozen_triage(m.id))
     by_code = {p.provider: p for p in triage.proposals}
     actions = [state.actions[a] for a in m.actions]
     codes = m.discussed() | {a.provider for a in actions if a.provider}

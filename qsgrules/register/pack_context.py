@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
+from ..model.ladder import DEFAULT_LADDER
 from ..model.pack import (
     DISCUSSED,
     EXAMPLE_LOCAL_AGENDA,
@@ -17,7 +18,6 @@ from ..model.pack import (
     PastDecision,
     StandingLevel,
 )
-from ..model.vocabulary import Level
 from .agenda import (
     CHANGED,
     CYCLE,
@@ -105,7 +105,7 @@ def filled_agenda(state: State, m: Meeting) -> tuple[AgendaItem, ...]:
 
 def _dissent(d: Decision) -> str:
     return "; ".join(
-        f"{x['member']} ({x['organisation']}) held {Level(x['level']).label}"
+        f"{x['member']} ({x['organisation']}) held {DEFAULT_LADDER.place(x['level']).label}"
         + (f": {x['reason']}" if x.get("reason") else "")
         for x in d.dissent
     )

@@ -11,8 +11,9 @@ from pathlib import Path
 from ..codes import Code
 from ..errors import InputError, Problem
 from ..model import Model
-from ..model.proposal import Triage
-from ..model.vocabulary import ItemStatus, Level
+from ..model.ladder import LevelName
+from ..model.proposal import Triage, read_triage
+from ..model.vocabulary import ItemStatus
 from .follow_up import convene_line, summit_words
 from .state import ActionKind, Decision, Meeting, State, fold
 from .store import Register
@@ -28,7 +29,7 @@ class View(Model):
     meeting: str
     meeting_qsg: str | None
     decided_on: str
-    level: Level
+    level: LevelName
     rationale: str
     review_by: str | None
     exit_criteria: str | None
@@ -39,7 +40,7 @@ class Conclusion(Model):
     provider: str
     name: str
     local_qsg: str
-    level: Level  # the highest level among the views: no view is allowed to reassure
+    level: LevelName  # the highest level among the views: no view is allowed to reassure
     views: tuple[View, ...]
 
 
@@ -197,7 +198,7 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
             frozen: dict[str, Triage] = {}
             for code, (m, d) in sorted(latest.items()):
                 if m.id not in frozen:
-                    frozen[m.id] = Triage.model_validate_json(reg.frozen_triage(m.id))
+                    frozen[m.id] = read_triage(reg.frozen_triage(m.id))
                 info = m.providers.get(code, {})
                 local = info.get("qsg") or "(no local QSG)"
                 names.setdefault(code, (info.get("name", code), local))
@@ -211,9 +212,7 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
                         rationale=d.rationale,
                         review_by=d.review_by,
                         exit_criteria=d.exit_criteria,
-                        concerns=_concerns(frozen[m.id], code)
-                        if d.level > Level.NO_CONCERNS
-                        else (),
+                        concerns=_concerns(frozen[m.id], code) if not d.level.lowest else (),
                     )
                 )
                 if m.qsg is not None and m.qsg != local:

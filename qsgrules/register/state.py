@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..codes import Code
 from ..errors import InputError, Problem
+from ..model.ladder import DEFAULT_LADDER, Ladder, LevelName, RungSpec, ladder_of_specs
 from ..model.standing import Standing
-from ..model.vocabulary import ItemStatus, Level, Stance
+from ..model.vocabulary import ItemStatus, Stance
 
 #: Records whose body is large (a whole frozen triage); read only when asked for.
 FROZEN = "triage_frozen"
@@ -58,7 +59,7 @@ class Position:
     member: str
     organisation: str
     stance: Stance
-    level: Level
+    level: LevelName
     reason: str | None
     seq: int
     recorded_at: str
@@ -78,8 +79,8 @@ class Decision:
     provider: str
     meeting: str
     decided_on: dt.date
-    level: Level
-    proposed: Level
+    level: LevelName
+    proposed: LevelName
     rationale: str
     review_by: str | None
     exit_criteria: str | None
@@ -151,9 +152,11 @@ class Meeting(MeetingHeader):
 
     ruleset: dict[str, str]
     providers: dict[str, dict[str, str]]
-    proposed: dict[str, Level]
+    proposed: dict[str, LevelName]
     members: dict[str, str]
     settings: dict[str, Any]
+    # the ladder its triage's ruleset declares (None: the 2013 ladder, as before ladders)
+    levels: tuple[RungSpec, ...] | None = None
     # the soft items its frozen triage counts, by provider: {id, received, source, domain,
     # severity} (empty for meetings opened before it was recorded)
     intelligence: dict[str, list[dict[str, str]]] = field(default_factory=dict)
@@ -164,6 +167,10 @@ class Meeting(MeetingHeader):
     decisions: dict[str, Decision] = field(default_factory=dict)
     actions: list[str] = field(default_factory=list)
     amendments: list[Amendment] = field(default_factory=list)
+
+    @property
+    def ladder(self) -> Ladder:
+        return ladder_of_specs(self.levels) if self.levels else DEFAULT_LADDER
 
     def discussed(self) -> set[str]:
         """Providers with a position or a decision at this meeting."""
@@ -235,7 +242,7 @@ class Held:
     date: dt.date
     present: tuple[str, ...]
     outcome: str
-    level_after: Level
+    level_after: LevelName
     seq: int
     recorded_at: str
     recorded_by: str

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from ..model.ladder import DEFAULT_LADDER
 from . import checks
 from .decisions import open_convene_actions, pending_summits
 from .kinds.actions import ActionClosed
@@ -173,7 +174,11 @@ def hold_summit(
                 "date", day, since.since, f"the decision that called for it ({since.meeting})"
             )
         orgs = _organisations(state, "present", present, s.provider)
-        body = SummitHeld(date=day, present=orgs, outcome=what, level_after=after)
+        # the summit's level is on the ladder of the latest meeting (the QSG's ladder)
+        latest = max(state.meetings.values(), key=lambda m: (m.date, m.seq), default=None)
+        ladder = latest.ladder if latest is not None else DEFAULT_LADDER
+        placed = checks.on_ladder("level_after", after, ladder)
+        body = SummitHeld(date=day, present=orgs, outcome=what, level_after=placed)
         return [body.record(provider=s.provider, subject=s.id, corrects=s.seq)]
 
     reg.write(build)

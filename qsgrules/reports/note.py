@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model.vocabulary import Level, Stance
+from ..model.ladder import DEFAULT_LADDER
+from ..model.vocabulary import Stance
 from ..register.note import MeetingNote, ProviderNote
 from ..register.state import ActionKind
 from . import markdown as md
@@ -18,8 +19,9 @@ from .public import WITHHELD, confidential, public_finding
 from .templating import render_html
 
 
-def _label(level: str | Level) -> str:
-    return Level(level).label
+def _label(level: str) -> str:
+    # a rung knows its label; a name read back from a record is placed on the 2013 ladder
+    return str(getattr(level, "label", "")) or DEFAULT_LADDER.place(level).label
 
 
 def _minutes(n: int | None) -> str:

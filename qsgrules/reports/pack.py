@@ -22,6 +22,7 @@ from typing import Any
 from .. import __version__
 from ..indicators import BY_ID
 from ..model.evidence import SoftFinding
+from ..model.ladder import AnyRung, ladder_of
 from ..model.months import month_end, month_number
 from ..model.pack import (
     DISCUSSED,
@@ -35,7 +36,6 @@ from ..model.pack import (
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
 from ..model.rebase import Rebase, RebaseSuggestion
 from ..model.series import IndicatorCharts
-from ..model.vocabulary import Level
 from .charts import Chart, month_name
 from .icons import SPRITE, icon_svg
 from .pack_charts import ChartDrawer, IndicatorIcons, IndicatorView
@@ -108,7 +108,7 @@ def _cited(proposal: Proposal) -> dict[str, str]:
     return out
 
 
-def _change(proposed: Level, standing: StandingLevel | None) -> str:
+def _change(proposed: AnyRung, standing: StandingLevel | None) -> str:
     if standing is None:
         return ""
     if proposed > standing.level:
@@ -196,7 +196,7 @@ def agenda_items(ctx: MeetingContext, proposals: Sequence[Proposal]) -> tuple[Ag
     """The meeting's agenda, or Annex D with the providers of concern under item 7."""
     if ctx.agenda is not None:
         return ctx.agenda
-    concern = tuple(p.provider for p in proposals if p.level >= Level.REGULAR_REVIEW)
+    concern = tuple(p.provider for p in proposals if p.level.escalation)
     detail = (
         "Providers proposed for a risk summit or regular review (every provider is on the "
         "triage board):"
@@ -287,7 +287,7 @@ def render_pack(
     views = provider_views(result, charts, ctx, sections=sections, summary=summary)
     shown = [v for v in views if sections is None or v.proposal.provider in sections]
     counts = Counter(p.level for p in result.proposals)
-    levels = [(lv, counts.get(lv, 0)) for lv in sorted(Level, reverse=True)]
+    levels = [(lv, counts.get(lv, 0)) for lv in ladder_of(result).high_first()]
     values: dict[str, Any] = dict(
         result=result,
         views=views,

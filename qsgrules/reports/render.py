@@ -16,10 +16,10 @@ from pydantic import BaseModel
 
 from ..errors import Problem
 from ..model.evidence import SoftFinding
+from ..model.ladder import AnyRung, ladder_of
 from ..model.months import month_end, month_number
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
 from ..model.standing import Standing
-from ..model.vocabulary import Level
 from ..model.workspace import SoftItem
 
 WIDTH = 80
@@ -98,7 +98,7 @@ def level_text(p: Proposal, *, short: bool = False) -> str:
     return f"{label}, {mark(p)}" if mark(p) else label
 
 
-def standing_mark(proposed: Level, standing: Standing) -> str:
+def standing_mark(proposed: AnyRung, standing: Standing) -> str:
     """↑ when the proposal would escalate the standing level, ↓ de-escalate, = keep it."""
     if proposed > standing.level:
         return "↑"
@@ -112,6 +112,12 @@ def _standing_line(p: Proposal) -> str:
     return _cut(
         f"  {standing_mark(p.level, s)} standing {s.level.label} ({s.meeting}){review}", WIDTH
     )
+
+
+def domains_text(p: Proposal) -> str:
+    """The domains above the ladder's lowest rung, highest first ("" when none)."""
+    ranked = sorted(p.domains.items(), key=lambda kv: (-kv[1].rank, kv[0]))
+    return "; ".join(f"{d.replace('_', ' ')}: {lv.label}" for d, lv in ranked)
 
 
 def table(result: Triage) -> str:
@@ -145,12 +151,14 @@ def table(result: Triage) -> str:
             f"{level:<{w_level}} {code:<{w_code}} {_cut(p.name, w_name):<{w_name}} "
             f"{len(p.evidence.hard):>4} {soft:>6.1f}"
         )
+        if p.domains:
+            lines.append(_cut(f"  {domains_text(p)}", WIDTH))
         if p.standing is not None:
             lines.append(_standing_line(p))
     counts = Counter(p.level for p in result.proposals)
     lines.append(rule)
     summary = ", ".join(
-        f"{counts.get(lv, 0)} {lv.value.replace('_', ' ')}" for lv in reversed(list(Level))
+        f"{counts.get(lv, 0)} {lv.value.replace('_', ' ')}" for lv in ladder_of(result).high_first()
     )
     stale = sum(1 for p in result.proposals if p.coverage is not None and p.coverage.stale)
     behind = len(lagging(result))
@@ -251,6 +259,16 @@ def explanation(result: Triage, proposal: Proposal) -> str:
         f"{result.ruleset.version}",
         *_standing_text(p),
     ]
+    if p.domains:
+        out.extend(_wrap(f"By domain: {domains_text(p)}", ""))
+    for exit_status in p.exits:
+        out.extend(_wrap(exit_status.text, ""))
+    for limit in p.limits:
+        kind = "Floor" if limit.kind == "floor" else "Cap"
+        out.extend(_wrap(f"{kind} {limit.text}", ""))
+        for c in limit.conditions:
+            value = c.value if isinstance(c.value, str) else f"{c.value:.4g}"
+            out.extend(_wrap(f"met: {c.condition} (is {value})", "  "))
     cov = p.coverage
     if cov is not None and cov.stale:
         out.extend(
@@ -286,7 +304,8 @@ def explanation(result: Triage, proposal: Proposal) -> str:
         out.append(f"Rules that fired ({len(p.rules)}), highest level first:")
     for rule in p.rules:
         out.append("")
-        out.append(f"  {rule.id}  -> {rule.level.label}")
+        scope = f" ({rule.domain.replace('_', ' ')})" if rule.domain else ""
+        out.append(f"  {rule.id}  -> {rule.level.label}{scope}")
         out.extend(_wrap(f"Because: {rule.because}", "    "))
         out.extend(_wrap(f"Rule: {rule.description}", "    "))
         for ev in rule.evidence:
@@ -301,7 +320,7 @@ def explanation(result: Triage, proposal: Proposal) -> str:
         out.append("")
         out.append("What would raise it:")
         out.extend(_wrap(p.nearest.text, "  "))
-    elif p.level is not Level.RISK_SUMMIT:
+    elif not p.level.top:
         out.append("")
         out.append("What would raise it:")
         out.extend(

@@ -13,7 +13,7 @@ from ..codes import Code
 from ..errors import InputError, Problem, did_you_mean
 from ..files import CODE_UNREADABLE, decode, read_bytes
 from ..indicators import BY_ID, DataKind, Polarity
-from ..model.vocabulary import Level
+from ..model.ladder import DEFAULT_LADDER, AnyRung, Ladder, RungSpec
 from ..yamlpos import Positions, YamlPath, load
 from . import template
 from .conditions import (
@@ -27,7 +27,7 @@ from .conditions import (
     leaves,
 )
 from .problems import schema_problems
-from .schema import Rule, Ruleset
+from .schema import Limit, Rule, Ruleset
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,37 @@ class CompiledRule:
     rule: Rule
     condition: Node
     index: int  # position in the file: ties in explanations break by it
+    ladder: Ladder = DEFAULT_LADDER
+    exit: Node | None = None  # what must hold to come down from the rule's level
 
     @property
     def id(self) -> str:
         return self.rule.id
 
     @property
-    def level(self) -> Level:
-        return self.rule.level
+    def level(self) -> AnyRung:
+        return self.ladder.rung(self.rule.level)
+
+    @property
+    def domain(self) -> str | None:
+        """The domain the rule's level applies to; None for the provider as a whole."""
+        return self.rule.domain
+
+
+@dataclass(frozen=True)
+class CompiledLimit:
+    limit: Limit
+    condition: Node
+    index: int
+    ladder: Ladder = DEFAULT_LADDER
+
+    @property
+    def id(self) -> str:
+        return self.limit.id
+
+    @property
+    def level(self) -> AnyRung:
+        return self.ladder.rung(self.limit.level)
 
 
 @dataclass(frozen=True)
@@ -55,6 +78,8 @@ class CompiledRuleset:
     positions: Positions | None = field(default=None, compare=False, repr=False)
     # what the engine builds from this ruleset, kept with it (and freed with it)
     cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    ladder: Ladder = DEFAULT_LADDER
+    limits: tuple[CompiledLimit, ...] = ()
 
     @property
     def name(self) -> str:
@@ -99,8 +124,9 @@ def parse_ruleset(
             ]
         )
     spec: Ruleset | None = None
+    ladder, domains = _ladder_of(data), _declared_domains(data)
     try:
-        spec = Ruleset.model_validate(data)
+        spec = Ruleset.model_validate(data, context={"ladder": ladder, "domains": domains})
     except ValidationError as exc:
         problems.extend(schema_problems(exc, positions))
     problems.extend(_check_indicators(data, spec, positions))
@@ -122,11 +148,77 @@ def parse_ruleset(
                     code=Code.CONDITION_SIZE,
                 )
             )
-        compiled.append(CompiledRule(rule, node, i))
+        exit_node = None
+        if rule.exit is not None:
+            exit_node = flatten(compile_condition(rule.exit))
+            problems.extend(_size(exit_node, ("rules", i, "exit"), positions))
+        compiled.append(CompiledRule(rule, node, i, ladder, exit_node))
+    limits: list[CompiledLimit] = []
+    for i, limit in enumerate(spec.limits if spec is not None else []):
+        node = flatten(compile_condition(limit.when))
+        problems.extend(_size(node, ("limits", i, "when"), positions))
+        limits.append(CompiledLimit(limit, node, i, ladder))
+    if spec is not None:
+        problems.extend(_check_limit_ids(spec, positions))
     if problems or spec is None:
         raise InputError(problems)
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return CompiledRuleset(spec, tuple(compiled), digest, file, positions)
+    return CompiledRuleset(
+        spec, tuple(compiled), digest, file, positions, ladder=ladder, limits=tuple(limits)
+    )
+
+
+def _ladder_of(data: dict[str, Any]) -> Ladder:
+    """The ladder the file declares (``levels:``), when it is well formed; else the default
+    (the schema then reports what is wrong with ``levels:``)."""
+    raw = data.get("levels")
+    if not isinstance(raw, list) or len(raw) < 2:
+        return DEFAULT_LADDER
+    try:
+        specs = [RungSpec.model_validate(r) for r in raw]
+    except ValidationError:
+        return DEFAULT_LADDER
+    if len({s.id for s in specs}) != len(specs):
+        return DEFAULT_LADDER
+    return Ladder(specs)
+
+
+def _declared_domains(data: dict[str, Any]) -> tuple[str, ...]:
+    raw = data.get("domains")
+    return tuple(d for d in raw if isinstance(d, str)) if isinstance(raw, list) else ()
+
+
+def _size(node: Node, where: YamlPath, positions: Positions) -> list[Problem]:
+    n_atoms, n_groups = len(atoms(node)), groups(node)
+    if n_atoms <= MAX_ATOMS_PER_RULE and n_groups <= MAX_GROUPS_PER_RULE:
+        return []
+    return [
+        positions.problem(
+            where,
+            f"this condition is too large for the rules engine: {n_atoms} comparisons "
+            f"(at most {MAX_ATOMS_PER_RULE}) in {n_groups} all/any groups (at most "
+            f"{MAX_GROUPS_PER_RULE}); split it",
+            code=Code.CONDITION_SIZE,
+        )
+    ]
+
+
+def _check_limit_ids(spec: Ruleset, positions: Positions) -> list[Problem]:
+    """A limit's id is its own: no other limit's and no rule's (the engine runs both)."""
+    seen = {r.id for r in spec.rules}
+    out: list[Problem] = []
+    for i, limit in enumerate(spec.limits):
+        if limit.id in seen:
+            out.append(
+                positions.problem(
+                    ("limits", i, "id"),
+                    f"duplicate id \"{limit.id}\": a limit's id is not a rule's nor another "
+                    "limit's",
+                    code=Code.DUPLICATE_RULE_ID,
+                )
+            )
+        seen.add(limit.id)
+    return out
 
 
 def _check_categories(spec: Ruleset, positions: Positions) -> list[Problem]:
@@ -135,6 +227,12 @@ def _check_categories(spec: Ruleset, positions: Positions) -> list[Problem]:
     conditions: list[tuple[YamlPath, Any]] = [
         (("rules", i, "when"), rule.when) for i, rule in enumerate(spec.rules)
     ]
+    conditions += [
+        (("rules", i, "exit"), rule.exit)
+        for i, rule in enumerate(spec.rules)
+        if rule.exit is not None
+    ]
+    conditions += [(("limits", i, "when"), lim.when) for i, lim in enumerate(spec.limits)]
     for i, prop in enumerate(spec.properties):
         for key in ("at_least", "at_most", "never"):
             expectation = getattr(prop, key)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from ..errors import did_you_mean
 from ..model import Model
+from ..model.ladder import DEFAULT_LADDER, Ladder, RungSpec
 from ..model.vocabulary import (
     ASSESSMENTS,
     DEFAULT_CATEGORIES,
+    DOMAINS,
     Direction,
     Domain,
-    Level,
     Reliability,
     Severity,
 )
@@ -246,34 +248,125 @@ def _weights(v: dict[Any, float]) -> None:
         raise ValueError(f"weights must be finite and at most {MAX_WEIGHT:g}: {', '.join(huge)}")
 
 
+def _ladder(info: ValidationInfo) -> Ladder:
+    """The ladder the ruleset declares (the loader validates with it in the context)."""
+    ladder = info.context.get("ladder") if isinstance(info.context, dict) else None
+    return ladder if isinstance(ladder, Ladder) else DEFAULT_LADDER
+
+
+def _domains(info: ValidationInfo) -> tuple[str, ...]:
+    extra = info.context.get("domains") if isinstance(info.context, dict) else None
+    return (*DOMAINS, *(extra if isinstance(extra, tuple) else ()))
+
+
+def _known_level(v: Any, info: ValidationInfo, *, lowest: bool = True) -> Any:
+    ladder = _ladder(info)
+    if isinstance(v, str) and v in ladder and (lowest or v != ladder.lowest):
+        return v
+    if isinstance(v, str):
+        names = ladder.names() if lowest else ladder.names()[1:]
+        raise ValueError(
+            f"unknown level {v!r}{did_you_mean(v, names)}; use one of {', '.join(names)}"
+        )
+    return v
+
+
+def _known_domain(v: str | None, info: ValidationInfo) -> str | None:
+    known = _domains(info)
+    if v is not None and v not in known:
+        raise ValueError(
+            f"unknown domain {v!r}{did_you_mean(v, known)}; use one of {', '.join(known)} "
+            "(or declare it under domains:)"
+        )
+    return v
+
+
 class Rule(Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     description: str = Field(min_length=1)
-    level: Level
+    level: str
     when: Condition
     because: str = Field(min_length=1)
+    # where the level applies: the provider as a whole, or one domain (``domain``)
+    scope: Literal["provider", "domain"] = "provider"
+    domain: str | None = None
+    # what must hold for a provider standing at this level (in this scope) to come down
+    # from it: until it does, the level is held even when ``when`` no longer holds
+    exit: Condition | None = None
 
     @field_validator("level", mode="before")
     @classmethod
-    def _level(cls, v: Any) -> Any:
+    def _level(cls, v: Any, info: ValidationInfo) -> Any:
         # strict mode would refuse the plain string for the enum
-        if v == "no_concerns":
-            raise ValueError(
-                "a rule cannot propose no_concerns: a provider has it when no rule fires"
-            )
-        if isinstance(v, str) and v in Level.names():
-            return Level(v)
-        if isinstance(v, str):
-            raise ValueError(f"unknown level {v!r}; use one of {', '.join(Level.names()[1:])}")
+        ladder = _ladder(info)
+        if v == ladder.lowest.value:
+            raise ValueError(f"a rule cannot propose {v}: a provider has it when no rule fires")
+        if isinstance(v, str) and v not in ladder:
+            names = ladder.names()[1:]
+            hint = did_you_mean(v, names) if not ladder.default else ""
+            raise ValueError(f"unknown level {v!r}{hint}; use one of {', '.join(names)}")
         return v
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return _known_domain(v, info)
+
+    @model_validator(mode="after")
+    def _scoped(self) -> Rule:
+        if (self.scope == "domain") != (self.domain is not None):
+            raise ValueError("a rule with scope: domain names its domain (domain: safety)")
+        return self
+
+
+class Limit(Model):
+    """A cap or a floor (``limits:``): where ``when`` holds, the level (of the provider, or
+    of one ``domain``) is at least ``at_least`` or at most ``at_most``, whatever the rules
+    propose. Applied after the rules; named in the explanation when it holds."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    description: str = Field(min_length=1)
+    when: Condition
+    at_least: str | None = None
+    at_most: str | None = None
+    domain: str | None = None
+
+    @field_validator("at_least", "at_most", mode="before")
+    @classmethod
+    def _level(cls, v: Any, info: ValidationInfo) -> Any:
+        return _known_level(v, info)
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return _known_domain(v, info)
+
+    @model_validator(mode="after")
+    def _one(self) -> Limit:
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError("a limit is exactly one of at_least (a floor) or at_most (a cap)")
+        return self
+
+    @property
+    def level(self) -> str:
+        return self.at_least or self.at_most or ""
+
+    @property
+    def floor(self) -> bool:
+        return self.at_least is not None
 
 
 class Expectation(Model):
     """A level and the condition under which a declared property speaks of it."""
 
-    level: Level
+    level: str
     when: Condition
     description: str = ""
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, v: Any, info: ValidationInfo) -> Any:
+        return _known_level(v, info)
 
 
 class Property(Model):
@@ -303,3 +396,37 @@ class Ruleset(Model):
     soft: SoftSettings
     rules: list[Rule] = Field(min_length=1)
     properties: list[Property] = Field(default_factory=list)
+    # the ladder, lowest (no concerns) first; default: the 2013 guidance's four levels
+    levels: list[RungSpec] | None = Field(default=None, min_length=2, max_length=12)
+    # domains beyond the four quality domains that domain-scoped rules may name
+    domains: list[str] = Field(default_factory=list, max_length=20)
+    limits: list[Limit] = Field(default_factory=list)
+
+    @field_validator("levels")
+    @classmethod
+    def _distinct_levels(cls, v: list[RungSpec] | None) -> list[RungSpec] | None:
+        if v is not None:
+            ids = [r.id for r in v]
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            if twice:
+                raise ValueError(f"each level is declared once; twice: {', '.join(twice)}")
+        return v
+
+    @field_validator("domains")
+    @classmethod
+    def _new_domains(cls, v: list[str]) -> list[str]:
+        bad = [d for d in v if not re.fullmatch(r"[a-z][a-z0-9_]*", d) or d in DOMAINS]
+        if bad or len(set(v)) != len(v):
+            raise ValueError(
+                "each declared domain is a new lower-case word with underscores, given once "
+                f"(the four quality domains are always there: {', '.join(DOMAINS)})"
+            )
+        return v
+
+    @property
+    def ladder(self) -> Ladder:
+        return DEFAULT_LADDER if self.levels is None else Ladder(self.levels)
+
+    @property
+    def all_domains(self) -> tuple[str, ...]:
+        return (*DOMAINS, *self.domains)

@@ -23,7 +23,7 @@ from ..errors import InputError, Problem, did_you_mean
 from ..files import read_text, size_limit
 from ..indicators import BY_ID
 from ..model.months import month_number, month_text
-from ..model.vocabulary import HardTest, Level, Strength
+from ..model.vocabulary import HardTest, Strength
 from ..ruleset import CompiledRuleset, load_ruleset
 from ..workspace import Workspace, load_workspace
 from ..yamlpos import Positions, YamlPath, load, pydantic_problems
@@ -143,6 +143,26 @@ def _check_expectations(
             _coded(positions.problem((*at, "expect", *path), message, key=key), EXPECTATION)
         )
 
+    levels = ruleset.ladder.names()
+    for code, held in spec.standing.items():
+        where: YamlPath = (*at, "standing", code)
+        if code not in ws.providers:
+            problems.append(
+                _coded(positions.problem(where, f"no provider {code!r}", key=True), EXPECTATION)
+            )
+        given = [("level", held.level)] if held.level is not None else []
+        given += [(d, lv) for d, lv in held.domains.items()]
+        for key, lv in given:
+            if lv not in levels:
+                path = (*where, "level") if key == "level" else (*where, "domains", key)
+                message = f"unknown level {lv!r}{did_you_mean(lv, levels)}"
+                problems.append(_coded(positions.problem(path, message), EXPECTATION))
+            if key != "level" and key not in ruleset.spec.all_domains:
+                message = f"unknown domain {key!r}"
+                problems.append(
+                    _coded(positions.problem((*where, "domains", key), message), EXPECTATION)
+                )
+
     for code, exp in spec.expect.items():
         if code not in ws.providers:
             bad(
@@ -150,11 +170,17 @@ def _check_expectations(
                 f"no provider {code!r} in the workspace{did_you_mean(code, ws.providers)}",
                 key=True,
             )
-        if exp.level not in Level.values():
-            bad(
-                (code, "level"),
-                f"unknown level {exp.level!r}{did_you_mean(exp.level, Level.values())}",
-            )
+        if exp.level not in levels:
+            bad((code, "level"), f"unknown level {exp.level!r}{did_you_mean(exp.level, levels)}")
+        for d, lv in (exp.domains or {}).items():
+            if d not in ruleset.spec.all_domains:
+                bad((code, "domains", d), f"unknown domain {d!r}", key=True)
+            if lv not in levels:
+                bad((code, "domains", d), f"unknown level {lv!r}{did_you_mean(lv, levels)}")
+        known_limits = [lim.id for lim in ruleset.limits]
+        for k, lim in enumerate(exp.limits or []):
+            if lim not in known_limits:
+                bad((code, "limits", k), f"no limit {lim!r} in {ruleset.name}")
         named = [((code, "rules", k), r) for k, r in enumerate(exp.rules or [])]
         for part in ("cites", "met", "because"):
             named += [((code, part, r), r) for r in getattr(exp, part)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..engine.levels import Held
 from ..engine.triage import triage
 from ..model.proposal import ConditionMet, FiredRule, HardRef, Proposal, SoftRef
 from .load import Scenario
@@ -55,6 +56,18 @@ def compare(code: str, exp: ProviderExpectation, p: Proposal) -> list[str]:
     out = []
     if p.level.value != exp.level:
         out.append(f"{code}: level: expected {exp.level}, got {p.level.value}")
+    if exp.domains is not None:
+        got = {d: lv.value for d, lv in p.domains.items()}
+        for d in sorted(set(exp.domains) | set(got)):
+            want, have = exp.domains.get(d), got.get(d)
+            if want != have and not (want is not None and have is None and _lowest(p, want)):
+                out.append(f"{code}: {d}: expected {want or 'the lowest level'}, got {have}")
+    if exp.exits is not None:
+        got_exits = {e.scope: "met" if e.met else "not_met" for e in p.exits}
+        if got_exits != exp.exits:
+            out.append(f"{code}: exits: expected {exp.exits}, got {got_exits}")
+    if exp.limits is not None:
+        out += [f"{code}: {d}" for d in _set("limits", exp.limits, [x.id for x in p.limits])]
     fired = {r.id: r for r in p.rules}
     if exp.rules is not None:
         out += [f"{code}: {d}" for d in _set("rules fired", exp.rules, list(fired))]
@@ -86,9 +99,30 @@ def compare(code: str, exp: ProviderExpectation, p: Proposal) -> list[str]:
     return out
 
 
+def _lowest(p: Proposal, name: str) -> bool:
+    return p.level.ladder_ids[:1] == (name,)
+
+
+def _standing(scenario: Scenario) -> dict[str, Held]:
+    ladder = scenario.ruleset.ladder
+    return {
+        code: Held(
+            level=ladder.rung(s.level) if s.level is not None else None,
+            domains={d: ladder.rung(lv) for d, lv in s.domains.items()},
+            since=s.since,
+        )
+        for code, s in scenario.spec.standing.items()
+    }
+
+
 def run_scenario(scenario: Scenario) -> ScenarioResult:
     """Triage the scenario's workspace as of its month and compare each expected provider."""
-    result = triage(scenario.workspace, scenario.ruleset, as_of=scenario.as_of)
+    result = triage(
+        scenario.workspace,
+        scenario.ruleset,
+        as_of=scenario.as_of,
+        standing=_standing(scenario),
+    )
     by_code = {p.provider: p for p in result.proposals}
     differences: list[str] = []
     for code, exp in scenario.spec.expect.items():

@@ -8,7 +8,7 @@ this schema checks the shape. See docs/trust.md, "Scenario tests".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -86,8 +86,25 @@ class Cites(Model):
     soft: list[str] = Field(default_factory=list)
 
 
+class StandingSpec(Model):
+    """Where a provider stands before the triage (the QSG's last decision): its level, per
+    domain too, and since when; a level whose rules declare exit criteria is held until
+    they hold."""
+
+    level: str | None = None
+    domains: dict[str, str] = Field(default_factory=dict)
+    since: str | None = None
+
+
 class ProviderExpectation(Model):
     level: str
+    # each domain's level (a domain not named is at the ladder's lowest rung)
+    domains: dict[str, str] | None = None
+    # for each scope ("provider" or a domain) where the provider stands at a level with
+    # exit criteria, whether they are met
+    exits: dict[str, Literal["met", "not_met"]] | None = None
+    # exactly the limits (caps and floors) whose condition holds
+    limits: list[str] | None = None
     rules: list[str] | None = None  # exactly the rules that fire (any order)
     cites: dict[str, Cites] = Field(default_factory=dict)
     met: dict[str, list[str]] = Field(default_factory=dict)  # conditions met, as explained
@@ -100,6 +117,7 @@ class ScenarioSpec(Model):
     ruleset: str | None = None
     as_of: str | None = None
     workspace: InlineWorkspace
+    standing: dict[str, StandingSpec] = Field(default_factory=dict)
     expect: dict[str, ProviderExpectation] = Field(min_length=1)
 
 

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from ..engine.triage import triage
 from ..indicators import BY_ID
 from ..model.facts import ProviderFacts
+from ..model.ladder import AnyRung
 from ..model.months import month_end, month_number, month_text
 from ..model.proposal import Proposal, Triage
-from ..model.vocabulary import Domain, Level, ProviderType, Severity
+from ..model.vocabulary import Domain, ProviderType, Severity
 from ..reports.render import to_json
 from ..ruleset import CompiledRuleset
 from ..ruleset.conditions import (
@@ -69,14 +70,15 @@ class Declared:
     kind: str  # at_least, at_most, never
     expectation: Expectation
     node: Node
+    want: AnyRung  # the expectation's level, on the ruleset's ladder
 
     @property
     def text(self) -> str:
-        what = self.expectation.description or f"{self.kind} {self.expectation.level.value}"
+        what = self.expectation.description or f"{self.kind} {self.expectation.level}"
         return f"property {self.index + 1} ({what})"
 
-    def holds_for(self, level: Level) -> bool:
-        want = self.expectation.level
+    def holds_for(self, level: AnyRung) -> bool:
+        want = self.want
         if self.kind == "at_least":
             return level >= want
         if self.kind == "at_most":
@@ -90,7 +92,8 @@ def declared(ruleset: CompiledRuleset) -> list[Declared]:
         for kind in ("at_least", "at_most", "never"):
             exp = getattr(prop, kind)
             if isinstance(exp, Expectation):
-                out.append(Declared(i, kind, exp, flatten(compile_condition(exp.when))))
+                node = flatten(compile_condition(exp.when))
+                out.append(Declared(i, kind, exp, node, ruleset.ladder.rung(exp.level)))
     return out
 
 
@@ -350,7 +353,7 @@ def check_declared(ws: Workspace, result: Triage, props: list[Declared]) -> list
                         prop.text,
                         f"{p.provider}: the condition holds and the level is {p.level.value}, "
                         f"but the ruleset says {prop.kind.replace('_', ' ')} "
-                        f"{prop.expectation.level.value}",
+                        f"{prop.expectation.level}",
                         p.provider,
                         result.as_of,
                         {"workspace": ws},

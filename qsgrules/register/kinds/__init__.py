@@ -103,6 +103,8 @@ def why(exc: ValidationError) -> str:
         return f"field {where!r}"
     if kind == "extra_forbidden":
         return f"field {where!r} is not one this version knows"
+    if kind == "level":  # a level its meeting's ladder does not know (model.ladder)
+        return str(first["msg"])
     if kind == "enum":
         expected = first.get("ctx", {}).get("expected", "")
         return f"{first['input']!r} is not a valid {_enum_name(expected)}"

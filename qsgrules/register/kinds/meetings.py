@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from ...model import Model
-from ...model.vocabulary import Level, Stance
+from ...model.ladder import DEFAULT_LADDER, AnyRung, LevelName, RungSpec, ladder_of_specs, on_ladder
+from ...model.vocabulary import Stance
 from ..state import Amendment, Attendance, Decision, Meeting, Position
 from . import Body
 
@@ -20,6 +22,11 @@ if TYPE_CHECKING:
 
 def _meeting(state: State, r: Record) -> Meeting:
     return state.meetings[str(r.meeting)]
+
+
+def _level(m: Meeting, level: str) -> AnyRung:
+    """A record's level as a rung of its meeting's ladder (ValueError for one it lacks)."""
+    return on_ladder(m.ladder, level)
 
 
 class MeetingOpened(Body):
@@ -34,7 +41,10 @@ class MeetingOpened(Body):
     as_of: str
     ruleset: dict[str, str]
     providers: dict[str, dict[str, str]]
-    proposed: dict[str, Level]
+    # the ladder of the ruleset the triage used, when it declares one (absent: the 2013
+    # ladder, as in every register before ladders): each level of the meeting is on it
+    ladder: list[RungSpec] | None = None
+    proposed: dict[str, LevelName]
     members: dict[str, str]
     settings: dict[str, Any]
     # the soft items the frozen triage counts, by provider ({id, received, source, domain,
@@ -42,6 +52,19 @@ class MeetingOpened(Body):
     # stale}): what the agenda lists and says (issue 16); absent in registers before them
     intelligence: dict[str, list[dict[str, str]]] = Field(default_factory=dict)
     data: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("proposed")
+    @classmethod
+    def _on_ladder(cls, v: dict[str, AnyRung], info: ValidationInfo) -> dict[str, AnyRung]:
+        specs = info.data.get("ladder")
+        ladder = ladder_of_specs(tuple(specs)) if specs else DEFAULT_LADDER
+        out = {}
+        for code, level in v.items():
+            try:
+                out[code] = on_ladder(ladder, level)
+            except ValueError as exc:
+                raise PydanticCustomError("level", str(exc)) from None
+        return out
 
     def apply(self, state: State, r: Record) -> None:
         assert r.meeting is not None
@@ -55,6 +78,7 @@ class MeetingOpened(Body):
             ruleset=dict(self.ruleset),
             providers={code: dict(p) for code, p in self.providers.items()},
             proposed=dict(self.proposed),
+            levels=tuple(self.ladder) if self.ladder else None,
             members=dict(self.members),
             settings=dict(self.settings),
             seq=r.seq,
@@ -91,16 +115,17 @@ class PositionTaken(Body):
     member: str
     organisation: str
     position: Stance
-    level: Level
-    proposed: Level
+    level: LevelName
+    proposed: LevelName
     reason: str | None = None
 
     def apply(self, state: State, r: Record) -> None:
-        _meeting(state, r).positions.setdefault(str(r.provider), {})[self.member] = Position(
+        m = _meeting(state, r)
+        m.positions.setdefault(str(r.provider), {})[self.member] = Position(
             self.member,
             self.organisation,
             self.position,
-            self.level,
+            _level(m, self.level),
             self.reason,
             r.seq,
             r.recorded_at,
@@ -113,7 +138,7 @@ class Stated(Model):
     member: str
     organisation: str
     position: Stance
-    level: Level
+    level: LevelName
     reason: str | None
 
 
@@ -123,8 +148,8 @@ class Decided(Body):
     says which)."""
 
     kind: ClassVar[str] = "decision"
-    level: Level
-    proposed: Level
+    level: LevelName
+    proposed: LevelName
     decided_on: dt.date
     rationale: str
     review_by: str | None = None
@@ -140,8 +165,8 @@ class Decided(Body):
             provider=str(r.provider),
             meeting=m.id,
             decided_on=self.decided_on,
-            level=self.level,
-            proposed=self.proposed,
+            level=_level(m, self.level),
+            proposed=_level(m, self.proposed),
             rationale=self.rationale,
             review_by=self.review_by,
             exit_criteria=self.exit_criteria,
@@ -168,7 +193,7 @@ class Changes(Model):
     """What an amendment changes in a decision: only the fields given (None clears the
     review date or the exit criteria)."""
 
-    level: Level | None = None
+    level: LevelName | None = None
     rationale: str | None = None
     review_by: str | None = None
     exit_criteria: str | None = None
@@ -201,7 +226,7 @@ class Amended(Body):
             return
         d = m.decisions[r.provider]
         if self.changes.level is not None:
-            d.level = self.changes.level
+            d.level = _level(m, self.changes.level)
             # the dissent is against the level concluded, as amended
             d.dissent = [p for p in d.positions if p["level"] != d.level.value]
         for name in ("rationale", "review_by", "exit_criteria"):

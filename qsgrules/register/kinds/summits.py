@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
-from ...model.vocabulary import Level
+from ...model.ladder import LevelName
 from ..state import Held, Summit
 from . import Body
 
@@ -47,7 +47,7 @@ class SummitHeld(Body):
     date: dt.date
     present: tuple[str, ...]
     outcome: str
-    level_after: Level
+    level_after: LevelName
 
     def apply(self, state: State, r: Record) -> None:
         state.summits[str(r.subject)].held = Held(

@@ -1,0 +1,127 @@
+"""Ladders the QSG chooses (issue 19): rungs, per-domain levels, exit criteria, limits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qsgrules.api import run_triage
+from qsgrules.bundled import default_ruleset
+from qsgrules.errors import InputError
+from qsgrules.model.ladder import DEFAULT_LADDER, Rung, RungSpec, ladder_of_specs
+from qsgrules.model.proposal import read_triage
+from qsgrules.model.vocabulary import Level
+from qsgrules.reports.render import explanations, table, to_json
+from qsgrules.ruleset import load_ruleset, parse_ruleset
+from qsgrules.scenarios import load_scenarios, run_scenario
+
+WALES = default_ruleset().parent / "wales-ladder.yaml"
+
+
+def test_the_default_ladder_is_the_2013_vocabulary_itself() -> None:
+    assert tuple(DEFAULT_LADDER) == tuple(Level)
+    assert DEFAULT_LADDER.rung("risk_summit") is Level.RISK_SUMMIT
+    assert [lv.escalation for lv in Level] == [False, False, True, True]
+    assert Level.RISK_SUMMIT.top and Level.NO_CONCERNS.lowest
+
+
+def test_rungs_order_on_their_own_ladder_and_refuse_another() -> None:
+    ladder = load_ruleset(WALES).ladder
+    routine, special = ladder.rung("routine"), ladder.rung("special_measures")
+    assert routine < special and special.top and routine.lowest
+    assert max(ladder) == special and special == "special_measures"
+    with pytest.raises(TypeError):
+        _ = special > Level.NO_CONCERNS
+    with pytest.raises(TypeError):
+        _ = Rung("unheard_of") > routine  # a name on no known ladder is never ordered
+    other = ladder_of_specs((RungSpec(id="a", label="a"), RungSpec(id="b", label="b")))
+    with pytest.raises(TypeError):
+        _ = other.rung("b") > routine
+
+
+def test_the_default_json_has_none_of_the_new_keys() -> None:
+    data = json.loads(to_json(run_triage()))
+    assert "ladder" not in data
+    for p in data["proposals"]:
+        assert not {"domains", "exits", "limits"} & set(p)
+        assert all("domain" not in r for r in p["rules"])
+
+
+def test_the_wales_triage_shows_its_ladder_domains_and_floor() -> None:
+    result = run_triage(ruleset=WALES)
+    data = json.loads(to_json(result))
+    assert [r["id"] for r in data["ladder"]][0] == "routine"
+    rj6 = next(p for p in data["proposals"] if p["provider"] == "RJ6")
+    assert rj6["level"] == "targeted_intervention"
+    assert rj6["domains"]["safety"] == "targeted_intervention"
+    # read back (as a meeting's frozen triage is), every level is a placed rung again
+    again = read_triage(to_json(result))
+    assert again == result and all(p.level.placed for p in again.proposals)
+    assert again.proposals[0].level.label == "special measures"
+    text = table(result)
+    assert "special measures" in text and "safety: targeted intervention" in text
+    assert "1 special measures, 1 targeted intervention" in " ".join(text.split())
+    explained = explanations(result, [p for p in result.proposals if p.provider == "RJ6"])
+    assert "By domain:" in explained and "(safety)" in explained
+
+
+def test_unknown_levels_are_named_against_the_declared_ladder(tmp_path: Path) -> None:
+    text = WALES.read_text().replace("level: area_of_concern", "level: regular_review", 1)
+    with pytest.raises(InputError) as exc:
+        parse_ruleset(text, "wales.yaml")
+    said = str(exc.value.problems[0])
+    assert "unknown level 'regular_review'" in said and "area_of_concern" in said
+    lowest = WALES.read_text().replace("level: area_of_concern", "level: routine", 1)
+    with pytest.raises(InputError, match="a rule cannot propose routine"):
+        parse_ruleset(lowest, "wales.yaml")
+
+
+CAPPED = """
+  - id: capped
+    description: A cap for a test.
+    when: {breach: {indicator: never_events_rate}}
+    at_most: area_of_concern
+"""
+
+
+def _scenario(tmp_path: Path, ruleset_text: str, body: str) -> list[str]:
+    rs = tmp_path / "rs.yaml"
+    rs.write_text(ruleset_text)
+    sc = tmp_path / "scenario_x.yaml"
+    sc.write_text(f"ruleset: {rs}\nas_of: 2019-03\nscenarios:\n{body}")
+    return [d for s in load_scenarios(sc) for d in run_scenario(s).differences]
+
+
+def test_a_cap_lowers_a_level_and_a_floor_beats_a_cap(tmp_path: Path) -> None:
+    capped = WALES.read_text().replace("\nlimits:\n", "\nlimits:\n" + CAPPED)
+    body = """
+  - name: capped
+    workspace:
+      providers: [{code: RXA, type: acute}]
+      indicators:
+        - {provider: RXA, indicator: never_events_rate, period: 2019-03, value: 0.02}
+    expect:
+      RXA: {level: area_of_concern, domains: {safety: enhanced_monitoring}, limits: [capped]}
+  - name: the floor stands over the cap
+    workspace:
+      providers: [{code: RXA, type: acute}]
+      indicators:
+        - {provider: RXA, indicator: never_events_rate, period: 2019-03, value: 0.02}
+        - {provider: RXA, indicator: cqc_compliance_notices, period: 2019-03, value: 1}
+    expect:
+      RXA: {level: enhanced_monitoring, limits: [capped, cqc-notice-floor]}
+"""
+    assert _scenario(tmp_path, capped, body) == []
+
+
+def test_the_shipped_wales_suite_can_fail(tmp_path: Path) -> None:
+    # the held level would be lost if exits were ignored: expect the opposite, see it fail
+    suite = (WALES.parent / "scenarios" / "scenario_wales_ladder.yaml").read_text()
+    flipped = suite.replace("exits: {performance: not_met}", "exits: {performance: met}")
+    flipped = flipped.replace("ruleset: ../wales-ladder.yaml", f"ruleset: {WALES}")
+    path = tmp_path / "scenario_flipped.yaml"
+    path.write_text(flipped)
+    failed = [r for s in load_scenarios(path) if not (r := run_scenario(s)).ok]
+    assert len(failed) == 1 and "exits" in failed[0].differences[0]
