@@ -80,9 +80,9 @@ MUTANTS = (
     ),
     Mutant(
         "lowest-level-proposed",
-        "qsgrules/engine/triage.py",
-        "level = max((r.level for r in fired)",
-        "level = min((r.level for r in fired)",
+        "qsgrules/engine/levels.py",
+        "return Levels(ladder.highest(r.level for r in fired), {}, (), ())",
+        "return Levels(min((r.level for r in fired), default=ladder.lowest), {}, (), ())",
         "the proposal takes the lowest fired level",
     ),
     Mutant(

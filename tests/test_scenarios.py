@@ -99,6 +99,7 @@ def test_pytest_runs_the_default_suite(pytester: pytest.Pytester) -> None:
     target = pytester.path / "scenarios"
     shutil.copytree(SUITE, target)
     shutil.copy(default_ruleset(), pytester.path / "default.yaml")
+    shutil.copy(default_ruleset().parent / "wales-ladder.yaml", pytester.path)
     result = pytester.runpytest_inprocess(str(target))
     result.assert_outcomes(passed=len(SCENARIOS))
 
@@ -107,7 +108,7 @@ BAD = {
     "unknown key": (
         "workspace:\n  providers: [{code: RXA, type: acute}]\n"
         "expect:\n  RXA: {levl: no_concerns}\n",
-        [r':4:9: unknown key "levl" \(did you mean "level"\?\); allowed: because, cites, level,'],
+        [r':4:9: unknown key "levl" \(did you mean "level"\?\); allowed: because, cites, domains, exits, level,'],
     ),
     # as found: a nested unknown key listed the file's top-level keys as the allowed ones
     "unknown key in a member": (
