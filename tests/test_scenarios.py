@@ -108,7 +108,9 @@ BAD = {
     "unknown key": (
         "workspace:\n  providers: [{code: RXA, type: acute}]\n"
         "expect:\n  RXA: {levl: no_concerns}\n",
-        [r':4:9: unknown key "levl" \(did you mean "level"\?\); allowed: because, cites, domains, exits, level,'],
+        [
+            r':4:9: unknown key "levl" \(did you mean "level"\?\); allowed: because, cites, domains, exits, level,'
+        ],
     ),
     # as found: a nested unknown key listed the file's top-level keys as the allowed ones
     "unknown key in a member": (
