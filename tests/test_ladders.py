@@ -52,7 +52,7 @@ def test_the_default_json_has_none_of_the_new_keys() -> None:
 def test_the_wales_triage_shows_its_ladder_domains_and_floor() -> None:
     result = run_triage(ruleset=WALES)
     data = json.loads(to_json(result))
-    assert [r["id"] for r in data["ladder"]][0] == "routine"
+    assert data["ladder"][0]["id"] == "routine"
     rj6 = next(p for p in data["proposals"] if p["provider"] == "RJ6")
     assert rj6["level"] == "targeted_intervention"
     assert rj6["domains"]["safety"] == "targeted_intervention"

@@ -109,7 +109,8 @@ BAD = {
         "workspace:\n  providers: [{code: RXA, type: acute}]\n"
         "expect:\n  RXA: {levl: no_concerns}\n",
         [
-            r':4:9: unknown key "levl" \(did you mean "level"\?\); allowed: because, cites, domains, exits, level,'
+            r':4:9: unknown key "levl" \(did you mean "level"\?\); allowed: because, cites, '
+            r"domains, exits, level,"
         ],
     ),
     # as found: a nested unknown key listed the file's top-level keys as the allowed ones
