@@ -5,7 +5,11 @@ from the code (docs/hooks.py) when it is built. The strict build itself is a sta
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import cast
@@ -71,3 +75,26 @@ def test_a_page_naming_an_unknown_reference_fails_the_build() -> None:
     assert render("text <!-- generated: codes --> inline\n") == (
         "text <!-- generated: codes --> inline\n"  # only a line of its own is replaced
     )
+
+
+@pytest.mark.slow
+def test_the_docs_check_fails_on_a_broken_link(tmp_path: Path) -> None:
+    # as found: `mkdocs build --strict --quiet` passed a broken link (quiet drops the
+    # warnings before strict mode counts them)
+    bin_dir = str(Path(sys.executable).parent)
+    if shutil.which("mkdocs", path=bin_dir) is None:
+        pytest.skip("the docs dependency group is not installed: pip install --group docs")
+    for part in (".ci", "docs"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    with (tmp_path / "docs" / "install.md").open("a", encoding="utf-8") as f:
+        f.write("\nSee [the missing page](missing.md).\n")
+    result = subprocess.run(
+        ["bash", str(tmp_path / ".ci" / "checks"), "docs"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "'missing.md', but the target is not found" in result.stdout + result.stderr
