@@ -76,3 +76,29 @@ def test_the_timings_the_suite_does_not_assert_are_measured() -> None:
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["check", "median", "s", "target", "s"]
     assert [line.split()[0] for line in lines[1:]] == ["qsg", "YAML", "FIFO"]
+
+
+@pytest.mark.slow
+def test_the_register_benchmark_builds_its_registers_loads_the_page_and_times_the_commands(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "register_scale.py"), "--sizes", "30,60",
+         "--clients", "2", "--seconds", "2", "--repeat", "1", "--work", str(tmp_path),
+         "--json", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "qsg serve, 2 clients for 2 s on 127.0.0.1" in done.stdout
+    results = json.loads(out.read_text())
+    assert {n: int(c) >= int(n) for n, c in results["records"].items()} == {"30": True, "60": True}
+    for n in ("30", "60"):
+        served = results["serve"][n]
+        assert served["requests"] > 0 and served["failures"] == 0, served
+        assert served["page"]["bad"] == 0 and served["write"]["bad"] == 0, served
+        # every write the clients were told succeeded is in the register
+        assert served["records_written"] == served["write"]["count"], served
+        assert set(results["commands"][n]) == {"triage --register", "agenda", "note", "coverage"}

@@ -16,14 +16,15 @@ from typing import Any
 
 from ..model.ladder import Ladder
 from .materialised import (
-    AMENDMENT,
-    ATTENDANCE,
+    AMENDMENTS,
+    ATTENDANCES,
     DECISION,
+    DECISIONS,
     HEAD,
     ITEMS,
     POSITION,
+    POSITIONS,
     load_detail,
-    meeting_rows,
 )
 from .state import Decision, Meeting, MeetingHeader, State
 
@@ -51,8 +52,8 @@ class Meetings(MutableMapping[str, Meeting]):
         if found is None:
             if meeting not in self.heads:
                 raise KeyError(meeting)
-            found = self._full[meeting] = self._read(meeting)
-            self.baseline[meeting] = meeting_rows(found)
+            found, self.baseline[meeting] = self._read(meeting)
+            self._full[meeting] = found
         return found
 
     def __setitem__(self, meeting: str, value: Meeting) -> None:
@@ -85,7 +86,9 @@ class Meetings(MutableMapping[str, Meeting]):
     def forget_gone(self) -> None:
         self._gone.clear()
 
-    def _read(self, meeting: str) -> Meeting:
+    def _read(self, meeting: str) -> tuple[Meeting, dict[str, Any]]:
+        """The meeting in full, and the stored text of it and its parts as read (what
+        ``materialised.save`` compares: nothing is serialised again to know it)."""
         conn = self._conn
         head, detail = conn.execute(
             "SELECT head, detail FROM state_meetings WHERE id = ?", (meeting,)
@@ -94,32 +97,51 @@ class Meetings(MutableMapping[str, Meeting]):
         m = Meeting(**vars(header), **load_detail(detail))
         if m.levels:  # a declared ladder's names are read unplaced: place them on it
             m.proposed = {code: m.ladder.place(lv) for code, lv in m.proposed.items()}
-        for (text,) in conn.execute(
-            "SELECT data FROM state_attendance WHERE meeting = ? ORDER BY seq", (meeting,)
-        ):
-            a = ATTENDANCE.load(text)
+        rows: dict[str, Any] = {"head": head, "detail": detail, "objects": {}}
+        attendance = _texts(conn, "SELECT member, data FROM state_attendance", meeting)
+        for a in ATTENDANCES.load(_array(attendance)):
             m.attendance[a.member] = a
-        for code, text in conn.execute(
-            "SELECT provider, data FROM state_positions WHERE meeting = ? ORDER BY seq",
-            (meeting,),
-        ):
-            p = POSITION.load(text)
-            if not p.level.placed:
+        positions = _texts(conn, "SELECT provider, member, data FROM state_positions", meeting)
+        for key, p in zip(positions, POSITIONS.load(_array(positions)), strict=True):
+            if not p.level.placed:  # compared as placed, as it will be written
                 p = replace(p, level=m.ladder.place(p.level))
-            m.positions.setdefault(code, {})[p.member] = p
-        for (text,) in conn.execute(
-            "SELECT data FROM state_decisions WHERE meeting = ? ORDER BY seq", (meeting,)
-        ):
-            d = placed(DECISION.load(text), m.ladder)
+                positions[key] = POSITION.dump(p)
+            m.positions.setdefault(key[0], {})[p.member] = p
+        decisions = _texts(conn, "SELECT provider, data FROM state_decisions", meeting)
+        for read in DECISIONS.load(_array(decisions)):
+            d = placed(read, m.ladder)
+            if d is not read:
+                decisions[d.provider] = DECISION.dump(d)
             m.decisions[d.provider] = d
-        m.amendments = [
-            AMENDMENT.load(text)
-            for (text,) in conn.execute(
-                "SELECT data FROM state_amendments WHERE meeting = ? ORDER BY seq", (meeting,)
-            )
-        ]
+        amendments = _texts(conn, "SELECT seq, data FROM state_amendments", meeting)
+        m.amendments = AMENDMENTS.load(_array(amendments))
         m.actions = self._actions_of(meeting)
-        return m
+        rows["attendance"] = attendance
+        rows["positions"] = positions
+        rows["decisions"] = decisions
+        rows["amendments"] = amendments
+        # the parts that never change in place: the very object read is unchanged
+        rows["objects"] = {
+            "attendance": dict(m.attendance),
+            "positions": {
+                (code, who): p for code, held in m.positions.items() for who, p in held.items()
+            },
+        }
+        return m, rows
+
+
+def _texts(conn: sqlite3.Connection, select: str, meeting: str) -> dict[Any, str]:
+    """The stored text of a meeting's part, by its key (the columns before ``data``), in
+    the order recorded."""
+    out: dict[Any, str] = {}
+    for *key, text in conn.execute(f"{select} WHERE meeting = ? ORDER BY seq", (meeting,)):
+        out[key[0] if len(key) == 1 else tuple(key)] = text
+    return out
+
+
+def _array(texts: dict[Any, str]) -> str:
+    """Stored texts as one JSON array: read in one call, not one call a row."""
+    return "[" + ",".join(texts.values()) + "]"
 
 
 def placed(d: Decision, ladder: Ladder) -> Decision:

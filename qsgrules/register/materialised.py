@@ -65,6 +65,11 @@ ATTENDANCE: Codec[Attendance] = Codec(Attendance)
 POSITION: Codec[Position] = Codec(Position)
 DECISION: Codec[Decision] = Codec(Decision)
 AMENDMENT: Codec[Amendment] = Codec(Amendment)
+#: A meeting's part read in one call (its rows' texts joined into one JSON array).
+ATTENDANCES: Codec[list[Attendance]] = Codec(list[Attendance])
+POSITIONS: Codec[list[Position]] = Codec(list[Position])
+DECISIONS: Codec[list[Decision]] = Codec(list[Decision])
+AMENDMENTS: Codec[list[Amendment]] = Codec(list[Amendment])
 #: The parts of a meeting stored in their own tables (``actions``: the actions' own).
 PARTS = ("attendance", "positions", "decisions", "actions", "amendments")
 #: A meeting's own fields beyond its header (what it froze), stored as one JSON object.
@@ -247,20 +252,29 @@ def _upsert(
         conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
 
 
-def meeting_rows(m: Meeting) -> dict[str, Any]:
+def meeting_rows(m: Meeting, before: dict[str, Any] | None = None) -> dict[str, Any]:
     """The stored text of a meeting and of each part of it, by key (what ``save`` compares
-    to know what changed)."""
+    to know what changed), and the entities of its parts that never change in place
+    (``objects``: attendance and positions, frozen and of immutable fields): an entity that
+    is the very object ``before`` holds keeps the text ``before`` gives, unserialised."""
+    known: dict[str, dict[Any, Any]] = (before or {}).get("objects", {})
+
+    def text(part: str, key: Any, entity: Any, codec: Codec[Any]) -> str:
+        if before is not None and known.get(part, {}).get(key) is entity:
+            return str(before[part][key])
+        return codec.dump(entity)
+
+    positions = {(code, who): p for code, held in m.positions.items() for who, p in held.items()}
     return {
         "head": HEAD.dump(m.header()),
         "detail": detail(m),
-        "attendance": {who: ATTENDANCE.dump(a) for who, a in m.attendance.items()},
-        "positions": {
-            (code, who): POSITION.dump(p)
-            for code, held in m.positions.items()
-            for who, p in held.items()
+        "attendance": {
+            who: text("attendance", who, a, ATTENDANCE) for who, a in m.attendance.items()
         },
+        "positions": {key: text("positions", key, p, POSITION) for key, p in positions.items()},
         "decisions": {code: DECISION.dump(d) for code, d in m.decisions.items()},
         "amendments": {a.seq: AMENDMENT.dump(a) for a in m.amendments},
+        "objects": {"attendance": dict(m.attendance), "positions": positions},
     }
 
 
@@ -268,7 +282,7 @@ def _save_meeting(
     conn: sqlite3.Connection, m: Meeting, before: dict[str, Any] | None, state: State
 ) -> dict[str, Any]:
     """Write what changed in a meeting; return the stored text of it and its parts."""
-    now = meeting_rows(m)
+    now = meeting_rows(m, before)
     if before is None or (before["head"], before["detail"]) != (now["head"], now["detail"]):
         conn.execute(
             "INSERT OR REPLACE INTO state_meetings VALUES (?, ?, ?, ?, ?)",

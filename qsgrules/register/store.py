@@ -302,6 +302,23 @@ class Register:
                 raise
         return found
 
+    def last_seq(self) -> int:
+        """The sequence number of the last record (0 for none)."""
+        with self._faults("read"):
+            return int(self._conn.execute("SELECT max(seq) FROM records").fetchone()[0] or 0)
+
+    def changes_since(self, seq: int) -> list[tuple[str, str | None]] | None:
+        """The kind and meeting of each record appended after record ``seq``, in order; None
+        when what was read up to ``seq`` may no longer hold: records were removed, or changed
+        outside qsgrules (the stored state is stale)."""
+        with self._faults("read"):
+            if self.last_seq() < seq or materialised.stale(self._conn) is not None:
+                return None
+            rows = self._conn.execute(
+                "SELECT kind, meeting FROM records WHERE seq > ? ORDER BY seq", (seq,)
+            )
+            return [(str(kind), meeting) for kind, meeting in rows]
+
     def standing_levels(self, *, on: dt.date | None = None) -> dict[str, Standing]:
         """Each provider's standing level: its last decision (taken on or before ``on`` when
         given), as amended."""

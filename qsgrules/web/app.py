@@ -29,6 +29,7 @@ from .. import register as R
 from ..api import open_register
 from ..errors import InputError, Problem
 from ..indicators import CATALOGUE
+from ..model.proposal import Triage
 from ..model.vocabulary import Domain, Level, Severity, Stance
 from ..register.lookup import open_for_changes
 from ..reports.pack import ProviderView, agenda_items, agenda_order, render_pack, render_template
@@ -223,8 +224,8 @@ def make_app(
     def _href(view: ProviderView) -> str:
         return url_for("provider", code=view.proposal.provider)
 
-    def _provider_or_404(snap: Snapshot, code: str) -> None:
-        if code not in {p.provider for p in snap.triage.proposals}:
+    def _provider_or_404(triage: Triage, code: str) -> None:
+        if code not in {p.provider for p in triage.proposals}:
             abort(404, f"no provider {code!r} in this triage")
 
     @app.before_request
@@ -272,9 +273,8 @@ def make_app(
 
     def _post(form: str, code: str | None) -> WerkzeugResponse:
         shown = [code] if code is not None else []
-        snap = live.snapshot(shown=shown)
         if code is not None:
-            _provider_or_404(snap, code)
+            _provider_or_404(live.triage_now(), code)
         if form not in FORMS or (form in MEETING_FORMS) != (code is None):
             abort(400, f"no form {form!r} here")
         try:
@@ -326,7 +326,7 @@ def make_app(
     @app.get("/provider/<path:code>")
     def provider(code: str) -> Response:
         snap = live.snapshot(shown=[code])
-        _provider_or_404(snap, code)
+        _provider_or_404(snap.triage, code)
         return page(snap, code=code)
 
     @app.post("/provider/<path:code>")

@@ -27,6 +27,7 @@ from ..codes import Code
 from ..errors import InputError, Problem
 from ..model.pack import MeetingContext
 from ..model.proposal import Triage
+from ..model.rebase import Rebase
 from ..register import checks, rebases
 from ..register.meetings import meeting_of
 from ..register.rebases import rebases_by_provider
@@ -62,6 +63,25 @@ class Snapshot:
         return self.prepared.triage
 
 
+#: The kinds of record that change only the meeting they are recorded at (what the page
+#: shows of it), never the register's account of what came before it: standing levels,
+#: earlier decisions, actions, summits, rebases, the agenda. The page's context of a
+#: meeting is kept while only these are recorded at it; any other record makes it again.
+MEETING_ONLY = frozenset({"attendance", "position"})
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The register's context of the page's meeting as read up to record ``seq``: every
+    provider's previous decisions, and the rebases recorded."""
+
+    seq: int
+    day: dt.date
+    meeting: str | None
+    context: MeetingContext
+    recorded: dict[str, tuple[Rebase, ...]]
+
+
 @dataclass
 class LiveReview:
     """The live page's inputs (loaded once, when the server starts) and its caches.
@@ -81,6 +101,9 @@ class LiveReview:
     _prepared: dict[str | None, Prepared] = field(default_factory=dict)
     _shared: dict[str, tuple[object, list[dict[str, object]]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _context: _Context | None = None
+    _state: tuple[int, R.State, R.Meeting | None] | None = None
+    _context_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def load(
@@ -152,11 +175,25 @@ class LiveReview:
 
     def current(self, state: R.State) -> R.Meeting | None:
         """The meeting the page is for: the pinned one, else the latest not yet agreed."""
+        found = self.current_id(state)
+        return state.meetings[found] if found is not None else None
+
+    def current_id(self, state: R.State) -> str | None:
+        """The id of the meeting the page is for (its header only is read)."""
         if self.meeting is not None:
-            return state.meetings.get(self.meeting)
+            return self.meeting if state.header(self.meeting) is not None else None
         open_ = [m for m in state.headers() if not m.locked]
         latest = max(open_, key=lambda m: (m.date, m.seq)) if open_ else None
-        return state.meetings[latest.id] if latest is not None else None
+        return latest.id if latest is not None else None
+
+    def triage_now(self) -> Triage:
+        """The triage the page shows now (the current meeting's, or a new one), without
+        reading the meeting or its context."""
+        if not R.present(self.register):
+            return self.prepared(None).triage
+        with R.Register(self.register, readonly=True) as reg:
+            found = self.current_id(reg.state())
+        return self.prepared(found).triage
 
     def prepared(self, meeting: str | None) -> Prepared:
         """The triage of ``meeting`` (frozen) or a new one, prepared once."""
@@ -180,15 +217,62 @@ class LiveReview:
         day = today or dt.date.today()
         if not R.present(self.register):
             state: R.State = R.State()
-            m, recorded = None, {}
+            m = None
+            recorded: dict[str, tuple[Rebase, ...]] = {}
             context = R.pack_context(state, m, on=day, history=shown)
         else:
             with R.Register(self.register, readonly=True) as reg:
-                state = reg.state()
-                m = self.current(state)
-                context = R.pack_context(state, m, on=day, history=shown)
-                recorded = rebases_by_provider(rebases.rebase_records(reg))
+                seq = reg.last_seq()  # first: what is read next is at least this recent
+                state, m = self._read(reg, seq)
+                whole, recorded = self._context_of(reg, seq, m, day)
+                head = reg.head()
+            context = whole
+            if whole.meeting is not None and head is not None:
+                # the page prints the chain head now, as a draft note does (an anchor)
+                info = whole.meeting.model_copy(
+                    update={"chain_head": f"record {head[0]}, sha256 {head[1]}"}
+                )
+                context = context.model_copy(update={"meeting": info})
+            if shown is not None:
+                decisions = {c: whole.decisions[c] for c in shown if c in whole.decisions}
+                context = context.model_copy(update={"decisions": decisions})
         prepared = self.prepared(m.id if m is not None else None)
         context = context.model_copy(update={"rebases": recorded})
         writable = m is not None and not m.locked and not self.public
         return Snapshot(state, m, prepared, context, writable)
+
+    def _read(self, reg: R.Register, seq: int) -> tuple[R.State, R.Meeting | None]:
+        """The register's state and the page's meeting read in full: kept from the last
+        request while no record was added or changed (only what the page shows of them is
+        used once the register is closed: the items, the headers, the meeting)."""
+        with self._context_lock:
+            kept = self._state
+            if kept is not None and kept[0] == seq and reg.changes_since(seq) == []:
+                return kept[1], kept[2]
+        state = reg.state()
+        m = self.current(state)
+        with self._context_lock:
+            self._state = (seq, state, m)
+        return state, m
+
+    def _context_of(
+        self, reg: R.Register, seq: int, m: R.Meeting | None, day: dt.date
+    ) -> tuple[MeetingContext, dict[str, tuple[Rebase, ...]]]:
+        """The register's context of meeting ``m`` (every provider's previous decisions) and
+        the rebases recorded: kept from the last request while only records in
+        ``MEETING_ONLY`` were recorded at ``m`` since (one request makes it at a time)."""
+        mid = m.id if m is not None else None
+        with self._context_lock:
+            kept = self._context
+            if kept is not None and (kept.day, kept.meeting) == (day, mid):
+                since = reg.changes_since(kept.seq)
+                if since is not None and all(
+                    kind in MEETING_ONLY and meeting == mid for kind, meeting in since
+                ):
+                    return kept.context, kept.recorded
+            # read through this request's register (a state kept from an earlier request
+            # holds only what the page shows, its connection closed)
+            context = R.pack_context(reg.state(), m, on=day, history=None)
+            recorded = rebases_by_provider(rebases.rebase_records(reg))
+            self._context = _Context(seq, day, mid, context, recorded)
+            return context, recorded
