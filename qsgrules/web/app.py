@@ -16,6 +16,7 @@ import hmac
 import io
 import logging
 import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,7 @@ def make_app(
     token and the one-line messages shown after a write; ``trusted_hosts`` are the names the
     page may be reached by (None: any)."""
     key = secret or secrets.token_bytes(32)
+    write_turn = threading.Lock()
     token = hmac.new(key, b"qsgrules live page forms", hashlib.sha256).hexdigest()
     app = Flask("qsgrules.web", static_folder=None, template_folder=None)
     app.config.update(
@@ -268,7 +270,13 @@ def make_app(
             with R.Register(live.register, readonly=True) as reg:
                 m = open_for_changes(reg.state([meeting]), meeting)
             return share(live.writable_workspace(), m, provider, values)
-        with open_register(live.workspace_arg, live.register_arg, write=True, by=live.by) as reg:
+        # one write at a time from this process: the others wait their turn on a lock,
+        # not in SQLite's busy handler, whose growing sleeps let a writer starve (a write
+        # waited 31 s behind others on a busy machine); other processes still wait there
+        with (
+            write_turn,
+            open_register(live.workspace_arg, live.register_arg, write=True, by=live.by) as reg,
+        ):
             return record(form, reg, meeting=meeting, provider=provider, values=values)
 
     def _post(form: str, code: str | None) -> WerkzeugResponse:

@@ -138,3 +138,29 @@ def test_the_page_prints_the_chain_head_now_and_it_anchors_the_chain(
     # a record written after it moves the head the page prints
     _write(ws, lambda reg: R.confirm(reg, "RJ7", meeting=MEETING, member="Ann Lee"))
     assert f"record {head[0] + 1}, sha256" in c.get("/").get_data(as_text=True)
+
+
+def test_writes_sent_at_once_are_each_recorded_once(ws: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qsgrules.web import make_app
+    from qsgrules.web.app import LOOPBACK_NAMES
+
+    from .conftest import records, token
+
+    app = make_app(LiveReview.load(ws), trusted_hosts=LOOPBACK_NAMES)
+    form = token(app.test_client().get("/").get_data(as_text=True))
+    codes = [p.provider for p in LiveReview.load(ws).triage_now().proposals][:8]
+    before = records(ws)
+
+    def confirm(code: str) -> int:
+        sent = {"csrf": form, "form": "confirm", "meeting": MEETING, "member": "Ann Lee"}
+        return app.test_client().post(f"/provider/{code}", data=sent).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(confirm, codes))
+    assert statuses == [303] * len(codes)
+    assert records(ws) == before + len(codes)
+    with R.Register(ws / "register.sqlite", readonly=True) as reg:
+        held = reg.state([MEETING]).meetings[MEETING].positions
+    assert set(codes) <= set(held)
