@@ -1,26 +1,67 @@
-"""pytest collects scenario files (``scenario_*.yaml``, ``*.scenario.yaml``) as tests.
+"""pytest collects qsgrules scenario files as tests, and only them.
 
 Installed with qsgrules (the ``pytest11`` entry point), so a QSG's repository of rulesets
 carries its own tests: each scenario is one test item, named by its ``name``. A scenario
 file with problems is a collection error listing each as ``file:line:col: message``.
+
+Which files: those the ``qsg_scenarios`` ini option names (globs relative to the rootdir,
+``*`` matching across folders: exactly those, whatever they hold), else the files named
+like scenario files (``scenario_*.yaml``, ``*.scenario.yaml``) that declare themselves one
+with a top-level ``scenarios:`` key (several scenarios) or ``expect:`` key (one). Any other
+YAML file, whatever its name (a CI step list called ``scenario_deploy.yaml``), is not this
+plugin's: it is left alone. ``--qsg-ruleset PATH`` runs every scenario against that
+ruleset instead of the one it names (an edited copy of a shipped ruleset, without copying
+its scenarios); ``-p no:qsgrules`` turns the plugin off.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+INI = "qsg_scenarios"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("qsgrules", "qsgrules scenario files")
+    group.addoption(
+        "--qsg-ruleset",
+        dest="qsg_ruleset",
+        default=None,
+        metavar="PATH",
+        help="Run every qsgrules scenario against this ruleset instead of the one it names.",
+    )
+    parser.addini(
+        INI,
+        type="linelist",
+        default=[],
+        help="qsgrules scenario files to collect (globs relative to the rootdir); when "
+        "set, exactly these. Without it, scenario_*.yaml and *.scenario.yaml files that "
+        "declare themselves scenario files (a top-level `scenarios:` or `expect:` key).",
+    )
+
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    from .scenarios import is_scenario_file
+    from .scenarios import declares_scenarios, is_scenario_file
 
-    if is_scenario_file(file_path):
-        collector: pytest.Collector = ScenarioFile.from_parent(parent, path=file_path)
-        return collector
-    return None
+    config = parent.config
+    globs: list[str] = config.getini(INI)
+    if globs:
+        try:
+            rel = file_path.relative_to(config.rootpath).as_posix()
+        except ValueError:
+            return None
+        wanted = any(fnmatch.fnmatchcase(rel, g) for g in globs)
+    else:
+        wanted = is_scenario_file(file_path) and declares_scenarios(file_path)
+    if not wanted:
+        return None
+    collector: pytest.Collector = ScenarioFile.from_parent(parent, path=file_path)
+    return collector
 
 
 class ScenarioFailed(Exception):
@@ -32,8 +73,9 @@ class ScenarioFile(pytest.File):
         from .errors import InputError, shown
         from .scenarios import load_scenarios
 
+        override = self.config.getoption("qsg_ruleset")
         try:
-            scenarios = load_scenarios(self.path, root=self.config.rootpath)
+            scenarios = load_scenarios(self.path, root=self.config.rootpath, ruleset=override)
         except InputError as exc:
             raise self.CollectError("\n".join(shown(exc.problems))) from None
         for scenario in scenarios:

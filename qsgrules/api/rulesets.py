@@ -205,18 +205,23 @@ def write_counterexample(run: VerifyRun, ruleset: str) -> list[str]:
 
 
 def load_scenario_files(
-    paths: Sequence[str | Path], *, root: str | Path | None = None
+    paths: Sequence[str | Path],
+    *,
+    root: str | Path | None = None,
+    ruleset: str | Path | None = None,
 ) -> tuple[list[Path], list[Scenario]]:
-    """The scenario files among ``paths`` (folders searched) and every scenario in them;
-    InputError with the problems of every file."""
+    """The scenario files among ``paths`` (folders searched) and every scenario in them,
+    run against ``ruleset`` when given (else the one each names); InputError with the
+    problems of every file."""
     from ..scenarios import load_scenarios, scenario_files
 
     files = scenario_files([Path(p) for p in paths])
     problems: list[Problem] = []
     loaded = []
+    given = open_ruleset(ruleset) if ruleset is not None else None
     for file in files:
         try:
-            loaded.extend(load_scenarios(file, root=root))
+            loaded.extend(load_scenarios(file, root=root, ruleset=given))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:

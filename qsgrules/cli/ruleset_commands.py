@@ -192,13 +192,22 @@ def backtest(
     help="The folder a scenario's ruleset must be inside (default: the scenario's "
     "repository, the nearest folder above it holding .git, else its own folder).",
 )
-def test_scenarios(paths: tuple[str, ...], root: str | None) -> None:
-    """Run scenario files (and the scenario files in folders): exit 1 when one fails,
-    printing what differed from what it expects."""
+@click.option(
+    "--ruleset",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="PATH",
+    help="Run every scenario against this ruleset instead of the one it names (an edited "
+    "copy of a shipped ruleset, tested by its shipped scenarios).",
+)
+def test_scenarios(paths: tuple[str, ...], root: str | None, ruleset: str | None) -> None:
+    """Run scenario files (and the scenario files in folders: those named scenario_*.yaml
+    or *.scenario.yaml with a top-level `scenarios:` or `expect:` key): exit 1 when one
+    fails, printing what differed from what it expects."""
     from ..api.rulesets import load_scenario_files
     from ..scenarios import run_scenario
 
-    files, loaded = load_scenario_files(paths, root=root)
+    files, loaded = load_scenario_files(paths, root=root, ruleset=ruleset)
     failed = 0
     for scenario in loaded:
         result = run_scenario(scenario)

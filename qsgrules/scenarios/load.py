@@ -273,8 +273,54 @@ def repository_root(file: Path) -> Path:
     return here
 
 
-def load_scenarios(path: str | Path, *, root: str | Path | None = None) -> list[Scenario]:
+def _named_ruleset(
+    spec: ScenarioSpec,
+    at: YamlPath,
+    ruleset_text: str | None,
+    file: Path,
+    base: Path,
+    positions: Positions,
+    rulesets: dict[Path, CompiledRuleset],
+    problems: list[Problem],
+) -> CompiledRuleset | None:
+    """The ruleset a scenario names (the bundled default when none), loaded once per file;
+    None, with the problem added, when it is outside the root or does not load."""
+    chosen = spec.ruleset or ruleset_text
+    ruleset_path = (file.parent / chosen) if chosen else default_ruleset()
+    where = (*at, "ruleset") if spec.ruleset else ("ruleset",)
+    if chosen and not any(_inside(file.parent / chosen, b) for b in (base, _BUNDLED)):
+        problems.append(
+            _coded(
+                positions.problem(
+                    where,
+                    f"the ruleset {_cut(chosen)} is outside the scenario's repository "
+                    f"({base}): a scenario may name only files inside it (give another "
+                    "root with qsg test --root DIR)",
+                ),
+                RULESET,
+            )
+        )
+        return None
+    if ruleset_path not in rulesets:
+        try:
+            rulesets[ruleset_path] = load_ruleset(ruleset_path)
+        except InputError as exc:
+            problems.extend(_ruleset_problems(exc, chosen or "", ruleset_path, where, positions))
+            return None
+    return rulesets[ruleset_path]
+
+
+def load_scenarios(
+    path: str | Path,
+    *,
+    root: str | Path | None = None,
+    ruleset: str | Path | CompiledRuleset | None = None,
+) -> list[Scenario]:
     """Every scenario in a scenario file; InputError with every problem found.
+
+    ``ruleset`` (``qsg test --ruleset``, pytest's ``--qsg-ruleset``), when given, is the
+    ruleset every scenario runs against, whatever the file names: an edited copy of a
+    shipped ruleset is tested by the shipped scenarios without copying them.
 
     A ``ruleset`` the file names must resolve (links followed) inside ``root``: the root
     given (``qsg test --root``, pytest's rootdir), else the scenario's repository
@@ -312,32 +358,16 @@ def load_scenarios(path: str | Path, *, root: str | Path | None = None) -> list[
         ) from None
     out: list[Scenario] = []
     rulesets: dict[Path, CompiledRuleset] = {}
+    # a ruleset given on the command line: its own problems are located in it
+    given = load_ruleset(Path(ruleset)) if isinstance(ruleset, str | Path) else ruleset
     for spec, at in specs:
-        chosen = spec.ruleset or ruleset_text
-        ruleset_path = (file.parent / chosen) if chosen else default_ruleset()
-        where = (*at, "ruleset") if spec.ruleset else ("ruleset",)
-        if chosen and not any(_inside(file.parent / chosen, b) for b in (base, _BUNDLED)):
-            problems.append(
-                _coded(
-                    positions.problem(
-                        where,
-                        f"the ruleset {_cut(chosen)} is outside the scenario's repository "
-                        f"({base}): a scenario may name only files inside it (give another "
-                        "root with qsg test --root DIR)",
-                    ),
-                    RULESET,
-                )
-            )
+        used = (
+            given
+            if given is not None
+            else _named_ruleset(spec, at, ruleset_text, file, base, positions, rulesets, problems)
+        )
+        if used is None:
             continue
-        if ruleset_path not in rulesets:
-            try:
-                rulesets[ruleset_path] = load_ruleset(ruleset_path)
-            except InputError as exc:
-                problems.extend(
-                    _ruleset_problems(exc, chosen or "", ruleset_path, where, positions)
-                )
-                continue
-        ruleset = rulesets[ruleset_path]
         ws = _workspace(spec.workspace, (*at, "workspace"), positions, problems)
         month = spec.as_of or as_of
         if month is not None and month_number(month) is None:
@@ -347,9 +377,9 @@ def load_scenarios(path: str | Path, *, root: str | Path | None = None) -> list[
             )
         if ws is None:
             continue
-        _check_expectations(spec, at, ruleset, ws, positions, problems)
+        _check_expectations(spec, at, used, ws, positions, problems)
         name = spec.name or file.stem
-        out.append(Scenario(name, str(file), positions.at(at)[0], spec, ruleset, ws, month))
+        out.append(Scenario(name, str(file), positions.at(at)[0], spec, used, ws, month))
     if problems:
         raise InputError(problems)
     seen: dict[str, Scenario] = {}
