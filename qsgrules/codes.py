@@ -37,7 +37,8 @@ class Code(StrEnum):
     THRESHOLD_OUT_OF_RANGE = (
         "QSG102",
         "a threshold outside what the condition can measure: above the number of things it "
-        "counts, a ceiling below zero",
+        "counts, a ceiling below zero, a standard's limit outside the values its indicator "
+        "can take",
     )
     CONTRADICTION = "QSG103", "conditions that contradict each other under one `all`"
     NOT_MONOTONE = (
@@ -55,6 +56,11 @@ class Code(StrEnum):
     SHADOWED_RULE = (
         "QSG108",
         "a rule always shadowed: whenever it fires, a rule of a higher level fires too",
+    )
+    CITED_ACROSS_SCOPES = (
+        "QSG109",
+        "a `because` citing soft evidence ({cited_soft}, {cited_sources}) gathered across "
+        "soft conditions of different scopes (domain, category, source)",
     )
 
     # --------------------------------------------------------------- 2xx: rulesets

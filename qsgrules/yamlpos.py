@@ -52,6 +52,9 @@ class Positions:
     values: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     broken: set[YamlPath] = field(default_factory=set)  # values YAML could not build
+    # the text of each unquoted scalar YAML read as a number: 2019.10 as written, not 2019.1
+    numbers: dict[YamlPath, str] = field(default_factory=dict)
+    text: str = ""  # the source, to place a problem inside a value (``find``)
 
     def at(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """Position of the deepest known prefix of ``path`` (the key itself when ``key``)."""
@@ -66,6 +69,31 @@ class Positions:
             if not p:
                 return (1, 1)
             p = p[:-1]
+
+    def find(self, path: Sequence[str | int], needle: str, nth: int = 0) -> tuple[int, int] | None:
+        """Where the ``nth`` occurrence (from 0) of ``needle`` is in the source, searching
+        from the value at ``path``: a place inside a value, even a folded or literal block
+        whose lines are not the value's; None when it is not there as written."""
+        if not self.text or tuple(path) not in self.values:
+            return None
+        line, col = self.values[tuple(path)]
+        later = [p for p in self.values.values() if p > (line, col)]
+        end = self._offset(*min(later)) if later else len(self.text)  # the next value
+        at = self._offset(line, col)
+        for _ in range(nth + 1):
+            at = self.text.find(needle, at, end)
+            if at < 0:
+                return None
+            at += 1
+        at -= 1
+        found_line = self.text.count("\n", 0, at) + 1
+        return found_line, at - (self.text.rfind("\n", 0, at) + 1) + 1
+
+    def _offset(self, line: int, col: int) -> int:
+        start = 0
+        for _ in range(line - 1):
+            start = self.text.index("\n", start) + 1
+        return start + col - 1
 
     def problem(
         self,
@@ -85,7 +113,7 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
 
 def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
     """Parse ``text``; return (data, positions, problems). Syntax errors become problems."""
-    positions = Positions(file)
+    positions = Positions(file, text=text)
     problems: list[Problem] = []
     try:
         node = compose(text)
@@ -235,7 +263,10 @@ def load(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
 
     def build_scalar(n: yaml.Node, path: YamlPath) -> Any:
         try:
-            return construct(n)
+            value = construct(n)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                positions.numbers[path] = str(n.value)
+            return value
         except yaml.constructor.ConstructorError as exc:
             problems.append(
                 Problem(file, *_pos(n), f"invalid value: {exc.problem}", code=CODE_YAML_VALUE)
@@ -317,7 +348,8 @@ def pydantic_problems(
             elif isinstance(got, str | int | float | bool) or got is None:
                 shown = f" (got {got!r})"
                 if kind == "string_type" and isinstance(got, int | float):
-                    shown += f'; quote it: "{got}"'
+                    written = positions.numbers.get(loc, str(got))
+                    shown += f'; quote it: "{written}"'
                 elif kind == "string_type" and isinstance(got, bool):
                     shown += "; YAML reads yes/no/on/off as true/false: quote it"
             out.append(positions.problem(loc, f"{where}: {msg}{shown}"))

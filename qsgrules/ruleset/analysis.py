@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..codes import Code
 from ..errors import Problem
+from ..indicators import BY_ID, Polarity
 from ..yamlpos import Positions, YamlPath
 from .conditions import AnyOf, Atom, Kind, Leaf, Node, leaves
 from .loader import CompiledRule, CompiledRuleset
@@ -30,6 +31,8 @@ def analyse(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
             found.extend(_leaf_findings(ruleset, leaf, negated, path, positions))
         found.extend(_contradictions(rule, positions, where))
     found.extend(_unused(ruleset, positions))
+    found.extend(_impossible_limits(ruleset, positions))
+    found.extend(_cited_across_scopes(ruleset, positions))
     found.extend(_duplicates_and_shadows(ruleset, positions))
     return sorted(found, key=lambda p: (p.line, p.col or 0, p.code, p.message))
 
@@ -217,6 +220,98 @@ def _unused(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
             )
         )
     return out
+
+
+def _impossible_limits(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
+    """A standard's limit at or beyond the end of the values its indicator can take on the
+    side of concern (105 for a percentage): no value is ever beyond it, so it never breaches;
+    at or beyond the other end, every value breaches."""
+    out: list[Problem] = []
+    for ind_id, settings in ruleset.spec.indicators.items():
+        std = settings.standard
+        ind = BY_ID.get(ind_id)
+        if std is None or ind is None:
+            continue
+        above = (std.direction or _polarity_side(ind.polarity)) == "above"
+        low, high = ind.low, ind.high
+        span = f"{_g(low)} to {_g(high)}" if high is not None else f"{_g(low)} or more"
+        for key in ("limit", "strong_limit"):
+            v = getattr(std, key)
+            if v is None:
+                continue
+            never = (above and high is not None and v >= high) or (
+                not above and low is not None and v <= low
+            )
+            always = (above and low is not None and v < low) or (
+                not above and high is not None and v > high
+            )
+            if not (never or always):
+                continue
+            side = "above" if above else "below"
+            what = "no value is ever" if never else "every value is"
+            out.append(
+                _warn(
+                    positions,
+                    ("indicators", ind_id, "standard", key),
+                    Code.THRESHOLD_OUT_OF_RANGE,
+                    f"{key} {v:g} is outside what {ind_id} can take ({span} {ind.unit}): "
+                    f"{what} {side} it, so it {'never' if never else 'always'} breaches; "
+                    "give a limit inside the range",
+                )
+            )
+    return out
+
+
+def _polarity_side(polarity: Polarity) -> str:
+    return "below" if polarity is Polarity.LOWER_IS_WORSE else "above"
+
+
+def _g(v: float | None) -> str:
+    return "-inf" if v is None else f"{v:g}"
+
+
+#: ``because`` placeholders that cite the evidence of every soft condition of the rule
+_CITED = ("{cited_soft", "{cited_sources")
+
+
+def _cited_across_scopes(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
+    """A rule whose `because` cites soft evidence (``{cited_soft}``, ``{cited_sources}``)
+    across soft conditions of different scopes: the citation gathers every scope's items,
+    while the words may speak of one ("in the same domain")."""
+    out: list[Problem] = []
+    for rule in ruleset.rules:
+        because = rule.rule.because
+        if not any(c in because for c in _CITED):
+            continue
+        scopes = sorted(
+            {
+                _scope(leaf)
+                for leaf, _, _ in leaves(rule.rule.when, ())
+                if leaf.SOFT and _scope(leaf)
+            }
+        )
+        if len(scopes) < 2:
+            continue
+        out.append(
+            _warn(
+                positions,
+                ("rules", rule.index, "because"),
+                Code.CITED_ACROSS_SCOPES,
+                "the citation ({cited_soft}, {cited_sources}) gathers the items of every soft "
+                f"condition of the rule, and their scopes differ ({'; '.join(scopes)}): say "
+                "so, or cite each scope by name ({soft.safety}, {sources.safety})",
+            )
+        )
+    return out
+
+
+def _scope(leaf: Kind) -> str:
+    parts = [
+        f"{name} {value if isinstance(value, str) else ', '.join(value)}"
+        for name in ("domain", "category", "source")
+        if (value := getattr(leaf, name, None))
+    ]
+    return " ".join(parts) or "all domains"
 
 
 # ------------------------------------------------------------------------ rules against rules

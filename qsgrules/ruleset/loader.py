@@ -276,18 +276,32 @@ def _check_rule_texts(raw_rules: list[Any], positions: Positions) -> list[Proble
                 seen[rule_id] = i
         because = raw.get("because")
         if isinstance(because, str):
-            line, col = positions.at(("rules", i, "because"))
             for offset, message in template.check(because):
+                line, col = _placed(positions, ("rules", i, "because"), because, offset)
                 problems.append(
                     Problem(
                         positions.file,
                         line,
-                        col + offset,
+                        col,
                         f"because: {message}",
                         Code.BECAUSE_PLACEHOLDER,
                     )
                 )
     return problems
+
+
+def _placed(positions: Positions, path: YamlPath, text: str, offset: int) -> tuple[int, int]:
+    """Where the placeholder at ``offset`` of a value is written in the source: found as
+    written (a folded or literal block's lines are not the value's), else the value's
+    position moved along by the offset (a one-line value)."""
+    written = template.PLACEHOLDER.match(text, offset)
+    if written is not None:
+        needle = written.group(0)
+        found = positions.find(path, needle, text.count(needle, 0, offset))
+        if found is not None:
+            return found
+    line, col = positions.at(path)
+    return line, col + offset
 
 
 def _check_indicators(

@@ -36,11 +36,17 @@ class Standard(Model):
     min_months: int = Field(default=1, ge=1, le=36)
     rationale: str = ""
 
-    @model_validator(mode="after")
-    def _window(self) -> Standard:
-        if self.min_months > self.months:
-            raise ValueError("min_months cannot exceed months")
-        return self
+    @field_validator("min_months")
+    @classmethod
+    def _window(cls, v: int, info: ValidationInfo) -> int:
+        # a field validator, so that the problem is located at min_months itself
+        months = info.data.get("months")
+        if isinstance(months, int) and v > months:
+            raise ValueError(
+                f"cannot exceed months ({v} > {months}): a breach needs "
+                f"min_months of the last `months` months; lower min_months or raise months"
+            )
+        return v
 
 
 Signal = Literal["outside_limits", "trend", "two_in_three", "run"]
@@ -303,8 +309,9 @@ class Rule(Model):
             raise ValueError(f"a rule cannot propose {v}: a provider has it when no rule fires")
         if isinstance(v, str) and v not in ladder:
             names = ladder.names()[1:]
-            hint = did_you_mean(v, names) if not ladder.default else ""
-            raise ValueError(f"unknown level {v!r}{hint}; use one of {', '.join(names)}")
+            raise ValueError(
+                f"unknown level {v!r}{did_you_mean(v, names)}; use one of {', '.join(names)}"
+            )
         return v
 
     @field_validator("domain")

@@ -381,7 +381,9 @@ def load_scenarios(
         name = spec.name or file.stem
         out.append(Scenario(name, str(file), positions.at(at)[0], spec, used, ws, month))
     if problems:
-        raise InputError(problems)
+        # a problem of what scenarios share (the file's ruleset, its as_of) is found once per
+        # scenario: said once
+        raise InputError(list(dict.fromkeys(problems)))
     seen: dict[str, Scenario] = {}
     for s, (_, at) in zip(out, specs, strict=False):
         if s.name in seen:
