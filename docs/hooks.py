@@ -1,9 +1,10 @@
 """MkDocs hooks: the references generated from the code when the site is built.
 
 A page holds ``<!-- generated: NAME -->`` on a line of its own where the reference NAME
-goes: the condition kinds, the problem codes and the indicator catalogue are made from
-their models here, so a new kind, code or indicator is one change in the code and never a
-second edit of the documentation (the command reference is made by mkdocs-click).
+goes: the condition kinds, the problem codes, the indicator catalogue and the
+strategies' signatures are made from their models here, so a new kind, code, indicator or
+strategy argument is one change in the code and never a second edit of the documentation
+(the command reference is made by mkdocs-click).
 """
 
 from __future__ import annotations
@@ -48,10 +49,18 @@ def indicators() -> str:
     return "\n".join(rows) + f"\n\n{len(CATALOGUE)} indicators.\n"
 
 
+def strategies() -> str:
+    """Every public strategy and helper of ``qsgrules.strategies``, from its signature."""
+    from qsgrules.strategies.reference import reference_markdown
+
+    return reference_markdown()
+
+
 GENERATED: dict[str, Callable[[], str]] = {
     "conditions": conditions,
     "codes": codes,
     "indicators": indicators,
+    "strategies": strategies,
 }
 
 

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import did_you_mean
 from ..indicators import BY_ID, DataKind, Indicator
 from ..workspace import Member, Observations, Provider, SoftItem, Workspace
+from ..workspace.members import resolve_source, source_index
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,28 @@ def workspace(
     members: Mapping[str, Member],
     root: str = "<generated>",
 ) -> Workspace:
+    """The workspace of these parts, checked as the workspace loader checks them: every
+    item's provider is one of ``providers`` and its source a member (by name or alias; an
+    alias counts for the member it names), else ValueError: an undeclared local office is
+    not an independent organisation in memory either."""
+    by_code = {p.code: p for p in providers}
+    index = source_index(members)
+    checked = []
+    for item in items:
+        if item.provider not in by_code:
+            raise ValueError(f"item {item.id}: no provider {item.provider!r} in the workspace")
+        named = resolve_source(item.source, members, index)
+        if named is None:
+            raise ValueError(
+                f"item {item.id}: source {item.source!r} is not a member organisation"
+                f"{did_you_mean(item.source, members)}; declare it (with_members)"
+            )
+        checked.append(item if named == item.source else item.model_copy(update={"source": named}))
     return Workspace(
         root=root,
-        providers={p.code: p for p in providers},
+        providers=by_code,
         observations=observations(rows),
-        intelligence=tuple(items),
+        intelligence=tuple(checked),
         members=dict(members),
     )
 
