@@ -195,3 +195,36 @@ def test_the_two_edits_of_the_default_ruleset_that_check_suspects_fail_verify(
     assert "FAILED after" in text and "(seed 0," in text
     assert f"never lowers a provider's level ({what})" in text
     assert "--- before/providers.csv" in text and "--- after/indicators.csv" in text
+
+
+def test_a_counterexample_keeps_only_the_provider_and_series_that_show_it() -> None:
+    from qsgrules.model.vocabulary import ProviderType
+    from qsgrules.strategies._build import Row, rows_of, workspace
+    from qsgrules.verify.probes import trimmed
+    from qsgrules.workspace import Provider, Workspace
+
+    rs = parse_ruleset(tiny(MATERNITY, WEIGHTY, ANY_BREACH), "edited.yaml")
+    cx = verify(rs, examples=3).counterexample
+    assert cx is not None
+    other = Provider(code="RZZ", name="Other", type=ProviderType.ACUTE, qsg="Q")
+    march = 2019 * 12 + 2
+    noise = [Row("RZZ", "cancer_2wk", march - k, 3.0) for k in range(3)]
+    noise += [Row(cx.provider, "infections_rate", march - k, 0.1) for k in range(3)]
+    padded = {
+        name: workspace(
+            [*ws.providers.values(), other],
+            [*rows_of(ws.observations), *noise],
+            ws.intelligence,
+            ws.members,
+        )
+        for name, ws in cx.workspaces.items()
+    }
+    bigger = type(cx)(cx.property, cx.message, cx.provider, cx.as_of, padded, cx.levels)
+    small = trimmed(bigger, rs)
+
+    def shown(ws: Workspace) -> list[tuple[str, str, int, float]]:
+        return [(r.provider, r.indicator, r.period, r.value) for r in rows_of(ws.observations)]
+
+    for name, ws in small.workspaces.items():
+        assert list(ws.providers) == [cx.provider]
+        assert shown(ws) == shown(cx.workspaces[name])

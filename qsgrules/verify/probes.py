@@ -164,9 +164,12 @@ def trimmed(cx: Counterexample, ruleset: CompiledRuleset) -> Counterexample:
     then each series the change left alone, each while the levels it shows stay the same
     (one provider and its few series where they suffice)."""
     shown = cx.workspaces
-    if len(shown["before"].providers) > 1:
+    if set(cx.levels) != set(shown):
+        return cx  # the levels it shows are what trimming keeps: none, nothing to keep
+    first = next(iter(shown))
+    if len(shown[first].providers) > 1:
         shown = _kept(cx, ruleset, shown, {n: _only(ws, cx.provider) for n, ws in shown.items()})
-    for indicator in sorted({r.indicator for r in rows_of(shown["before"].observations)}):
+    for indicator in sorted({r.indicator for r in rows_of(shown[first].observations)}):
         series = [_series(ws, indicator) for ws in shown.values()]
         if any(s != series[0] for s in series):
             continue  # the change is in this series
