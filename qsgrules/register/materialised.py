@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import TypeAdapter, create_model
+from pydantic import BaseModel, TypeAdapter, create_model
 
 from .state import (
     Action,
@@ -78,7 +78,7 @@ DETAIL = tuple(
     for f in fields(Meeting)
     if f.name not in {g.name for g in fields(MeetingHeader)} and f.name not in PARTS
 )
-_DETAIL = create_model(  # what a meeting froze, as pydantic reads and writes it
+_DETAIL: type[BaseModel] = create_model(  # what a meeting froze, as pydantic reads and writes it
     "MeetingDetail",
     **{name: (typing.get_type_hints(Meeting, include_extras=True)[name], ...) for name in DETAIL},  # type: ignore[call-overload]
 )
