@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # CI (the CI variable set) loads Hypothesis' built-in derandomized "ci" profile; locally the
@@ -14,3 +15,13 @@ settings.load_profile("qsg-ci" if os.environ.get("CI") else "qsg-dev")
 pytest_plugins = ["pytester"]
 
 __all__ = ["HealthCheck"]
+
+
+@pytest.fixture(scope="session")
+def demo_pack() -> str:
+    """The bundled demo's whole meeting pack as of 2019-03, built once per test process:
+    several modules read it, and building it draws every chart (the costliest setup of the
+    suite when each module built its own)."""
+    from qsgrules.api import meeting_pack
+
+    return meeting_pack(as_of="2019-03")

@@ -9,7 +9,6 @@ import re
 import numpy as np
 import pytest
 
-from qsgrules.api import meeting_pack
 from qsgrules.bundled import default_ruleset
 from qsgrules.evidence.hard import possible_limits
 from qsgrules.evidence.trend import trend_breaches
@@ -23,8 +22,8 @@ RULESET = load_ruleset(default_ruleset())
 
 
 @pytest.fixture(scope="module")
-def pack() -> str:
-    return meeting_pack(as_of="2019-03")
+def pack(demo_pack: str) -> str:
+    return demo_pack
 
 
 def _figures(pack: str) -> list[tuple[dict[str, object], str, str]]:

@@ -36,8 +36,8 @@ DEMO = Path(demo_workspace())
 
 
 @pytest.fixture(scope="module")
-def pack() -> str:
-    return meeting_pack(as_of="2019-03")
+def pack(demo_pack: str) -> str:
+    return demo_pack
 
 
 @pytest.fixture(scope="module")
