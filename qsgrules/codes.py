@@ -62,6 +62,11 @@ class Code(StrEnum):
         "a `because` citing soft evidence ({cited_soft}, {cited_sources}) gathered across "
         "soft conditions of different scopes (domain, category, source)",
     )
+    LIMITS_CONFLICT = (
+        "QSG110",
+        "a cap and a floor that can hold at once with the floor above the cap (the floor "
+        "stands), or exit criteria that can never hold (the level could never come down)",
+    )
 
     # --------------------------------------------------------------- 2xx: rulesets
     RULESET_SCHEMA = "QSG200", "a ruleset's structure: a missing, unknown or mistyped key"

@@ -125,3 +125,97 @@ def test_the_shipped_wales_suite_can_fail(tmp_path: Path) -> None:
     path.write_text(flipped)
     failed = [r for s in load_scenarios(path) if not (r := run_scenario(s)).ok]
     assert len(failed) == 1 and "exits" in failed[0].differences[0]
+
+
+# ------------------------------------------------------------------ check, verify, pack
+
+FLOOR_AND_CAP = """
+  - id: never-event-cap
+    description: A cap that says less than the floor beside it, for a test.
+    when: {breach: {indicator: cqc_compliance_notices}}
+    at_most: area_of_concern
+"""
+
+NEVER_EXITS = """    exit:
+      all:
+        - breach: {indicator: never_events_rate}
+        - not: {breach: {indicator: never_events_rate}}
+"""
+
+
+def _check(text: str) -> list[str]:
+    from qsgrules.ruleset.analysis import analyse
+
+    rs = parse_ruleset(text, "wales.yaml")
+    assert rs.positions is not None
+    return [f"{p.code} {p.message}" for p in analyse(rs, rs.positions)]
+
+
+def test_check_flags_a_cap_under_a_floor_and_exit_criteria_that_never_hold() -> None:
+    assert not [w for w in _check(WALES.read_text()) if w.startswith("QSG110")]
+    capped = WALES.read_text().replace("\nlimits:\n", "\nlimits:\n" + FLOOR_AND_CAP)
+    found = [w for w in _check(capped) if w.startswith("QSG110")]
+    assert len(found) == 1 and "contradicts limit cqc-notice-floor" in found[0]
+    text = WALES.read_text()
+    start = text.index("    exit:", text.index("- id: never-event"))
+    end = text.index("    because:", start)
+    trapped = text[:start] + NEVER_EXITS + text[end:]
+    found = [w for w in _check(trapped) if w.startswith("QSG110")]
+    assert len(found) == 1 and "never-event's exit criteria can never hold" in found[0]
+
+
+@pytest.mark.slow
+def test_verify_passes_on_the_wales_ladder_and_catches_a_broken_exit(tmp_path: Path) -> None:
+    from qsgrules.verify import verify
+
+    report = verify(load_ruleset(WALES), examples=120, seed=0)
+    failed = [o.text for o in report.outcomes if not o.ok]
+    assert report.ok, (failed, report.counterexample)
+    texts = " | ".join(o.text for o in report.outcomes)
+    assert "a floor is never undercut" in texts and "standing levels drawn" in texts
+    # broken on purpose: the never-event rule fires on a reported never event (soft), but
+    # its exit criteria forget it, so a provider could leave while the rule still holds
+    text = WALES.read_text()
+    start = text.index("    exit:", text.index("- id: never-event"))
+    end = text.index("    because:", start)
+    broken = text[:start] + "    exit:\n      not: {breach: {indicator: never_events_rate}}\n"
+    broken = broken + text[end:]
+    path = tmp_path / "broken.yaml"
+    path.write_text(broken)
+    caught = verify(load_ruleset(path), examples=60, seed=0)
+    assert caught.counterexample is not None
+    assert caught.counterexample.property == "exit criteria never hold while their own rule fires"
+    assert "never-event fires and its exit criteria hold" in caught.counterexample.message
+
+
+def test_the_pack_shows_the_ladder_domains_and_colours() -> None:
+    from qsgrules.api import meeting_pack
+
+    html = meeting_pack(ruleset=WALES, providers=["RJ6", "RF4"])
+    assert "By domain:" in html and "targeted intervention" in html
+    assert "background: #ef6c00" in html  # the rung's declared colour
+    default = meeting_pack(providers=["RJ6"])
+    assert "By domain:" not in default and "Floor " not in default
+
+
+@pytest.mark.parametrize(
+    "preset", sorted((WALES.parent / "ladders").glob("*.yaml")), ids=lambda p: p.stem
+)
+def test_each_shipped_ladder_is_a_ladder_a_ruleset_can_declare(preset: Path) -> None:
+    import yaml
+
+    levels = yaml.safe_load(preset.read_text())["levels"]
+    ladder = ladder_of_specs(tuple(RungSpec.model_validate(r) for r in levels))
+    assert len(ladder) == 5 and not ladder.lowest.escalation and ladder.top.escalation
+    assert "Source:" in preset.read_text()
+    # pasted into the Wales example in place of its own ladder, the ruleset still loads
+    # once its rules name the preset's levels
+    text = WALES.read_text()
+    start, end = text.index("levels:\n"), text.index("\ndomains:")
+    renamed = text[:start] + preset.read_text().split("levels:\n", 1)[0] + "levels:\n"
+    renamed += preset.read_text().split("levels:\n", 1)[1] + text[end:]
+    names = dict(zip(load_ruleset(WALES).ladder.ids, ladder.ids, strict=True))
+    for old, new in names.items():
+        renamed = renamed.replace(f"level: {old}\n", f"level: {new}\n")
+        renamed = renamed.replace(f"at_least: {old}\n", f"at_least: {new}\n")
+    assert parse_ruleset(renamed, preset.name).ladder.ids == ladder.ids

@@ -76,7 +76,14 @@ def _held(register: Path, ruleset: CompiledRuleset, on: dt.date | None) -> dict[
     with Register(register, readonly=True) as reg:
         held = reg.standing_levels(on=on)
     ladder = ruleset.ladder
-    return {code: Held(level=ladder.place(s.level), since=s.decided_on) for code, s in held.items()}
+    return {
+        code: Held(
+            level=ladder.place(s.level),
+            domains={d: ladder.place(lv) for d, lv in s.domains.items()},
+            since=s.decided_on,
+        )
+        for code, s in held.items()
+    }
 
 
 def _dated(result: Triage, as_of: str | None, on: str | dt.date | None) -> dt.date | None:

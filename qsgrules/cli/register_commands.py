@@ -356,6 +356,13 @@ def override(
     "--review-by", default=None, metavar="YYYY-MM-DD", help="Default: kept if the level is."
 )
 @click.option("--exit-criteria", default=None, metavar="TEXT", help="Default: kept likewise.")
+@click.option(
+    "--domain",
+    "domains",
+    multiple=True,
+    metavar="DOMAIN=LEVEL",
+    help="A domain's level (repeat for each); default: the proposal's, if it is concluded.",
+)
 @_CLEAR_REVIEW
 @_CLEAR_EXIT
 @_writer
@@ -366,6 +373,7 @@ def decide(
     level: str | None,
     review_by: str | None,
     exit_criteria: str | None,
+    domains: tuple[str, ...],
     clear_review_by: bool,
     clear_exit_criteria: bool,
     workspace: str | None,
@@ -389,6 +397,7 @@ def decide(
             exit_criteria=exit_criteria,
             clear_review_by=clear_review_by,
             clear_exit_criteria=clear_exit_criteria,
+            domains=_domain_levels(domains) if domains else None,
         )
     d = done.decision
     dissent = f"; dissent: {len(d.dissent)}" if d.dissent else ""
@@ -396,6 +405,9 @@ def decide(
         f"{meeting} {code}: decided {d.level.label} (proposed {d.proposed.label}; "
         f"{len(d.positions)} position(s){dissent})"
     )
+    if d.domains:
+        by_domain = "; ".join(f"{k.replace('_', ' ')}: {v.label}" for k, v in d.domains.items())
+        click.echo(f"by domain: {by_domain}")
     if d.review_by_from:
         click.echo(f"kept review by {d.review_by} from {d.review_by_from}")
     if d.exit_criteria_from:
@@ -408,6 +420,23 @@ def decide(
         click.echo(f"{closed} superseded: {meeting} decided {d.level.label}")
     for warning in done.warnings:
         click.echo(warning, err=True)
+
+
+def _domain_levels(given: tuple[str, ...]) -> dict[str, str]:
+    """``--domain safety=targeted_intervention`` (repeated) as a mapping."""
+    from ..register import checks
+
+    out: dict[str, str] = {}
+    for item in given:
+        domain, sep, level = item.partition("=")
+        if not sep or not domain or not level:
+            raise checks.refuse(
+                "domain",
+                f"{item!r}: write DOMAIN=LEVEL, e.g. safety=regular_review",
+                checks.BAD_LEVEL,
+            )
+        out[domain.strip()] = level.strip()
+    return out
 
 
 COMMANDS = (meeting, agenda, confirm, override, decide, *record_commands.COMMANDS)

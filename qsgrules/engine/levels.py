@@ -101,7 +101,7 @@ def _exit_status(
                     text=lack.text(),
                 )
             )
-    where = "" if scope == PROVIDER else f" for {scope}"
+    where = "" if scope == PROVIDER else f" for {scope.replace('_', ' ')}"
     dated = f" since {since}" if since else ""
     names = ", ".join(r.id for r in rules)
     if met:
@@ -132,7 +132,7 @@ def _limit(
     floor = lim.limit.floor
     after = max(before, lim.level) if floor else min(before, lim.level)
     kind: Literal["floor", "cap"] = "floor" if floor else "cap"
-    where = "" if scope == PROVIDER else f" ({scope})"
+    where = "" if scope == PROVIDER else f" ({scope.replace('_', ' ')})"
     bound = "at least" if floor else "at most"
     if after != before:
         text = (

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+
 from . import Model
 from .ladder import LevelName
 
@@ -18,3 +22,12 @@ class Standing(Model):
     meeting: str
     review_by: str | None = None
     exit_criteria: str | None = None
+    # the level concluded per domain (a ruleset with domain-scoped rules); absent otherwise
+    domains: dict[str, LevelName] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _sparse(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("domains"):
+            data.pop("domains", None)  # as before domains: the 2013 contract unchanged
+        return data

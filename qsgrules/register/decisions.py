@@ -6,7 +6,10 @@ goes below summit)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import InputError, Problem
 from ..model.ladder import AnyRung
@@ -81,6 +84,7 @@ def decide(
     exit_criteria: str | None = None,
     clear_review_by: bool = False,
     clear_exit_criteria: bool = False,
+    domains: Mapping[str, str] | None = None,
 ) -> Decided:
     """The chair's conclusion. Without ``level`` it takes the proposal when every recorded
     position confirmed it, and otherwise refuses naming who disagreed and with which level
@@ -158,11 +162,14 @@ def decide(
         )
         exit_kept, exit_from = _kept(exit_text, clear_exit_criteria, held, "exit_criteria", final)
         earlier = m.decisions.get(code)
-        kept: dict[str, str] = {}
+        kept: dict[str, Any] = {}
         if review_from is not None:
             kept["review_by_from"] = review_from
         if exit_from is not None:
             kept["exit_criteria_from"] = exit_from
+        by_domain = _domains(m, code, final, proposed, domains)
+        if by_domain:  # absent otherwise: a record as before domains
+            kept["domains"] = by_domain
         body = DecisionBody(
             level=final,
             proposed=proposed,
@@ -226,6 +233,36 @@ def _convene(m: Meeting, code: str, review: str | None, action_id: str) -> NewRe
         purpose=ActionKind.CONVENE_SUMMIT,
     )
     return body.record(meeting=m.id, provider=code, subject=action_id)
+
+
+def _domains(
+    m: Meeting,
+    code: str,
+    final: AnyRung,
+    proposed: AnyRung,
+    given: Mapping[str, str] | None,
+) -> dict[str, AnyRung]:
+    """The level concluded per domain: as given (``domain=level``), else the proposal's
+    when the QSG concluded the proposed level, else none (the chair gives them)."""
+    if given is None:
+        return dict(m.proposed_domains.get(code, {})) if final == proposed else {}
+    out: dict[str, AnyRung] = {}
+    for domain, level in given.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", domain):
+            raise checks.refuse(
+                "domain", f"{domain!r} is not a domain (a word such as safety)", checks.BAD_LEVEL
+            )
+        rung = checks.on_ladder("domain", level, m.ladder)
+        if rung > final:
+            raise checks.refuse(
+                "domain",
+                f"{domain} at {rung.value} is above the level concluded ({final.value}): the "
+                "provider's level is the highest of its domains",
+                checks.BAD_LEVEL,
+            )
+        if not rung.lowest:
+            out[domain] = rung
+    return out
 
 
 def _supersede(state: State, m: Meeting, code: str, final: AnyRung, why: str) -> list[NewRecord]:

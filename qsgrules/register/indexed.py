@@ -97,6 +97,10 @@ class Meetings(MutableMapping[str, Meeting]):
         m = Meeting(**vars(header), **load_detail(detail))
         if m.levels:  # a declared ladder's names are read unplaced: place them on it
             m.proposed = {code: m.ladder.place(lv) for code, lv in m.proposed.items()}
+            m.proposed_domains = {
+                code: {d: m.ladder.place(lv) for d, lv in levels.items()}
+                for code, levels in m.proposed_domains.items()
+            }
         rows: dict[str, Any] = {"head": head, "detail": detail, "objects": {}}
         attendance = _texts(conn, "SELECT member, data FROM state_attendance", meeting)
         for a in ATTENDANCES.load(_array(attendance)):
@@ -148,7 +152,12 @@ def placed(d: Decision, ladder: Ladder) -> Decision:
     """``d`` with its levels as rungs of ``ladder`` (its meeting's)."""
     if d.level.placed and d.proposed.placed:
         return d
-    return replace(d, level=ladder.place(d.level), proposed=ladder.place(d.proposed))
+    return replace(
+        d,
+        level=ladder.place(d.level),
+        proposed=ladder.place(d.proposed),
+        domains={k: ladder.place(v) for k, v in d.domains.items()},
+    )
 
 
 class IndexedState(State):

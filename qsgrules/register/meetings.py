@@ -66,6 +66,18 @@ def open_meeting(
     specs = [RungSpec.model_validate(r) for r in declared] if declared else None
     ladder = ladder_of_specs(tuple(specs)) if specs else DEFAULT_LADDER
     proposed = {p["provider"]: ladder.rung(p["level"]) for p in triage["proposals"]}
+    by_domain = {
+        p["provider"]: {d: ladder.rung(lv) for d, lv in p["domains"].items()}
+        for p in triage["proposals"]
+        if p.get("domains")
+    }
+
+    # absent for the 2013 ladder and without domains: records as before ladders
+    extra: dict[str, Any] = {}
+    if specs:
+        extra["ladder"] = specs
+    if by_domain:
+        extra["proposed_domains"] = by_domain
 
     def build(state: State) -> list[NewRecord]:
         plans = sorted((p for p in state.planned.values() if p.date == day), key=lambda p: p.seq)
@@ -77,8 +89,8 @@ def open_meeting(
             as_of=triage["as_of"],
             ruleset=triage["ruleset"],
             providers={k: dict(v) for k, v in providers.items()},
-            **({"ladder": specs} if specs else {}),
             proposed=proposed,
+            **extra,
             members=dict(members),
             settings=dict(settings),
             intelligence=_intelligence(triage),

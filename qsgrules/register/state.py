@@ -94,6 +94,8 @@ class Decision:
     #: them (the level unchanged and the chair neither changed nor cleared them)
     review_by_from: str | None = None
     exit_criteria_from: str | None = None
+    # the level concluded per domain (empty for a ruleset without domain-scoped rules)
+    domains: dict[str, LevelName] = field(default_factory=dict)
 
     def standing(self) -> Standing:
         return Standing(
@@ -102,6 +104,7 @@ class Decision:
             meeting=self.meeting,
             review_by=self.review_by,
             exit_criteria=self.exit_criteria,
+            domains=dict(self.domains),
         )
 
 
@@ -157,6 +160,8 @@ class Meeting(MeetingHeader):
     settings: dict[str, Any]
     # the ladder its triage's ruleset declares (None: the 2013 ladder, as before ladders)
     levels: tuple[RungSpec, ...] | None = None
+    # each provider's proposed level per domain (ruleset with domain-scoped rules only)
+    proposed_domains: dict[str, dict[str, LevelName]] = field(default_factory=dict)
     # the soft items its frozen triage counts, by provider: {id, received, source, domain,
     # severity} (empty for meetings opened before it was recorded)
     intelligence: dict[str, list[dict[str, str]]] = field(default_factory=dict)

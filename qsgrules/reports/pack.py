@@ -22,7 +22,7 @@ from typing import Any
 from .. import __version__
 from ..indicators import BY_ID
 from ..model.evidence import SoftFinding
-from ..model.ladder import AnyRung, ladder_of
+from ..model.ladder import DEFAULT_LADDER, AnyRung, ladder_of
 from ..model.months import month_end, month_number
 from ..model.pack import (
     DISCUSSED,
@@ -197,12 +197,25 @@ def agenda_items(ctx: MeetingContext, proposals: Sequence[Proposal]) -> tuple[Ag
     if ctx.agenda is not None:
         return ctx.agenda
     concern = tuple(p.provider for p in proposals if p.level.escalation)
+    # the escalations of the proposals' ladder, highest first ("a risk summit or regular
+    # review" on the 2013 ladder)
+    rungs = proposals[0].level.ladder_ids if proposals else ()
+    ladder = DEFAULT_LADDER if rungs == DEFAULT_LADDER.ids or not proposals else None
+    named = (
+        "a risk summit or regular review"
+        if ladder is not None
+        else " or ".join(
+            lv.label
+            for lv in sorted(
+                {p.level for p in proposals if p.level.escalation}, key=lambda lv: -lv.rank
+            )
+        )
+        or "an escalation"
+    )
     detail = (
-        "Providers proposed for a risk summit or regular review (every provider is on the "
-        "triage board):"
+        f"Providers proposed for {named} (every provider is on the triage board):"
         if concern
-        else "No provider is proposed for a risk summit or regular review; every provider is "
-        "on the triage board."
+        else f"No provider is proposed for {named}; every provider is on the triage board."
     )
     return tuple(
         item.model_copy(update={"providers": concern, "detail": detail})

@@ -244,6 +244,10 @@ def _standing_text(p: Proposal) -> list[str]:
         f"  {m} the proposal {effect}"
         + (f"; review by {s.review_by}" if s.review_by else "; no review date"),
     ]
+    if s.domains:
+        ranked = sorted(s.domains.items(), key=lambda kv: (-kv[1].rank, kv[0]))
+        text = "; ".join(f"{d.replace('_', ' ')}: {lv.label}" for d, lv in ranked)
+        out.extend(_wrap(f"Standing by domain: {text}", "  "))
     if s.exit_criteria:
         out.extend(_wrap(f"Exit criteria: {s.exit_criteria}", "  "))
     return out

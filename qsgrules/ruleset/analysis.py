@@ -3,8 +3,9 @@ level as evidence grows, what is configured and never used, what another rule sh
 
 Each finding is a ``Problem`` with a stable code and the position of the YAML it is about;
 ``qsg check`` shows them as warnings (errors with ``--strict``). Their codes are
-QSG101-QSG108 (``qsgrules.codes``: never holds, threshold out of range, contradiction, not
-monotone, always holds, unused setting, duplicate rule, shadowed rule).
+QSG101-QSG110 (``qsgrules.codes``: never holds, threshold out of range, contradiction, not
+monotone, always holds, unused setting, duplicate rule, shadowed rule, soft evidence cited
+across scopes, a cap below a floor that can hold with it or exit criteria that never hold).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def analyse(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
     found.extend(_impossible_limits(ruleset, positions))
     found.extend(_cited_across_scopes(ruleset, positions))
     found.extend(_duplicates_and_shadows(ruleset, positions))
+    found.extend(_limits_and_exits(ruleset, positions))
     return sorted(found, key=lambda p: (p.line, p.col or 0, p.code, p.message))
 
 
@@ -360,8 +362,8 @@ def _duplicates_and_shadows(ruleset: CompiledRuleset, positions: Positions) -> l
             continue  # too large to expand, or never holds (QSG103 says so)
         for other in ruleset.rules:
             theirs = forms[other.id]
-            if other.level <= rule.level or theirs is None:
-                continue
+            if other.level <= rule.level or theirs is None or other.domain != rule.domain:
+                continue  # a rule of another domain does not decide this one's level
             if _implies(mine, theirs):
                 out.append(
                     _warn(
@@ -374,4 +376,53 @@ def _duplicates_and_shadows(ruleset: CompiledRuleset, positions: Positions) -> l
                     )
                 )
                 break
+    return out
+
+
+# ------------------------------------------------------------------------ limits and exits
+
+
+def _can_hold_together(a: Node, b: Node) -> bool:
+    """Whether two conditions can hold at once (True when too large to tell)."""
+    left, right = _branches(a), _branches(b)
+    if left is None or right is None:
+        return True
+    return any(_satisfiable(x + y) for x in left for y in right)
+
+
+def _limits_and_exits(ruleset: CompiledRuleset, positions: Positions) -> list[Problem]:
+    """A cap under a floor of the same scope that can hold with it (the floor stands, the
+    cap says otherwise), and exit criteria that no provider can ever meet."""
+    out: list[Problem] = []
+    caps = [lim for lim in ruleset.limits if not lim.limit.floor]
+    floors = [lim for lim in ruleset.limits if lim.limit.floor]
+    for cap in caps:
+        for floor in floors:
+            if floor.limit.domain != cap.limit.domain or floor.level <= cap.level:
+                continue
+            if _can_hold_together(cap.condition, floor.condition):
+                out.append(
+                    _warn(
+                        positions,
+                        ("limits", cap.index, "at_most"),
+                        Code.LIMITS_CONFLICT,
+                        f"limit {cap.id} (at most {cap.level.value}) contradicts limit "
+                        f"{floor.id} (at least {floor.level.value}): both can hold at once, "
+                        f"and then the floor stands ({floor.level.value})",
+                    )
+                )
+    for rule in ruleset.rules:
+        if rule.exit is None:
+            continue
+        branches = _branches(rule.exit)
+        if branches is not None and not any(_satisfiable(b) for b in branches):
+            out.append(
+                _warn(
+                    positions,
+                    ("rules", rule.index, "exit"),
+                    Code.LIMITS_CONFLICT,
+                    f"rule {rule.id}'s exit criteria can never hold: a provider placed at "
+                    f"{rule.level.value} could never come down",
+                )
+            )
     return out

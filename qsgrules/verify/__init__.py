@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
+from ..engine.levels import PROVIDER
 from ..model.vocabulary import Level
 from ..ruleset import CompiledRuleset
 from ..ruleset.conditions import atoms
@@ -45,6 +46,15 @@ from .checks import (
     declared,
 )
 from .crossings import ceilings
+from .ladder import (
+    EXITS,
+    FLOORS,
+    HOLD,
+    check_exits_and_floors,
+    check_hold,
+    scope_level,
+    uses_ladder,
+)
 from .probes import ProbeTally, probe, trimmed
 
 #: The month generated workspaces end in (any past month would do).
@@ -64,6 +74,8 @@ class Tally:
     decided: Counter[str] = field(default_factory=Counter)
     changes: Counter[str] = field(default_factory=Counter)
     declared: Counter[str] = field(default_factory=Counter)
+    exits_met: Counter[str] = field(default_factory=Counter)  # rule -> exit criteria held
+    held: int = 0  # standing levels drawn and checked (ladder.check_hold)
 
 
 #: Shrinking stops this long after the first failure (the smallest example so far is kept).
@@ -181,8 +193,11 @@ def verify(
             tally.levels[p.level.value] += 1
             for fired in p.rules:
                 tally.fired[fired.id] += 1
-                if by_id[fired.id].level == p.level:
+                # a domain's rule decides its domain's level
+                if by_id[fired.id].level == scope_level(ruleset, p, fired.domain or PROVIDER):
                     tally.decided[fired.id] += 1
+        if ladder_rules:
+            check_exits_and_floors(ws, ruleset, result, tally.exits_met)
         for prop in check_declared(ws, result, props):
             tally.declared[prop.text] += 1
         # a provider some rule raised is where a level can fall: chosen more often
@@ -193,7 +208,10 @@ def verify(
         change = data.draw(changes(ws, ruleset, current, AS_OF), label="change")
         tally.changes[change.what] += 1
         check_monotone(ws, ruleset, AS_OF, current, change)
+        if ladder_rules:
+            tally.held += check_hold(ws, ruleset, current, AS_OF, data)
 
+    ladder_rules = uses_ladder(ruleset)
     shrinking = _Smallest()
     try:
         run()
@@ -231,6 +249,26 @@ def _outcomes(
         Outcome(True, f"{DETERMINISM}: {n} examples"),
         Outcome(True, f"{ABSENCE}: {n} examples"),
     ]
+    if uses_ladder(ruleset):
+        out += [
+            Outcome(True, f"{EXITS}: {n} examples"),
+            Outcome(True, f"{FLOORS}: {n} examples"),
+            Outcome(True, f"{HOLD}: {tally.held} standing levels drawn"),
+        ]
+        for rule in ruleset.rules:
+            if rule.exit is None:
+                continue
+            k = tally.exits_met[rule.id]
+            out.append(
+                Outcome(
+                    k > 0,
+                    f"rule {rule.id}'s exit criteria hold ({k}): a provider placed at "
+                    f"{rule.level.value} can come down"
+                    if k
+                    else f"rule {rule.id}'s exit criteria never held in {n} examples: a "
+                    f"provider placed at {rule.level.value} could never come down",
+                )
+            )
     named = sorted({r.level for r in ruleset.rules}, reverse=True)
     # a level some aimed workspace reached (a rule of it decided there) was proposed too
     reached = {r.level.value for r in ruleset.rules if probed.decided[r.id]}

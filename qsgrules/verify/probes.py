@@ -19,6 +19,7 @@ from dataclasses import astuple, dataclass, field
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 
+from ..engine.levels import PROVIDER
 from ..engine.triage import triage
 from ..model.months import month_number
 from ..model.proposal import Proposal
@@ -29,6 +30,7 @@ from ..strategies.workspaces import _shape
 from ..workspace import Workspace
 from .checks import MONOTONE, Counterexample, PropertyFailed, facts_of
 from .crossings import Crossing, ceilings, crossings, grew
+from .ladder import scope_level
 
 #: The probes' own seed: the same probes on every run.
 PROBE_SEED = 20_130_301
@@ -102,8 +104,8 @@ def _probe_rule(
             if rule.id not in {r.id for r in p.rules}:
                 continue
             tally.fired[rule.id] += 1
-            if p.level != rule.level:
-                continue
+            if scope_level(ruleset, p, rule.domain or PROVIDER) != rule.level:
+                continue  # a domain's rule decides its domain's level
             tally.decided[rule.id] += 1
             tally.bases[rule.id] += 1
             for atom in tops:

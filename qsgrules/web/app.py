@@ -30,8 +30,9 @@ from .. import register as R
 from ..api import open_register
 from ..errors import InputError, Problem
 from ..indicators import CATALOGUE
+from ..model.ladder import ladder_of
 from ..model.proposal import Triage
-from ..model.vocabulary import Domain, Level, Severity, Stance
+from ..model.vocabulary import Domain, Severity, Stance
 from ..register.lookup import open_for_changes
 from ..reports.pack import ProviderView, agenda_items, agenda_order, render_pack, render_template
 from ..reports.public import WITHHELD
@@ -144,6 +145,7 @@ def make_app(
         proposals = snap.triage.proposals
         order = agenda_order(snap.context, proposals)
         on_agenda = [c for item in agenda_items(snap.context, proposals) for c in item.providers]
+        ladder = ladder_of(snap.triage)  # the levels a member may hold: the triage's ladder
         kind, words = _status(snap, live)
         previous, following = neighbours(order, code) if code is not None else (None, None)
         query = BoardQuery.from_args(request.args)
@@ -164,10 +166,10 @@ def make_app(
             "problems": form.problems if form is not None else [],
             "form_state": form,
             "forms": FORMS,
-            "level_choices": sorted(Level, reverse=True),
+            "level_choices": list(ladder.high_first()),
             "domain_choices": list(Domain),
             "severity_choices": sorted(Severity, reverse=True),
-            "levels_by_value": {lv.value: lv for lv in Level},
+            "levels_by_value": {lv.value: lv for lv in ladder},
             "board_url": url_for("board"),
             "organisations": sorted(m.members) if m is not None else [],
             "attendance": (

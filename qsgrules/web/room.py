@@ -7,11 +7,12 @@ every function works without JavaScript.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..model.ladder import LEVEL_ID
 from ..model.proposal import Proposal
-from ..model.vocabulary import Level
 
 #: The cookie that keeps the display mode ("projector" or absent).
 DISPLAY_COOKIE = "qsg_display"
@@ -32,7 +33,8 @@ class BoardQuery:
         level = args.get("level", "")
         return cls(
             text=" ".join(args.get("q", "")[:_LONGEST].split()),
-            level=level if level in Level.values() else "",
+            # a level of any ladder (the page's triage says which): a name, or nothing
+            level=level if re.fullmatch(LEVEL_ID, level) and len(level) <= 60 else "",
             qsg=args.get("qsg", "")[:_LONGEST],
             agenda=args.get("agenda", "") == "1",
         )

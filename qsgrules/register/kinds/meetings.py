@@ -24,6 +24,20 @@ def _meeting(state: State, r: Record) -> Meeting:
     return state.meetings[str(r.meeting)]
 
 
+def _placed(levels: dict[str, AnyRung], info: ValidationInfo) -> dict[str, AnyRung]:
+    """Levels on the ladder the record declares (``ladder``, read before them), else the
+    2013 ladder; a name it does not know is refused as the record's error."""
+    specs = info.data.get("ladder")
+    ladder = ladder_of_specs(tuple(specs)) if specs else DEFAULT_LADDER
+    out = {}
+    for key, level in levels.items():
+        try:
+            out[key] = on_ladder(ladder, level)
+        except ValueError as exc:
+            raise PydanticCustomError("level", str(exc)) from None
+    return out
+
+
 def _level(m: Meeting, level: str) -> AnyRung:
     """A record's level as a rung of its meeting's ladder (ValueError for one it lacks)."""
     return on_ladder(m.ladder, level)
@@ -45,6 +59,9 @@ class MeetingOpened(Body):
     # ladder, as in every register before ladders): each level of the meeting is on it
     ladder: list[RungSpec] | None = None
     proposed: dict[str, LevelName]
+    # each provider's proposed level per domain, for a ruleset with domain-scoped rules
+    # (absent otherwise, as in every register before domains)
+    proposed_domains: dict[str, dict[str, LevelName]] = Field(default_factory=dict)
     members: dict[str, str]
     settings: dict[str, Any]
     # the soft items the frozen triage counts, by provider ({id, received, source, domain,
@@ -56,15 +73,14 @@ class MeetingOpened(Body):
     @field_validator("proposed")
     @classmethod
     def _on_ladder(cls, v: dict[str, AnyRung], info: ValidationInfo) -> dict[str, AnyRung]:
-        specs = info.data.get("ladder")
-        ladder = ladder_of_specs(tuple(specs)) if specs else DEFAULT_LADDER
-        out = {}
-        for code, level in v.items():
-            try:
-                out[code] = on_ladder(ladder, level)
-            except ValueError as exc:
-                raise PydanticCustomError("level", str(exc)) from None
-        return out
+        return _placed(v, info)
+
+    @field_validator("proposed_domains")
+    @classmethod
+    def _domains_on_ladder(
+        cls, v: dict[str, dict[str, AnyRung]], info: ValidationInfo
+    ) -> dict[str, dict[str, AnyRung]]:
+        return {code: _placed(levels, info) for code, levels in v.items()}
 
     def apply(self, state: State, r: Record) -> None:
         assert r.meeting is not None
@@ -78,6 +94,7 @@ class MeetingOpened(Body):
             ruleset=dict(self.ruleset),
             providers={code: dict(p) for code, p in self.providers.items()},
             proposed=dict(self.proposed),
+            proposed_domains={code: dict(d) for code, d in self.proposed_domains.items()},
             levels=tuple(self.ladder) if self.ladder else None,
             members=dict(self.members),
             settings=dict(self.settings),
@@ -158,6 +175,9 @@ class Decided(Body):
     dissent: tuple[Stated, ...]
     review_by_from: str | None = None
     exit_criteria_from: str | None = None
+    # the level concluded for each domain (the provider's domains above the lowest rung),
+    # for a ruleset with domain-scoped rules; absent otherwise
+    domains: dict[str, LevelName] = Field(default_factory=dict)
 
     def apply(self, state: State, r: Record) -> None:
         m = _meeting(state, r)
@@ -177,6 +197,7 @@ class Decided(Body):
             recorded_by=r.recorded_by,
             review_by_from=self.review_by_from,
             exit_criteria_from=self.exit_criteria_from,
+            domains={d: _level(m, lv) for d, lv in self.domains.items()},
         )
 
 
