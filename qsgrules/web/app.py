@@ -148,7 +148,7 @@ def make_app(
         ladder = ladder_of(snap.triage)  # the levels a member may hold: the triage's ladder
         kind, words = _status(snap, live)
         previous, following = neighbours(order, code) if code is not None else (None, None)
-        query = BoardQuery.from_args(request.args)
+        query = BoardQuery.from_args(request.args, ladder.ids)
         qsg_of = {c: p.qsg for c, p in live.workspace.providers.items()}
         values: dict[str, Any] = {
             "page_code": code,

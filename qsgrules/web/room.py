@@ -7,11 +7,10 @@ every function works without JavaScript.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..model.ladder import LEVEL_ID
+from ..model.ladder import DEFAULT_LADDER
 from ..model.proposal import Proposal
 
 #: The cookie that keeps the display mode ("projector" or absent).
@@ -29,12 +28,15 @@ class BoardQuery:
     agenda: bool = False
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> BoardQuery:
+    def from_args(
+        cls, args: Mapping[str, str], levels: Collection[str] = DEFAULT_LADDER.ids
+    ) -> BoardQuery:
         level = args.get("level", "")
         return cls(
             text=" ".join(args.get("q", "")[:_LONGEST].split()),
-            # a level of any ladder (the page's triage says which): a name, or nothing
-            level=level if re.fullmatch(LEVEL_ID, level) and len(level) <= 60 else "",
+            # a level of the page's ladder (its triage's), or none: an unknown one filters
+            # nothing out
+            level=level if level in levels else "",
             qsg=args.get("qsg", "")[:_LONGEST],
             agenda=args.get("agenda", "") == "1",
         )
