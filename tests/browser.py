@@ -55,3 +55,17 @@ def chromedriver() -> str:
         _missing("chromedriver (chromium-driver)")
         raise AssertionError  # pragma: no cover
     return found
+
+
+AXE = INSTALLER.parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_source() -> str:
+    """axe-core's script (installed from the npm registry by .ci/install-browser)."""
+    if not AXE.is_file():
+        _missing(f"axe-core ({AXE})")
+    return AXE.read_text(encoding="utf-8")
+
+
+#: What the accessibility checker holds every page to: WCAG 2.0 and 2.1, levels A and AA.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")

@@ -171,6 +171,8 @@ def test_agreeing_the_meeting_needs_its_box_ticked_then_locks_it(client: Client,
     assert m.locked and m.agreed is not None and m.agreed[1] == "Dr Jo Chair"
     html = c.get("/", query_string={}).get_data(as_text=True)
     assert 'method="post"' not in html  # locked: no more forms
+    # the page says so, though the meeting is no longer open
+    assert f"<strong>Recorded.</strong> {MEETING} agreed and locked" in html
     # a form sent from a page made before the agreement is refused by the register
     status, _, html = _post(c, "/provider/RJ6", "intelligence", SHARED, csrf=earlier)
     assert status == 400 and "is locked" in html
