@@ -150,3 +150,19 @@ def test_a_bad_anchor_is_a_located_problem(ws: Path, tmp_path: Path) -> None:
     other.write_text(json.dumps({"not": "a note"}))
     result = _run("audit", "verify", "--workspace", str(ws), "--note", str(other))
     assert result.exit_code == 2 and "prints no chain head" in result.stderr
+
+
+def test_an_hmac_removed_from_a_record_in_the_middle_is_found(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every record from the first keyed one must carry its HMAC, not only the last
+    monkeypatch.setenv("QSG_AUDIT_KEY", "k")
+    _agreed(ws)
+    conn = sqlite3.connect(ws / "register.sqlite", isolation_level=None)
+    seqs = [s for (s,) in conn.execute("SELECT seq FROM record_macs ORDER BY seq")]
+    assert len(seqs) >= 3
+    conn.execute("DELETE FROM record_macs WHERE seq = ?", (seqs[1],))
+    conn.close()
+    found = _run("audit", "verify", "--workspace", str(ws))
+    assert found.exit_code == 1, found.output
+    assert f"record {seqs[1]} carries no HMAC though records before it do" in found.stderr

@@ -214,3 +214,20 @@ def test_the_note_names_an_information_request_and_its_response(dated: Register)
         "- A-001 (information request): The report (owner CQC, due 2019-05-01, closed); "
         "response: Arrived in full"
     ) in md
+
+
+def test_the_standing_on_a_date_includes_that_days_decision(dated: Register) -> None:
+    R.decide(dated, "RJ2", meeting=MEETING, rationale="Concerns", level="regular_review")
+    assert "RJ2" not in dated.standing_levels(on=dt.date(2019, 4, 9))
+    assert dated.standing_levels(on=dt.date(2019, 4, 10))["RJ2"].level.value == "regular_review"
+    folded = R.fold(dated.records())  # the records' own state agrees with the stored one
+    assert "RJ2" not in folded.standings(on=dt.date(2019, 4, 9))
+    assert folded.standings(on=dt.date(2019, 4, 10))["RJ2"].meeting == MEETING
+
+
+def test_of_two_meetings_on_one_date_the_later_decision_stands(dated: Register) -> None:
+    R.decide(dated, "RJ2", meeting=MEETING, rationale="Concerns", level="regular_review")
+    second = another_meeting(dated, "2019-04-10")
+    R.decide(dated, "RJ2", meeting=second, rationale="Worse", level="risk_summit")
+    assert dated.standing_levels()["RJ2"].level.value == "risk_summit"
+    assert R.fold(dated.records()).standings()["RJ2"].meeting == second
