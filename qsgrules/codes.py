@@ -124,6 +124,8 @@ class Code(StrEnum):
     NO_SUCH_WORKSPACE = "QSG381", "no such workspace folder"
     WORKSPACE_NO_DATA = "QSG382", "providers with no indicator data and no soft intelligence"
     INTAKE_EMPTY = "QSG383", "an intelligence file with no item"
+    BAD_WORKSPACE_VARIABLE = "QSG384", "a QSG_WORKSPACE that names no folder"
+    NO_OWN_WORKSPACE = "QSG385", "a command that writes, with no workspace of one's own found"
     INTEL_ID_EXISTS = "QSG390", "`qsg intel add`: an item id already used"
     INTEL_REFERENCE = "QSG391", "`qsg intel add`: a link to an item that is not there"
     INTEL_NO_ITEM = "QSG392", "`qsg intel close`: no item with that id"
@@ -209,6 +211,8 @@ class Code(StrEnum):
     SCENARIO_WORKSPACE = "QSG771", "a scenario's inline workspace"
     SCENARIO_EXPECTATION = "QSG772", "a scenario's expectation"
     SCENARIO_RULESET = "QSG773", "a scenario's ruleset: outside the root, or not a ruleset"
+    INIT_EXISTS = "QSG780", "`qsg init`: a DIR that is there and not empty"
+    INIT_CANNOT_WRITE = "QSG781", "`qsg init`: a DIR that cannot be written"
 
     # --------------------------------------------------------------- 8xx: files written
     FOLDER_GIVEN = "QSG800", "a folder given where a file is written"

@@ -11,6 +11,10 @@ settings.register_profile("qsg-ci", parent=settings.get_profile("ci"), deadline=
 settings.register_profile("qsg-dev", deadline=None, max_examples=60)
 settings.load_profile("qsg-ci" if os.environ.get("CI") else "qsg-dev")
 
+# A QSG_WORKSPACE in the developer's shell would change which workspace every command
+# without --workspace uses (issue 21): the suite runs as on a machine without one.
+os.environ.pop("QSG_WORKSPACE", None)
+
 # pytester runs pytest on scenario files (the qsgrules pytest plugin's tests)
 pytest_plugins = ["pytester"]
 

@@ -10,6 +10,9 @@ from ..engine.triage import triage as triage
 from ..reports.public import publishable as publishable
 from ..ruleset import load_ruleset as load_ruleset
 from ..workspace import load_workspace as load_workspace
+from ..workspace.discover import Found as Found
+from ..workspace.discover import find_workspace as find_workspace
+from ..workspace.init import init_workspace as init_workspace
 from ..workspace.privacy_scan import scan_workspace as scan_workspace
 from .inputs import REGISTER_FILE as REGISTER_FILE
 from .inputs import open_inputs as open_inputs
@@ -51,6 +54,7 @@ from .rulesets import verify_ruleset as verify_ruleset
 __all__ = [
     "REGISTER_FILE",
     "BacktestRun",
+    "Found",
     "Intelligence",
     "PackSource",
     "RulesetCheck",
@@ -62,6 +66,8 @@ __all__ = [
     "compare_rulesets",
     "coverage",
     "decided_levels",
+    "find_workspace",
+    "init_workspace",
     "intelligence",
     "list_intelligence",
     "load_ruleset",

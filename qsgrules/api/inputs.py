@@ -122,9 +122,9 @@ def register_to_write(workspace: str | Path | None, register: str | Path | None)
             [
                 Problem.for_argument(
                     "workspace",
-                    "the bundled demo is read-only: give your own workspace folder "
-                    "(copy the demo: qsg meeting open --workspace MY-COPY ...) or a register "
-                    "file with --register PATH",
+                    "the bundled demo is read-only: make a workspace of your own (`qsg init "
+                    "DIR --from-demo` copies the demo; run qsg in DIR or give --workspace DIR) "
+                    "or give a register file with --register PATH",
                     code=checks.NO_REGISTER_PLACE,
                 )
             ]

@@ -7,6 +7,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from ..codes import Code
 from ..errors import EngineError, ExitCode, InputError, Problem, shown
 from ..model.vocabulary import Level
 
@@ -118,12 +119,72 @@ def exit_with(code: ExitCode) -> NoReturn:
     raise click.exceptions.Exit(int(code))
 
 
+def _default_workspace(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The workspace named, else QSG_WORKSPACE's, else the one found at or above the
+    current folder (as git finds its repository); else None, the bundled demo, said on
+    stderr so that a folder of one's own is never silently passed over."""
+    if value is not None:
+        return value
+    from ..api import find_workspace
+
+    try:
+        found = find_workspace()
+    except InputError as exc:
+        raise BadInput(exc.problems, {"qsg_workspace": "QSG_WORKSPACE"}) from None
+    if found.folder is None:
+        click.echo(found.said(), err=True)
+        return None
+    return str(found.folder)
+
+
+def _own_workspace(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """As ``_default_workspace``, for a command that writes into the workspace: with none
+    found it refuses (the bundled demo is read-only) rather than falling back."""
+    if value is not None:
+        return value
+    from ..api import find_workspace
+
+    try:
+        found = find_workspace()
+    except InputError as exc:
+        raise BadInput(exc.problems, {"qsg_workspace": "QSG_WORKSPACE"}) from None
+    if found.folder is None:
+        raise BadInput(
+            [
+                Problem.for_argument(
+                    "workspace",
+                    f"no workspace of your own in {found.start} or above, and QSG_WORKSPACE "
+                    "is not set: run this in your workspace folder, give --workspace DIR, or "
+                    "make one with `qsg init DIR --from-demo` (the bundled demo is read-only)",
+                    code=Code.NO_OWN_WORKSPACE,
+                )
+            ],
+            {},
+        )
+    return str(found.folder)
+
+
+WORKSPACE_HELP = (
+    "Workspace folder (default: QSG_WORKSPACE, else the workspace this folder is in, "
+    "found upward by its settings.yaml; else the bundled demo, said on stderr)."
+)
 _WORKSPACE = click.option(
     "--workspace",
     "-w",
     type=click.Path(file_okay=False),
     default=None,
-    help="Workspace folder (default: the bundled demo).",
+    callback=_default_workspace,
+    help=WORKSPACE_HELP,
+)
+#: The workspace a command writes into: named, or QSG_WORKSPACE's, or found; never the demo.
+_OWN_WORKSPACE = click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False),
+    default=None,
+    callback=_own_workspace,
+    help="Workspace folder (default: QSG_WORKSPACE, else the workspace this folder is in, "
+    "found upward by its settings.yaml).",
 )
 _RULESET = click.option(
     "--ruleset",

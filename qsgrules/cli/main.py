@@ -14,10 +14,11 @@ import click
 from .. import __version__
 from ..errors import ExitCode, InputError
 from ..model.vocabulary import Domain, Severity
-from . import formats, register_commands, ruleset_commands, serve_command
+from . import formats, init_command, register_commands, ruleset_commands, serve_command
 from .common import (
     _AS_OF,
     _ON,
+    _OWN_WORKSPACE,
     _PUBLIC,
     _REGISTER,
     _RULESET,
@@ -275,7 +276,7 @@ def intel() -> None:
 
 
 @intel.command("add")
-@click.option("--workspace", "-w", type=click.Path(file_okay=False), required=True)
+@_OWN_WORKSPACE
 @click.option("--provider", required=True, metavar="CODE")
 @click.option("--source", required=True, metavar="ORG", help="Member organisation, e.g. CQC.")
 @click.option(
@@ -344,7 +345,7 @@ def intel_add(
 
 @intel.command("close", said_as={"item_id": "ID"})
 @click.argument("item_id", metavar="ID")
-@click.option("--workspace", "-w", type=click.Path(file_okay=False), required=True)
+@_OWN_WORKSPACE
 @click.option("--reason", required=True, help="Why it is closed (the assurance received).")
 @click.option(
     "--on",
@@ -448,6 +449,7 @@ register_commands.add_to(cli)
 for _command in ruleset_commands.COMMANDS:
     cli.add_command(_command)
 cli.add_command(serve_command.serve)
+cli.add_command(init_command.init)
 
 #: `qsg --help` by who uses each command and when (every command is in one: a test checks).
 cli.sections = (
