@@ -5,15 +5,19 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+from qsgrules.bundled import demo_workspace
+
 # CI (the CI variable set) loads Hypothesis' built-in derandomized "ci" profile; locally the
 # default profile. Both without deadlines: the engine's first call compiles rules.
 settings.register_profile("qsg-ci", parent=settings.get_profile("ci"), deadline=None)
 settings.register_profile("qsg-dev", deadline=None, max_examples=60)
 settings.load_profile("qsg-ci" if os.environ.get("CI") else "qsg-dev")
 
-# A QSG_WORKSPACE in the developer's shell would change which workspace every command
-# without --workspace uses (issue 21): the suite runs as on a machine without one.
-os.environ.pop("QSG_WORKSPACE", None)
+# Which workspace a command without --workspace uses depends on the folder it runs in and
+# on QSG_WORKSPACE (issue 21): the suite names the bundled demo, whatever the developer's
+# shell says, so that such commands read the demo without saying so on stderr (as they did
+# before); tests of the default itself (test_workspace_init.py) unset it.
+os.environ["QSG_WORKSPACE"] = str(demo_workspace())
 
 # pytester runs pytest on scenario files (the qsgrules pytest plugin's tests)
 pytest_plugins = ["pytester"]

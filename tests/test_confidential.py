@@ -28,6 +28,8 @@ from qsgrules.web.app import LOOPBACK_NAMES
 MARK = "ZEBRA"
 MEETING = "M-2019-04-10"
 #: Fields of an item that are labels or vocabulary, not text a person wrote about it.
+# recorded_by: who logged the item (a member's name, as the register's recorded_by), shown
+# by no output
 STRUCTURED = {
     "id",
     "provider",
@@ -37,6 +39,7 @@ STRUCTURED = {
     "corroborates",
     "category",
     "shared_at",  # a meeting id, written by the live page
+    "recorded_by",
 }
 ITEMS = f"""
 - id: SI-C1

@@ -27,6 +27,10 @@ from .intel import close_item as close_item
 from .intel import intelligence as intelligence
 from .intel import list_intelligence as list_intelligence
 from .intel import shared_at as shared_at
+from .members import Roster as Roster
+from .members import add_member as add_member
+from .members import retire_member as retire_member
+from .members import roster as roster
 from .pack import PackSource as PackSource
 from .pack import meeting_pack as meeting_pack
 from .pack import pack_context as pack_context
@@ -57,9 +61,11 @@ __all__ = [
     "Found",
     "Intelligence",
     "PackSource",
+    "Roster",
     "RulesetCheck",
     "VerifyRun",
     "add_item",
+    "add_member",
     "audit_verify",
     "check_ruleset",
     "close_item",
@@ -87,6 +93,8 @@ __all__ = [
     "recorded_rebases",
     "regional_report",
     "register_file",
+    "retire_member",
+    "roster",
     "ruleset_warnings",
     "run_backtest",
     "run_triage",

@@ -108,7 +108,12 @@ def open_meeting(
                 code: {"name": p.name, "type": p.type.value, "qsg": p.qsg}
                 for code, p in sorted(ws.providers.items())
             },
-            members={name: m.kind for name, m in sorted(ws.members.items())},
+            # a member retired before the meeting's day is not one at it (`qsg member retire`)
+            members={
+                name: m.kind
+                for name, m in sorted(ws.members.items())
+                if m.retired is None or m.retired >= meeting_day
+            },
             settings=settings.model_dump(mode="json"),
         )
 

@@ -7,6 +7,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from ..bundled import demo_workspace
 from ..codes import Code
 from ..errors import EngineError, ExitCode, InputError, Problem, shown
 from ..model.vocabulary import Level
@@ -148,13 +149,17 @@ def _own_workspace(ctx: click.Context, param: click.Parameter, value: str | None
         found = find_workspace()
     except InputError as exc:
         raise BadInput(exc.problems, {"qsg_workspace": "QSG_WORKSPACE"}) from None
-    if found.folder is None:
+    if found.folder is None or found.folder.resolve() == demo_workspace().resolve():
+        where = (
+            "QSG_WORKSPACE names the bundled demo, which is read-only"
+            if found.folder is not None
+            else f"no workspace of your own in {found.start} or above, and QSG_WORKSPACE is not set"
+        )
         raise BadInput(
             [
                 Problem.for_argument(
                     "workspace",
-                    f"no workspace of your own in {found.start} or above, and QSG_WORKSPACE "
-                    "is not set: run this in your workspace folder, give --workspace DIR, or "
+                    f"{where}: run this in your workspace folder, give --workspace DIR, or "
                     "make one with `qsg init DIR --from-demo` (the bundled demo is read-only)",
                     code=Code.NO_OWN_WORKSPACE,
                 )

@@ -14,7 +14,14 @@ import click
 from .. import __version__
 from ..errors import ExitCode, InputError
 from ..model.vocabulary import Domain, Severity
-from . import formats, init_command, register_commands, ruleset_commands, serve_command
+from . import (
+    formats,
+    init_command,
+    member_commands,
+    register_commands,
+    ruleset_commands,
+    serve_command,
+)
 from .common import (
     _AS_OF,
     _ON,
@@ -304,6 +311,7 @@ def intel() -> None:
 @click.option("--duplicate-of", default=None, metavar="ID")
 @click.option("--corroborates", default=None, metavar="ID")
 @click.option("--id", "item_id", default=None, help="Item id (default: the next SI-NNN).")
+@click.option("--by", default=None, metavar="NAME", help="Who logs it (default: the OS user).")
 def intel_add(
     workspace: str,
     provider: str,
@@ -317,9 +325,14 @@ def intel_add(
     duplicate_of: str | None,
     corroborates: str | None,
     item_id: str | None,
+    by: str | None,
 ) -> None:
-    """Append one validated item to the workspace, with a new id."""
+    """Append one validated item to the workspace, with a new id and who logged it."""
     from ..api import add_item
+    from ..register import checks
+    from ..register.store import default_actor
+
+    author = checks.name("by", by if by is not None else default_actor())
 
     item = add_item(
         workspace,
@@ -335,12 +348,20 @@ def intel_add(
             "handling": "confidential" if confidential else "open",
             "duplicate_of": duplicate_of,
             "corroborates": corroborates,
+            "recorded_by": author,
         },
     )
     click.echo(
         f"added {item.id}: {item.provider} {item.source} {item.domain} {item.severity} "
         f"({item.grading}), received {item.received.isoformat()}"
+        + (f", by {item.recorded_by}" if item.recorded_by else "")
     )
+    if item.recorded_by is None:
+        click.echo(
+            f"warning: intelligence.csv has no recorded_by column: who logged {item.id} "
+            f"({author}) is not kept; add the column to keep it",
+            err=True,
+        )
 
 
 @intel.command("close", said_as={"item_id": "ID"})
@@ -450,6 +471,7 @@ for _command in ruleset_commands.COMMANDS:
     cli.add_command(_command)
 cli.add_command(serve_command.serve)
 cli.add_command(init_command.init)
+cli.add_command(member_commands.member)
 
 #: `qsg --help` by who uses each command and when (every command is in one: a test checks).
 cli.sections = (

@@ -134,29 +134,49 @@ def meeting_cancel(
 
 @meeting.command("attend", said_as={"meeting": "ID", "start": "--from", "end": "--to"})
 @click.argument("meeting_id", metavar="ID")
-@click.option("--member", required=True, metavar="NAME")
-@click.option("--organisation", required=True, metavar="ORG")
+@click.option("--member", default=None, metavar="NAME", help="A named representative, or anyone.")
+@click.option(
+    "--organisation",
+    default=None,
+    metavar="ORG",
+    help="Whom they represent (default: the organisation they are a named representative of).",
+)
 @click.option("--from", "start", default=None, metavar="HH:MM")
 @click.option("--to", "end", default=None, metavar="HH:MM")
+@click.option(
+    "--as-last-time",
+    is_flag=True,
+    help="Everyone who attended the QSG's previous meeting (still members), without times.",
+)
 @_writer
 def meeting_attend(
     meeting_id: str,
-    member: str,
-    organisation: str,
+    member: str | None,
+    organisation: str | None,
     start: str | None,
     end: str | None,
+    as_last_time: bool,
     workspace: str | None,
     register: str | None,
     by: str | None,
 ) -> None:
-    """Record that a member attended for an organisation (again: corrects the times)."""
+    """Record that a member attended for an organisation (again: corrects the times);
+    --as-last-time records everyone who attended the previous meeting."""
     from .. import register as R
     from ..register import checks
+    from .attendance import as_last_time as last_time
+    from .attendance import organisation_of
 
-    with _write(workspace, register, by) as reg:
-        m = R.attend(
-            reg, meeting_id, member=member, organisation=organisation, start=start, end=end
-        )
+    if as_last_time:
+        last_time(meeting_id, member, organisation, start, end, workspace, register, by)
+        return
+    with _write(workspace, register, by) as reg:  # a mistyped workspace is said first
+        if member is None:
+            raise checks.refuse(
+                "member", "give --member NAME, or --as-last-time", checks.TEXT_REQUIRED
+            )
+        org = organisation if organisation is not None else organisation_of(member, workspace)
+        m = R.attend(reg, meeting_id, member=member, organisation=org, start=start, end=end)
     a = m.attendance[str(checks.name("member", member))]  # as stored: NFC, spaces collapsed
     times = f" {a.start or '?'}-{a.end or '?'}" if a.start or a.end else ""
     click.echo(f"{m.id}: {a.member} ({a.organisation}){times}; {len(m.attendance)} attending")
@@ -365,6 +385,12 @@ def override(
 )
 @_CLEAR_REVIEW
 @_CLEAR_EXIT
+@click.option(
+    "--at",
+    default=None,
+    metavar="HH:MM",
+    help="When in the meeting it was decided: quorum is judged then, from attendance times.",
+)
 @_writer
 def decide(
     code: str,
@@ -376,6 +402,7 @@ def decide(
     domains: tuple[str, ...],
     clear_review_by: bool,
     clear_exit_criteria: bool,
+    at: str | None,
     workspace: str | None,
     register: str | None,
     by: str | None,
@@ -398,11 +425,13 @@ def decide(
             clear_review_by=clear_review_by,
             clear_exit_criteria=clear_exit_criteria,
             domains=_domain_levels(domains) if domains else None,
+            at=at,
         )
     d = done.decision
     dissent = f"; dissent: {len(d.dissent)}" if d.dissent else ""
+    when = f" at {d.at}" if d.at else ""
     click.echo(
-        f"{meeting} {code}: decided {d.level.label} (proposed {d.proposed.label}; "
+        f"{meeting} {code}: decided {d.level.label}{when} (proposed {d.proposed.label}; "
         f"{len(d.positions)} position(s){dissent})"
     )
     if d.domains:

@@ -51,6 +51,8 @@ class SoftItem(Model):
     category: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     # the meeting at which a member shared it aloud (recorded from the live page)
     shared_at: str | None = None
+    # who logged it (`qsg intel add --by`, default the OS user): every record has an author
+    recorded_by: str | None = None
 
     @field_validator("id", "duplicate_of", "corroborates", mode="before")
     @classmethod
@@ -101,6 +103,9 @@ class Member:
     title: str
     parent: str | None = None
     aliases: tuple[str, ...] = ()
+    # the day it stopped being a member (`qsg member retire`): its past items still count,
+    # none received after it, and meetings after it do not list it
+    retired: dt.date | None = None
 
 
 @dataclass(frozen=True, repr=False)

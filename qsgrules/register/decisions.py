@@ -85,6 +85,7 @@ def decide(
     clear_review_by: bool = False,
     clear_exit_criteria: bool = False,
     domains: Mapping[str, str] | None = None,
+    at: str | None = None,
 ) -> Decided:
     """The chair's conclusion. Without ``level`` it takes the proposal when every recorded
     position confirmed it, and otherwise refuses naming who disagreed and with which level
@@ -93,8 +94,11 @@ def decide(
     criteria unless they are given again or cleared (``clear_review_by``,
     ``clear_exit_criteria``). A risk summit opens an action to convene it, unless one is
     open or a summit is convened already; a level below risk summit closes the open
-    convene action and withdraws a summit convened and not held, saying why."""
+    convene action and withdraws a summit convened and not held, saying why. ``at``
+    (HH:MM) is when in the meeting it was decided: the note judges quorum then."""
     from .actions import next_action_id
+
+    when = checks.clock_time("at", at)
 
     why = checks.text("rationale", rationale, required=True)
     assert why is not None
@@ -180,6 +184,7 @@ def decide(
             positions=tuple(_stated(p) for p in positions),
             dissent=tuple(_stated(p) for p in positions if p.level != final),
             **kept,
+            **({"at": when} if when is not None else {}),
         )
         out = [body.record(meeting=m.id, provider=code, corrects=earlier.seq if earlier else None)]
         if state.decided_after(code, m):  # not the standing level: a later meeting's is

@@ -30,6 +30,9 @@ class ProviderNote:
     positions: tuple[Position, ...]
     decision: Decision | None
     actions: tuple[Action, ...]
+    #: quorum at the time of the decision, when its time is recorded and the answer or its
+    #: reason differs from the meeting's as a whole (issue 21)
+    quorum_then: Quorum | None = None
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,18 @@ class MeetingNote:
         return not self.meeting.locked
 
 
-def quorum(m: Meeting) -> Quorum:
-    """Whether the organisations present make the meeting quorate (settings.yaml)."""
-    present = sorted({a.organisation for a in m.attendance.values()})
+def present_at(a: Attendance, at: str) -> bool:
+    """Whether attendee ``a`` was in the room at ``at`` (HH:MM): arrived by then (or when
+    is not known) and not yet left (one who left at ``at`` was not there)."""
+    return (a.start is None or a.start <= at) and (a.end is None or at < a.end)
+
+
+def quorum(m: Meeting, at: str | None = None) -> Quorum:
+    """Whether the organisations present make the meeting quorate (settings.yaml): over the
+    meeting, or at ``at`` (HH:MM) from the attendance times."""
+    present = sorted(
+        {a.organisation for a in m.attendance.values() if at is None or present_at(a, at)}
+    )
     rule = m.settings.get("quorum")
     if rule is None:
         return Quorum(None, None, "no quorum is set: settings.yaml `quorum`")
@@ -70,6 +82,14 @@ def quorum(m: Meeting) -> Quorum:
         not missing,
         "every required organisation present" if not missing else f"absent: {', '.join(missing)}",
     )
+
+
+def _quorum_then(m: Meeting, d: Decision | None) -> Quorum | None:
+    if d is None or d.at is None:
+        return None
+    then = quorum(m, d.at)
+    whole = quorum(m)
+    return then if (then.met, then.detail) != (whole.met, whole.detail) else None
 
 
 def meeting_note(reg: Register, meeting: str) -> MeetingNote:
@@ -95,6 +115,7 @@ def meeting_note(reg: Register, meeting: str) -> MeetingNote:
             tuple(sorted(m.positions.get(code, {}).values(), key=lambda p: p.seq)),
             m.decisions.get(code),
             tuple(a for a in actions if a.provider == code),
+            _quorum_then(m, m.decisions.get(code)),
         )
         for code in sorted(codes, key=order)
     )

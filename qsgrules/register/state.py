@@ -96,6 +96,7 @@ class Decision:
     exit_criteria_from: str | None = None
     # the level concluded per domain (empty for a ruleset without domain-scoped rules)
     domains: dict[str, LevelName] = field(default_factory=dict)
+    at: str | None = None  # HH:MM in the meeting, when recorded
 
     def standing(self) -> Standing:
         return Standing(

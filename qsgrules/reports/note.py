@@ -84,6 +84,13 @@ def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
             "amended": bool(d.amendments),
             "at": d.recorded_at,
             "by": d.recorded_by,
+            "time": d.at,
+            "quorum_then": None
+            if pn.quorum_then is None
+            else {
+                "text": {True: "yes", False: "no", None: "not determined"}[pn.quorum_then.met],
+                "detail": pn.quorum_then.detail,
+            },
         }
     return {
         "code": pn.provider,
@@ -277,10 +284,15 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
             out.append("**Conclusion:** none recorded")
         else:
             out.append(
-                f"**Conclusion:** {t(d['level'])}"
+                "**Conclusion"
+                + (f" ({t(d['time'])})" if d["time"] else "")
+                + f":** {t(d['level'])}"
                 + (" (amended, see below)" if d["amended"] else "")
                 + f". {t(d['rationale'])}"
             )
+            if d["quorum_then"]:
+                qt = d["quorum_then"]
+                out += ["", f"**Quorate at {t(d['time'])}:** {t(qt['text'])} ({t(qt['detail'])})"]
             dissent = "; ".join(t(x) for x in d["dissent"]) if d["dissent"] else "none"
             out += ["", "**Dissent:** " + dissent]
             review = t(d["review_by"] or "not set") + _kept(d["review_by_from"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..bundled import demo_workspace
 from ..codes import Code
-from ..writing import new_folder
+from ..writing import new_folder, write_file
 from .settings import SETTINGS_FILE
 
 __all__ = ["DEMO_FILES", "EMPTY_FILES", "Made", "init_workspace"]
@@ -61,5 +61,5 @@ def init_workspace(folder: str | Path, *, from_demo: bool = False) -> Made:
         folder, argument="dir", code=Code.INIT_EXISTS, cannot=Code.INIT_CANNOT_WRITE
     ) as tmp:
         for name, data in sorted(files.items()):
-            (tmp / name).write_bytes(data)
+            write_file(tmp / name, data, argument="dir")
     return Made(Path(folder), tuple(sorted(files)), from_demo)

@@ -110,6 +110,10 @@ def add_item(
         yaml_path, csv_path = (root / name for name in INTAKE_FILES)
         if csv_path.is_file() and not yaml_path.exists():
             target = _read(csv_path)
+            if item.recorded_by is not None and "recorded_by" not in _header(target):
+                # an intake CSV laid out before items had an author: the item is added as
+                # the file's columns allow, and the caller says the author was not kept
+                item = item.model_copy(update={"recorded_by": None})
             new_text = _append_csv(target, item)
         else:
             target = _read(yaml_path) if yaml_path.exists() else _File(yaml_path, "", False)
@@ -233,6 +237,12 @@ def _append_yaml(target: _File, item: SoftItem) -> str:
     if old and not old.endswith("\n"):
         old += "\n"
     return old + item_yaml(item, indent)
+
+
+def _header(target: _File) -> list[str]:
+    import csv
+
+    return [h.strip() for h in next(csv.reader(io.StringIO(target.text)), [])]
 
 
 def _append_csv(target: _File, item: SoftItem) -> str:

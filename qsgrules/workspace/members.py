@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from ..codes import Code
@@ -96,7 +97,8 @@ def organisation(name: str, members: Mapping[str, Member]) -> str:
 
 
 def parse_members(text: str | None, problems: list[Problem]) -> dict[str, Member]:
-    """The national members plus members.csv's rows (``name,kind[,title,parent,aliases]``).
+    """The national members plus members.csv's rows
+    (``name,kind[,title,parent,aliases,retired]``).
 
     ``parent`` must be a member (national or listed); ``aliases`` are separated by ``;``
     and, like names, must not be claimed twice (regardless of case).
@@ -161,12 +163,33 @@ def parse_members(text: str | None, problems: list[Problem]) -> dict[str, Member
         else:
             aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
             parent = (row.get("parent") or "").strip() or None
-            members[name] = Member(name, kind, title, parent, aliases)
+            retired = _retired(row.get("retired") or "", line, problems)
+            members[name] = Member(name, kind, title, parent, aliases, retired)
             looks[visible_form(name)] = name
             if parent is not None:
                 parents[name] = (line, parent)
     problems.extend(_links(members, parents))
     return members
+
+
+def _retired(text: str, line: int, problems: list[Problem]) -> dt.date | None:
+    """A ``retired`` cell: empty (a member) or the day it stopped being one."""
+    if not text.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        problems.append(
+            Problem(
+                FILE,
+                line,
+                None,
+                f"retired {text.strip()!r} is not a date (YYYY-MM-DD); leave it empty for a "
+                "current member",
+                code=CODE_MEMBER,
+            )
+        )
+        return None
 
 
 def _links(members: Mapping[str, Member], parents: Mapping[str, tuple[int, str]]) -> list[Problem]:

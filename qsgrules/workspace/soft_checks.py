@@ -22,7 +22,15 @@ from .text_guard import guard
 
 #: Fields whose text is free (shown to members, printed, published): guarded.
 LONG_TEXT = ("summary", "closed_reason")
-LABELS = ("id", "provider", "source", "duplicate_of", "corroborates", "shared_at")
+LABELS = (
+    "id",
+    "provider",
+    "source",
+    "duplicate_of",
+    "corroborates",
+    "shared_at",
+    "recorded_by",
+)
 
 CODE_PROVIDER = Code.ITEM_PROVIDER
 CODE_SOURCE = Code.ITEM_SOURCE
@@ -137,6 +145,19 @@ class ItemChecker:
                     )
                 )
                 ok = False
+        member = (self.members or {}).get(item.source)
+        retired = member.retired if member is not None else None
+        if retired is not None and item.received > retired:
+            problems.append(
+                raw.problem(
+                    "source",
+                    f"{item.source!r} stopped being a member on {retired.isoformat()} "
+                    f"(members.csv retired), before this item was received "
+                    f"({item.received.isoformat()}): record it under the member that holds it now",
+                    CODE_SOURCE,
+                )
+            )
+            ok = False
         return item if ok else None
 
     @staticmethod

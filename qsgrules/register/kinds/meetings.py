@@ -178,6 +178,8 @@ class Decided(Body):
     # the level concluded for each domain (the provider's domains above the lowest rung),
     # for a ruleset with domain-scoped rules; absent otherwise
     domains: dict[str, LevelName] = Field(default_factory=dict)
+    # when in the meeting (HH:MM): quorum is judged then (issue 21); absent before it
+    at: str | None = None
 
     def apply(self, state: State, r: Record) -> None:
         m = _meeting(state, r)
@@ -198,6 +200,7 @@ class Decided(Body):
             review_by_from=self.review_by_from,
             exit_criteria_from=self.exit_criteria_from,
             domains={d: _level(m, lv) for d, lv in self.domains.items()},
+            at=self.at,
         )
 
 
