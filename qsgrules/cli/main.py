@@ -475,6 +475,7 @@ cli.add_command(member_commands.member)
 
 #: `qsg --help` by who uses each command and when (every command is in one: a test checks).
 cli.sections = (
+    ("Getting started", ("init",)),
     (
         "The meeting (chair, secretary, members)",
         (
@@ -492,7 +493,7 @@ cli.sections = (
     ),
     (
         "Between meetings (secretary)",
-        ("intel", "action", "summit", "coverage", "rebase", "report", "audit"),
+        ("intel", "member", "action", "summit", "coverage", "rebase", "report", "audit"),
     ),
     ("The ruleset (analyst)", ("check", "conditions", "verify", "diff", "backtest", "test")),
     ("The data (analyst)", ("indicators", "synth", "privacy")),
