@@ -16,7 +16,7 @@ from ..indicators import BY_ID
 from ..model.months import month_number
 from ..model.proposal import Triage, read_triage
 from ..model.rebase import rebase_months
-from ..register import Register, present
+from ..register import Register, fold, present
 from ..register.rebases import rebase_records, rebases_by_provider
 from ..reports.public import publishable
 from ..ruleset import CompiledRuleset
@@ -28,9 +28,10 @@ from .proposals import _dated, _given, recorded_rebases, with_standing
 if TYPE_CHECKING:
     from ..model.pack import MeetingContext
     from ..model.series import IndicatorCharts, XmrSeries
+    from ..register import State
     from ..reports.summary import SummaryTable
 
-__all__ = ["PackSource", "meeting_pack", "pack_context", "pack_source"]
+__all__ = ["PackSource", "meeting_pack", "neighbours", "pack_context", "pack_source"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class PackSource:
     meeting: str | None = None
     indicators: tuple[str, ...] = ()
     summary: Mapping[tuple[str, str], XmrSeries] = field(default_factory=dict)
+    #: providers of other local QSGs left out of a local QSG's meeting (issue 21)
+    other_qsgs: tuple[str, ...] = ()
 
     def summary_table(self) -> SummaryTable:
         """The summary icon table of the triage's providers × the ruleset's indicators."""
@@ -67,13 +70,16 @@ def pack_source(
     providers: Sequence[str] | None = None,
     register: str | Path | None = None,
     meeting: str | None = None,
+    scope: bool = False,
 ) -> PackSource:
     """Triage (or, for a ``meeting``, take the triage frozen when it was opened: what was
     seen at the time) and compute the series of every indicator with a finding, as the
     findings were computed (peers are always the whole workspace; ``providers`` only
     chooses whose). A meeting's charts are drawn from the workspace and ruleset given; where
     they would show other numbers than the frozen findings cite (the data or the ruleset
-    changed since), they are left out with a note saying so."""
+    changed since), they are left out with a note saying so. With ``scope``, a meeting of a
+    local QSG is cut to its own providers and those on its agenda: the others are left out
+    (``other_qsgs``) unless ``providers`` names them."""
     # imported here: `qsg triage` starts without the pack's models and charts
     from ..evidence.series import charts_agree, provider_charts, xmr_series
     from ..model.series import IndicatorCharts
@@ -92,12 +98,15 @@ def pack_source(
         )
     ws, rs = open_inputs(workspace, ruleset)
     path = register_file(ws.root, register)
+    left_out: tuple[str, ...] = ()
     if meeting is None:
         recorded = recorded_rebases(path, _given(ws, as_of, on))
         result = triage(ws, rs, as_of=as_of, on=on, providers=providers, rebases=recorded)
         result = with_standing(result, path, on=_dated(result, as_of, on))
     else:
         result = _frozen(path, meeting, providers)
+        if scope and not providers:
+            result, left_out = _own(path, meeting, result)
     month = month_number(result.as_of)
     assert month is not None  # the triage's own as-of month
     wanted = [(p.provider, h.indicator) for p in result.proposals for h in p.evidence.hard]
@@ -123,7 +132,7 @@ def pack_source(
     indicators = tuple(i for i in rs.spec.indicators if i in BY_ID)
     pairs = [(c, i) for c in sorted(names) for i in indicators]
     summary = xmr_series(ws, rs.spec, month, pairs, applied)
-    return PackSource(result, charts, qsgs, path, meeting, indicators, summary)
+    return PackSource(result, charts, qsgs, path, meeting, indicators, summary, left_out)
 
 
 def _frozen(path: Path, meeting: str, providers: Sequence[str] | None) -> Triage:
@@ -153,11 +162,37 @@ def _frozen(path: Path, meeting: str, providers: Sequence[str] | None) -> Triage
     )
 
 
-def pack_context(source: PackSource, *, on: dt.date | None = None) -> MeetingContext:
+def _own(path: Path, meeting: str, result: Triage) -> tuple[Triage, tuple[str, ...]]:
+    """The frozen triage of a local QSG's meeting cut to its own providers and those on its
+    agenda, and the codes of the others (none for a meeting of every local QSG)."""
+    from ..register.agenda import agenda_of
+    from ..register.scope import own
+
+    with Register(path, readonly=True) as reg:
+        state = reg.state([meeting])
+        m = state.meetings[meeting]
+        if m.qsg is None:
+            return result, ()
+        # another QSG's provider this QSG has a record on is on its agenda: in its pack too
+        listed = {x.provider for x in agenda_of(state, m)}
+    mine = {p.provider for p in result.proposals if own(m, p.provider) or p.provider in listed}
+    kept = tuple(p for p in result.proposals if p.provider in mine)
+    others = tuple(p.provider for p in result.proposals if p.provider not in mine)
+    return result.model_copy(update={"proposals": kept}), others
+
+
+def pack_context(
+    source: PackSource,
+    *,
+    on: dt.date | None = None,
+    liaison: Sequence[str | Path] = (),
+) -> MeetingContext:
     """What the register says now for a pack: for the source's meeting, the meeting, its
     agenda (the guidance's example local agenda with what `qsg agenda` lists), standing
     levels, previous decisions and actions open on its date; without a meeting, the record
-    as it is ``on`` that day (default today). Empty when there is no register file."""
+    as it is ``on`` that day (default today). Empty when there is no register file.
+    ``liaison`` names other local QSGs' registers whose conclusions on this QSG's providers
+    since its last meeting are listed (liaison before the fact), with this register's."""
     from ..model.pack import MeetingContext
     from ..register.pack_context import pack_context as from_register
 
@@ -166,9 +201,10 @@ def pack_context(source: PackSource, *, on: dt.date | None = None) -> MeetingCon
     with Register(source.register, readonly=True) as reg:
         state = reg.state([source.meeting] if source.meeting is not None else [])
         m = state.meetings.get(source.meeting) if source.meeting is not None else None
-        context = from_register(state, m, on=on or dt.date.today())
+        context = from_register(state, m, on=on or dt.date.today(), neighbours=neighbours(liaison))
         rebased = rebases_by_provider(rebase_records(reg))
         head = reg.head()
+    context = context.model_copy(update={"other_qsgs": source.other_qsgs})
     if context.meeting is not None and head is not None:
         # the meeting's pack prints the chain head: the chain is anchored outside the file
         info = context.meeting.model_copy(
@@ -190,6 +226,8 @@ def meeting_pack(
     out: str | Path | None = None,
     register: str | Path | None = None,
     meeting: str | None = None,
+    all_qsgs: bool = False,
+    liaison: Sequence[str | Path] = (),
 ) -> str:
     """The meeting pack as one self-contained HTML document (and written to ``out``).
 
@@ -198,6 +236,9 @@ def meeting_pack(
     ``providers`` only chooses the sections; ``as_of`` and ``on`` as for ``run_triage``).
     ``meeting`` (not with ``as_of`` or ``on``) makes the
     pack of a meeting in the register: its frozen triage, its agenda, the record before it.
+    A local QSG's meeting shows its own providers (``all_qsgs``: every one) and lists the
+    conclusions other local QSGs reached on them since its last meeting (in its register
+    and the registers named in ``liaison``).
     Without it the register (when there is one) still gives standing levels, previous
     decisions and open actions. ``public`` withholds confidential summaries. ``context``
     replaces what the register would add. Stale-data marks come from each proposal's
@@ -216,6 +257,7 @@ def meeting_pack(
         providers=providers,
         register=register,
         meeting=meeting,
+        scope=not all_qsgs,
     )
     result = source.triage
     dated = _dated(result, as_of, on)
@@ -224,9 +266,29 @@ def meeting_pack(
         source.charts,
         qsgs=source.qsgs,
         public=public,
-        context=context if context is not None else pack_context(source, on=dated),
+        context=context if context is not None else pack_context(source, on=dated, liaison=liaison),
         summary=source.summary_table(),
     )
     if target is not None:
         write_file(target, text, argument="out", checked=True)
     return text
+
+
+def neighbours(paths: Sequence[str | Path]) -> list[State]:
+    """The folded records of other local QSGs' registers (each must be a register)."""
+    found: list[State] = []
+    for path in paths:
+        if not present(path):
+            raise InputError(
+                [
+                    Problem.for_argument(
+                        "liaison",
+                        f"no register at {path}: name another local QSG's register.sqlite",
+                        Code.NOT_A_REGISTER,
+                    )
+                ]
+            )
+        with Register(path, readonly=True) as reg:
+            # folded whole: it is read after its register is closed
+            found.append(fold(reg.records()))
+    return found

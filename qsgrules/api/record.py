@@ -65,6 +65,8 @@ def open_meeting(
     by: str | None = None,
     clock: Clock | None = None,
     today: Today | None = None,
+    venue: str | None = None,
+    time: str | None = None,
 ) -> reg_api.Meeting:
     """Triage the workspace on the meeting's date and open a meeting that freezes it
     (every proposal with its evidence, the data month, the date, the ruleset's name,
@@ -115,6 +117,8 @@ def open_meeting(
                 if m.retired is None or m.retired >= meeting_day
             },
             settings=settings.model_dump(mode="json"),
+            venue=venue,
+            time=time,
         )
 
 
@@ -140,6 +144,8 @@ def plan_meeting(
     by: str | None = None,
     clock: Clock | None = None,
     today: Today | None = None,
+    venue: str | None = None,
+    time: str | None = None,
 ) -> reg_api.Planned:
     """Put a future meeting in the schedule of the workspace's register (made when it is
     the first): no triage is frozen and nothing is recorded at it until it is opened on the
@@ -158,6 +164,8 @@ def plan_meeting(
             date=date,
             chair=chair,
             qsg=qsg if qsg is not None else (local[0] if len(local) == 1 else None),
+            venue=venue,
+            time=time,
         )
 
 

@@ -199,6 +199,19 @@ def explain(
     help="The pack of a meeting in the register: the triage frozen when it was opened, its "
     "agenda, the record before it (not with --as-of or --on).",
 )
+@click.option(
+    "--all-qsgs",
+    is_flag=True,
+    help="With --meeting of a local QSG: every provider, not only its own.",
+)
+@click.option(
+    "--liaison",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="REGISTER",
+    help="Another local QSG's register: its conclusions on this QSG's providers since the "
+    "last meeting are listed (repeatable).",
+)
 def pack(
     workspace: str | None,
     ruleset: str | None,
@@ -209,6 +222,8 @@ def pack(
     providers: tuple[str, ...],
     register: str | None,
     meeting: str | None,
+    all_qsgs: bool,
+    liaison: tuple[str, ...],
 ) -> None:
     """Write the meeting pack: one self-contained HTML file to circulate, print or project.
 
@@ -230,6 +245,8 @@ def pack(
         out=out,
         register=register,
         meeting=meeting,
+        all_qsgs=all_qsgs,
+        liaison=liaison,
     )
     charts = text.count('<svg id="chart-')
     version = (

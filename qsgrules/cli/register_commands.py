@@ -4,6 +4,8 @@ commands of the record are in ``record_commands``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from . import record_commands
@@ -23,6 +25,9 @@ from .common import (
     command,
     group,
 )
+
+if TYPE_CHECKING:
+    from ..register.state import Meeting
 
 _CLEAR_REVIEW = click.option(
     "--clear-review-by", is_flag=True, help="No review date (a kept one is not carried)."
@@ -46,6 +51,8 @@ def meeting() -> None:
     is_flag=True,
     help="A future meeting, put in the schedule: no triage is frozen until it is opened.",
 )
+@click.option("--venue", default=None, metavar="TEXT", help="Where it is held.")
+@click.option("--time", default=None, metavar="HH:MM", help="When it starts.")
 @_WORKSPACE
 @_RULESET
 @_AS_OF
@@ -56,6 +63,8 @@ def meeting_open(
     chair: str,
     qsg: str | None,
     planned: bool,
+    venue: str | None,
+    time: str | None,
     workspace: str | None,
     ruleset: str | None,
     as_of: str | None,
@@ -84,7 +93,7 @@ def meeting_open(
                 ]
             )
         plan = plan_meeting(date=date, chair=chair, qsg=qsg, workspace=workspace,
-                            register=register, by=by)  # fmt: skip
+                            register=register, by=by, venue=venue, time=time)  # fmt: skip
         click.echo(plan.id)
         click.echo(
             f"planned {plan.id} for {plan.date.isoformat()} ({plan.qsg or 'all local QSGs'}, "
@@ -102,6 +111,8 @@ def meeting_open(
         as_of=as_of,
         register=register,
         by=by,
+        venue=venue,
+        time=time,
     )
     click.echo(m.id)
     r = m.ruleset
@@ -180,6 +191,55 @@ def meeting_attend(
     a = m.attendance[str(checks.name("member", member))]  # as stored: NFC, spaces collapsed
     times = f" {a.start or '?'}-{a.end or '?'}" if a.start or a.end else ""
     click.echo(f"{m.id}: {a.member} ({a.organisation}){times}; {len(m.attendance)} attending")
+
+
+@meeting.command("item", said_as={"meeting": "ID", "providers": "--provider"})
+@click.argument("meeting_id", metavar="ID")
+@click.option(
+    "--kind",
+    required=True,
+    metavar="KIND",
+    help="regional_feedback, report (a member's written report), theme (a group of providers "
+    "or a pathway), aob, or review (of the meeting's effectiveness).",
+)
+@click.option("--title", required=True, metavar="TEXT")
+@click.option("--text", default=None, metavar="TEXT", help="What was said or reported.")
+@click.option("--provider", "providers", multiple=True, metavar="CODE", help="A theme's.")
+@click.option("--outcome", default=None, metavar="TEXT", help="What was agreed.")
+@click.option("--author", default=None, metavar="ORG", help="A report's member organisation.")
+@click.option("--confidential", is_flag=True, help="Withhold its text when published.")
+@_writer
+def meeting_item(
+    meeting_id: str,
+    kind: str,
+    title: str,
+    text: str | None,
+    providers: tuple[str, ...],
+    outcome: str | None,
+    author: str | None,
+    confidential: bool,
+    workspace: str | None,
+    register: str | None,
+    by: str | None,
+) -> None:
+    """Record business of meeting ID that is not one provider: the regional QSG's feedback,
+    a member's written report, a thematic item, any other business, or the review of the
+    meeting's effectiveness."""
+    from ..register.business import add_business
+
+    with _write(workspace, register, by) as reg:
+        b = add_business(
+            reg,
+            meeting_id,
+            kind=kind,
+            title=title,
+            text=text,
+            providers=providers,
+            outcome=outcome,
+            author=author,
+            confidential=confidential,
+        )
+    click.echo(f"{meeting_id}: {b.item} recorded: {b.title}")
 
 
 @meeting.command("list")
@@ -287,15 +347,41 @@ def meeting_amend(
 
 @command(said_as={"meeting": "ID"})
 @click.argument("meeting_id", metavar="ID")
+@click.option(
+    "--liaison",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="REGISTER",
+    help="Another local QSG's register: its conclusions on this QSG's providers since the "
+    "last meeting are listed (repeatable).",
+)
 @_where
-def agenda(meeting_id: str, workspace: str | None, register: str | None) -> None:
-    """What meeting ID must discuss, in order, each with why."""
+def agenda(
+    meeting_id: str, liaison: tuple[str, ...], workspace: str | None, register: str | None
+) -> None:
+    """What meeting ID must discuss, in order, each with why; for a local QSG's meeting its
+    own providers, and the conclusions other local QSGs reached on them since its last
+    meeting (liaison)."""
     from .. import register as R
+    from ..api.pack import neighbours
     from ..model.proposal import read_triage
+    from ..register.business import matters_arising
+    from ..register.meetings import meeting_of
+    from ..register.scope import liaison as liaison_of
 
+    others = neighbours(liaison)
     with _read(workspace, register) as reg:
         items = R.agenda(reg, meeting_id)
         frozen = read_triage(reg.frozen_triage(meeting_id))
+        state = reg.state([meeting_id])  # read while the register is open: indexed
+        m = meeting_of(state, meeting_id)
+        told = liaison_of(m, [state, *others])
+        last, arising = matters_arising(state, m)
+    if arising and last is not None:
+        click.echo(f"-- matters arising from {last.id} ({last.date.isoformat()})")
+        for line in arising:
+            click.echo(f"       {line}")
+    _business(m, ("regional_feedback", "report"))
     section = None
     for n, item in enumerate(items, 1):
         if item.section != section:
@@ -312,7 +398,25 @@ def agenda(meeting_id: str, workspace: str | None, register: str | None) -> None
             f"     {p.provider:<5} {s.title}: from {s.starts}, {s.points} months {s.side} the mean"
         )
         click.echo(f"       {s.command.replace('MEETING', meeting_id)}")
+    _business(m, ("theme", "aob", "review"))
+    if told:
+        click.echo("-- liaison: concluded on by another local QSG since the last meeting")
+    for x in told:
+        click.echo(f"     {x.provider:<5} {x.name}")
+        click.echo(f"       {x.line()}")
     click.echo(f"{len(items)} provider(s) on the agenda of {meeting_id}", err=True)
+
+
+def _business(m: Meeting, kinds: tuple[str, ...]) -> None:
+    from ..register.business import TITLES
+
+    for kind in kinds:
+        chosen = [b for b in m.business if b.item == kind]
+        if chosen:
+            click.echo(f"-- {TITLES[kind].lower()}")
+        for b in chosen:
+            extra = f" [{', '.join(b.providers)}]" if b.providers else ""
+            click.echo(f"       {b.title}" + (f" ({b.author})" if b.author else "") + extra)
 
 
 def _position_options(func: F) -> F:

@@ -120,3 +120,8 @@ class MeetingContext(Model):
     #: last decided (``qsgrules.register.follow_up.summit_lines``)
     summits: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     rebases: dict[str, tuple[Rebase, ...]] = Field(default_factory=dict)  # recorded, by provider
+    #: liaison before the fact: another local QSG's conclusions on this QSG's providers since
+    #: its last meeting ("RJ6 Croydon ...: North West London concluded ... at M-...: why")
+    liaison: tuple[str, ...] = ()
+    #: the providers of other local QSGs left out of a local QSG's pack (reachable on request)
+    other_qsgs: tuple[str, ...] = ()

@@ -10,6 +10,7 @@ from ..model.ladder import AnyRung
 from ..model.months import month_end, month_number, months_before
 from .follow_up import by_provider, information_lines, kept_line, summit_lines
 from .meetings import meeting_of
+from .scope import own
 from .state import ActionKind, Decision, Meeting, MeetingHeader, State
 from .store import Register
 
@@ -72,13 +73,15 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
     earlier = state.earlier(m)
     previous = max((e.date for e in earlier), default=None)
     since = last_meeting(state, m)
+    # a local QSG's own providers; another's only where this QSG itself has a record on it
+    # (decided on it, or agreed an action on it), or a risk summit is under way (issue 21)
+    ours = {e.id for e in earlier if m.qsg is None or e.qsg == m.qsg}
     codes = [
         code
         for code in m.proposed
-        if m.qsg is None
-        or m.providers.get(code, {}).get("qsg") == m.qsg
-        or code in standings
-        or open_about.get(code)
+        if own(m, code)
+        or (code in standings and standings[code].meeting in ours)
+        or any(a.meeting in ours for a in open_about.get(code, []))
         or code in summits
     ]
     items: list[AgendaProvider] = []

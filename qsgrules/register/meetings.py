@@ -53,6 +53,8 @@ def open_meeting(
     providers: Mapping[str, Mapping[str, str]],
     members: Mapping[str, str],
     settings: Mapping[str, Any],
+    venue: str | None = None,
+    time: str | None = None,
 ) -> Meeting:
     """Open a meeting, freezing the triage it discusses (the JSON contract, every proposal
     with its evidence), the providers with their local QSG, the member organisations and
@@ -61,6 +63,8 @@ def open_meeting(
     on or before the end of the last month of data the triage holds."""
     day = check_meeting_date(date, data_month(triage), today=reg.today())
     chair_name = str(checks.name("chair", chair))
+    where = checks.text("venue", venue)
+    when = checks.clock_time("time", time)
     _check_actor(reg)
     declared = triage.get("ladder")
     specs = [RungSpec.model_validate(r) for r in declared] if declared else None
@@ -82,6 +86,14 @@ def open_meeting(
     def build(state: State) -> list[NewRecord]:
         plans = sorted((p for p in state.planned.values() if p.date == day), key=lambda p: p.seq)
         meeting_id = plans[0].id if plans else _new_id(state, day)
+        # a planned meeting's venue and time stand unless given again
+        place = where if where is not None else (plans[0].venue if plans else None)
+        start = when if when is not None else (plans[0].time if plans else None)
+        extra: dict[str, Any] = {
+            k: v for k, v in (("venue", place), ("time", start)) if v is not None
+        }
+        if specs:
+            extra["ladder"] = specs
         body = MeetingOpened(
             date=day,
             chair=chair_name,
@@ -95,6 +107,7 @@ def open_meeting(
             settings=dict(settings),
             intelligence=_intelligence(triage),
             data=_data(triage),
+            **extra,
         )
         return [
             body.record(meeting=meeting_id),

@@ -8,9 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.proposal import Proposal, Triage, read_triage
+from .business import matters_arising
 from .follow_up import by_provider, summit_lines
 from .meetings import meeting_of
-from .state import Action, Amendment, Attendance, Decision, Meeting, Position, State
+from .pack_context import next_meeting
+from .state import (
+    Action,
+    Amendment,
+    Attendance,
+    Business,
+    Decision,
+    Meeting,
+    Position,
+    State,
+)
 from .store import Register
 
 
@@ -49,6 +60,12 @@ class MeetingNote:
     # the audit chain's head, printed so that the chain is anchored outside the file: when
     # the meeting was agreed (its agreement record), or now for a draft
     chain: tuple[int, str] | None = None
+    #: what the QSG's last meeting decided and agreed to do, as it stands (issue 21)
+    arising: tuple[str, ...] = ()
+    arising_from: str | None = None
+    #: business that is not one provider, in the order recorded
+    business: tuple[Business, ...] = ()
+    next_meeting: str = ""
 
     @property
     def draft(self) -> bool:
@@ -121,6 +138,7 @@ def meeting_note(reg: Register, meeting: str) -> MeetingNote:
     )
     attendance = tuple(sorted(m.attendance.values(), key=lambda a: (a.start or "", a.seq)))
     chain = reg.agreed_head(m.id) if m.locked else reg.head()
+    last, arising = matters_arising(state, m)
     return MeetingNote(
         m,
         triage,
@@ -130,6 +148,10 @@ def meeting_note(reg: Register, meeting: str) -> MeetingNote:
         tuple(m.amendments),
         _summits(state, m),
         chain,
+        tuple(arising),
+        last.id if last is not None else None,
+        tuple(m.business),
+        next_meeting(state, m),
     )
 
 

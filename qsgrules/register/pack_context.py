@@ -5,7 +5,7 @@ provider's standing level, previous decisions and open actions, as a ``MeetingCo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from ..model.ladder import DEFAULT_LADDER
 from ..model.pack import (
@@ -30,8 +30,10 @@ from .agenda import (
     AgendaProvider,
     agenda_of,
 )
+from .business import matters_arising
 from .follow_up import by_provider, summit_lines
-from .state import ActionKind, Decision, Meeting, State
+from .scope import liaison
+from .state import ActionKind, Business, Decision, Meeting, State
 
 #: How each kind of action is named in the pack.
 _KINDS = {
@@ -39,6 +41,26 @@ _KINDS = {
     ActionKind.INFORMATION: "information request",
     ActionKind.CONVENE_SUMMIT: "convene a risk summit",
 }
+
+#: Annex D's items under which the business recorded at the meeting is listed.
+_BUSINESS = {
+    "3": ("regional_feedback",),
+    "4": ("report",),
+    "5": ("aob",),
+    "6": ("theme",),
+    "8": ("review",),
+}
+
+
+def _business_line(b: Business) -> str:
+    """An item of business as the pack's agenda lists it (never a report's text: its
+    handling may be confidential; the title and author say what it is)."""
+    if b.item == "report":
+        return f"{b.title} ({b.author}{', confidential' if b.confidential else ''})."
+    extra = f" [{', '.join(b.providers)}]" if b.providers else ""
+    text = f": {b.text}" if b.text and not b.confidential else ""
+    return f"{b.title}{extra}{text}."
+
 
 #: Annex D's items led by the area team director, led by the meeting's chair instead.
 _CHAIRED = ("1", "2", "3")
@@ -74,6 +96,18 @@ def filled_agenda(state: State, m: Meeting) -> tuple[AgendaItem, ...]:
             last = earlier[-1]
             state_of = f"agreed {last.agreed[0][:10]}" if last.agreed else "not yet agreed"
             update["detail"] = f"The note of {last.id} ({last.date.isoformat()}, {state_of})."
+            _, arising = matters_arising(state, m)
+            if arising:
+                update["detail"] = (
+                    f"{update['detail']} Matters arising: " + "; ".join(arising) + "."
+                )
+        if item.number in _BUSINESS:
+            said = [_business_line(b) for b in m.business if b.item in _BUSINESS[item.number]]
+            if said:
+                first = str(update.get("detail", item.detail))
+                update["detail"] = " ".join(x for x in [first, *said] if x)
+        if item.number == "9":
+            update["detail"] = next_meeting(state, m)
         if item.title != DISCUSSED:
             items.append(item.model_copy(update=update))
             continue
@@ -103,6 +137,20 @@ def filled_agenda(state: State, m: Meeting) -> tuple[AgendaItem, ...]:
     return tuple(items)
 
 
+def next_meeting(state: State, m: Meeting) -> str:
+    """The QSG's next meeting in the schedule after ``m``, in words (date, time, venue)."""
+    later = [
+        p
+        for p in state.planned.values()
+        if p.date > m.date and (m.qsg is None or p.qsg in (None, m.qsg))
+    ]
+    if not later:
+        return "None in the schedule yet: plan it (qsg meeting open --planned --date ...)."
+    p = min(later, key=lambda p: (p.date, p.seq))
+    when = p.date.isoformat() + (f", {p.time}" if p.time else "")
+    return f"{p.id}: {when}" + (f", {p.venue}" if p.venue else "") + f" (chair {p.chair})."
+
+
 def _dissent(d: Decision) -> str:
     return "; ".join(
         f"{x['member']} ({x['organisation']}) held {DEFAULT_LADDER.place(x['level']).label}"
@@ -117,12 +165,15 @@ def pack_context(
     *,
     on: dt.date,
     history: Collection[str] | None = None,
+    neighbours: Sequence[State] = (),
 ) -> MeetingContext:
     """The register's part of a pack for ``meeting`` (the record before it: standing levels,
-    decisions, actions open on its date), or, with no meeting, the record as it is ``on``
-    that day (no meeting, no agenda of its own). Previous decisions are listed for the
-    providers in ``history`` (every provider when None: a page showing one provider's
-    section needs only that provider's)."""
+    decisions, actions open on its date, and for a local QSG's meeting the conclusions other
+    local QSGs reached on its providers since its last meeting, in this register and in
+    ``neighbours``), or, with no meeting, the record as it is ``on`` that day (no meeting,
+    no agenda of its own). Previous decisions are listed for the providers in ``history``
+    (every provider when None: a page showing one provider's section needs only that
+    provider's)."""
     day = meeting.date if meeting is not None else on
     held = state.standings(before=meeting)
     decisions: dict[str, list[PastDecision]] = {}
@@ -165,6 +216,8 @@ def pack_context(
                 date=meeting.date.isoformat(),
                 qsg=meeting.qsg or "",
                 chair=meeting.chair,
+                time=meeting.time or "",
+                venue=meeting.venue or "",
             )
             if meeting is not None
             else None
@@ -183,4 +236,8 @@ def pack_context(
         decisions={code: tuple(ds) for code, ds in decisions.items()},
         actions={code: tuple(xs) for code, xs in actions.items()},
         summits=summits,
+        liaison=tuple(
+            f"{x.provider} {x.name}: {x.line()}"
+            for x in (liaison(meeting, [state, *neighbours]) if meeting is not None else ())
+        ),
     )

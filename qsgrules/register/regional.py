@@ -15,7 +15,7 @@ from ..model.ladder import LevelName
 from ..model.proposal import Triage, read_triage
 from ..model.vocabulary import ItemStatus
 from .follow_up import convene_line, summit_words
-from .state import ActionKind, Decision, Meeting, State, fold
+from .state import ActionKind, Decision, Meeting, State
 from .store import Register
 
 #: A register given twice to `report regional` (QSG6xx: the register).
@@ -39,9 +39,12 @@ class View(Model):
 class Conclusion(Model):
     provider: str
     name: str
-    local_qsg: str
+    local_qsg: str  # the provider's own local QSG (providers.csv)
     level: LevelName  # the highest level among the views: no view is allowed to reassure
     views: tuple[View, ...]
+    #: the local QSGs whose meetings concluded on it (issue 21: not its home QSG when
+    #: another concluded); every one when two did
+    concluded_by: tuple[str, ...] = ()
 
 
 class Recurring(Model):
@@ -89,6 +92,8 @@ class Regional(Model):
     liaison: tuple[Liaison, ...]
     overdue: tuple[OverdueAction, ...]
     summits: tuple[SummitLine, ...] = ()
+    #: actions being taken: open and not yet due (issue 21: not only the overdue ones)
+    in_hand: tuple[OverdueAction, ...] = ()
 
 
 def _concerns(triage: Triage, code: str) -> tuple[str, ...]:
@@ -181,11 +186,29 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
     names: dict[str, tuple[str, str]] = {}
     liaison: list[Liaison] = []
     overdue: list[OverdueAction] = []
+    in_hand: list[OverdueAction] = []
+    heads: dict[tuple[int, str], str] = {}
     summits: list[SummitLine] = []
     for path in paths:
         label = str(path)
         with Register(path, readonly=True) as reg:
-            state = fold(reg.records())
+            head = reg.head()
+            if head is not None and head in heads:
+                # a copy of a register given already: the same records, counted twice
+                raise InputError(
+                    [
+                        Problem.for_argument(
+                            "register",
+                            f"{path} and {heads[head]} hold the same records (a copy of one "
+                            "register): give each register once (its conclusions would be "
+                            "counted twice)",
+                            code=DUPLICATE_REGISTER,
+                        )
+                    ]
+                )
+            if head is not None:
+                heads[head] = label
+            state = reg.state(whole=True)
             summits += _summits(state, label, on)
             latest: dict[str, tuple[Meeting, Decision]] = {}
             for m in state.meetings.values():
@@ -227,8 +250,8 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
                         )
                     )
             for a in state.actions.values():
-                if a.status == ItemStatus.OPEN and a.due < on:
-                    overdue.append(
+                if a.status == ItemStatus.OPEN:
+                    (overdue if a.due < on else in_hand).append(
                         OverdueAction(
                             register_file=label,
                             id=a.id,
@@ -239,23 +262,34 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
                         )
                     )
     conclusions = tuple(
-        Conclusion(
-            provider=code,
-            name=names[code][0],
-            local_qsg=names[code][1],
-            level=max(v.level for v in vs),
-            views=tuple(vs),
+        sorted(
+            (
+                Conclusion(
+                    provider=code,
+                    name=names[code][0],
+                    local_qsg=names[code][1],
+                    level=max(v.level for v in vs),
+                    views=tuple(vs),
+                    concluded_by=tuple(sorted({v.meeting_qsg or names[code][1] for v in vs})),
+                )
+                for code, vs in views.items()
+            ),
+            key=lambda c: (-c.level.rank, c.provider),  # highest level first
         )
-        for code, vs in sorted(views.items())
     )
     levels: dict[str, dict[str, tuple[str, ...]]] = {}
     for c in conclusions:
-        by_level = levels.setdefault(c.local_qsg, {})
-        by_level[c.level.value] = (*by_level.get(c.level.value, ()), c.provider)
+        # under the local QSG(s) that concluded on it, each at the level it concluded
+        for v in c.views:
+            by_level = levels.setdefault(v.meeting_qsg or c.local_qsg, {})
+            if c.provider not in by_level.get(v.level.value, ()):
+                by_level[v.level.value] = (*by_level.get(v.level.value, ()), c.provider)
     flagged: dict[str, dict[str, set[str]]] = {}
     for c in conclusions:
-        for concern in {x for v in c.views for x in v.concerns}:
-            flagged.setdefault(concern, {}).setdefault(c.local_qsg, set()).add(c.provider)
+        for v in c.views:
+            for concern in v.concerns:
+                qsg = v.meeting_qsg or c.local_qsg
+                flagged.setdefault(concern, {}).setdefault(qsg, set()).add(c.provider)
     recurring = tuple(
         Recurring(concern=k, local_qsgs={q: tuple(sorted(ps)) for q, ps in sorted(v.items())})
         for k, v in sorted(flagged.items())
@@ -269,6 +303,7 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
         recurring=recurring,
         liaison=tuple(liaison),
         overdue=tuple(sorted(overdue, key=lambda a: (a.due, a.register_file, a.id))),
+        in_hand=tuple(sorted(in_hand, key=lambda a: (a.due, a.register_file, a.id))),
         summits=tuple(
             sorted(summits, key=lambda x: (_STATUS_ORDER[x.status], x.provider, x.register_file))
         ),

@@ -66,15 +66,25 @@ def _new_id(state: State, day: dt.date) -> str:
     return meeting_id
 
 
-def plan_meeting(reg: Register, *, date: str | dt.date, chair: str, qsg: str | None) -> Planned:
+def plan_meeting(
+    reg: Register,
+    *,
+    date: str | dt.date,
+    chair: str,
+    qsg: str | None,
+    venue: str | None = None,
+    time: str | None = None,
+) -> Planned:
     """Put a future meeting in the schedule: its id, date, chair and local QSG; no triage is
     frozen and nothing can be recorded at it until it is opened on the day."""
     day = check_planned_date(date, today=reg.today())
     chair_name = str(checks.name("chair", chair))
+    where = checks.text("venue", venue)
+    when = checks.clock_time("time", time)
     _check_actor(reg)
 
     def build(state: State) -> list[NewRecord]:
-        body = MeetingPlanned(date=day, chair=chair_name, qsg=qsg)
+        body = MeetingPlanned(date=day, chair=chair_name, qsg=qsg, venue=where, time=when)
         return [body.record(meeting=_new_id(state, day))]
 
     stored = reg.write(build)

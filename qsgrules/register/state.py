@@ -173,6 +173,10 @@ class Meeting(MeetingHeader):
     decisions: dict[str, Decision] = field(default_factory=dict)
     actions: list[str] = field(default_factory=list)
     amendments: list[Amendment] = field(default_factory=list)
+    venue: str | None = None
+    time: str | None = None  # HH:MM it starts
+    #: business that is not one provider (regional feedback, reports, themes, AOB, review)
+    business: list[Business] = field(default_factory=list)
 
     @property
     def ladder(self) -> Ladder:
@@ -181,6 +185,21 @@ class Meeting(MeetingHeader):
     def discussed(self) -> set[str]:
         """Providers with a position or a decision at this meeting."""
         return set(self.positions) | set(self.decisions)
+
+
+@dataclass(frozen=True)
+class Business:
+    """An item of a meeting's business that is not one provider (``kinds.business``)."""
+
+    item: str
+    title: str
+    text: str | None
+    providers: tuple[str, ...]
+    outcome: str | None
+    author: str | None
+    confidential: bool
+    seq: int
+    recorded_by: str
 
 
 @dataclass
@@ -227,6 +246,8 @@ class Planned:
     seq: int
     recorded_at: str
     recorded_by: str
+    venue: str | None = None
+    time: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from typing import Any
 
 from ..model.ladder import DEFAULT_LADDER
 from ..model.vocabulary import Stance
+from ..register.business import TITLES as BUSINESS_TITLES
 from ..register.note import MeetingNote, ProviderNote
-from ..register.state import ActionKind
+from ..register.state import ActionKind, Attendance
 from . import markdown as md
 from .public import WITHHELD, confidential, public_finding
 from .templating import render_html
@@ -98,6 +99,9 @@ def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
         "local_qsg": pn.local_qsg,
         "proposed": p.level.label,
         "rules": [r.id for r in p.rules],
+        # the two or three reasons that carried the proposal, in the rules' own words
+        "key_issues": [" ".join(r.because.split()) for r in p.rules[:KEY_ISSUES]],
+        "more_rules": max(0, len(p.rules) - KEY_ISSUES),
         "hard": [
             {
                 "indicator": h.indicator,
@@ -136,11 +140,13 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
         "id": m.id,
         "qsg": m.qsg or "all local QSGs of the workspace",
         "date": m.date.isoformat(),
+        "time": m.time or "",
+        "venue": m.venue or "",
         "chair": m.chair,
         "as_of": note.triage.as_of,
         "ruleset": f"{r.name} {r.version}",
         "sha256": r.sha256,
-        "agreed": {"at": m.agreed[0], "by": m.agreed[1]} if m.agreed else None,
+        "agreed": {"at": minute(m.agreed[0]), "by": m.agreed[1]} if m.agreed else None,
         "chain": (
             {"seq": note.chain[0], "hash": note.chain[1], "when": "at agreement"}
             if note.chain is not None and m.agreed
@@ -163,11 +169,37 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
             "text": {True: "yes", False: "no", None: "not determined"}[note.quorum.met],
             "detail": note.quorum.detail,
         },
-        "providers": [_provider_view(pn, public) for pn in note.providers],
+        "providers": [
+            {**_provider_view(pn, public), "count": _count(pn, note.attendance)}
+            for pn in note.providers
+        ],
+        "arising": list(note.arising),
+        "arising_from": note.arising_from,
+        "business": [
+            {
+                "kind": kind,
+                "heading": heading,
+                "items": [
+                    {
+                        "title": b.title,
+                        "text": WITHHELD if (public and b.confidential and b.text) else b.text,
+                        "providers": ", ".join(b.providers),
+                        "outcome": b.outcome,
+                        "author": b.author,
+                        "confidential": b.confidential,
+                    }
+                    for b in note.business
+                    if b.item == kind
+                ],
+            }
+            for kind, heading in BUSINESS_TITLES.items()
+            if any(b.item == kind for b in note.business)
+        ],
+        "next_meeting": note.next_meeting,
         "summits": [{"code": code, "lines": list(lines)} for code, lines in note.summits.items()],
         "amendments": [
             {
-                "at": a.recorded_at,
+                "at": minute(a.recorded_at),
                 "by": a.recorded_by,
                 "provider": a.provider,
                 "reason": a.reason,
@@ -180,6 +212,86 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
             }
             for a in note.amendments
         ],
+    }
+
+
+def minute(stamp: str) -> str:
+    """A recorded time (ISO, to the microsecond, UTC) to the minute: "2019-04-10 11:42 UTC"."""
+    import datetime as dt
+
+    try:
+        t = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    zone = " UTC" if t.utcoffset() is not None and not t.utcoffset() else ""
+    return t.strftime("%Y-%m-%d %H:%M") + zone
+
+
+def _appendix_md(v: dict[str, Any]) -> list[str]:
+    """The evidence behind each provider's proposal, as the frozen triage holds it."""
+    t = md.inline
+    out = ["", "## Appendix: the evidence", ""]
+    if not v["providers"]:
+        return [*out, "No provider was discussed."]
+    for p in v["providers"]:
+        out += [f"### {t(p['code'])} {t(p['name'])}", ""]
+        out += [
+            f"- hard: {t(h['indicator'])} [{t(h['test'])}, {t(h['strength'])}]: "
+            f"{t(h['detail'], indent=2)}"
+            for h in p["hard"]
+        ]
+        out += [
+            f"- soft {t(s['id'])} ({t(s['source'])}, {t(s['domain'])}, {t(s['severity'])}, "
+            f"{t(s['grading'])}, weight {t(s['weight'])}{'' if s['counted'] else ', not counted'}"
+            f"{', confidential' if s['confidential'] else ''}): {t(s['summary'], indent=2)}"
+            for s in p["soft"]
+        ]
+        if not p["hard"] and not p["soft"]:
+            out.append("- none in the frozen triage")
+        out.append("")
+    return out[:-1]
+
+
+def _business_md(v: dict[str, Any], kinds: tuple[str, ...]) -> list[str]:
+    """The note's sections of business that is not one provider, of ``kinds``."""
+    t = md.inline
+    out: list[str] = []
+    for section in v["business"]:
+        if section["kind"] not in kinds:
+            continue
+        out += ["", f"## {t(section['heading'])}", ""]
+        for b in section["items"]:
+            line = f"- **{t(b['title'])}**"
+            if b["author"]:
+                line += f" ({t(b['author'])}{', confidential' if b['confidential'] else ''})"
+            if b["providers"]:
+                line += f" [{t(b['providers'])}]"
+            if b["text"]:
+                line += f": {t(b['text'], indent=2)}"
+            if b["outcome"]:
+                line += f" Agreed: {t(b['outcome'], indent=2)}"
+            out.append(line)
+    return out
+
+
+#: How many of the rules that fired a provider's summary names (the rest: the appendix).
+KEY_ISSUES = 3
+
+
+def _count(pn: ProviderNote, attendance: tuple[Attendance, ...]) -> dict[str, Any] | None:
+    """Positions counted against the conclusion where there was no consensus: for, against
+    (with the level each held) and abstaining (attending, no position), with organisations;
+    None where every position was the level concluded (or nothing was decided)."""
+    d = pn.decision
+    if d is None or not d.dissent:
+        return None
+    held = {x.member for x in pn.positions}
+    return {
+        "for": [f"{x.organisation}" for x in pn.positions if x.level == d.level],
+        "against": [
+            f"{x.organisation} ({x.level.label})" for x in pn.positions if x.level != d.level
+        ],
+        "abstaining": sorted({a.organisation for a in attendance if a.member not in held}),
     }
 
 
@@ -209,7 +321,8 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
     out += [
         "",
         f"- **QSG:** {t(v['qsg'], indent=2)}",
-        f"- **Date:** {t(v['date'])}",
+        f"- **Date:** {t(v['date'])}" + (f", {t(v['time'])}" if v["time"] else ""),
+        *([f"- **Venue:** {t(v['venue'], indent=2)}"] if v["venue"] else []),
         f"- **Chair:** {t(v['chair'], indent=2)}",
         f"- **Triage as of:** {t(v['as_of'])}",
         f"- **Ruleset:** {t(v['ruleset'], indent=2)} (sha256 {md.code(v['sha256'])})",
@@ -238,6 +351,15 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
     out += [
         "",
         f"**Quorate:** {t(q['text'])} ({t(q['detail'])})",
+    ]
+    out += ["", "## Matters arising", ""]
+    if v["arising_from"]:
+        out += [f"From {t(v['arising_from'])}:", ""]
+        out += [f"- {t(line, indent=2)}" for line in v["arising"]] or ["- nothing recorded"]
+    else:
+        out.append("None: the QSG's first meeting in this register.")
+    out += _business_md(v, ("regional_feedback", "report"))
+    out += [
         "",
         "## Providers discussed",
     ]
@@ -254,20 +376,12 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
             f"**Proposed:** {t(p['proposed'])}"
             + (f" (rules: {t(', '.join(p['rules']))})" if p["rules"] else " (no rule fired)"),
         ]
-        out += ["", "**Concerns**", ""]
-        out += [
-            f"- hard: {t(h['indicator'])} [{t(h['test'])}, {t(h['strength'])}]: "
-            f"{t(h['detail'], indent=2)}"
-            for h in p["hard"]
+        out += ["", "**Key issues**", ""]
+        out += [f"- {t(line, indent=2)}" for line in p["key_issues"]] or [
+            "- no rule fired: nothing in the data or the intelligence carried a level"
         ]
-        out += [
-            f"- soft {t(s['id'])} ({t(s['source'])}, {t(s['domain'])}, {t(s['severity'])}, "
-            f"{t(s['grading'])}, weight {t(s['weight'])}{'' if s['counted'] else ', not counted'}"
-            f"{', confidential' if s['confidential'] else ''}): {t(s['summary'], indent=2)}"
-            for s in p["soft"]
-        ]
-        if not p["hard"] and not p["soft"]:
-            out.append("- none in the frozen triage")
+        if p["more_rules"]:
+            out.append(f"- and {p['more_rules']} more rule(s): see the evidence appendix")
         out += ["", "**Positions**", ""]
         out += [
             f"- {t(x['member'])} ({t(x['organisation'])}): "
@@ -295,11 +409,21 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
                 out += ["", f"**Quorate at {t(d['time'])}:** {t(qt['text'])} ({t(qt['detail'])})"]
             dissent = "; ".join(t(x) for x in d["dissent"]) if d["dissent"] else "none"
             out += ["", "**Dissent:** " + dissent]
+            n = p["count"]
+            if n is not None:
+                out += [
+                    "",
+                    f"**Positions counted** (no consensus): {len(n['for'])} for "
+                    f"({t(', '.join(n['for']) or 'none')}), {len(n['against'])} against "
+                    f"({t(', '.join(n['against']))}), {len(n['abstaining'])} abstaining "
+                    f"({t(', '.join(n['abstaining']) or 'none')})",
+                ]
             review = t(d["review_by"] or "not set") + _kept(d["review_by_from"])
             out += ["", f"**Review by:** {review}"]
             criteria = t(d["exit_criteria"] or "not set") + _kept(d["exit_criteria_from"])
             out += ["", f"**Exit criteria:** {criteria}"]
-        out += ["", "**Actions**", ""]
+        steps = p["count"] is not None and p["decision"] is not None
+        out += ["", "**Further steps agreed**" if steps else "**Actions**", ""]
         out += [
             f"- {t(a['id'])}"
             + (f" ({t(a['kind'])})" if a["kind"] else "")
@@ -313,6 +437,9 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
     out += [
         f"- {t(x['code'])}: {t(line, indent=2)}" for x in v["summits"] for line in x["lines"]
     ] or ["None to convene, convened or held."]
+    out += _business_md(v, ("theme", "aob", "review"))
+    out += ["", "## Next meeting", "", t(v["next_meeting"], indent=0)]
+    out += _appendix_md(v)
     out += ["", "## Amendments", ""]
     out += [
         f"- {t(a['at'])} by {t(a['by'])}"

@@ -25,7 +25,7 @@ def markdown(report: Regional) -> str:
         f"Agreed conclusions of {len(report.registers)} register(s) as at {t(report.on)}: "
         + ", ".join(md.code(r) for r in report.registers),
         "",
-        "## Providers at each level, by local QSG",
+        "## Providers at each level, by the local QSG that concluded",
         "",
     ]
     if report.levels:
@@ -40,7 +40,8 @@ def markdown(report: Regional) -> str:
     for conclusion in report.conclusions:
         out.append(
             f"- **{t(conclusion.provider)} {t(conclusion.name)}** "
-            f"({t(conclusion.local_qsg)}): {t(conclusion.level.label)}"
+            f"({t(conclusion.local_qsg)}): {t(conclusion.level.label)}, concluded by "
+            f"{t(' and '.join(conclusion.concluded_by))}"
         )
         for v in conclusion.views:
             review = f"; review by {t(v.review_by)}" if v.review_by else ""
@@ -69,6 +70,12 @@ def markdown(report: Regional) -> str:
         f"{t(x.text, indent=2)}"
         for x in report.summits
     ] or ["None."]
+    out += ["", "## Actions being taken", ""]
+    out += [
+        f"- {t(a.id)} ({t(a.register_file)}) {t(a.provider or '')}: {t(a.text, indent=2)} "
+        f"(owner {t(a.owner)}, due {t(a.due)})"
+        for a in report.in_hand
+    ] or ["None open and not yet due."]
     out += ["", "## Actions overdue", ""]
     out += [
         f"- {t(a.id)} ({t(a.register_file)}) {t(a.provider or '')}: {t(a.text, indent=2)} "

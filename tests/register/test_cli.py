@@ -150,8 +150,10 @@ def test_the_second_agenda_lists_the_regular_review_provider_first(
 ) -> None:
     _, out = scripted
     lines = out["agenda"][1].splitlines()
-    assert lines[0] == "-- every meeting"
-    assert lines[1].split()[:2] == ["1.", "RJ6"]
+    # matters arising from the last meeting first (issue 21), then the providers
+    assert lines[0] == "-- matters arising from M-2019-04-10 (2019-04-10)"
+    first = lines.index("-- every meeting")
+    assert lines[first + 1].split()[:2] == ["1.", "RJ6"]
     assert "action A-001 (NHS Croydon CCG) was due 2019-05-15" in out["agenda"][1]
 
 
@@ -252,8 +254,9 @@ def test_the_regional_report_combines_two_registers(tmp_path: Path) -> None:
     assert code == 0, err
     report = json.loads(out)
     recurring = {r["concern"]: r["local_qsgs"] for r in report["recurring"]}
+    # by the local QSG that concluded (issue 21): North West London concluded on RJ6 too
     assert recurring["indicator ae_4hr_type1"] == {
-        "North West London": ["RAS"],
+        "North West London": ["RAS", "RJ6"],
         "South London": ["RJ6", "RJ7"],
     }
     rj6 = [c for c in report["conclusions"] if c["provider"] == "RJ6"]
@@ -261,12 +264,46 @@ def test_the_regional_report_combines_two_registers(tmp_path: Path) -> None:
     assert [(x["provider"], x["discussed_by"]) for x in report["liaison"]] == [
         ("RJ6", "North West London")
     ]
-    assert report["levels"]["South London"] == {"risk_summit": ["RJ6"], "regular_review": ["RJ7"]}
+    # each QSG's row holds what it concluded: RJ6 is in both, at each QSG's level
+    assert report["levels"]["South London"] == {"regular_review": ["RJ6", "RJ7"]}
+    assert report["levels"]["North West London"] == {
+        "regular_review": ["RAS"],
+        "risk_summit": ["RJ6"],
+    }
+    assert rj6[0]["concluded_by"] == ["North West London", "South London"]
     code, md, _ = run("report", "regional", str(south), str(west), "--on", "2019-07-01")
-    assert code == 0 and "- indicator ae_4hr_type1: North West London (RAS); South London" in md
+    assert code == 0
+    assert "- indicator ae_4hr_type1: North West London (RAS, RJ6); South London" in md
     assert "Convene a risk summit for RJ6" in md  # overdue by July
     code, html, _ = run("report", "regional", str(south), str(west), "--format", "html")
     assert code == 0 and html.startswith("<!DOCTYPE html>")
+
+
+def test_the_regional_report_attributes_a_provider_to_the_qsg_that_concluded(
+    tmp_path: Path,
+) -> None:
+    # RF4 is North Central & East London's provider, concluded on by South London only
+    south = _regional_register(
+        tmp_path, "south", "South London", [("RF4", "risk_summit"), ("RJ7", "regular_review")]
+    )
+    west = _regional_register(tmp_path, "west", "North West London", [("RAS", "regular_review")])
+    code, out, err = run("report", "regional", str(south), str(west), "--format", "json",
+                         "--on", "2019-04-20")  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    assert "North Central & East London" not in report["levels"]
+    assert report["levels"]["South London"]["risk_summit"] == ["RF4"]
+    assert [c["provider"] for c in report["conclusions"]] == ["RF4", "RAS", "RJ7"]  # by level
+    # the convene action of RF4's summit is being taken (due within 28 days), not overdue
+    assert [a["provider"] for a in report["in_hand"]] == ["RF4"] and report["overdue"] == []
+    code, md, _ = run("report", "regional", str(south), str(west), "--on", "2019-04-20")
+    assert "## Actions being taken" in md and "Convene a risk summit for RF4" in md
+    assert "concluded by South London" in md
+    # a copy of a register is the same register given twice
+    copy = tmp_path / "copy.sqlite"
+    shutil.copyfile(south, copy)
+    code, _, err = run("report", "regional", str(south), str(copy))
+    assert code == 2 and "hold the same records" in err
 
 
 def test_the_regional_report_leaves_out_meetings_not_agreed(tmp_path: Path) -> None:

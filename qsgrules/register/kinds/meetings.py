@@ -69,6 +69,9 @@ class MeetingOpened(Body):
     # stale}): what the agenda lists and says (issue 16); absent in registers before them
     intelligence: dict[str, list[dict[str, str]]] = Field(default_factory=dict)
     data: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # where and when it starts (issue 21); absent in registers before them
+    venue: str | None = None
+    time: str | None = None
 
     @field_validator("proposed")
     @classmethod
@@ -105,6 +108,8 @@ class MeetingOpened(Body):
                 code: [dict(i) for i in items] for code, items in self.intelligence.items()
             },
             data={code: dict(d) for code, d in self.data.items()},
+            venue=self.venue,
+            time=self.time,
         )
 
 

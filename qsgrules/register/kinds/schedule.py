@@ -22,11 +22,21 @@ class MeetingPlanned(Body):
     date: dt.date
     chair: str
     qsg: str | None = None
+    venue: str | None = None
+    time: str | None = None
 
     def apply(self, state: State, r: Record) -> None:
         assert r.meeting is not None
         state.planned[r.meeting] = Planned(
-            r.meeting, self.date, self.chair, self.qsg, r.seq, r.recorded_at, r.recorded_by
+            r.meeting,
+            self.date,
+            self.chair,
+            self.qsg,
+            r.seq,
+            r.recorded_at,
+            r.recorded_by,
+            self.venue,
+            self.time,
         )
 
 
