@@ -174,6 +174,8 @@ def decide(
         by_domain = _domains(m, code, final, proposed, domains)
         if by_domain:  # absent otherwise: a record as before domains
             kept["domains"] = by_domain
+        if when is not None:  # absent otherwise: a record as before times (issue 21)
+            kept["at"] = when
         body = DecisionBody(
             level=final,
             proposed=proposed,
@@ -184,7 +186,6 @@ def decide(
             positions=tuple(_stated(p) for p in positions),
             dissent=tuple(_stated(p) for p in positions if p.level != final),
             **kept,
-            **({"at": when} if when is not None else {}),
         )
         out = [body.record(meeting=m.id, provider=code, corrects=earlier.seq if earlier else None)]
         if state.decided_after(code, m):  # not the standing level: a later meeting's is

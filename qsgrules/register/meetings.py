@@ -89,11 +89,9 @@ def open_meeting(
         # a planned meeting's venue and time stand unless given again
         place = where if where is not None else (plans[0].venue if plans else None)
         start = when if when is not None else (plans[0].time if plans else None)
-        extra: dict[str, Any] = {
+        where_when: dict[str, Any] = {
             k: v for k, v in (("venue", place), ("time", start)) if v is not None
         }
-        if specs:
-            extra["ladder"] = specs
         body = MeetingOpened(
             date=day,
             chair=chair_name,
@@ -107,7 +105,7 @@ def open_meeting(
             settings=dict(settings),
             intelligence=_intelligence(triage),
             data=_data(triage),
-            **extra,
+            **where_when,
         )
         return [
             body.record(meeting=meeting_id),
