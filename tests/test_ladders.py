@@ -6,11 +6,19 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter
 
 from qsgrules.api import run_triage
 from qsgrules.bundled import default_ruleset
 from qsgrules.errors import InputError
-from qsgrules.model.ladder import DEFAULT_LADDER, Rung, RungSpec, ladder_of_specs
+from qsgrules.model.ladder import (
+    DEFAULT_LADDER,
+    LEVEL_ID,
+    LevelName,
+    Rung,
+    RungSpec,
+    ladder_of_specs,
+)
 from qsgrules.model.proposal import read_triage
 from qsgrules.model.vocabulary import Level
 from qsgrules.reports.render import explanations, table, to_json
@@ -219,3 +227,11 @@ def test_each_shipped_ladder_is_a_ladder_a_ruleset_can_declare(preset: Path) -> 
         renamed = renamed.replace(f"level: {old}\n", f"level: {new}\n")
         renamed = renamed.replace(f"at_least: {old}\n", f"at_least: {new}\n")
     assert parse_ruleset(renamed, preset.name).ladder.ids == ladder.ids
+
+
+def test_a_level_has_a_json_schema_on_every_supported_pydantic() -> None:
+    # pydantic-core before 2.27 has no json_schema_input_schema; the floor is 2.16, and CI's
+    # oldest environment imports this module (a TypeError there stopped every command).
+    adapter = TypeAdapter(LevelName)
+    assert adapter.json_schema() == {"type": "string", "pattern": LEVEL_ID}
+    assert adapter.validate_python("regular_review") == "regular_review"

@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Union
 
-from pydantic import Field, GetCoreSchemaHandler, ValidationInfo
+from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from . import Model
@@ -292,8 +293,14 @@ class _AsLevel:
             serialization=core_schema.plain_serializer_function_ser_schema(
                 str.__str__, return_schema=core_schema.str_schema()
             ),
-            json_schema_input_schema=core_schema.str_schema(pattern=LEVEL_ID),
         )
+
+    # A JSON schema given here rather than as the validator's json_schema_input_schema,
+    # which pydantic-core only has from 2.27: the declared floor is 2.16.
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": LEVEL_ID}
 
 
 #: A level in any model: a rung of the context's ladder (or of the default).
