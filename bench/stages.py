@@ -9,6 +9,7 @@ pure-Python oracle (``qsgrules.ruleset.conditions.evaluate``) on the same profil
 number of providers where the engine and the oracle disagree (there must be none).
 
 Stages are timed by wrapping the functions ``qsgrules.engine.triage.triage`` calls for them
+(through ``qsgrules.engine.shares``, where a share of the providers is assessed)
 (statistics: the standard, trend and peer tests; soft scoring: ``summarise``; inference:
 compiling the rules, building each profile and ``RuleEngine.run``; explanations: latest
 values, fired rules with their evidence, the nearest rule); whatever the triage does outside
@@ -31,6 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
+import qsgrules.engine.shares as engine_shares
 import qsgrules.engine.triage as engine_triage
 from bench import inmemory
 from qsgrules import collector
@@ -53,9 +55,18 @@ STAGES = {
         "coverage",
     ),
     "soft scoring": ("summarise",),
-    "inference": ("engine_for", "build_profile"),
-    "explanations": ("_latest_values", "_proposal", "fired_rule", "template_values", "nearest"),
+    "inference": ("engine_for", "build_profile", "_profile"),
+    "explanations": (
+        "_latest_values",
+        "latest_values",
+        "_proposal",
+        "fired_rule",
+        "template_values",
+        "nearest",
+    ),
 }
+#: Where ``triage`` looks them up: the triage, and a share of it (``engine/shares.py``).
+MODULES = (engine_triage, engine_shares)
 seconds: dict[str, float] = defaultdict(float)  # wall
 cpu: dict[str, float] = defaultdict(float)  # this process's CPU: what contention cannot inflate
 profiles: list[Any] = []  # every fact the engine was given, for the oracle
@@ -80,11 +91,12 @@ def instrument() -> None:
     found = 0
     for stage, names in STAGES.items():
         for name in names:
-            if hasattr(engine_triage, name):
-                setattr(engine_triage, name, _timed(stage, getattr(engine_triage, name)))
-                found += 1
+            for module in MODULES:
+                if hasattr(module, name):
+                    setattr(module, name, _timed(stage, getattr(module, name)))
+                    found += 1
     if found < 5:
-        raise SystemExit(f"only {found} stage functions found in qsgrules.engine.triage")
+        raise SystemExit(f"only {found} stage functions found in qsgrules.engine")
     run = durable_adapter.RuleEngine.run
 
     def engine_run(self: durable_adapter.RuleEngine, sid: str, facts: Any) -> Any:

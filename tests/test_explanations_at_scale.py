@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from qsgrules.api import load_ruleset, load_workspace
 from qsgrules.bundled import default_ruleset, demo_workspace
-from qsgrules.engine.triage import _latest_values, _quoted_indicators, resolve_as_of
+from qsgrules.engine.triage import _quoted_indicators, latest_values, resolve_as_of
 from qsgrules.indicators import BY_ID
 from qsgrules.reports.render import _python_numbers
 from qsgrules.workspace import Workspace
@@ -31,8 +31,10 @@ def test_the_default_ruleset_quotes_two_indicators() -> None:
 def test_latest_values_of_some_indicators_are_those_of_all(wanted: set[str], back: int) -> None:
     ws = _demo()
     month = resolve_as_of(ws, None) + back
-    every = _latest_values(ws, month)
-    assert _latest_values(ws, month, wanted) == {k: v for k, v in every.items() if k[1] in wanted}
+    every = latest_values(ws.observations, month)
+    assert latest_values(ws.observations, month, wanted) == {
+        k: v for k, v in every.items() if k[1] in wanted
+    }
 
 
 def test_only_number_tokens_are_rewritten() -> None:

@@ -35,9 +35,14 @@ from .pack import PackSource as PackSource
 from .pack import meeting_pack as meeting_pack
 from .pack import pack_context as pack_context
 from .pack import pack_source as pack_source
+from .proposals import prepare_triage as prepare_triage
 from .proposals import recorded_rebases as recorded_rebases
 from .proposals import run_triage as run_triage
+from .proposals import standing_levels as standing_levels
 from .proposals import with_standing as with_standing
+from .proposals import write_triage_csv as write_triage_csv
+from .proposals import write_triage_json as write_triage_json
+from .proposals import write_triage_table as write_triage_table
 from .record import audit_verify as audit_verify
 from .record import coverage as coverage
 from .record import decided_levels as decided_levels
@@ -89,6 +94,7 @@ __all__ = [
     "pack_context",
     "pack_source",
     "plan_meeting",
+    "prepare_triage",
     "publishable",
     "recorded_rebases",
     "regional_report",
@@ -100,8 +106,12 @@ __all__ = [
     "run_triage",
     "scan_workspace",
     "shared_at",
+    "standing_levels",
     "triage",
     "verify_ruleset",
     "with_standing",
     "workspace_settings",
+    "write_triage_csv",
+    "write_triage_json",
+    "write_triage_table",
 ]

@@ -218,6 +218,15 @@ _PUBLIC = click.option(
     is_flag=True,
     help="For publication: withhold all text of items given in confidence (weights kept).",
 )
+_JOBS = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes sharing the work (default: the cores this process may use; 1: all in "
+    "this one). The output is the same for any N.",
+)
 _REGISTER = click.option(
     "--register",
     type=click.Path(dir_okay=False),

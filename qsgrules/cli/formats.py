@@ -8,17 +8,21 @@ Renderers are imported when a reporter is used: `qsg --help` imports none of the
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from ..api import BacktestRun
+    from ..api.proposals import Written
     from ..diff import RulesetDiff
+    from ..engine.triage import TriageRun
     from ..errors import Problem
     from ..model.proposal import Proposal, Triage
+    from ..progress import Progress
     from ..register import Regional
     from ..register.note import MeetingNote
 
@@ -92,11 +96,68 @@ def _triage_csv(result: Triage) -> str:
     return render.to_csv(result)
 
 
+#: ``write(run, out, public=, jobs=, progress=)``: a triage written as it is made.
+Write = Callable[..., "Written"]
+
+
+@dataclass(frozen=True)
+class TriageReporter(Reporter["Triage"]):
+    """A format of the triage that is also written as the triage is made (``write``, one of
+    ``api.write_triage_*``): the same bytes as ``render`` of the whole triage, without
+    holding it (and, for the table, without building any explanation)."""
+
+    write: Write | None = None
+
+    def stream(
+        self,
+        run: TriageRun,
+        *,
+        public: bool = False,
+        jobs: int = 1,
+        progress: Progress | None = None,
+    ) -> Written:
+        """Write ``run`` on standard output; its heading and table rows back."""
+        assert self.write is not None
+        return self.write(run, _stdout_bytes(), public=public, jobs=jobs, progress=progress)
+
+
+def _stdout_bytes() -> BinaryIO:
+    """Standard output for bytes, after whatever was written to it as text."""
+    sys.stdout.flush()
+    return sys.stdout.buffer
+
+
+def _write_table(run: TriageRun, out: BinaryIO, **options: Any) -> Written:
+    from ..api import write_triage_table
+
+    return write_triage_table(run, out, **options)
+
+
+def _write_json(run: TriageRun, out: BinaryIO, **options: Any) -> Written:
+    from ..api import write_triage_json
+
+    return write_triage_json(run, out, **options)
+
+
+def _write_csv(run: TriageRun, out: BinaryIO, **options: Any) -> Written:
+    from ..api import write_triage_csv
+
+    return write_triage_csv(run, out, **options)
+
+
 TRIAGE: Formats[Triage] = Formats(
-    Reporter("table", _triage_table, human=True),
-    Reporter("json", _triage_json),
-    Reporter("csv", _triage_csv),
+    TriageReporter("table", _triage_table, human=True, write=_write_table),
+    TriageReporter("json", _triage_json, write=_write_json),
+    TriageReporter("csv", _triage_csv, write=_write_csv),
 )
+
+
+def triage_reporter(name: str) -> TriageReporter:
+    """The triage's format ``name`` (each of ``TRIAGE`` is a ``TriageReporter``)."""
+    reporter = TRIAGE[name]
+    assert isinstance(reporter, TriageReporter)
+    return reporter
+
 
 # ---------------------------------------------------------------- qsg explain
 

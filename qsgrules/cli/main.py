@@ -24,6 +24,7 @@ from . import (
 )
 from .common import (
     _AS_OF,
+    _JOBS,
     _ON,
     _OWN_WORKSPACE,
     _PUBLIC,
@@ -82,6 +83,7 @@ def cli() -> None:
     is_flag=True,
     help="Exit 1 when any provider's data stop before the as-of month (stale data).",
 )
+@_JOBS
 def triage(
     workspace: str | None,
     ruleset: str | None,
@@ -92,6 +94,7 @@ def triage(
     providers: tuple[str, ...],
     fmt: str,
     strict_data: bool,
+    jobs: int | None,
 ) -> None:
     """Propose a level for every provider, highest level first.
 
@@ -99,7 +102,8 @@ def triage(
     marked); with --strict-data that is a failure (exit 1).
     """
     from .. import collector
-    from ..api import open_ruleset, publishable, ruleset_warnings, run_triage
+    from ..api import open_ruleset, prepare_triage, ruleset_warnings
+    from ..forked import cores
     from ..reports import render
     from .progress import bar
 
@@ -108,23 +112,26 @@ def triage(
     for p in ruleset_warnings(compiled):  # as `qsg check` says them
         click.echo(f"{p.where}: {p.severity} {p.code}: {p.message}", err=True)
     with bar() as progress:
-        result = run_triage(
+        if progress is not None:
+            progress("loading", 0, 1)
+        run = prepare_triage(
             opened(workspace),
             compiled,
             as_of=as_of,
             on=on,
             providers=list(providers) or None,
             register=register,
-            progress=progress,
         )
-    if public:
-        result = publishable(result)
-    reporter = formats.TRIAGE[fmt]
-    reporter.emit(result)
-    warnings = render.data_warnings(result)
+        if progress is not None:
+            progress("loading", 1, 1)
+        reporter = formats.triage_reporter(fmt)
+        result, rows = reporter.stream(run, public=public, jobs=jobs or cores(), progress=progress)
+    warnings = render.data_warnings(result, rows)
     # beside a machine format the table's notes are said on stderr
     notes = (
-        [] if reporter.human else render.lag_notes(result) + [f"note: {n}" for n in result.notes]
+        []
+        if reporter.human
+        else render.lag_notes(result, rows) + [f"note: {n}" for n in result.notes]
     )
     for line in warnings + notes:
         click.echo(line, err=True)

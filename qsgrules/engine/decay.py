@@ -21,7 +21,7 @@ from ..model.months import month_end
 from ..model.numbers import plain
 from ..model.proposal import Coverage, Lowered, SoftChange
 from ..ruleset.schema import SoftSettings
-from ..workspace import SoftItem, Workspace
+from ..workspace import Workspace
 from .when import TriageDate, data_month
 
 
@@ -58,12 +58,12 @@ class Earlier:
                 self._ends[code] = month
                 if cov.lag_months is not None:
                     self._own.add(code)
-        self._items: dict[int, list[SoftItem]] = defaultdict(list)
-        if self._ends:
-            for item in workspace.intelligence:
-                end = self._ends.get(item.provider)
-                if end is not None:
-                    self._items[end].append(item)
+        self._items = workspace.intelligence
+        self._codes: dict[int, set[str]] = defaultdict(set)
+        with_items = {i.provider for i in workspace.intelligence} if self._ends else set()
+        for code, end in self._ends.items():
+            if code in with_items:
+                self._codes[end].add(code)
         self._summaries: dict[int, dict[str, SoftSummary]] = {}
 
     def facts(self, now: ProviderFacts) -> ProviderFacts | None:
@@ -73,8 +73,10 @@ class Earlier:
         if end is None or not now.soft:
             return None
         if end not in self._summaries:
+            # every item known then, whoever it is about: a duplicate of another
+            # provider's item is still counted once
             self._summaries[end] = summarise(
-                self._items[end], self._settings, month_end(end), self._members
+                self._items, self._settings, month_end(end), self._members, only=self._codes[end]
             )
         then = self._summaries[end].get(now.code, SoftSummary())
         return ProviderFacts(now.code, now.type, now.hard, tuple(then.findings))

@@ -8,33 +8,31 @@ compiled conditions (``explain.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING
+import heapq
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from ..codes import Code
 from ..errors import InputError, Problem, did_you_mean
-from ..evidence.coverage import coverage
-from ..evidence.cusum_findings import cusum_breaches
-from ..evidence.hard import standard_breaches
-from ..evidence.peer import peer_breaches
-from ..evidence.shifts import rebase_suggestions
-from ..evidence.soft import SoftSummary, summarise
-from ..evidence.trend import trend_breaches
+from ..forked import Tell, streams
 from ..model.evidence import HardFinding
-from ..model.facts import ProviderFacts
+from ..model.ladder import RungSpec
 from ..model.months import month_end, month_number, month_text
-from ..model.proposal import Evidence, Proposal, RulesetRef, Triage
+from ..model.observations import Observations
+from ..model.proposal import RulesetRef, Triage
 from ..model.rebase import Rebase, rebase_months
+from ..model.standing import Standing
 from ..progress import Progress
 from ..ruleset import CompiledRuleset
 from ..ruleset.conditions import Measured, atoms
 from ..ruleset.template import PLACEHOLDER
 from ..workspace import Workspace
-from .decay import Earlier
-from .explain import Latest, fired_rule, nearest, template_values
-from .levels import Held, engine_rules, resolve
+from .explain import Latest
+from .levels import Held, engine_rules
+from .shares import Assessed, Plan, assess, split
 from .when import TriageDate, resolve_as_of, resolve_date
 
 if TYPE_CHECKING:
@@ -62,12 +60,11 @@ def _quoted_indicators(ruleset: CompiledRuleset) -> set[str]:
     }
 
 
-def _latest_values(
-    workspace: Workspace, as_of: int, indicators: Collection[str] | None = None
+def latest_values(
+    obs: Observations, as_of: int, indicators: Collection[str] | None = None
 ) -> dict[tuple[str, str], tuple[str, float]]:
     """(provider, indicator) -> (month, value) of the latest row up to ``as_of``, for every
     indicator or only ``indicators`` (those a template quotes: the rest would go unread)."""
-    obs = workspace.observations
     wanted = obs.period <= as_of
     if indicators is not None:
         quoted = np.zeros(len(obs), dtype=np.bool_)
@@ -92,6 +89,70 @@ def _latest_values(
     }
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TriageRun:
+    """A triage ready to run: its heading (ruleset, dates, notes) is known before any
+    provider is assessed; ``proposals`` makes them, split over ``jobs`` processes."""
+
+    plan: Plan
+    ruleset: RulesetRef
+    as_of: str
+    on: str
+    notes: tuple[str, ...]
+    ladder: tuple[RungSpec, ...] | None = None  # the ruleset's, when it declares one
+
+    def proposals(
+        self,
+        emit: Callable[[Assessed], T],
+        *,
+        jobs: int = 1,
+        progress: Progress | None = None,
+    ) -> Iterator[T]:
+        """``emit(a)`` of every provider's assessment, in the triage's order (highest level
+        first, then by code). With ``jobs`` above 1 the providers are split into runs of
+        consecutive codes, each assessed and emitted in a process of its own (forked: the
+        workspace is shared, not copied); ``emit``'s results come back through a pipe, so
+        they must pickle. Whatever the split, the results are the same, in the same order.
+        """
+        plan = self.plan
+        shares = split(plan.codes, plan.observations, jobs)
+        tell = _every_percent(progress, "providers", len(plan.codes))
+
+        def work(k: int, told: Tell) -> Iterator[tuple[tuple[int, str], T]]:
+            reporting = None if progress is None else _share_progress(told)
+            for a in assess(plan, shares[k], reporting):
+                yield a.key, emit(a)
+
+        tell(0)
+        engine_for(plan.ruleset)  # compiled once, before any fork: every share has it
+        with streams(work, len(shares), lambda done, total: tell(done)) as parts:
+            for _, item in heapq.merge(*parts, key=lambda pair: pair[0]):
+                yield item
+        tell(len(plan.codes))
+
+    def triage(self, *, jobs: int = 1, progress: Progress | None = None) -> Triage:
+        """The whole triage, every proposal explained."""
+        return Triage(
+            ruleset=self.ruleset,
+            as_of=self.as_of,
+            on=self.on,
+            proposals=tuple(self.proposals(Assessed.proposal, jobs=jobs, progress=progress)),
+            notes=self.notes,
+            ladder=self.ladder,
+        )
+
+
+def _share_progress(told: Tell) -> Progress:
+    def progress(stage: str, done: int, total: int) -> None:
+        del stage
+        told(done, total)
+
+    return progress
+
+
 def _every_percent(progress: Progress | None, stage: str, total: int) -> Callable[[int], None]:
     """A counter that tells ``progress`` at the start, every 1% and at the end."""
     step = max(1, total // 100)
@@ -103,30 +164,21 @@ def _every_percent(progress: Progress | None, stage: str, total: int) -> Callabl
     return tell
 
 
-def triage(
+def prepare(
     workspace: Workspace,
     ruleset: CompiledRuleset,
     *,
     as_of: str | None = None,
     on: str | dt.date | None = None,
     providers: Sequence[str] | None = None,
-    progress: Progress | None = None,
     rebases: Sequence[Rebase] = (),
+    standings: Mapping[str, Standing] | None = None,
     standing: Mapping[str, Held] | None = None,
-) -> Triage:
-    """Propose a level for every provider (or those named), each with its explanation.
-
-    Made on the date ``on`` (soft intelligence up to that day) with the data up to the
-    month ``as_of`` (default: the date's month); ``as_of`` alone is its month's last day,
-    neither the latest month with data (``engine.when``). Each hard-data test judges the
-    provider's last months with data; each proposal says how far they lag behind the date,
-    and why its level is lower than on the last day of its data when it is (decay).
-    ``progress`` (optional) is told how many providers are done (``qsgrules.progress``).
-    ``rebases`` are those the QSG recorded (the register's): each trend test and CUSUM
-    starts a rebased series again at its month. ``standing`` (optional) is where each
-    provider stands, from the register: a level whose rules declare exit criteria is held
-    until they are met (``engine.levels``).
-    """
+) -> TriageRun:
+    """Check the inputs of a triage and settle what every provider's assessment shares
+    (``triage`` says what the arguments mean). ``standings``: each provider's standing
+    level from the register, carried in its proposal; ``standing``: where each stands on
+    the ladder, for exit criteria (``engine.levels``)."""
     when = resolve_date(workspace, as_of, on)
     month = when.month
     _check_categories(workspace, ruleset)
@@ -144,85 +196,74 @@ def triage(
             )
         codes = sorted(set(providers))
     starts = rebase_months(r for r in rebases if (month_number(r.starts) or month + 1) <= month)
-    obs = workspace.observations
-    hard = standard_breaches(obs, ruleset.spec, month)
-    for more in (
-        trend_breaches(obs, ruleset.spec, month, starts),
-        peer_breaches(obs, ruleset.spec, month, workspace.providers),
-        cusum_breaches(obs, ruleset.spec, month, workspace.providers, starts),
-    ):
-        for code, findings in more.items():
-            hard.setdefault(code, []).extend(findings)
-    shifts = rebase_suggestions(obs, ruleset.spec, month, starts)
-    soft = summarise(workspace.intelligence, ruleset.spec.soft, when.on, workspace.members)
-    latest = _latest_values(workspace, month, _quoted_indicators(ruleset))
-    covered = coverage(workspace.observations, ruleset.spec, month, codes, when.on_month)
-    earlier = Earlier(workspace, ruleset.spec.soft, when, covered)
     measures: dict[str, Measured] = {}
     for _, node in engine_rules(ruleset):
         for atom in atoms(node):
             measures.setdefault(atom.attr, atom.leaf)
-    engine = engine_for(ruleset)
-    proposals: list[Proposal] = []
-    tell = _every_percent(progress, "providers", len(codes))
-    for code in codes:
-        tell(len(proposals))
-        provider = workspace.providers[code]
-        p_soft = soft.get(code, SoftSummary())
-        facts = ProviderFacts(
-            code=code,
-            type=provider.type,
-            hard=tuple(sorted(hard.get(code, []), key=lambda f: (f.indicator, f.test))),
-            soft=tuple(p_soft.findings),
-        )
-        profile = _profile(measures, facts)
-        then = earlier.facts(facts)  # the same provider on the last day of its data
-        profiles = [profile] if then is None else [profile, _profile(measures, then)]
-        firings = engine.run(code, profiles)
-        fired_ids = {f.rule for f in firings if f.fact == 0}
-        fired = [r for r in ruleset.rules if r.id in fired_ids]
-        held_at = standing.get(code) if standing else None
-        levels = resolve(ruleset, fired, fired_ids, profile, held_at)
-        level = levels.level
-        level_then = level
-        if then is not None:
-            then_ids = {f.rule for f in firings if f.fact == 1}
-            then_fired = [r for r in ruleset.rules if r.id in then_ids]
-            level_then = resolve(ruleset, then_fired, then_ids, profiles[1], held_at).level
-        ordered = sorted(fired, key=lambda r: (-r.level.rank, r.index))
-        base = template_values(facts, provider.name, p_soft, latest) if ordered else {}
-        proposals.append(
-            Proposal(
-                provider=code,
-                name=provider.name,
-                type=provider.type,
-                level=level,
-                rules=tuple(fired_rule(r, profile, facts, base) for r in ordered),
-                evidence=Evidence(hard=facts.hard, soft=facts.soft),
-                nearest=None if level.top else nearest(level, ruleset, profile, facts),
-                coverage=covered[code],
-                rebases=tuple(
-                    r
-                    for r in rebases
-                    if r.provider == code and (month_number(r.starts) or month + 1) <= month
-                ),
-                rebase_suggestions=tuple(shifts.get(code, ())),
-                lowered=earlier.lowered(facts, then, level_then) if level_then > level else None,
-                domains=levels.domains,
-                exits=levels.exits,
-                limits=levels.limits,
-            )
-        )
-    tell(len(proposals))
-    proposals.sort(key=lambda p: (-p.level.rank, p.provider))
-    return Triage(
+    ordered = workspace.observations.by_provider()
+    if ordered is not workspace.observations:
+        workspace = replace(workspace, observations=ordered)
+    plan = Plan(
+        workspace=workspace,
+        ruleset=ruleset,
+        when=when,
+        codes=tuple(codes),
+        rebases=tuple(rebases),
+        starts=starts,
+        standings=standings or {},
+        held=standing or {},
+        measures=measures,
+        quoted=frozenset(_quoted_indicators(ruleset)),
+    )
+    return TriageRun(
+        plan=plan,
         ruleset=RulesetRef(name=ruleset.name, version=ruleset.version, sha256=ruleset.sha256),
         as_of=month_text(month),
         on=when.on.isoformat(),
-        proposals=tuple(proposals),
         notes=_notes(workspace, when, set(codes)) + _unmatched_sources(workspace, ruleset),
         ladder=None if ruleset.ladder.default else ruleset.ladder.specs,
     )
+
+
+def triage(
+    workspace: Workspace,
+    ruleset: CompiledRuleset,
+    *,
+    as_of: str | None = None,
+    on: str | dt.date | None = None,
+    providers: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    rebases: Sequence[Rebase] = (),
+    standings: Mapping[str, Standing] | None = None,
+    standing: Mapping[str, Held] | None = None,
+    jobs: int = 1,
+) -> Triage:
+    """Propose a level for every provider (or those named), each with its explanation.
+
+    Made on the date ``on`` (soft intelligence up to that day) with the data up to the
+    month ``as_of`` (default: the date's month); ``as_of`` alone is its month's last day,
+    neither the latest month with data (``engine.when``). Each hard-data test judges the
+    provider's last months with data; each proposal says how far they lag behind the date,
+    and why its level is lower than on the last day of its data when it is (decay).
+    ``progress`` (optional) is told how many providers are done (``qsgrules.progress``).
+    ``rebases`` are those the QSG recorded (the register's): each trend test and CUSUM
+    starts a rebased series again at its month. ``standings`` (the register's standing
+    levels, by provider) are carried in the proposals. ``standing`` (optional) is where
+    each provider stands, from the register: a level whose rules declare exit criteria is
+    held until they are met (``engine.levels``). ``jobs`` processes share the work
+    (``TriageRun.proposals``); the triage is the same whatever their number.
+    """
+    run = prepare(
+        workspace,
+        ruleset,
+        as_of=as_of,
+        on=on,
+        providers=providers,
+        rebases=rebases,
+        standings=standings,
+        standing=standing,
+    )
+    return run.triage(jobs=jobs, progress=progress)
 
 
 def _check_categories(workspace: Workspace, ruleset: CompiledRuleset) -> None:
@@ -277,15 +318,15 @@ def _notes(workspace: Workspace, when: TriageDate, codes: set[str]) -> tuple[str
     )
 
 
-def _profile(measures: dict[str, Measured], facts: ProviderFacts) -> dict[str, float | str]:
-    return {attr: leaf.measure(facts) for attr, leaf in measures.items()}
-
-
 __all__ = [
+    "Assessed",
     "HardFinding",
     "Latest",
     "TriageDate",
+    "TriageRun",
     "engine_for",
+    "latest_values",
+    "prepare",
     "resolve_as_of",
     "resolve_date",
     "triage",

@@ -8,6 +8,7 @@ observed against what was expected, what the CUSUM tests and how its threshold w
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 import numpy as np
 
@@ -33,16 +34,25 @@ def cusum_breaches(
     as_of: int,
     providers: dict[str, Provider],
     rebases: RebaseMonths | None = None,
+    wanted: Collection[str] | None = None,
 ) -> dict[str, list[HardFinding]]:
     """Every provider whose CUSUM alerted in its judged months, on the side of concern
-    (summed from its latest rebase, when the QSG recorded one)."""
+    (summed from its latest rebase, when the QSG recorded one); of the ``wanted`` providers
+    only, when given (their peers are still everyone)."""
     found: dict[str, list[HardFinding]] = defaultdict(list)
     for ind_id, settings in sorted(spec.indicators.items()):
         test = settings.cusum
         if test is None:
             continue
         sub, runs = cusum_runs(
-            obs, ind_id, test, as_of, providers, alerting_only=True, rebases=rebases
+            obs,
+            ind_id,
+            test,
+            as_of,
+            providers,
+            wanted=wanted,
+            alerting_only=True,
+            rebases=rebases,
         )
         for run in runs:
             judged = range(max(0, run.rows.size - test.months), run.rows.size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 import numpy as np
 
@@ -20,11 +21,16 @@ from .window import latest_months
 
 
 def peer_breaches(
-    obs: Observations, spec: Ruleset, as_of: int, providers: dict[str, Provider]
+    obs: Observations,
+    spec: Ruleset,
+    as_of: int,
+    providers: dict[str, Provider],
+    wanted: Collection[str] | None = None,
 ) -> dict[str, list[HardFinding]]:
     """Providers outside their peers' funnel limits, on the side of concern, each in its
     latest month with data up to ``as_of`` (``peer_months``), among every provider with
-    data in that month.
+    data in that month (the findings of the ``wanted`` providers only, when given: their
+    peers are still everyone).
 
     Only rows with a numerator and a denominator take part; a peer group smaller than
     ``min_peers`` is not tested.
@@ -36,10 +42,12 @@ def peer_breaches(
             continue
         rows = obs.indicator_mask(ind_id)  # computed once for both
         for month, judged in peer_months(obs, ind_id, as_of, rows).items():
+            mine = judged if wanted is None else judged.intersection(wanted)
+            if not mine:
+                continue
             for key, sub, idx in peer_groups(obs, ind_id, test, month, providers, rows):
-                for code, finding in _group(ind_id, test, sub, idx, key, month):
-                    if code in judged:
-                        found[code].append(finding)
+                for code, finding in _group(ind_id, test, sub, idx, key, month, mine):
+                    found[code].append(finding)
     return found
 
 
@@ -171,7 +179,9 @@ def _group(
     idx: IntArray,
     key: str,
     as_of: int,
+    judged: Collection[str],
 ) -> list[tuple[str, HardFinding]]:
+    """The findings of the group's outliers among the providers ``judged`` in ``as_of``."""
     ind = BY_ID[ind_id]
     direction = concern_direction(ind_id, test.direction)
     chart = peer_funnel(ind_id, test, sub, idx)
@@ -180,9 +190,11 @@ def _group(
     strong = chart.outliers(test.strong_level) == side
     out: list[tuple[str, HardFinding]] = []
     for j in np.flatnonzero(notable | strong):
+        r = idx[j]
+        if str(sub.provider[r]) not in judged:
+            continue
         level = test.strong_level if strong[j] else test.level
         lower, upper = chart.limits(float(chart.denominators[j]), level)
-        r = idx[j]
         value = float(sub.value[r])
         limit = (upper if side == 1 else lower) * ind.scale
         numbers = FunnelNumbers(

@@ -242,17 +242,20 @@ def summarise(
     settings: SoftSettings,
     on: dt.date | int,
     members: Mapping[str, Member] | None = None,
+    *,
+    only: Collection[str] | None = None,
 ) -> dict[str, SoftSummary]:
     """Per provider: every item known on the date ``on`` (a month number: its last day),
     weighed as of that day and totalled.
 
     Items are taken in id order so that totals do not depend on file order. With
     ``members``, a source counts as its independent organisation (its top-level parent) and
-    may carry a source weight.
+    may carry a source weight. With ``only``, the summaries of those providers alone; an
+    item is still a duplicate of any item known on the date, whoever it is about.
     """
     day = month_end(on) if isinstance(on, int) else on
     with collector.paused():
-        return _summarise(items, settings, day, members)
+        return _summarise(items, settings, day, members, only)
 
 
 def _summarise(
@@ -260,10 +263,15 @@ def _summarise(
     settings: SoftSettings,
     as_of: dt.date,
     members: Mapping[str, Member] | None,
+    only: Collection[str] | None = None,
 ) -> dict[str, SoftSummary]:
-    known = sorted((i for i in items if i.received <= as_of), key=lambda i: (i.provider, i.id))
+    on_date = [i for i in items if i.received <= as_of]
+    ids = {i.id for i in on_date}
+    if only is not None:
+        wanted = only if isinstance(only, (set, frozenset)) else set(only)
+        on_date = [i for i in on_date if i.provider in wanted]
+    known = sorted(on_date, key=lambda i: (i.provider, i.id))
     who = sources_of(known, settings, members)
-    ids = {i.id for i in known}
     reasons = {i.id: _not_counted(i, as_of, ids) for i in known}
     counted = [i for i in known if not reasons[i.id]]
     # an item that weighs nothing (say, information graded 5) corroborates nothing

@@ -57,6 +57,7 @@ class Observations:
     """
 
     __slots__ = (
+        "_by_provider",
         "_indicator_index",
         "denominator",
         "indicator",
@@ -92,6 +93,7 @@ class Observations:
         self.numerator = numerator
         self.denominator = denominator
         self._indicator_index = {str(name): i for i, name in enumerate(indicator.names)}
+        self._by_provider: bool | None = None  # whether rows are in provider order: found once
 
     @classmethod
     def from_columns(
@@ -175,6 +177,54 @@ class Observations:
             self.numerator[rows],
             self.denominator[rows],
         )
+
+    def in_provider_order(self) -> bool:
+        """Whether each provider's rows are together, providers in code order (as the
+        loader leaves them): then any run of providers is a slice of the columns."""
+        if self._by_provider is None:
+            codes = self.provider.codes
+            self._by_provider = bool(codes.size < 2 or np.all(codes[1:] >= codes[:-1]))
+        return self._by_provider
+
+    def by_provider(self) -> Observations:
+        """These rows in provider order (each provider's in their own order): ``self`` when
+        they already are, else a copy."""
+        if self.in_provider_order():
+            return self
+        ordered = self.take(np.argsort(self.provider.codes, kind="stable"))
+        ordered._by_provider = True
+        return ordered
+
+    def of_providers(self, codes: Sequence[str]) -> Observations:
+        """The rows of the providers ``codes``. Rows in provider order and ``codes`` a run
+        of consecutive providers (a share of a split triage): a view of these columns,
+        nothing copied; otherwise a copy of the rows."""
+        names = self.provider.names
+        wanted = np.unique(np.asarray(list(codes), dtype=np.str_))
+        if names.size == 0 or wanted.size == 0:
+            return self.take(np.zeros(0, dtype=np.int64))
+        at = np.minimum(np.searchsorted(names, wanted), names.size - 1)
+        found = at[names[at] == wanted]
+        if found.size == 0:
+            return self.take(np.zeros(0, dtype=np.int64))
+        lo, hi = int(found[0]), int(found[-1])
+        known = self.provider.codes
+        if self.in_provider_order() and found.size == hi - lo + 1:
+            start, stop = np.searchsorted(known, [lo, hi + 1])
+            return self._slice(int(start), int(stop))
+        return self.take(np.flatnonzero(np.isin(known, found)))
+
+    def _slice(self, start: int, stop: int) -> Observations:
+        part = Observations(
+            Labels(self.provider.names, self.provider.codes[start:stop]),
+            Labels(self.indicator.names, self.indicator.codes[start:stop]),
+            self.period[start:stop],
+            self.value[start:stop],
+            self.numerator[start:stop],
+            self.denominator[start:stop],
+        )
+        part._by_provider = True
+        return part
 
     def indicator_mask(self, indicator_id: str) -> BoolArray:
         """Rows of one indicator (an integer comparison after one dictionary lookup)."""

@@ -12,7 +12,7 @@ shows findings only through it.
 from __future__ import annotations
 
 from ..model.evidence import SoftFinding
-from ..model.proposal import Evidence, Triage
+from ..model.proposal import Evidence, Proposal, Triage
 from ..model.vocabulary import Handling
 
 WITHHELD = "withheld: information provided in confidence"
@@ -36,16 +36,18 @@ def public_finding(finding: SoftFinding) -> SoftFinding:
     )
 
 
+def public_proposal(p: Proposal) -> Proposal:
+    """The proposal with every confidential item's text withheld (``public_finding``)."""
+    return p.model_copy(
+        update={
+            "evidence": Evidence(
+                hard=p.evidence.hard, soft=tuple(public_finding(s) for s in p.evidence.soft)
+            )
+        }
+    )
+
+
 def publishable(result: Triage) -> Triage:
     """The same triage with every confidential item's text withheld (``public_finding``)."""
-    proposals = tuple(
-        p.model_copy(
-            update={
-                "evidence": Evidence(
-                    hard=p.evidence.hard, soft=tuple(public_finding(s) for s in p.evidence.soft)
-                )
-            }
-        )
-        for p in result.proposals
-    )
+    proposals = tuple(public_proposal(p) for p in result.proposals)
     return result.model_copy(update={"proposals": proposals})

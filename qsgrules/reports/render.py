@@ -9,7 +9,9 @@ import json
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 import pydantic_core
 from pydantic import BaseModel
@@ -18,12 +20,57 @@ from ..errors import Problem
 from ..model.evidence import SoftFinding
 from ..model.ladder import AnyRung, ladder_of
 from ..model.months import month_end, month_number
-from ..model.proposal import HardRef, Proposal, SoftRef, Triage
+from ..model.proposal import Coverage, HardRef, Proposal, SoftRef, Triage
 from ..model.standing import Standing
 from ..model.workspace import SoftItem
 
 WIDTH = 80
 
+
+class Marked(Protocol):
+    """What the table and the data warnings read of a proposal (a ``Proposal``, or a
+    ``TableRow`` when no explanation was built)."""
+
+    @property
+    def provider(self) -> str: ...
+    @property
+    def level(self) -> AnyRung: ...
+    @property
+    def domains(self) -> Mapping[str, AnyRung]: ...
+    @property
+    def coverage(self) -> Coverage | None: ...
+    @property
+    def standing(self) -> Standing | None: ...
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One line of the table: all it shows of a proposal (no explanation needed)."""
+
+    provider: str
+    name: str
+    level: AnyRung
+    coverage: Coverage | None
+    standing: Standing | None
+    hard: int  # hard findings
+    soft: float  # the weight of the counted soft items
+    domains: Mapping[str, AnyRung]  # by domain, when the ruleset has domain-scoped rules
+
+    @classmethod
+    def of(cls, p: Proposal) -> TableRow:
+        return cls(
+            p.provider,
+            p.name,
+            p.level,
+            p.coverage,
+            p.standing,
+            len(p.evidence.hard),
+            sum(s.weight for s in p.evidence.soft if s.counted),
+            p.domains,
+        )
+
+
+M = TypeVar("M", bound=Marked)
 
 _CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)], "?")
 
@@ -38,7 +85,7 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def mark(p: Proposal) -> str:
+def mark(p: Marked) -> str:
     """The data mark of a proposal: stale ('no data since 2019-03'), else how far its data
     lag behind the date, from the first missing month ('data to 2019-03 (2 mo)'), or ''."""
     cov = p.coverage
@@ -63,16 +110,18 @@ def date_month(result: Triage) -> str:
     return result.on[:7] if result.on else result.as_of
 
 
-def lag_notes(result: Triage) -> list[str]:
+def lag_notes(result: Triage, rows: Sequence[Marked] | None = None) -> list[str]:
     """One line for a chair reading JSON or CSV: how many providers' data lag behind the
-    date (each proposal's coverage says how far), not yet stale."""
-    behind = lagging(result)
+    date (each proposal's coverage says how far), not yet stale. ``rows``: the proposals
+    (or table rows) when ``result`` is only the triage's heading."""
+    shown = result.proposals if rows is None else rows
+    behind = lagging(result, shown)
     if not behind:
         return []
     months = sorted({p.coverage.lag_months or 0 for p in behind if p.coverage is not None})
     span = f"{months[0]}" if len(months) == 1 else f"{months[0]} to {months[-1]}"
     return [
-        f"note: the data of {len(behind)} of {len(result.proposals)} provider(s) lag {span} "
+        f"note: the data of {len(behind)} of {len(shown)} provider(s) lag {span} "
         f"month(s) behind {_the_date(result)} (coverage.lag_months); each hard-data test "
         "judges the months that have data: a month without data neither makes nor removes "
         "a finding"
@@ -83,16 +132,18 @@ def _the_date(result: Triage) -> str:
     return f"the date ({result.on})" if result.on else f"{result.as_of}"
 
 
-def lagging(result: Triage) -> list[Proposal]:
-    """The proposals whose data lag behind the triage's date but are not yet stale."""
+def lagging(result: Triage, rows: Sequence[M] | None = None) -> list[M]:
+    """The proposals (or ``rows``) whose data lag behind the triage's date but are not yet
+    stale."""
+    shown: Sequence[Any] = result.proposals if rows is None else rows
     return [
         p
-        for p in result.proposals
+        for p in shown
         if p.coverage is not None and not p.coverage.stale and p.coverage.lag_months
     ]
 
 
-def level_text(p: Proposal, *, short: bool = False) -> str:
+def level_text(p: Marked, *, short: bool = False) -> str:
     """A proposal's level as shown, with the stale-data mark beside it when there is one."""
     label = p.level.value.replace("_", " ") if short else p.level.label
     return f"{label}, {mark(p)}" if mark(p) else label
@@ -105,7 +156,7 @@ def standing_mark(proposed: AnyRung, standing: Standing) -> str:
     return "↓" if proposed < standing.level else "="
 
 
-def _standing_line(p: Proposal) -> str:
+def _standing_line(p: Marked) -> str:
     s = p.standing
     assert s is not None
     review = f", review by {s.review_by}" if s.review_by else ""
@@ -114,22 +165,24 @@ def _standing_line(p: Proposal) -> str:
     )
 
 
-def domains_text(p: Proposal) -> str:
+def domains_text(p: Marked) -> str:
     """The domains above the ladder's lowest rung, highest first ("" when none)."""
     ranked = sorted(p.domains.items(), key=lambda kv: (-kv[1].rank, kv[0]))
     return "; ".join(f"{d.replace('_', ' ')}: {lv.label}" for d, lv in ranked)
 
 
-def table(result: Triage) -> str:
-    """The triage as a table for an 80-column terminal, highest level first.
+def table(result: Triage, rows: Sequence[TableRow] | None = None) -> str:
+    """The triage as a table for an 80-column terminal, highest level first (``rows``: its
+    lines, when ``result`` is only the triage's heading).
 
     Column widths are computed from the data (ODS codes are 3 to 6 characters; a stale mark
     widens the level column); the provider's name takes what is left, at least 12 columns.
     """
     r = result.ruleset
-    short = any(mark(p) for p in result.proposals)  # room for the marks in 80 columns
-    levels = [level_text(p, short=short) for p in result.proposals]
-    codes = [clean(p.provider) for p in result.proposals]
+    shown = [TableRow.of(p) for p in result.proposals] if rows is None else rows
+    short = any(mark(p) for p in shown)  # room for the marks in 80 columns
+    levels = [level_text(p, short=short) for p in shown]
+    codes = [clean(p.provider) for p in shown]
     w_level = max([len("LEVEL"), *map(len, levels)])
     w_code = max([len("CODE") + 1, *map(len, codes)])
     fixed = w_level + 1 + w_code + 1 + 1 + 4 + 1 + 6
@@ -145,23 +198,22 @@ def table(result: Triage) -> str:
         f"{'LEVEL':<{w_level}} {'CODE':<{w_code}} {'PROVIDER':<{w_name}} {'HARD':>4} {'SOFT':>6}",
         rule,
     ]
-    for p, level, code in zip(result.proposals, levels, codes, strict=True):
-        soft = sum(s.weight for s in p.evidence.soft if s.counted)
+    for p, level, code in zip(shown, levels, codes, strict=True):
         lines.append(
             f"{level:<{w_level}} {code:<{w_code}} {_cut(p.name, w_name):<{w_name}} "
-            f"{len(p.evidence.hard):>4} {soft:>6.1f}"
+            f"{p.hard:>4} {p.soft:>6.1f}"
         )
         if p.domains:
             lines.append(_cut(f"  {domains_text(p)}", WIDTH))
         if p.standing is not None:
             lines.append(_standing_line(p))
-    counts = Counter(p.level for p in result.proposals)
+    counts = Counter(p.level for p in shown)
     lines.append(rule)
     summary = ", ".join(
         f"{counts.get(lv, 0)} {lv.value.replace('_', ' ')}" for lv in ladder_of(result).high_first()
     )
-    stale = sum(1 for p in result.proposals if p.coverage is not None and p.coverage.stale)
-    behind = len(lagging(result))
+    stale = sum(1 for p in shown if p.coverage is not None and p.coverage.stale)
+    behind = len(lagging(result, shown))
     if behind:
         summary += f"; {behind} with data behind the date (marked)"
     if stale:
@@ -179,19 +231,21 @@ def table(result: Triage) -> str:
             )
         )
     lines.append("HARD: hard-data findings. SOFT: soft intelligence weight. Why: qsg explain CODE")
-    if any(p.standing is not None for p in result.proposals):
+    if any(p.standing is not None for p in shown):
         lines.append("Standing: the QSG's last decision; the proposal would ↑ escalate it,")
         lines.append("↓ de-escalate it, or = keep it.")
     return "\n".join(lines) + "\n"
 
 
-def data_warnings(result: Triage) -> list[str]:
+def data_warnings(result: Triage, rows: Sequence[Marked] | None = None) -> list[str]:
     """Warnings a chair must see, even in JSON: providers whose data stop before the month,
-    and providers with no data at all for the ruleset's tested indicators."""
-    stale = [p for p in result.proposals if p.coverage is not None and p.coverage.stale]
+    and providers with no data at all for the ruleset's tested indicators (``rows``: the
+    proposals or table rows, when ``result`` is only the triage's heading)."""
+    shown: Sequence[Marked] = result.proposals if rows is None else rows
+    stale = [p for p in shown if p.coverage is not None and p.coverage.stale]
     dated = sorted(p.coverage.latest for p in stale if p.coverage and p.coverage.latest)
     empty = sum(1 for p in stale if p.coverage is not None and p.coverage.latest is None)
-    total = len(result.proposals)
+    total = len(shown)
     out = []
     if dated:
         out.append(
@@ -438,27 +492,77 @@ def to_json(result: Triage) -> str:
     return dump_json(result) + "\n"
 
 
-def to_csv(result: Triage) -> str:
+_PROPOSALS = '"proposals": []'
+#: Each proposal sits two levels deep in the contract: its lines are indented by four.
+_INDENT = b"    "
+
+
+def json_around(head: Triage) -> tuple[bytes, bytes]:
+    """The JSON contract of the triage ``head`` (its heading: its proposals are ignored)
+    before and after its proposals: ``json_around(t)[0]``, then each proposal's
+    ``json_proposal`` joined by ``json_between``, then ``json_end(any_proposal)`` and
+    ``json_around(t)[1]`` make exactly ``to_json(t)``, written as proposals come."""
+    text = dump_json(head.model_copy(update={"proposals": ()})).encode("utf-8")
+    at = text.index(_PROPOSALS.encode())
+    cut = at + len(_PROPOSALS) - 1
+    return text[:cut], text[cut:] + b"\n"
+
+
+def json_proposal(p: Proposal) -> bytes:
+    """One proposal of the JSON contract, indented as it sits in it."""
+    data = _python_numbers(p.__pydantic_serializer__.to_json(p, indent=2))
+    return _INDENT + data.replace(b"\n", b"\n" + _INDENT)
+
+
+def json_between(first: bool) -> bytes:
+    """What comes before a proposal in the list: a new line, and a comma after the first."""
+    return b"\n" if first else b",\n"
+
+
+def json_end(any_proposal: bool) -> bytes:
+    """What closes the list of proposals (nothing but its bracket when it is empty)."""
+    return b"\n  " if any_proposal else b""
+
+
+CSV_HEADER = [
+    "provider",
+    "name",
+    "type",
+    "level",
+    "rules",
+    "hard_breaches",
+    "soft_score",
+    "because",
+]
+
+
+def csv_row(p: Proposal) -> str:
+    """One proposal as a line of the CSV."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(
-        ["provider", "name", "type", "level", "rules", "hard_breaches", "soft_score", "because"]
+    soft = sum(s.weight for s in p.evidence.soft if s.counted)
+    csv.writer(buf, lineterminator="\n").writerow(
+        [
+            p.provider,
+            p.name,
+            p.type,
+            p.level.value,
+            ";".join(r.id for r in p.rules),
+            len(p.evidence.hard),
+            f"{soft:.2f}",
+            " | ".join(" ".join(r.because.split()) for r in p.rules),
+        ]
     )
-    for p in result.proposals:
-        soft = sum(s.weight for s in p.evidence.soft if s.counted)
-        writer.writerow(
-            [
-                p.provider,
-                p.name,
-                p.type,
-                p.level.value,
-                ";".join(r.id for r in p.rules),
-                len(p.evidence.hard),
-                f"{soft:.2f}",
-                " | ".join(" ".join(r.because.split()) for r in p.rules),
-            ]
-        )
     return buf.getvalue()
+
+
+def csv_head() -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(CSV_HEADER)
+    return buf.getvalue()
+
+
+def to_csv(result: Triage) -> str:
+    return csv_head() + "".join(csv_row(p) for p in result.proposals)
 
 
 def problems_json(source: str, found: Sequence[Problem], *, ok: bool) -> str:

@@ -170,6 +170,10 @@ class _Checks:
         self._ranges(keep, i_code, i_names, low, high, value)
         self._duplicates(keep, p_code, i_code, period, p_names, i_names)
         rows = rows_of(keep) if not keep.all() else np.arange(n, dtype=np.int64)
+        if rows.size > 1 and np.any(p_code[rows][1:] < p_code[rows][:-1]):
+            # each provider's rows together (in file order): a share of a split triage is
+            # then a slice of the columns, never a copy (qsgrules.engine.shares)
+            rows = rows[np.argsort(p_code[rows], kind="stable")]
         p_used, p_new = compact(p_code[rows], len(p_names))
         i_used, i_new = compact(i_code[rows], len(i_names))
         return Observations(
