@@ -2,7 +2,10 @@
 
 Each month is triaged as ``qsg triage --as-of`` would: only what was known by then counts
 (observations up to that month, soft items received by its last day, items closed or
-expired by then not counted). The workspace is loaded once; each month is computed from it.
+expired by then not counted). The workspace is loaded once; each month is computed from
+it, and only the levels are made (no explanation is built: a backtest shows none). The
+grid of rulesets x months is computed here, month after month (``serial``: each month split
+over ``jobs`` processes), or on a Dask cluster (``qsgrules.cluster``), with the same result.
 For each provider: the level each month and the first month each level was reached, and,
 with a second ruleset, both side by side. ``agreement`` compares the proposals with the
 levels a QSG decided (the register's decisions, given as a mapping of provider and as-of
@@ -14,11 +17,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from .codes import Code
-from .engine.triage import triage
+from .engine.triage import Assessed, prepare
 from .errors import InputError, Problem
 from .model.ladder import AnyRung, Ladder
 from .model.months import LAST_MONTH, month_number, month_text
@@ -98,8 +101,48 @@ def months_between(start: str, end: str) -> tuple[str, ...]:
     return tuple(month_text(m) for m in range(first, last + 1))
 
 
-def _levels(workspace: Workspace, ruleset: CompiledRuleset, month: str) -> dict[str, AnyRung]:
-    return {p.provider: p.level for p in triage(workspace, ruleset, as_of=month).proposals}
+#: Each ruleset's level of each provider in each month (``[ruleset][month][provider]``).
+Levels = list[list[dict[str, AnyRung]]]
+#: ``grid(workspace, rulesets, months)``: the levels of a backtest, however computed.
+Grid = Callable[[Workspace, Sequence[CompiledRuleset], Sequence[str]], Levels]
+
+
+def month_levels(
+    workspace: Workspace,
+    ruleset: CompiledRuleset,
+    month: str,
+    providers: Collection[str] | None = None,
+    jobs: int = 1,
+) -> dict[str, AnyRung]:
+    """Each provider's level (of ``providers`` only, when given: their peers are still
+    everyone) as ``qsg triage --as-of month`` proposes it, made by ``jobs`` processes; no
+    explanation is built."""
+    run = prepare(
+        workspace, ruleset, as_of=month, providers=None if providers is None else sorted(providers)
+    )
+    return dict(run.proposals(_level, jobs=jobs))
+
+
+def _level(a: Assessed) -> tuple[str, AnyRung]:
+    return a.code, a.level
+
+
+def serial(jobs: int = 1, progress: Callable[[str], None] | None = None) -> Grid:
+    """The grid computed in this process, month after month, each month's providers split
+    over ``jobs`` processes (``qsgrules.forked``)."""
+
+    def grid(
+        workspace: Workspace, rulesets: Sequence[CompiledRuleset], months: Sequence[str]
+    ) -> Levels:
+        out: Levels = [[] for _ in rulesets]
+        for month in months:
+            if progress is not None:
+                progress(month)
+            for k, ruleset in enumerate(rulesets):
+                out[k].append(month_levels(workspace, ruleset, month, jobs=jobs))
+        return out
+
+    return grid
 
 
 def backtest(
@@ -110,26 +153,22 @@ def backtest(
     end: str,
     compare: CompiledRuleset | None = None,
     progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
+    grid: Grid | None = None,
 ) -> Backtest:
     """Triage ``workspace`` as of every month from ``start`` to ``end`` with ``ruleset`` (and
-    ``compare``); the workspace is not reloaded."""
+    ``compare``); the workspace is not reloaded. ``grid`` computes the levels (default:
+    ``serial(jobs, progress)``; ``qsgrules.cluster.on_dask`` on a Dask cluster): the
+    backtest is the same whichever computes it."""
     months = months_between(start, end)
-    a: dict[str, list[AnyRung]] = {code: [] for code in workspace.providers}
-    b: dict[str, list[AnyRung]] = {code: [] for code in workspace.providers}
-    for month in months:
-        if progress is not None:
-            progress(month)
-        for code, level in _levels(workspace, ruleset, month).items():
-            a[code].append(level)
-        if compare is not None:
-            for code, level in _levels(workspace, compare, month).items():
-                b[code].append(level)
+    rulesets = [ruleset] if compare is None else [ruleset, compare]
+    levels = (grid or serial(jobs, progress))(workspace, rulesets, months)
     providers = tuple(
         ProviderHistory(
             code,
             workspace.providers[code].name,
-            History(tuple(a[code])),
-            History(tuple(b[code])) if compare is not None else None,
+            History(tuple(month[code] for month in levels[0])),
+            History(tuple(month[code] for month in levels[1])) if compare is not None else None,
         )
         for code in sorted(workspace.providers)
     )

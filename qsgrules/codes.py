@@ -207,6 +207,11 @@ class Code(StrEnum):
     VERIFY_OUT_EXISTS = "QSG750", "`qsg verify`: an --out that is there and not empty"
     BACKTEST_MONTH = "QSG760", "`qsg backtest`: a --from or --to that is not a month"
     BACKTEST_RANGE = "QSG761", "`qsg backtest`: months out of order or too many"
+    CLUSTER = (
+        "QSG762",
+        "`qsg backtest --dask/--scheduler`: Dask not installed, the scheduler unreachable, or "
+        "a ruleset with no text to ship",
+    )
     SCENARIO_SHAPE = "QSG770", "a scenario file's structure"
     SCENARIO_WORKSPACE = "QSG771", "a scenario's inline workspace"
     SCENARIO_EXPECTATION = "QSG772", "a scenario's expectation"

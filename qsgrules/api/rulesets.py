@@ -124,15 +124,31 @@ def run_backtest(
     end: str,
     compare: str | Path | CompiledRuleset | None = None,
     register: str | Path | None = None,
+    jobs: int = 1,
+    dask: int | None = None,
+    scheduler: str | None = None,
 ) -> BacktestRun:
     """Replay the triage month by month from ``start`` to ``end`` (``qsgrules.backtest``),
     with a second ruleset ``compare`` side by side; where the register (``register``, by
     default the workspace's) holds decisions, the agreement with them. Bad months are
-    reported before anything is loaded."""
+    reported before anything is loaded. Each month's providers are split over ``jobs``
+    processes; or the grid runs on Dask (``qsgrules.cluster``): a local cluster of ``dask``
+    worker processes, or the cluster of the scheduler at ``scheduler``. The backtest is the
+    same however it is computed."""
     from .. import backtest as bt
     from .record import decided_levels
 
     bt.months_between(start, end)
+    if dask is not None and scheduler is not None:
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "scheduler",
+                    "give --dask N (a local cluster) or --scheduler (a running one), not both",
+                    code=Code.CLUSTER,
+                )
+            ]
+        )
     if compare is not None:
         rs, other = open_rulesets(ruleset, compare)
     else:
@@ -140,7 +156,13 @@ def run_backtest(
     ws = open_workspace(workspace)
     decided = decided_levels(ws.root, register)
     began = time.perf_counter()
-    result = bt.backtest(ws, rs, start=start, end=end, compare=other)
+    if dask is None and scheduler is None:
+        result = bt.backtest(ws, rs, start=start, end=end, compare=other, jobs=jobs)
+    else:
+        from ..cluster import on_dask
+
+        with on_dask(scheduler, dask or 1) as grid:
+            result = bt.backtest(ws, rs, start=start, end=end, compare=other, grid=grid)
     seconds = time.perf_counter() - began
     found = None if decided is None else bt.agreement(result, decided)
     return BacktestRun(result, found, register_file(ws.root, register), seconds)

@@ -15,7 +15,7 @@ import click
 
 from ..errors import ExitCode
 from . import formats
-from .common import _AS_OF, _REGISTER, _RULESET, _WORKSPACE, command, exit_with
+from .common import _AS_OF, _JOBS, _REGISTER, _RULESET, _WORKSPACE, command, exit_with
 
 
 def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -141,7 +141,7 @@ def diff(
         click.echo(line, err=True)
 
 
-@command(said_as={"start": "--from", "end": "--to"})
+@command(said_as={"start": "--from", "end": "--to", "dask": "--dask", "scheduler": "--scheduler"})
 @_WORKSPACE
 @_RULESET
 @click.option("--from", "start", required=True, metavar="YYYY-MM", help="First month.")
@@ -155,6 +155,20 @@ def diff(
     help="A second ruleset, shown side by side.",
 )
 @_REGISTER
+@_JOBS
+@click.option(
+    "--dask",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Run on a local Dask cluster of N worker processes (pip install 'qsgrules[dask]').",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="Run on the Dask cluster of this scheduler (its workers need qsgrules installed).",
+)
 def backtest(
     workspace: str | None,
     ruleset: str | None,
@@ -163,14 +177,28 @@ def backtest(
     fmt: str,
     compare: str | None,
     register: str | None,
+    jobs: int | None,
+    dask: int | None,
+    scheduler: str | None,
 ) -> None:
     """Replay the triage month by month from --from to --to, using only what was known by
     each month; per provider the level each month and the first month each level was
     reached (with --compare, both rulesets side by side). Where the register holds
     decisions, how often the proposal was the level the QSG decided."""
     from ..api.rulesets import run_backtest
+    from ..forked import cores
 
-    run = run_backtest(workspace, ruleset, start=start, end=end, compare=compare, register=register)
+    run = run_backtest(
+        workspace,
+        ruleset,
+        start=start,
+        end=end,
+        compare=compare,
+        register=register,
+        jobs=jobs or cores(),
+        dask=dask,
+        scheduler=scheduler,
+    )
     reporter = formats.BACKTEST[fmt]
     reporter.emit(run)
     result = run.backtest

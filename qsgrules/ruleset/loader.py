@@ -80,6 +80,9 @@ class CompiledRuleset:
     cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     ladder: Ladder = DEFAULT_LADDER
     limits: tuple[CompiledLimit, ...] = ()
+    # the text it was compiled from: what is shipped to another process or machine, which
+    # compiles it again (the compiled conditions and the engine do not pickle)
+    text: str = field(default="", compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -164,7 +167,14 @@ def parse_ruleset(
         raise InputError(problems)
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     return CompiledRuleset(
-        spec, tuple(compiled), digest, file, positions, ladder=ladder, limits=tuple(limits)
+        spec,
+        tuple(compiled),
+        digest,
+        file,
+        positions,
+        ladder=ladder,
+        limits=tuple(limits),
+        text=text,
     )
 
 
