@@ -102,3 +102,37 @@ def test_the_register_benchmark_builds_its_registers_loads_the_page_and_times_th
         # every write the clients were told succeeded is in the register
         assert served["records_written"] == served["write"]["count"], served
         assert set(results["commands"][n]) == {"triage --register", "agenda", "note", "coverage"}
+
+
+@pytest.mark.slow
+def test_the_targets_of_issue_18_are_measured_in_one_table(tmp_path: Path) -> None:
+    out = tmp_path / "targets.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "targets.py"), "--quick", "--work", str(tmp_path),
+         "--json", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = {r["name"]: r for r in json.loads(out.read_text())}
+    for name in (
+        "demo: qsg triage (table)",
+        "national 60: triage json --jobs 1",
+        "national 60: triage json --jobs 2",
+        "soft items: 300 read+checked+scored",
+        "large 90: triage json --jobs 2",
+        "demo: qsg pack (18 providers)",
+        "pack 20 providers",
+        "national 60: backtest 12 months --jobs 2",
+        "dask: backtest 40 x 6 months --dask 2",
+        "oracle",
+    ):
+        assert name in rows, sorted(rows)
+        assert rows[name]["verdict"] != "FAILED", rows[name]
+    assert rows["oracle"]["result"]["disagreements"] == 0
+    assert rows["soft items: 300 read+checked+scored"]["result"]["items"] == 300
+    # every figure beside the load average it was measured under
+    table = done.stdout.splitlines()
+    assert "load 1m" in table[0]
+    assert all(len(r["result"]["load"]) == 2 for n, r in rows.items() if n != "oracle")
