@@ -30,6 +30,13 @@ from qsgrules.web import RunningServer, start_server
 
 from .conftest import MEETING
 
+
+def _js(driver: WebDriver, script: str, *args: object) -> Any:
+    """Run ``script`` in the page: Selenium's execute_script, untyped before 4.x's stubs
+    (CI's oldest environment), so called here once."""
+    return driver.execute_script(script, *args)  # type: ignore[no-untyped-call,unused-ignore]
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 #: (width, height) of the window: a projector's, and a small desktop's.
@@ -55,12 +62,12 @@ def driver(
     session.set_script_timeout(HANG)
     try:
         # the viewport (the page's window) is the size asked, whatever the browser's frame
-        inner = session.execute_script("return [innerWidth, innerHeight]")
+        inner = _js(session, "return [innerWidth, innerHeight]")
         outer = session.get_window_size()
         session.set_window_size(
             outer["width"] + width - inner[0], outer["height"] + height - inner[1]
         )
-        assert session.execute_script("return [innerWidth, innerHeight]") == [width, height]
+        assert _js(session, "return [innerWidth, innerHeight]") == [width, height]
         yield session
     finally:
         session.quit()
@@ -102,7 +109,8 @@ def _wider(driver: WebDriver) -> list[str]:
     """The page's width beyond the window's, and the elements that stick out of it."""
     return cast(
         "list[str]",
-        driver.execute_script(
+        _js(
+            driver,
             """
             const out = [];
             const doc = document.documentElement;
@@ -114,7 +122,7 @@ def _wider(driver: WebDriver) -> list[str]:
                 out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right));
             }
             return out.slice(0, 10);
-            """
+            """,
         ),
     )
 
@@ -124,7 +132,7 @@ def _keep(driver: WebDriver, name: str) -> None:
     folder = os.environ.get("QSG_KEEP_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        width = driver.execute_script("return innerWidth")
+        width = _js(driver, "return innerWidth")
         driver.save_screenshot(str(Path(folder) / f"room-{name}-{width}.png"))
 
 
@@ -205,7 +213,7 @@ def test_one_indicator_across_every_provider(driver: WebDriver, served: RunningS
     assert outliers
     # a peer of the funnel is named on keyboard focus
     peer = section.find_elements(By.CSS_SELECTOR, "svg.chart g.peer")[0]
-    driver.execute_script("arguments[0].focus()", peer)
+    _js(driver, "arguments[0].focus()", peer)
     assert driver.switch_to.active_element == peer
     assert peer.find_element(By.TAG_NAME, "title").get_attribute("textContent")
     _keep(driver, "across")
@@ -252,7 +260,7 @@ def test_the_meeting_is_agreed_from_the_board(
 
 
 def _axe(driver: WebDriver) -> list[dict[str, Any]]:
-    driver.execute_script(browser.axe_source())
+    _js(driver, browser.axe_source())
     found = driver.execute_async_script(
         """
         const done = arguments[arguments.length - 1];
