@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +71,25 @@ def axe_source() -> str:
 
 #: What the accessibility checker holds every page to: WCAG 2.0 and 2.1, levels A and AA.
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+
+def replaced(old: Any) -> Callable[[Any], bool]:
+    """A wait condition: the element ``old`` (say the page's <html>) has left the document,
+    i.e. the page it belonged to has been replaced. Selenium's ``staleness_of`` says the same,
+    but Chromium can answer a query made mid-navigation with an inspector error ("Node with
+    given id does not belong to the document") instead of a stale element: that is an answer
+    too, not a failure."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def gone(_driver: Any) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error.msg):
+                return True
+            raise
+        return False
+
+    return gone

@@ -91,7 +91,7 @@ def _send(driver: WebDriver, button: str) -> None:
     """Press a button and wait for the page it brings."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, button).click()
-    WebDriverWait(driver, HANG).until(EC.staleness_of(old))
+    WebDriverWait(driver, HANG).until(browser.replaced(old))
 
 
 def _flash(driver: WebDriver) -> str:
@@ -176,7 +176,7 @@ def test_a_search_opens_a_page_and_a_filter_narrows_the_board(
     assert len(_board_codes(driver)) == 18
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "board-q").send_keys("rj6", Keys.ENTER)  # the keyboard alone
-    WebDriverWait(driver, HANG).until(EC.staleness_of(old))
+    WebDriverWait(driver, HANG).until(browser.replaced(old))
     assert driver.current_url.split("#")[0].endswith("/provider/RJ6")
     _go(driver, served, "/")
     Select(driver.find_element(By.ID, "board-level")).select_by_value("risk_summit")

@@ -66,7 +66,7 @@ def _submit(driver: WebDriver, form: str) -> str:
     one may have a message of its own, from the form before)."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"#form-{form} button[type=submit]").click()
-    WebDriverWait(driver, HANG).until(EC.staleness_of(old))
+    WebDriverWait(driver, HANG).until(browser.replaced(old))
     flash = WebDriverWait(driver, HANG).until(
         EC.presence_of_element_located((By.CSS_SELECTOR, ".flash"))
     )
@@ -130,7 +130,7 @@ def test_a_bad_value_in_the_browser_shows_the_located_message(
     Select(driver.find_element(By.ID, "override-level")).select_by_value("regular_review")
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "#form-override button[type=submit]").click()
-    WebDriverWait(driver, HANG).until(EC.staleness_of(old))
+    WebDriverWait(driver, HANG).until(browser.replaced(old))
     summary = WebDriverWait(driver, HANG).until(
         EC.presence_of_element_located((By.CSS_SELECTOR, ".error-summary"))
     )
