@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import collector
@@ -85,20 +86,35 @@ def _load(root: Path, today: dt.date | None) -> Workspace:
     # PyArrow is imported only when a workspace is loaded (not for `qsg --help` or `check`)
     from .indicators_csv import load_indicators, without_rows_warning
 
-    observations = load_indicators(
-        folder / "indicators.csv", providers, month_of(day), problems, refused
-    )
-    before = len(problems)
-    members_text = _optional_text(folder, "members.csv", problems)
-    unreadable = len(problems) > before  # not a file, too large, or bytes that are not UTF-8
-    members = parse_members(members_text, problems)
+    members_problems: list[Problem] = []
+    members_text = _optional_text(folder, "members.csv", members_problems)
+    unreadable = bool(members_problems)  # not a file, too large, or bytes that are not UTF-8
+    members = parse_members(members_text, members_problems)
     # members.csv unreadable as a whole: sources cannot be checked, only it is reported
     members_ok = not unreadable and not any(
-        p.file == "members.csv" and p.line == 1 for p in problems[before:]
+        p.file == "members.csv" and p.line == 1 for p in members_problems
     )
-    intelligence = load_intelligence(
-        folder, providers, members if members_ok else None, day, problems, warnings, refused
-    )
+    # The soft items are read, checked and scanned in a thread while indicators.csv is
+    # read: PyArrow's reader and numpy's passes over millions of rows leave the interpreter
+    # free most of the time. Each keeps its own problems, reported in the usual order.
+    soft_problems: list[Problem] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intelligence") as pool:
+        soft = pool.submit(
+            load_intelligence,
+            folder,
+            providers,
+            members if members_ok else None,
+            day,
+            soft_problems,
+            warnings,
+            refused,
+        )
+        observations = load_indicators(
+            folder / "indicators.csv", providers, month_of(day), problems, refused
+        )
+        intelligence = soft.result()
+    problems.extend(members_problems)
+    problems.extend(soft_problems)
     if problems:
         raise InputError(problems)
     if len(observations) == 0:
