@@ -17,12 +17,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .codes import Code
-from .engine.triage import Assessed, prepare
+from .engine.triage import Assessed, engine_for, prepare
 from .errors import InputError, Problem
+from .forked import Tell, streams
 from .model.ladder import AnyRung, Ladder
 from .model.months import LAST_MONTH, month_number, month_text
 from .model.vocabulary import Level
@@ -128,18 +129,38 @@ def _level(a: Assessed) -> tuple[str, AnyRung]:
 
 
 def serial(jobs: int = 1, progress: Callable[[str], None] | None = None) -> Grid:
-    """The grid computed in this process, month after month, each month's providers split
-    over ``jobs`` processes (``qsgrules.forked``)."""
+    """The grid computed on this machine by ``jobs`` processes (``qsgrules.forked``): each
+    forked once, computing every ``jobs``-th cell (ruleset, month) with all its providers,
+    so that what a process works out once (the CUSUMs' simulated thresholds, the compiled
+    rules) serves all its months. With fewer cells than processes, each month's providers
+    are split over them instead."""
 
     def grid(
         workspace: Workspace, rulesets: Sequence[CompiledRuleset], months: Sequence[str]
     ) -> Levels:
-        out: Levels = [[] for _ in rulesets]
-        for month in months:
-            if progress is not None:
-                progress(month)
-            for k, ruleset in enumerate(rulesets):
-                out[k].append(month_levels(workspace, ruleset, month, jobs=jobs))
+        cells = [(k, m) for m in range(len(months)) for k in range(len(rulesets))]
+        out: Levels = [[{} for _ in months] for _ in rulesets]
+        if jobs <= 1 or len(cells) < jobs:
+            for k, m in cells:
+                if progress is not None and k == 0:
+                    progress(months[m])
+                out[k][m] = month_levels(workspace, rulesets[k], months[m], jobs=jobs)
+            return out
+        for ruleset in rulesets:
+            engine_for(ruleset)  # compiled once, before the fork: every process has it
+
+        def work(part: int, tell: Tell) -> Iterator[tuple[int, int, dict[str, AnyRung]]]:
+            for i in range(part, len(cells), jobs):
+                k, m = cells[i]
+                tell(i, len(cells))
+                yield k, m, month_levels(workspace, rulesets[k], months[m])
+
+        with streams(work, jobs) as parts:
+            for part in parts:  # the children's results wait, read as they come
+                for k, m, levels in part:
+                    if progress is not None and k == 0:
+                        progress(months[m])
+                    out[k][m] = levels
         return out
 
     return grid

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from qsgrules import backtest as bt
-from qsgrules import cluster
+from qsgrules import cluster, forked
 from qsgrules.api import open_ruleset, open_workspace
 from qsgrules.cli.main import cli
 from qsgrules.cluster import dask_grid, shares
@@ -49,6 +49,25 @@ def test_a_backtest_split_over_processes_is_the_backtest_of_one() -> None:
     one = serial()
     two = bt.backtest(DEMO, RULES, start=MONTHS[0], end=MONTHS[1], compare=OTHER, jobs=2)
     assert _json(two) == _json(one)
+
+
+def test_one_cell_for_two_processes_splits_its_providers_and_is_the_same() -> None:
+    one = bt.backtest(DEMO, OTHER, start=MONTHS[1], end=MONTHS[1])
+    two = bt.backtest(DEMO, OTHER, start=MONTHS[1], end=MONTHS[1], jobs=2)
+    assert _json(two) == _json(one)
+
+
+def test_months_are_computed_by_processes_forked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    forks: list[int] = []
+    real = forked.streams
+
+    def counted(work: Any, parts: int, tell: Any = None) -> Any:
+        forks.append(parts)
+        return real(work, parts, tell)
+
+    monkeypatch.setattr(bt, "streams", counted)
+    bt.backtest(DEMO, RULES, start="2018-10", end="2019-03", compare=OTHER, jobs=2)
+    assert forks == [2]  # one split for 12 cells, not one a month
 
 
 def test_shares_cover_every_provider_once_in_order() -> None:
