@@ -19,11 +19,13 @@ from qsgrules.model.ladder import (
     RungSpec,
     ladder_of_specs,
 )
-from qsgrules.model.proposal import read_triage
+from qsgrules.model.proposal import Proposal, read_triage
 from qsgrules.model.vocabulary import Level
 from qsgrules.reports.render import explanations, table, to_json
-from qsgrules.ruleset import load_ruleset, parse_ruleset
+from qsgrules.ruleset import CompiledRuleset, load_ruleset, parse_ruleset
 from qsgrules.scenarios import load_scenarios, run_scenario
+from qsgrules.verify.checks import Change
+from qsgrules.workspace import Workspace
 
 WALES = default_ruleset().parent / "wales-ladder.yaml"
 
@@ -194,6 +196,13 @@ def test_verify_passes_on_the_wales_ladder_and_catches_a_broken_exit(tmp_path: P
     assert caught.counterexample is not None
     assert caught.counterexample.property == "exit criteria never hold while their own rule fires"
     assert "never-event fires and its exit criteria hold" in caught.counterexample.message
+    # a cap lowers a level by design: verify passes, modulo the caps, and says so
+    capped = tmp_path / "capped.yaml"
+    capped.write_text(WALES.read_text().replace("\nlimits:\n", "\nlimits:\n" + CAPPED))
+    report = verify(load_ruleset(capped), examples=40, seed=0)
+    assert report.ok, report.counterexample
+    texts = " | ".join(o.text for o in report.outcomes)
+    assert "modulo the ruleset's caps" in texts and "a cap is never exceeded" in texts
 
 
 def test_the_pack_shows_the_ladder_domains_and_colours() -> None:
@@ -238,3 +247,76 @@ def test_a_level_has_a_json_schema_on_every_supported_pydantic() -> None:
     schema = Decided.model_json_schema()["properties"]["level"]
     assert schema == {"type": "string", "pattern": LEVEL_ID, "title": "Level"}
     assert Decided(level="regular_review").level == "regular_review"
+
+
+# ------------------------------------------------------------------ verify and caps
+
+TWO_STRONG = """
+        - {provider: RXA, indicator: rtt_18wk_admitted, from: 2019-01, values: [25, 25, 25]}
+        - {provider: RXA, indicator: cancer_2wk, from: 2019-01, values: [20, 20, 20]}"""
+
+
+def _before_after(
+    tmp_path: Path, ruleset_text: str, added: str
+) -> tuple[CompiledRuleset, Workspace, Proposal, Change]:
+    from qsgrules.engine.triage import triage
+
+    rs = tmp_path / "rs.yaml"
+    rs.write_text(ruleset_text)
+    sc = tmp_path / "scenario_x.yaml"
+    body = "".join(
+        f"""
+  - name: {name}
+    workspace:
+      providers: [{{code: RXA, type: acute}}]
+      indicators:{rows}
+    expect: {{RXA: {{level: routine}}}}"""
+        for name, rows in (("before", TWO_STRONG), ("after", TWO_STRONG + added))
+    )
+    # the scenarios are not run (their expectation is a placeholder): their workspaces are
+    sc.write_text(f"ruleset: {rs}\nas_of: 2019-03\nscenarios:{body}\n")
+    before, after = load_scenarios(sc)
+    current = triage(before.workspace, before.ruleset, as_of="2019-03").proposals[0]
+    assert current.level == "enhanced_monitoring"  # several strong breaches
+    return (
+        before.ruleset,
+        before.workspace,
+        current,
+        Change("an added breach", added, after.workspace),
+    )
+
+
+def test_verify_counts_a_fall_a_cap_causes_and_fails_any_other(tmp_path: Path) -> None:
+    from qsgrules.verify.checks import PropertyFailed, check_monotone
+    from qsgrules.verify.ladder import without_caps
+
+    never = (
+        "\n        - {provider: RXA, indicator: never_events_rate, period: 2019-03, value: 0.02}"
+    )
+    capped = WALES.read_text().replace("\nlimits:\n", "\nlimits:\n" + CAPPED)
+    ruleset, ws, current, change = _before_after(tmp_path, capped, never)
+    assert without_caps(load_ruleset(WALES)) is None
+    plain = without_caps(ruleset)
+    assert plain is not None and [lim.id for lim in plain.limits] == [
+        "mortality-signal-floor",
+        "cqc-notice-floor",
+    ]
+    # the cap lowers the level (enhanced monitoring -> area of concern) on purpose: a
+    # failure unless verify knows the ruleset's caps, and the cap named when it does
+    with pytest.raises(PropertyFailed):
+        check_monotone(ws, ruleset, "2019-03", current, change)
+    assert check_monotone(ws, ruleset, "2019-03", current, change, plain) == ("capped",)
+    # a fall that is not a cap's doing still fails, modulo the caps: the rule of several
+    # strong breaches now stops at a harm-free-care breach
+    text = capped.replace(
+        "      breach: {strength: strong, min: 2}\n",
+        "      all:\n        - breach: {strength: strong, min: 2}\n"
+        "        - not: {breach: {indicator: harm_free_care}}\n",
+    )
+    harm = (
+        "\n        - {provider: RXA, indicator: harm_free_care, from: 2019-01, "
+        "values: [80, 80, 80]}"
+    )
+    ruleset, ws, current, change = _before_after(tmp_path, text, harm)
+    with pytest.raises(PropertyFailed, match="without the ruleset's caps it falls too"):
+        check_monotone(ws, ruleset, "2019-03", current, change, without_caps(ruleset))

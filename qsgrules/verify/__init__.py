@@ -47,6 +47,7 @@ from .checks import (
 )
 from .crossings import ceilings
 from .ladder import (
+    CAPS,
     EXITS,
     FLOORS,
     HOLD,
@@ -54,6 +55,7 @@ from .ladder import (
     check_hold,
     scope_level,
     uses_ladder,
+    without_caps,
 )
 from .probes import ProbeTally, probe, trimmed
 
@@ -76,6 +78,7 @@ class Tally:
     declared: Counter[str] = field(default_factory=Counter)
     exits_met: Counter[str] = field(default_factory=Counter)  # rule -> exit criteria held
     held: int = 0  # standing levels drawn and checked (ladder.check_hold)
+    capped: Counter[str] = field(default_factory=Counter)  # cap -> falls it caused
 
 
 #: Shrinking stops this long after the first failure (the smallest example so far is kept).
@@ -207,11 +210,13 @@ def verify(
         current = data.draw(st.sampled_from(pool), label="provider")
         change = data.draw(changes(ws, ruleset, current, AS_OF), label="change")
         tally.changes[change.what] += 1
-        check_monotone(ws, ruleset, AS_OF, current, change)
+        for cap in check_monotone(ws, ruleset, AS_OF, current, change, uncapped):
+            tally.capped[cap] += 1
         if ladder_rules:
             tally.held += check_hold(ws, ruleset, current, AS_OF, data)
 
     ladder_rules = uses_ladder(ruleset)
+    uncapped = without_caps(ruleset)
     shrinking = _Smallest()
     try:
         run()
@@ -243,8 +248,17 @@ def _outcomes(
     ruleset: CompiledRuleset, tally: Tally, props: list[Declared], probed: ProbeTally
 ) -> list[Outcome]:
     n = tally.examples
+    modulo = ""
+    if any(not lim.limit.floor for lim in ruleset.limits):
+        # a cap lowers a level on purpose: say how often it did, by which cap
+        modulo = "; modulo the ruleset's caps, " + (
+            f"which lowered a level {tally.capped.total()} times ({_counts(tally.capped)})"
+            if tally.capped
+            else "which lowered no level here"
+        )
     out = [
-        Outcome(True, f"{MONOTONE}: {n} changes ({_counts(tally.changes)})"),
+        Outcome(True, f"{MONOTONE}: {n} changes ({_counts(tally.changes)}){modulo}"),
+        *([Outcome(True, f"{CAPS}: {n} examples")] if modulo else []),
         Outcome(True, f"{ORDER}: {n} examples"),
         Outcome(True, f"{DETERMINISM}: {n} examples"),
         Outcome(True, f"{ABSENCE}: {n} examples"),

@@ -283,23 +283,45 @@ def value_range_of(indicator: str) -> tuple[float, float]:
 
 
 def check_monotone(
-    ws: Workspace, ruleset: CompiledRuleset, as_of: str, current: Proposal, change: Change
-) -> None:
+    ws: Workspace,
+    ruleset: CompiledRuleset,
+    as_of: str,
+    current: Proposal,
+    change: Change,
+    uncapped: CompiledRuleset | None = None,
+) -> tuple[str, ...]:
+    """Raise when ``change`` lowers the provider's level. A ruleset's caps (``at_most``)
+    lower a level on purpose when their condition comes to hold: with ``uncapped`` (the
+    ruleset without its caps, ``ladder.without_caps``) a fall that the same triage without
+    the caps does not show is the caps' doing, and returned as the ids of the caps that
+    lowered it; anything else that falls is a failure."""
     code = current.provider
     proposal = triage(change.after, ruleset, as_of=as_of, providers=[code]).proposals[0]
     before, after = current.level, proposal.level
-    if after < before:
-        raise PropertyFailed(
-            Counterexample(
-                f"{MONOTONE} ({change.what})",
-                f"{code} was {before.value} ({_rules(current)}); after {change.what} "
-                f"({change.detail}) it is {after.value} ({_rules(proposal)})",
-                code,
-                as_of,
-                {"before": ws, "after": change.after},
-                {"before": before.value, "after": after.value},
+    if after >= before:
+        return ()
+    why = ""
+    if uncapped is not None:
+        plain = [
+            triage(w, uncapped, as_of=as_of, providers=[code]).proposals[0].level
+            for w in (ws, change.after)
+        ]
+        if plain[1] >= plain[0]:
+            return tuple(
+                lim.id for lim in proposal.limits if lim.kind == "cap" and lim.after != lim.before
             )
+        why = f"; without the ruleset's caps it falls too ({plain[0].value} -> {plain[1].value})"
+    raise PropertyFailed(
+        Counterexample(
+            f"{MONOTONE} ({change.what})",
+            f"{code} was {before.value} ({_rules(current)}); after {change.what} "
+            f"({change.detail}) it is {after.value} ({_rules(proposal)}){why}",
+            code,
+            as_of,
+            {"before": ws, "after": change.after},
+            {"before": before.value, "after": after.value},
         )
+    )
 
 
 def _rules(p: Proposal) -> str:

@@ -1,10 +1,16 @@
 """What ``qsg verify`` checks of a ruleset's ladder features (issue 19): exit criteria that
-contradict their own rule or never hold, floors undercut, a standing level lowered while its
-exit criteria do not hold."""
+contradict their own rule or never hold, floors undercut, caps exceeded, a standing level
+lowered while its exit criteria do not hold.
+
+A cap (``at_most``) is a deliberate non-monotonicity: more evidence that makes its condition
+hold lowers a level. Monotonicity is therefore checked modulo the caps (``without_caps``):
+a level that falls must not fall in the same triage without them, and each fall a cap
+caused is counted and reported, not hidden."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from hypothesis import strategies as st
 
@@ -19,11 +25,26 @@ from .checks import Counterexample, PropertyFailed, condition_holds
 EXITS = "exit criteria never hold while their own rule fires"
 FLOORS = "a floor is never undercut"
 HOLD = "a standing level is never lowered while its exit criteria do not hold"
+CAPS = "a cap is never exceeded where no floor of its scope holds"
 
 
 def uses_ladder(ruleset: CompiledRuleset) -> bool:
     """Whether the ruleset has exit criteria or limits (what these checks are about)."""
     return bool(ruleset.limits) or any(r.exit is not None for r in ruleset.rules)
+
+
+def without_caps(ruleset: CompiledRuleset) -> CompiledRuleset | None:
+    """The ruleset with its caps taken out (its floors kept), to check monotonicity modulo
+    the caps; None when it has no cap."""
+    floors = tuple(lim for lim in ruleset.limits if lim.limit.floor)
+    if len(floors) == len(ruleset.limits):
+        return None
+    kept = ruleset.cache.get("without_caps")
+    if not isinstance(kept, CompiledRuleset):
+        # a cache of its own: the engine compiled for the ruleset matches the caps too
+        kept = replace(ruleset, limits=floors, cache={})
+        ruleset.cache["without_caps"] = kept
+    return kept
 
 
 def scope_level(ruleset: CompiledRuleset, p: Proposal, scope: str) -> AnyRung:
@@ -41,7 +62,8 @@ def _failed(name: str, message: str, p: Proposal, ws: Workspace, as_of: str) -> 
 def check_exits_and_floors(
     ws: Workspace, ruleset: CompiledRuleset, result: Triage, met: Counter[str]
 ) -> None:
-    """Raise when a rule fires with its exit criteria met, or a floor is undercut; count in
+    """Raise when a rule fires with its exit criteria met, a floor is undercut or a cap
+    exceeded (where no floor of its scope holds); count in
     ``met`` each rule whose exit criteria held somewhere."""
     for p in result.proposals:
         fired = {r.id for r in p.rules}
@@ -59,10 +81,28 @@ def check_exits_and_floors(
                     ws,
                     result.as_of,
                 )
+        floored = {
+            lim.limit.domain or PROVIDER
+            for lim in ruleset.limits
+            if lim.limit.floor and condition_holds(lim.condition, p)
+        }
         for lim in ruleset.limits:
-            if not lim.limit.floor or not condition_holds(lim.condition, p):
+            if not condition_holds(lim.condition, p):
                 continue
             scope = lim.limit.domain or PROVIDER
+            if not lim.limit.floor:
+                level = scope_level(ruleset, p, scope)
+                # a provider-wide cap applies after the domains: only that scope is bound
+                if scope not in floored and level > lim.level:
+                    raise _failed(
+                        CAPS,
+                        f"{p.provider}: limit {lim.id} holds (at most {lim.level.value}), no "
+                        f"floor of {scope} holds, and the level ({scope}) is {level.value}",
+                        p,
+                        ws,
+                        result.as_of,
+                    )
+                continue
             if scope_level(ruleset, p, scope) < lim.level:
                 raise _failed(
                     FLOORS,
@@ -114,6 +154,7 @@ def check_hold(
 
 
 __all__ = [
+    "CAPS",
     "EXITS",
     "FLOORS",
     "HOLD",
@@ -121,4 +162,5 @@ __all__ = [
     "check_hold",
     "scope_level",
     "uses_ladder",
+    "without_caps",
 ]

@@ -30,7 +30,7 @@ from ..strategies.workspaces import _shape
 from ..workspace import Workspace
 from .checks import MONOTONE, Counterexample, PropertyFailed, facts_of
 from .crossings import Crossing, ceilings, crossings, grew
-from .ladder import scope_level
+from .ladder import scope_level, without_caps
 
 #: The probes' own seed: the same probes on every run.
 PROBE_SEED = 20_130_301
@@ -143,6 +143,14 @@ def _check(
     tally.crossed[rule.id] += 1
     if after.level >= before.level:
         return
+    uncapped = without_caps(ruleset)
+    if uncapped is not None:  # a cap lowers a level on purpose (ladder.without_caps)
+        plain = [
+            triage(w, uncapped, as_of=as_of, providers=[code]).proposals[0].level
+            for w in (ws, crossing.after)
+        ]
+        if plain[1] >= plain[0]:
+            return
     found = Counterexample(
         f"{MONOTONE} ({crossing.what})",
         f"{code} was {before.level.value} ({_rules(before)}); after {crossing.what} "
