@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 from .codes import Code
 from .engine.triage import Assessed, engine_for, prepare
-from .errors import InputError, Problem
 from .forked import Tell, streams
 from .model.ladder import AnyRung, Ladder
-from .model.months import LAST_MONTH, month_number, month_text
+from .model.month_range import MAX_MONTHS as MAX_MONTHS  # where it was, for callers
+from .model.month_range import month_range
 from .model.vocabulary import Level
 from .ruleset import CompiledRuleset
 from .workspace import Workspace
@@ -33,7 +33,6 @@ from .workspace import Workspace
 # stable codes of the problems this module reports
 BAD_MONTH = Code.BACKTEST_MONTH
 BAD_RANGE = Code.BACKTEST_RANGE
-MAX_MONTHS = 600
 
 
 @dataclass(frozen=True)
@@ -72,34 +71,7 @@ class Backtest:
 
 def months_between(start: str, end: str) -> tuple[str, ...]:
     """Every month from ``start`` to ``end`` inclusive; InputError naming the argument."""
-    problems = []
-    numbers = {}
-    for name, text in (("start", start), ("end", end)):
-        n = month_number(text)
-        if n is None:
-            problems.append(
-                Problem.for_argument(
-                    name,
-                    f"bad month {text!r}; write YYYY-MM, from 1948-01 to {month_text(LAST_MONTH)}",
-                    code=BAD_MONTH,
-                )
-            )
-        numbers[name] = n
-    if problems:
-        raise InputError(problems)
-    first, last = numbers["start"], numbers["end"]
-    assert first is not None and last is not None
-    if last < first:
-        raise InputError([Problem.for_argument("end", f"{end} is before {start}", code=BAD_RANGE)])
-    if last - first + 1 > MAX_MONTHS:
-        raise InputError(
-            [
-                Problem.for_argument(
-                    "end", f"at most {MAX_MONTHS} months in one backtest", code=BAD_RANGE
-                )
-            ]
-        )
-    return tuple(month_text(m) for m in range(first, last + 1))
+    return month_range(start, end, what="one backtest")
 
 
 #: Each ruleset's level of each provider in each month (``[ruleset][month][provider]``).

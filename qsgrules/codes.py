@@ -205,13 +205,14 @@ class Code(StrEnum):
     SYNTH_OUT_EXISTS = "QSG706", "`qsg synth`: an --out that is there and not empty"
     SYNTH_CANNOT_WRITE = "QSG707", "`qsg synth`: an --out that cannot be written"
     VERIFY_OUT_EXISTS = "QSG750", "`qsg verify`: an --out that is there and not empty"
-    BACKTEST_MONTH = "QSG760", "`qsg backtest`: a --from or --to that is not a month"
-    BACKTEST_RANGE = "QSG761", "`qsg backtest`: months out of order or too many"
+    BACKTEST_MONTH = "QSG760", "`qsg backtest`, `qsg diff`: a --from or --to that is not a month"
+    BACKTEST_RANGE = "QSG761", "`qsg backtest`, `qsg diff`: months out of order or too many"
     CLUSTER = (
         "QSG762",
         "`qsg backtest --dask/--scheduler`: Dask not installed, the scheduler unreachable, or "
         "a ruleset with no text to ship",
     )
+    DIFF_MONTHS = "QSG763", "`qsg diff`: --as-of with --from/--to, or one of --from/--to alone"
     SCENARIO_SHAPE = "QSG770", "a scenario file's structure"
     SCENARIO_WORKSPACE = "QSG771", "a scenario's inline workspace"
     SCENARIO_EXPECTATION = "QSG772", "a scenario's expectation"

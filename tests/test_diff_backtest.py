@@ -48,7 +48,7 @@ def test_diff_lists_the_demo_providers_that_change_with_the_rules_responsible(
     stricter: Path,
 ) -> None:
     code, text = _run("diff", str(default_ruleset()), str(stricter), "--format", "json")
-    assert code == 0, text
+    assert code == 1, text  # a provider changes level: a finding, as diff(1) exits
     data = json.loads(text)
     a = {p.provider: p for p in triage(WORKSPACE, RULESET).proposals}
     b = {p.provider: p for p in triage(WORKSPACE, load_ruleset(stricter)).proposals}
@@ -67,7 +67,7 @@ def test_diff_lists_the_demo_providers_that_change_with_the_rules_responsible(
             r.id for r in p.rules if r.id not in {x.id for x in q.rules}
         ]
     code, table = _run("diff", str(default_ruleset()), str(stricter))
-    assert code == 0
+    assert code == 1
     assert f"{len(changed)} of 18 providers change level" in table
     assert "+four-hour-waits (fired in B only)" in table
 
@@ -129,6 +129,13 @@ def test_backtest_table_and_csv() -> None:
     code, text = _run("backtest", "--from", "2019-02", "--to", "2019-03", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 36 and {"provider", "month", "level"} == set(rows[0])
+
+
+def test_the_backtest_summary_ends_the_table_on_stdout() -> None:
+    result = CliRunner().invoke(cli, ["backtest", "--from", "2019-02", "--to", "2019-03"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1].startswith("18 providers x 2 months in ")
+    assert "providers x" not in result.stderr
 
 
 @pytest.mark.parametrize(

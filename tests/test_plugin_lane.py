@@ -105,7 +105,7 @@ def test_qsg_test_takes_a_ruleset_and_skips_unrelated_files_in_folders(tmp_path:
     (tmp_path / "scenario_never.yaml").write_text(NEVER_EVENT, encoding="utf-8")
     ok = CliRunner().invoke(cli, ["test", str(tmp_path)])
     assert ok.exit_code == 0, ok.output
-    assert "1 passed, 0 failed (1 file(s))" in ok.stderr
+    assert "1 passed, 0 failed (1 file(s))" in ok.stdout  # a result: on stdout
     edited = tmp_path / "edited.yaml"
     edited.write_text(EDITED, encoding="utf-8")
     failed = CliRunner().invoke(cli, ["test", str(tmp_path), "--ruleset", str(edited)])

@@ -95,14 +95,19 @@ def compare_rulesets(
     workspace: str | Path | Workspace | None = None,
     *,
     as_of: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
 ) -> RulesetDiff:
     """`qsg diff`: the providers whose level changes from ``ruleset_a`` to ``ruleset_b`` on
-    one workspace (default: the demo), and the rules responsible. InputError with the
-    problems of both rulesets."""
-    from ..diff import diff_rulesets
+    one workspace (default: the demo) as of ``as_of`` or each month from ``start`` to
+    ``end``, the rules responsible and the settings that moved them. InputError with the
+    problems of both rulesets, or of the months, before anything is triaged."""
+    from ..diff import diff_months, diff_rulesets
 
+    if start is not None or end is not None:  # bad months said before anything is loaded
+        diff_months(None, as_of, start, end)
     a, b = open_rulesets(ruleset_a, ruleset_b)
-    return diff_rulesets(open_workspace(workspace), a, b, as_of=as_of)
+    return diff_rulesets(open_workspace(workspace), a, b, as_of=as_of, start=start, end=end)
 
 
 @dataclass(frozen=True)

@@ -122,23 +122,35 @@ def _say(lines: list[str]) -> None:
         os.close(devnull)
 
 
-@command()
+@command(said_as={"start": "--from", "end": "--to"})
 @click.argument("ruleset_a", type=click.Path(dir_okay=False))
 @click.argument("ruleset_b", type=click.Path(dir_okay=False))
 @_WORKSPACE
 @_AS_OF
+@click.option("--from", "start", default=None, metavar="YYYY-MM", help="First month of a range.")
+@click.option("--to", "end", default=None, metavar="YYYY-MM", help="Last month of a range.")
 @formats.DIFF.option()
 def diff(
-    ruleset_a: str, ruleset_b: str, workspace: str | None, as_of: str | None, fmt: str
+    ruleset_a: str,
+    ruleset_b: str,
+    workspace: str | None,
+    as_of: str | None,
+    start: str | None,
+    end: str | None,
+    fmt: str,
 ) -> None:
-    """The providers whose level changes from RULESET_A to RULESET_B, and the rules
-    responsible (fired under one and not the other)."""
+    """The providers whose level changes from RULESET_A to RULESET_B (as of one month, or
+    each month from --from to --to), the rules responsible (fired under one and not the
+    other) and the settings that moved each (weights, limits, conditions: each that alone
+    changes the level, else those that do together). Exit 1 when a provider changes level,
+    0 when none does (as diff(1))."""
     from ..api.rulesets import compare_rulesets
 
-    result = compare_rulesets(ruleset_a, ruleset_b, workspace, as_of=as_of)
+    result = compare_rulesets(ruleset_a, ruleset_b, workspace, as_of=as_of, start=start, end=end)
     formats.DIFF[fmt].emit((result, ruleset_a, ruleset_b))
     for line in result.warnings:  # as `qsg triage` warns: stale data compared is not news
         click.echo(line, err=True)
+    exit_with(ExitCode.FINDINGS if result.changes else ExitCode.OK)
 
 
 @command(said_as={"start": "--from", "end": "--to", "dask": "--dask", "scheduler": "--scheduler"})
@@ -202,11 +214,10 @@ def backtest(
     reporter = formats.BACKTEST[fmt]
     reporter.emit(run)
     result = run.backtest
-    if reporter.human:
+    if reporter.human:  # the summary ends the report (JSON and CSV are rows only)
         click.echo(
             f"{len(result.providers)} providers x {len(result.months)} months in "
-            f"{run.seconds:.1f} s",
-            err=True,
+            f"{run.seconds:.1f} s"
         )
 
 
@@ -243,10 +254,7 @@ def test_scenarios(paths: tuple[str, ...], root: str | None, ruleset: str | None
         for difference in result.differences:
             click.echo("        " + difference.replace("\n", "\n        "))
         failed += not result.ok
-    click.echo(
-        f"{len(loaded) - failed} passed, {failed} failed ({len(files)} file(s))",
-        err=True,
-    )
+    click.echo(f"{len(loaded) - failed} passed, {failed} failed ({len(files)} file(s))")
     exit_with(ExitCode.FINDINGS if failed else ExitCode.OK)
 
 
