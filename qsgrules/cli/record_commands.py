@@ -178,7 +178,7 @@ def action_list(
         moved = f" (moved from {', '.join(mv['from'] for mv in a.moves)})" if a.moves else ""
         where = a.meeting or (f"summit {a.summit}" if a.summit else "-")
         click.echo(
-            f"{a.id}  {a.provider or '-':<5} {where:<13} {a.status.value:<6} due "
+            f"{a.id}  {a.provider or a.theme or '-':<5} {where:<13} {a.status.value:<6} due "
             f"{a.due.isoformat()}{moved}{late}  owner {a.owner}"
         )
         kind = {R.ActionKind.INFORMATION: "information request: ", R.ActionKind.ACTION: ""}

@@ -193,7 +193,9 @@ def meeting_attend(
     click.echo(f"{m.id}: {a.member} ({a.organisation}){times}; {len(m.attendance)} attending")
 
 
-@meeting.command("item", said_as={"meeting": "ID", "providers": "--provider"})
+@meeting.command(
+    "item", said_as={"meeting": "ID", "providers": "--provider", "concern": "--concern"}
+)
 @click.argument("meeting_id", metavar="ID")
 @click.option(
     "--kind",
@@ -208,6 +210,15 @@ def meeting_attend(
 @click.option("--outcome", default=None, metavar="TEXT", help="What was agreed.")
 @click.option("--author", default=None, metavar="ORG", help="A report's member organisation.")
 @click.option("--confidential", is_flag=True, help="Withhold its text when published.")
+@click.option(
+    "--concern", "concerns", multiple=True, metavar="TEXT", help="A theme's concern (repeatable)."
+)
+@click.option(
+    "--level",
+    default=None,
+    metavar="LEVEL",
+    help="The level proposed for a theme (default: the highest proposed for its providers).",
+)
 @_writer
 def meeting_item(
     meeting_id: str,
@@ -218,6 +229,8 @@ def meeting_item(
     outcome: str | None,
     author: str | None,
     confidential: bool,
+    concerns: tuple[str, ...],
+    level: str | None,
     workspace: str | None,
     register: str | None,
     by: str | None,
@@ -238,7 +251,17 @@ def meeting_item(
             outcome=outcome,
             author=author,
             confidential=confidential,
+            concerns=concerns,
+            level=level,
         )
+    if b.id is not None:  # a theme: positions, the conclusion and actions name its id
+        proposed = f"proposed {b.proposed.label}" if b.proposed else "no level proposed"
+        click.echo(f"{meeting_id}: theme {b.id} recorded: {b.title} ({proposed})")
+        click.echo(
+            f"  positions: qsg confirm {b.id} / qsg override {b.id}; conclusion: qsg decide "
+            f"{b.id}; actions: qsg action add {b.id} (each with --meeting {meeting_id})"
+        )
+        return
     click.echo(f"{meeting_id}: {b.item} recorded: {b.title}")
 
 
@@ -416,7 +439,18 @@ def _business(m: Meeting, kinds: tuple[str, ...]) -> None:
             click.echo(f"-- {TITLES[kind].lower()}")
         for b in chosen:
             extra = f" [{', '.join(b.providers)}]" if b.providers else ""
-            click.echo(f"       {b.title}" + (f" ({b.author})" if b.author else "") + extra)
+            name = f"{b.id} {b.title}" if b.id else b.title
+            click.echo(f"       {name}" + (f" ({b.author})" if b.author else "") + extra)
+            if b.id is None:
+                continue
+            if b.confidential and b.concerns:  # withheld as its text is
+                click.echo(f"         {len(b.concerns)} concern(s), confidential: see the item")
+            for concern in () if b.confidential else b.concerns:
+                click.echo(f"         concern: {concern}")
+            click.echo(
+                "         "
+                + (f"proposed {b.proposed.label}" if b.proposed else "no level proposed")
+            )
 
 
 def _position_options(func: F) -> F:

@@ -9,7 +9,7 @@ import datetime as dt
 from ..model.vocabulary import ItemStatus
 from . import checks
 from .kinds.actions import ActionAdded, ActionClosed, ActionMoved, InformationReceived
-from .lookup import _check_actor, _open_for_changes, _provider, meeting_of
+from .lookup import _check_actor, _open_for_changes, _provider, _theme, meeting_of
 from .state import Action, ActionKind, State
 from .store import NewRecord, Register
 
@@ -69,8 +69,9 @@ def add_action(
     summit: str | None = None,
 ) -> Action:
     """An action agreed at a meeting (or, with ``summit``, at a risk summit held) about a
-    provider; returns it with its new id. ``kind`` ``information_request``: ``owner`` is
-    the organisation asked and ``text`` what was asked; its response closes it. Refused: a
+    provider, or about a thematic item of the meeting (``provider`` its id, ``T-1``);
+    returns it with its new id. ``kind`` ``information_request``: ``owner`` is the
+    organisation asked and ``text`` what was asked; its response closes it. Refused: a
     due date before the meeting (or summit) that agreed it."""
     who = checks.name("owner", owner)
     day = checks.date("due", due)
@@ -96,6 +97,12 @@ def add_action(
         if meeting is not None:
             m = meeting_of(state, meeting)
             _open_for_changes(m)
+            theme = _theme(m, provider)
+            if theme is not None and theme.id:  # a thematic item's: no provider named
+                checks.not_before("due", day, m.date, f"the meeting that agreed it ({m.id})")
+                body = ActionAdded(owner=str(who), due=day, text=what, purpose=what_kind)
+                body = body.model_copy(update={"theme": theme.id})
+                return [body.record(meeting=m.id, subject=next_action_id(state))]
             code = _provider(m, provider)
             checks.not_before("due", day, m.date, f"the meeting that agreed it ({m.id})")
             where: dict[str, str] = {"meeting": m.id}

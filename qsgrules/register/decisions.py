@@ -19,7 +19,7 @@ from .kinds.actions import ActionAdded, ActionClosed
 from .kinds.meetings import Decided as DecisionBody
 from .kinds.meetings import Stated
 from .kinds.summits import SummitWithdrawn
-from .lookup import _check_actor, _open_for_changes, _provider, meeting_of
+from .lookup import _check_actor, _open_for_changes, _provider, _theme, meeting_of
 from .state import Action, ActionKind, Decision, Meeting, Position, State, Summit
 from .store import NewRecord, Register
 
@@ -121,14 +121,28 @@ def decide(
     def build(state: State) -> list[NewRecord]:
         m = meeting_of(state, meeting)
         _open_for_changes(m)
-        code = _provider(m, provider)
+        theme = _theme(m, provider)
+        code = theme.id if theme is not None and theme.id else _provider(m, provider)
         if review_day is not None:
             checks.not_before(
                 "review_by", review_day, m.date, f"the meeting that sets it ({m.id}, {m.date})"
             )
-        proposed = m.proposed[code]
-        positions = sorted(m.positions.get(code, {}).values(), key=lambda p: p.seq)
         final = checks.on_ladder("level", chosen, m.ladder) if chosen is not None else None
+        if theme is None:
+            proposed = m.proposed[code]
+        elif theme.proposed is not None:
+            proposed = theme.proposed
+        elif final is not None:
+            proposed = final  # nothing was proposed: the record keeps the level concluded
+        else:
+            raise checks.refuse(
+                "level",
+                f"no level was proposed for {code} ({theme.title}): give the level the QSG "
+                "concluded with --level",
+                checks.NO_POSITIONS,
+            )
+        held_by = m.positions if theme is None else m.theme_positions
+        positions = sorted(held_by.get(code, {}).values(), key=lambda p: p.seq)
         if final is None:
             if not positions:
                 raise checks.refuse(
@@ -156,7 +170,8 @@ def decide(
                     ]
                 )
             final = proposed
-        held = state.standings(before=m).get(code)
+        # a theme has no standing level to keep from (nor domains, nor a risk summit)
+        held = state.standings(before=m).get(code) if theme is None else None
         review, review_from = _kept(
             review_day.isoformat() if review_day else None,
             clear_review_by,
@@ -165,13 +180,13 @@ def decide(
             final,
         )
         exit_kept, exit_from = _kept(exit_text, clear_exit_criteria, held, "exit_criteria", final)
-        earlier = m.decisions.get(code)
+        earlier = (m.decisions if theme is None else m.theme_decisions).get(code)
         kept: dict[str, Any] = {}
         if review_from is not None:
             kept["review_by_from"] = review_from
         if exit_from is not None:
             kept["exit_criteria_from"] = exit_from
-        by_domain = _domains(m, code, final, proposed, domains)
+        by_domain = _domains(m, code, final, proposed, domains) if theme is None else {}
         if by_domain:  # absent otherwise: a record as before domains
             kept["domains"] = by_domain
         if when is not None:  # absent otherwise: a record as before times (issue 21)
@@ -187,6 +202,12 @@ def decide(
             dissent=tuple(_stated(p) for p in positions if p.level != final),
             **kept,
         )
+        if theme is not None:
+            # a conclusion on a theme: no standing level, and a risk summit is about one
+            # provider (its actions are the chair's: qsg action add T-1)
+            return [
+                body.record(meeting=m.id, subject=code, corrects=earlier.seq if earlier else None)
+            ]
         out = [body.record(meeting=m.id, provider=code, corrects=earlier.seq if earlier else None)]
         if state.decided_after(code, m):  # not the standing level: a later meeting's is
             return out
@@ -199,6 +220,8 @@ def decide(
 
     stored = reg.write(build)
     state = reg.state()
+    if provider not in state.meetings[meeting].decisions:  # a thematic item's conclusion
+        return Decided(state.meetings[meeting].theme_decisions[provider], None)
     decision = state.meetings[meeting].decisions[provider]
     opened = [r.subject for r in stored if r.kind == ActionAdded.kind]
     pending = None

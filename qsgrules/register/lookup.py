@@ -4,9 +4,11 @@ frozen triage, an attending member, who records."""
 
 from __future__ import annotations
 
+import re
+
 from .. import text_guard
 from . import checks
-from .state import Meeting, State
+from .state import Business, Meeting, State
 from .store import Register
 
 
@@ -65,6 +67,29 @@ def _provider(m: Meeting, code: str, argument: str = "provider") -> str:
         checks.UNKNOWN_PROVIDER,
         f"it is not in the triage frozen when meeting {m.id} was opened",
     )
+
+
+#: A thematic item's id at its meeting: never an ODS code (they have no hyphen).
+THEME_ID = re.compile(r"T-[0-9]+")
+
+
+def _theme(m: Meeting, code: str, argument: str = "provider") -> Business | None:
+    """The thematic item ``code`` (``T-1``) of meeting ``m``, which positions, decisions
+    and actions name as they name a provider; None when ``code`` is not a theme's id (a
+    provider's code), refused when it is one the meeting has not recorded."""
+    if not THEME_ID.fullmatch(code):
+        return None
+    found = m.theme(code)
+    if found is None:
+        themes = [b.id for b in m.business if b.item == "theme" and b.id]
+        raise checks.refuse(
+            argument,
+            f"meeting {m.id} has no thematic item {code}"
+            + (f" (its themes: {', '.join(themes)})" if themes else " (none is recorded)")
+            + ": record one with qsg meeting item --kind theme",
+            checks.UNKNOWN_PROVIDER,
+        )
+    return found
 
 
 def _attendee(m: Meeting, member: str) -> str:

@@ -14,7 +14,7 @@ from ..model.vocabulary import Stance
 from . import checks
 from .decisions import SUMMIT_WITHIN_DAYS, Decided, decide
 from .kinds.meetings import Amended, Attended, Changes, MeetingAgreed, MeetingOpened, PositionTaken
-from .lookup import _attendee, _check_actor, _open_for_changes, _provider, meeting_of
+from .lookup import _attendee, _check_actor, _open_for_changes, _provider, _theme, meeting_of
 from .schedule import (
     _new_id,
     cancel_meeting,
@@ -208,10 +208,24 @@ def _position(
     def build(state: State) -> list[NewRecord]:
         m = meeting_of(state, meeting)
         _open_for_changes(m)
-        code = _provider(m, provider)
+        theme = _theme(m, provider)
+        code = theme.id if theme is not None and theme.id else _provider(m, provider)
         who = _attendee(m, member)
-        proposed = m.proposed[code]
-        earlier = m.positions.get(code, {}).get(who)
+        if theme is None:
+            proposed = m.proposed[code]
+        elif theme.proposed is None:
+            raise checks.refuse(
+                "provider",
+                f"no level was proposed for {code} ({theme.title}): it names no provider and "
+                "was recorded without --level, so there is nothing to be for or against; "
+                "record the theme with --level LEVEL, or the chair's conclusion with "
+                f"qsg decide {code} --level LEVEL",
+                checks.NO_POSITIONS,
+            )
+        else:
+            proposed = theme.proposed
+        held_by = m.positions if theme is None else m.theme_positions
+        earlier = held_by.get(code, {}).get(who)
         held = checks.on_ladder("level", level, m.ladder) if level is not None else None
         body = PositionTaken(
             member=who,
@@ -221,7 +235,14 @@ def _position(
             proposed=proposed,
             reason=reason,
         )
-        return [body.record(meeting=m.id, provider=code, corrects=earlier.seq if earlier else None)]
+        return [
+            body.record(
+                meeting=m.id,
+                provider=code if theme is None else None,
+                subject=code if theme is not None else None,
+                corrects=earlier.seq if earlier else None,
+            )
+        ]
 
     return reg.write(build)[0]
 

@@ -47,6 +47,18 @@ class ProviderNote:
 
 
 @dataclass(frozen=True)
+class ThemeNote:
+    """A thematic item as the note gives it: the theme (its providers or pathway, its
+    concerns, the level proposed), the positions on it, the conclusion and its actions."""
+
+    theme: Business
+    positions: tuple[Position, ...]
+    decision: Decision | None
+    actions: tuple[Action, ...]
+    quorum_then: Quorum | None = None
+
+
+@dataclass(frozen=True)
 class MeetingNote:
     meeting: Meeting
     triage: Triage
@@ -66,6 +78,8 @@ class MeetingNote:
     #: business that is not one provider, in the order recorded
     business: tuple[Business, ...] = ()
     next_meeting: str = ""
+    #: the thematic items with their positions, conclusions and actions (by theme id)
+    themes: dict[str, ThemeNote] | None = None
 
     @property
     def draft(self) -> bool:
@@ -152,7 +166,26 @@ def meeting_note(reg: Register, meeting: str) -> MeetingNote:
         last.id if last is not None else None,
         tuple(m.business),
         next_meeting(state, m),
+        themes(m, actions),
     )
+
+
+def themes(m: Meeting, actions: list[Action]) -> dict[str, ThemeNote]:
+    """Each thematic item of ``m`` with an id, with the positions on it, the chair's
+    conclusion (and quorum then, where it differs) and the actions agreed on it."""
+    out: dict[str, ThemeNote] = {}
+    for b in m.business:
+        if b.item != "theme" or b.id is None:
+            continue
+        d = m.theme_decisions.get(b.id)
+        out[b.id] = ThemeNote(
+            b,
+            tuple(sorted(m.theme_positions.get(b.id, {}).values(), key=lambda p: p.seq)),
+            d,
+            tuple(a for a in actions if a.theme == b.id),
+            _quorum_then(m, d),
+        )
+    return out
 
 
 def _summits(state: State, m: Meeting) -> dict[str, tuple[str, ...]]:

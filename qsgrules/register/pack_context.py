@@ -59,6 +59,15 @@ def _business_line(b: Business) -> str:
         return f"{b.title} ({b.author}{', confidential' if b.confidential else ''})."
     extra = f" [{', '.join(b.providers)}]" if b.providers else ""
     text = f": {b.text}" if b.text and not b.confidential else ""
+    if b.item == "theme" and b.id is not None:
+        # a theme's concerns are withheld with its text when it is confidential
+        concerns = "; ".join(b.concerns) if not b.confidential else ""
+        proposed = b.proposed.label if b.proposed is not None else "no level proposed"
+        return (
+            f"{b.id} {b.title}{extra}{text}."
+            + (f" Concerns: {concerns}." if concerns else "")
+            + f" Proposed: {proposed}."
+        )
     return f"{b.title}{extra}{text}."
 
 

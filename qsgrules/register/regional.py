@@ -255,7 +255,9 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
                         OverdueAction(
                             register_file=label,
                             id=a.id,
-                            provider=a.provider,
+                            # a thematic item's action is named by its theme
+                            provider=a.provider
+                            or (f"theme {a.theme} of {a.meeting}" if a.theme else None),
                             owner=a.owner,
                             due=a.due.isoformat(),
                             text=a.text,

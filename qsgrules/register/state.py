@@ -177,10 +177,18 @@ class Meeting(MeetingHeader):
     time: str | None = None  # HH:MM it starts
     #: business that is not one provider (regional feedback, reports, themes, AOB, review)
     business: list[Business] = field(default_factory=list)
+    #: positions and conclusions on its thematic items (by theme id, ``T-1``), kept apart
+    #: from the providers' so that no standing level, coverage or report counts a theme
+    theme_positions: dict[str, dict[str, Position]] = field(default_factory=dict)
+    theme_decisions: dict[str, Decision] = field(default_factory=dict)
 
     @property
     def ladder(self) -> Ladder:
         return ladder_of_specs(self.levels) if self.levels else DEFAULT_LADDER
+
+    def theme(self, theme_id: str) -> Business | None:
+        """The thematic item recorded at this meeting under ``theme_id`` (None: none)."""
+        return next((b for b in self.business if b.id == theme_id and b.item == "theme"), None)
 
     def discussed(self) -> set[str]:
         """Providers with a position or a decision at this meeting."""
@@ -200,6 +208,13 @@ class Business:
     confidential: bool
     seq: int
     recorded_by: str
+    #: a thematic item's id at its meeting (``T-1``): its positions, conclusion and
+    #: actions name it; None for other business and themes recorded before ids
+    id: str | None = None
+    #: a theme's concerns, and the level proposed for it (given, or the highest frozen
+    #: proposal among its providers; None: nothing to confirm, the chair gives the level)
+    concerns: tuple[str, ...] = ()
+    proposed: LevelName | None = None
 
 
 @dataclass
@@ -222,6 +237,7 @@ class Action:
     summit: str | None = None  # agreed at this risk summit (then ``meeting`` is None)
     response: str | None = None  # an information request's response, when it arrived
     superseded_by: str | None = None  # closed by this meeting's decision
+    theme: str | None = None  # about this thematic item of its meeting (``provider`` None)
 
     def overdue(self, on: dt.date) -> bool:
         return self.status == ItemStatus.OPEN and self.due < on

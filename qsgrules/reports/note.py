@@ -13,8 +13,8 @@ from typing import Any
 from ..model.ladder import DEFAULT_LADDER
 from ..model.vocabulary import Stance
 from ..register.business import TITLES as BUSINESS_TITLES
-from ..register.note import MeetingNote, ProviderNote
-from ..register.state import ActionKind, Attendance
+from ..register.note import MeetingNote, ProviderNote, Quorum, ThemeNote
+from ..register.state import Action, ActionKind, Attendance, Decision, Position
 from . import markdown as md
 from .public import WITHHELD, confidential, public_finding
 from .templating import render_html
@@ -39,6 +39,88 @@ _KINDS = {
 }
 
 
+def _positions_view(held: tuple[Position, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "member": x.member,
+            "organisation": x.organisation,
+            "confirmed": x.stance == Stance.CONFIRM,
+            "level": x.level.label,
+            "reason": x.reason,
+            "at": x.recorded_at,
+        }
+        for x in held
+    ]
+
+
+def _decision_view(d: Decision | None, quorum_then: Quorum | None) -> dict[str, Any] | None:
+    """A conclusion (a provider's or a theme's) as the note gives it."""
+    if d is None:
+        return None
+    return {
+        "level": d.level.label,
+        "level_value": d.level.value,
+        "rationale": d.rationale,
+        "review_by": d.review_by,
+        "exit_criteria": d.exit_criteria,
+        "review_by_from": d.review_by_from,
+        "exit_criteria_from": d.exit_criteria_from,
+        "dissent": [
+            f"{x['member']} ({x['organisation']}) held {_label(x['level'])}"
+            + (f": {x['reason']}" if x.get("reason") else "")
+            for x in d.dissent
+        ],
+        "amended": bool(d.amendments),
+        "at": d.recorded_at,
+        "by": d.recorded_by,
+        "time": d.at,
+        "quorum_then": None
+        if quorum_then is None
+        else {
+            "text": {True: "yes", False: "no", None: "not determined"}[quorum_then.met],
+            "detail": quorum_then.detail,
+        },
+    }
+
+
+def _actions_view(actions: tuple[Action, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": a.id,
+            "owner": a.owner,
+            "due": a.due.isoformat(),
+            "text": a.text,
+            "status": a.status.value,
+            "moved_from": [mv["from"] for mv in a.moves],
+            "kind": _KINDS[a.kind],
+            "response": a.response,
+        }
+        for a in actions
+    ]
+
+
+def _theme_view(
+    tn: ThemeNote | None, attendance: tuple[Attendance, ...], public: bool
+) -> dict[str, Any] | None:
+    """A thematic item's concerns, proposal, positions, conclusion and actions, as a
+    provider's are given (its concerns withheld with its text when it is confidential
+    and the note published)."""
+    if tn is None:
+        return None
+    b = tn.theme
+    return {
+        "id": b.id,
+        "proposed": b.proposed.label if b.proposed is not None else None,
+        "concerns": [WITHHELD] if public and b.confidential and b.concerns else list(b.concerns),
+        "positions": _positions_view(tn.positions),
+        "decision": _decision_view(tn.decision, tn.quorum_then),
+        # a theme has no proposal from the rules to agree by default: its positions are
+        # always counted once the chair concluded
+        "count": _count(tn, attendance, always=True),
+        "actions": _actions_view(tn.actions),
+    }
+
+
 def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
     p = pn.proposal
     soft = [
@@ -55,44 +137,8 @@ def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
         }
         for s in (public_finding(x) if public else x for x in p.evidence.soft)
     ]
-    d = pn.decision
-    positions = [
-        {
-            "member": x.member,
-            "organisation": x.organisation,
-            "confirmed": x.stance == Stance.CONFIRM,
-            "level": x.level.label,
-            "reason": x.reason,
-            "at": x.recorded_at,
-        }
-        for x in pn.positions
-    ]
-    decision = None
-    if d is not None:
-        decision = {
-            "level": d.level.label,
-            "level_value": d.level.value,
-            "rationale": d.rationale,
-            "review_by": d.review_by,
-            "exit_criteria": d.exit_criteria,
-            "review_by_from": d.review_by_from,
-            "exit_criteria_from": d.exit_criteria_from,
-            "dissent": [
-                f"{x['member']} ({x['organisation']}) held {_label(x['level'])}"
-                + (f": {x['reason']}" if x.get("reason") else "")
-                for x in d.dissent
-            ],
-            "amended": bool(d.amendments),
-            "at": d.recorded_at,
-            "by": d.recorded_by,
-            "time": d.at,
-            "quorum_then": None
-            if pn.quorum_then is None
-            else {
-                "text": {True: "yes", False: "no", None: "not determined"}[pn.quorum_then.met],
-                "detail": pn.quorum_then.detail,
-            },
-        }
+    positions = _positions_view(pn.positions)
+    decision = _decision_view(pn.decision, pn.quorum_then)
     return {
         "code": pn.provider,
         "name": pn.name,
@@ -114,19 +160,7 @@ def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
         "soft": soft,
         "positions": positions,
         "decision": decision,
-        "actions": [
-            {
-                "id": a.id,
-                "owner": a.owner,
-                "due": a.due.isoformat(),
-                "text": a.text,
-                "status": a.status.value,
-                "moved_from": [mv["from"] for mv in a.moves],
-                "kind": _KINDS[a.kind],
-                "response": a.response,
-            }
-            for a in pn.actions
-        ],
+        "actions": _actions_view(pn.actions),
     }
 
 
@@ -187,6 +221,9 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
                         "outcome": b.outcome,
                         "author": b.author,
                         "confidential": b.confidential,
+                        "theme": _theme_view(
+                            (note.themes or {}).get(b.id or ""), note.attendance, public
+                        ),
                     }
                     for b in note.business
                     if b.item == kind
@@ -270,7 +307,23 @@ def _business_md(v: dict[str, Any], kinds: tuple[str, ...]) -> list[str]:
                 line += f": {t(b['text'], indent=2)}"
             if b["outcome"]:
                 line += f" Agreed: {t(b['outcome'], indent=2)}"
-            out.append(line)
+            th = b.get("theme")
+            if th is None:
+                out.append(line)
+                continue
+            # a theme with an id: its concerns, proposal, positions, conclusion and actions
+            out += [*([""] if out[-1] else []), f"### {t(th['id'])} {t(b['title'])}", ""]
+            if b["providers"]:
+                out.append(f"**Providers:** {t(b['providers'])}")
+                out.append("")
+            if b["text"]:
+                out += [t(b["text"], indent=0), ""]
+            out += ["**Concerns**", ""]
+            out += [f"- {t(x, indent=2)}" for x in th["concerns"]] or ["- none recorded"]
+            out += ["", f"**Proposed:** {t(th['proposed'] or 'no level proposed')}"]
+            if b["outcome"]:
+                out += ["", f"Agreed: {t(b['outcome'], indent=0)}"]
+            out += _judgement_md(th)
     return out
 
 
@@ -278,12 +331,15 @@ def _business_md(v: dict[str, Any], kinds: tuple[str, ...]) -> list[str]:
 KEY_ISSUES = 3
 
 
-def _count(pn: ProviderNote, attendance: tuple[Attendance, ...]) -> dict[str, Any] | None:
-    """Positions counted against the conclusion where there was no consensus: for, against
-    (with the level each held) and abstaining (attending, no position), with organisations;
-    None where every position was the level concluded (or nothing was decided)."""
+def _count(
+    pn: ProviderNote | ThemeNote, attendance: tuple[Attendance, ...], *, always: bool = False
+) -> dict[str, Any] | None:
+    """Positions counted against the conclusion where there was no consensus (``always``:
+    wherever there is a conclusion): for, against (with the level each held) and
+    abstaining (attending, no position), with organisations; None where every position was
+    the level concluded (or nothing was decided)."""
     d = pn.decision
-    if d is None or not d.dissent:
+    if d is None or not (d.dissent or always):
         return None
     held = {x.member for x in pn.positions}
     return {
@@ -297,6 +353,67 @@ def _count(pn: ProviderNote, attendance: tuple[Attendance, ...]) -> dict[str, An
 
 def _kept(meeting: str | None) -> str:
     return f" (kept from {md.inline(meeting)})" if meeting else ""
+
+
+def _judgement_md(p: dict[str, Any]) -> list[str]:
+    """The positions, the conclusion (with quorum then, dissent, positions counted, review
+    date and exit criteria) and the actions: a provider's, or a thematic item's."""
+    t = md.inline
+    out: list[str] = []
+    out += ["", "**Positions**", ""]
+    out += [
+        f"- {t(x['member'])} ({t(x['organisation'])}): "
+        + (
+            f"confirmed {t(x['level'])}"
+            if x["confirmed"]
+            else f"override to {t(x['level'])}: {t(x['reason'], indent=2)}"
+        )
+        for x in p["positions"]
+    ] or ["- none recorded"]
+    d = p["decision"]
+    out += [""]
+    if d is None:
+        out.append("**Conclusion:** none recorded")
+    else:
+        out.append(
+            "**Conclusion"
+            + (f" ({t(d['time'])})" if d["time"] else "")
+            + f":** {t(d['level'])}"
+            + (" (amended, see below)" if d["amended"] else "")
+            + f". {t(d['rationale'])}"
+        )
+        if d["quorum_then"]:
+            qt = d["quorum_then"]
+            out += ["", f"**Quorate at {t(d['time'])}:** {t(qt['text'])} ({t(qt['detail'])})"]
+        dissent = "; ".join(t(x) for x in d["dissent"]) if d["dissent"] else "none"
+        out += ["", "**Dissent:** " + dissent]
+        n = p["count"]
+        if n is not None:
+            out += [
+                "",
+                "**Positions counted**"
+                + (" (no consensus)" if d["dissent"] else "")
+                + f": {len(n['for'])} for "
+                f"({t(', '.join(n['for']) or 'none')}), {len(n['against'])} against "
+                f"({t(', '.join(n['against']))}), {len(n['abstaining'])} abstaining "
+                f"({t(', '.join(n['abstaining']) or 'none')})",
+            ]
+        review = t(d["review_by"] or "not set") + _kept(d["review_by_from"])
+        out += ["", f"**Review by:** {review}"]
+        criteria = t(d["exit_criteria"] or "not set") + _kept(d["exit_criteria_from"])
+        out += ["", f"**Exit criteria:** {criteria}"]
+    steps = p["count"] is not None and p["decision"] is not None and p["decision"]["dissent"]
+    out += ["", "**Further steps agreed**" if steps else "**Actions**", ""]
+    out += [
+        f"- {t(a['id'])}"
+        + (f" ({t(a['kind'])})" if a["kind"] else "")
+        + f": {t(a['text'], indent=2)} (owner {t(a['owner'])}, due {t(a['due'])}"
+        + (f", moved from {t(', '.join(a['moved_from']))}" if a["moved_from"] else "")
+        + f", {t(a['status'])})"
+        + (f"; response: {t(a['response'], indent=2)}" if a["response"] else "")
+        for a in p["actions"]
+    ] or ["- none"]
+    return out
 
 
 def markdown(note: MeetingNote, *, public: bool = False) -> str:
@@ -382,57 +499,7 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
         ]
         if p["more_rules"]:
             out.append(f"- and {p['more_rules']} more rule(s): see the evidence appendix")
-        out += ["", "**Positions**", ""]
-        out += [
-            f"- {t(x['member'])} ({t(x['organisation'])}): "
-            + (
-                f"confirmed {t(x['level'])}"
-                if x["confirmed"]
-                else f"override to {t(x['level'])}: {t(x['reason'], indent=2)}"
-            )
-            for x in p["positions"]
-        ] or ["- none recorded"]
-        d = p["decision"]
-        out += [""]
-        if d is None:
-            out.append("**Conclusion:** none recorded")
-        else:
-            out.append(
-                "**Conclusion"
-                + (f" ({t(d['time'])})" if d["time"] else "")
-                + f":** {t(d['level'])}"
-                + (" (amended, see below)" if d["amended"] else "")
-                + f". {t(d['rationale'])}"
-            )
-            if d["quorum_then"]:
-                qt = d["quorum_then"]
-                out += ["", f"**Quorate at {t(d['time'])}:** {t(qt['text'])} ({t(qt['detail'])})"]
-            dissent = "; ".join(t(x) for x in d["dissent"]) if d["dissent"] else "none"
-            out += ["", "**Dissent:** " + dissent]
-            n = p["count"]
-            if n is not None:
-                out += [
-                    "",
-                    f"**Positions counted** (no consensus): {len(n['for'])} for "
-                    f"({t(', '.join(n['for']) or 'none')}), {len(n['against'])} against "
-                    f"({t(', '.join(n['against']))}), {len(n['abstaining'])} abstaining "
-                    f"({t(', '.join(n['abstaining']) or 'none')})",
-                ]
-            review = t(d["review_by"] or "not set") + _kept(d["review_by_from"])
-            out += ["", f"**Review by:** {review}"]
-            criteria = t(d["exit_criteria"] or "not set") + _kept(d["exit_criteria_from"])
-            out += ["", f"**Exit criteria:** {criteria}"]
-        steps = p["count"] is not None and p["decision"] is not None
-        out += ["", "**Further steps agreed**" if steps else "**Actions**", ""]
-        out += [
-            f"- {t(a['id'])}"
-            + (f" ({t(a['kind'])})" if a["kind"] else "")
-            + f": {t(a['text'], indent=2)} (owner {t(a['owner'])}, due {t(a['due'])}"
-            + (f", moved from {t(', '.join(a['moved_from']))}" if a["moved_from"] else "")
-            + f", {t(a['status'])})"
-            + (f"; response: {t(a['response'], indent=2)}" if a["response"] else "")
-            for a in p["actions"]
-        ] or ["- none"]
+        out += _judgement_md(p)
     out += ["", "## Risk summits", ""]
     out += [
         f"- {t(x['code'])}: {t(line, indent=2)}" for x in v["summits"] for line in x["lines"]

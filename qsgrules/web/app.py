@@ -111,6 +111,34 @@ def _recorded(m: R.Meeting | None) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _themes(m: R.Meeting | None, state: R.State, *, public: bool) -> list[dict[str, Any]]:
+    """The meeting's thematic items for its panel: concerns (withheld on a public page
+    when the item is confidential), the level proposed, positions and the conclusion."""
+    from ..register.note import themes
+
+    if m is None:
+        return []
+    out = []
+    for tn in themes(m, [state.actions[a] for a in m.actions if a in state.actions]).values():
+        b = tn.theme
+        hidden = public and b.confidential
+        out.append(
+            {
+                "id": b.id,
+                "title": b.title,
+                "providers": b.providers,
+                "concerns": [WITHHELD] if hidden and b.concerns else list(b.concerns),
+                "text": WITHHELD if hidden and b.text else b.text,
+                "proposed": b.proposed,
+                "for": sum(1 for p in tn.positions if p.stance == Stance.CONFIRM),
+                "against": sum(1 for p in tn.positions if p.stance == Stance.OVERRIDE),
+                "decision": tn.decision,
+                "actions": tn.actions,
+            }
+        )
+    return out
+
+
 def make_app(
     live: LiveReview,
     *,
@@ -178,6 +206,7 @@ def make_app(
                 else []
             ),
             "recorded": _recorded(m),
+            "themes": _themes(m, snap.state, public=live.public),
             "board_extra_columns": 1 if m is not None else 0,
             "previous": previous,
             "next": following,

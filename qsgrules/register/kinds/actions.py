@@ -37,6 +37,9 @@ class ActionAdded(Body):
     #: what the action is for (stored as ``kind``; absent in registers written before kinds)
     purpose: ActionKind | None = Field(default=None, alias="kind")
     summit: str | None = None
+    #: the thematic item of its meeting it is about (the record names no provider);
+    #: absent before themes (issue 21)
+    theme: str | None = None
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -66,6 +69,7 @@ class ActionAdded(Body):
             kind=what,
             since=since,
             summit=summit.id if summit is not None else None,
+            theme=self.theme,
         )
         if at is not None:
             state.meetings[at.id].actions.append(r.subject)

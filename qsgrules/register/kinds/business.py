@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from ...model.ladder import LevelName, on_ladder
 from ..state import Business
 from . import Body
 
@@ -19,8 +20,10 @@ BusinessKind = Literal["regional_feedback", "report", "theme", "aob", "review"]
 
 
 class BusinessRecorded(Body):
-    """One item of business at a meeting: its kind, title and text; a theme's providers
-    and outcome; a report's author organisation and handling (confidential or open)."""
+    """One item of business at a meeting: its kind, title and text; a theme's providers,
+    concerns, proposed level and outcome (its id the record's subject: its positions,
+    conclusion and actions name it); a report's author organisation and handling
+    (confidential or open)."""
 
     kind: ClassVar[str] = "business"
     item: BusinessKind
@@ -30,6 +33,9 @@ class BusinessRecorded(Body):
     outcome: str | None = None
     author: str | None = None
     confidential: bool = False
+    # a theme's concerns and proposed level (issue 21); absent in registers before them
+    concerns: tuple[str, ...] = ()
+    level: LevelName | None = None
 
     def apply(self, state: State, r: Record) -> None:
         m = state.meetings[str(r.meeting)]
@@ -44,5 +50,8 @@ class BusinessRecorded(Body):
                 self.confidential,
                 r.seq,
                 r.recorded_by,
+                r.subject,
+                self.concerns,
+                on_ladder(m.ladder, self.level) if self.level is not None else None,
             )
         )

@@ -143,7 +143,9 @@ class PositionTaken(Body):
 
     def apply(self, state: State, r: Record) -> None:
         m = _meeting(state, r)
-        m.positions.setdefault(str(r.provider), {})[self.member] = Position(
+        # about a provider, or (no provider) about the meeting's thematic item ``subject``
+        held = m.positions if r.provider is not None else m.theme_positions
+        held.setdefault(str(r.provider or r.subject), {})[self.member] = Position(
             self.member,
             self.organisation,
             self.position,
@@ -188,8 +190,11 @@ class Decided(Body):
 
     def apply(self, state: State, r: Record) -> None:
         m = _meeting(state, r)
-        m.decisions[str(r.provider)] = Decision(
-            provider=str(r.provider),
+        # about a provider, or (no provider) about the meeting's thematic item ``subject``
+        about = str(r.provider or r.subject)
+        held = m.decisions if r.provider is not None else m.theme_decisions
+        held[about] = Decision(
+            provider=about,
             meeting=m.id,
             decided_on=self.decided_on,
             level=_level(m, self.level),
