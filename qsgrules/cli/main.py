@@ -15,6 +15,7 @@ from .. import __version__
 from ..errors import ExitCode, InputError
 from ..model.vocabulary import Domain, Severity
 from . import (
+    feedback_commands,
     formats,
     init_command,
     member_commands,
@@ -496,6 +497,7 @@ for _command in ruleset_commands.COMMANDS:
 cli.add_command(serve_command.serve)
 cli.add_command(init_command.init)
 cli.add_command(member_commands.member)
+cli.add_command(feedback_commands.feedback)
 
 #: `qsg --help` by who uses each command and when (every command is in one: a test checks).
 cli.sections = (
@@ -517,7 +519,17 @@ cli.sections = (
     ),
     (
         "Between meetings (secretary)",
-        ("intel", "member", "action", "summit", "coverage", "rebase", "report", "audit"),
+        (
+            "intel",
+            "member",
+            "action",
+            "summit",
+            "coverage",
+            "rebase",
+            "report",
+            "feedback",
+            "audit",
+        ),
     ),
     ("The ruleset (analyst)", ("check", "conditions", "verify", "diff", "backtest", "test")),
     ("The data (analyst)", ("indicators", "synth", "privacy")),

@@ -389,6 +389,7 @@ def agenda(
     from ..api.pack import neighbours
     from ..model.proposal import read_triage
     from ..register.business import matters_arising
+    from ..register.feedback import feedback_for, feedback_line
     from ..register.meetings import meeting_of
     from ..register.scope import liaison as liaison_of
 
@@ -400,11 +401,14 @@ def agenda(
         m = meeting_of(state, meeting_id)
         told = liaison_of(m, [state, *others])
         last, arising = matters_arising(state, m)
+        received = feedback_for(state, m)
     if arising and last is not None:
         click.echo(f"-- matters arising from {last.id} ({last.date.isoformat()})")
         for line in arising:
             click.echo(f"       {line}")
-    _business(m, ("regional_feedback", "report"))
+    # the regional QSG's feedback received since the last meeting, then what was said here
+    _business(m, ("regional_feedback",), [feedback_line(f, withhold=True) for f in received])
+    _business(m, ("report",))
     section = None
     for n, item in enumerate(items, 1):
         if item.section != section:
@@ -430,13 +434,15 @@ def agenda(
     click.echo(f"{len(items)} provider(s) on the agenda of {meeting_id}", err=True)
 
 
-def _business(m: Meeting, kinds: tuple[str, ...]) -> None:
+def _business(m: Meeting, kinds: tuple[str, ...], received: list[str] | None = None) -> None:
     from ..register.business import TITLES
 
     for kind in kinds:
         chosen = [b for b in m.business if b.item == kind]
-        if chosen:
+        if chosen or received:
             click.echo(f"-- {TITLES[kind].lower()}")
+        for line in received or ():  # the regional QSG's feedback carried to this meeting
+            click.echo(f"       {line}")
         for b in chosen:
             extra = f" [{', '.join(b.providers)}]" if b.providers else ""
             name = f"{b.id} {b.title}" if b.id else b.title

@@ -27,6 +27,7 @@ from .state import (
     Attendance,
     Cancelled,
     Decision,
+    Feedback,
     Meeting,
     MeetingHeader,
     Planned,
@@ -89,6 +90,7 @@ ITEMS: dict[str, Codec[Any]] = {
     "summits": Codec(Summit),
     "planned": Codec(Planned),
     "cancelled": Codec(Cancelled),
+    "feedback": Codec(Feedback),
 }
 
 
@@ -108,6 +110,7 @@ def fingerprint() -> str:
             Summit,
             Planned,
             Cancelled,
+            Feedback,
             State,
         )
     ]

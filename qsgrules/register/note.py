@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..model.proposal import Proposal, Triage, read_triage
 from .business import matters_arising
+from .feedback import feedback_for
 from .follow_up import by_provider, summit_lines
 from .meetings import meeting_of
 from .pack_context import next_meeting
@@ -18,6 +19,7 @@ from .state import (
     Attendance,
     Business,
     Decision,
+    Feedback,
     Meeting,
     Position,
     State,
@@ -80,6 +82,8 @@ class MeetingNote:
     next_meeting: str = ""
     #: the thematic items with their positions, conclusions and actions (by theme id)
     themes: dict[str, ThemeNote] | None = None
+    #: the regional QSG's feedback received since the QSG's last meeting
+    feedback: tuple[Feedback, ...] = ()
 
     @property
     def draft(self) -> bool:
@@ -167,6 +171,7 @@ def meeting_note(reg: Register, meeting: str) -> MeetingNote:
         tuple(m.business),
         next_meeting(state, m),
         themes(m, actions),
+        tuple(feedback_for(state, m)),
     )
 
 

@@ -31,6 +31,7 @@ from .agenda import (
     agenda_of,
 )
 from .business import matters_arising
+from .feedback import feedback_for, feedback_line
 from .follow_up import by_provider, summit_lines
 from .scope import liaison
 from .state import ActionKind, Business, Decision, Meeting, State
@@ -112,6 +113,9 @@ def filled_agenda(state: State, m: Meeting) -> tuple[AgendaItem, ...]:
                 )
         if item.number in _BUSINESS:
             said = [_business_line(b) for b in m.business if b.item in _BUSINESS[item.number]]
+            if item.number == "3":  # the regional QSG's feedback received since the last
+                said = [feedback_line(f, withhold=True) + "." for f in feedback_for(state, m)]
+                said += [_business_line(b) for b in m.business if b.item == "regional_feedback"]
             if said:
                 first = str(update.get("detail", item.detail))
                 update["detail"] = " ".join(x for x in [first, *said] if x)

@@ -252,6 +252,24 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """The regional QSG's feedback, received between meetings (``kinds.feedback``): for one
+    local QSG (``qsg``) or every one (None), carried to its next meeting."""
+
+    id: str
+    source: str
+    received: dt.date
+    title: str
+    text: str | None
+    qsg: str | None
+    held_on: dt.date | None
+    confidential: bool
+    seq: int
+    recorded_at: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
 class Planned:
     """A meeting in the schedule, not yet opened (no triage frozen)."""
 
@@ -330,6 +348,8 @@ class State:
     #: actions of cancelled meetings: they no longer count (their ids are never reused)
     withdrawn: dict[str, Action] = field(default_factory=dict)
     summits: dict[str, Summit] = field(default_factory=dict)
+    #: the regional QSG's feedback, by id (``F-001``)
+    feedback: dict[str, Feedback] = field(default_factory=dict)
 
     def ids(self) -> set[str]:
         """Every meeting id ever given: open, agreed, planned or cancelled."""

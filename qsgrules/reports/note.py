@@ -233,6 +233,19 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
             if any(b.item == kind for b in note.business)
         ],
         "next_meeting": note.next_meeting,
+        # the regional QSG's feedback carried to this meeting (its text withheld when
+        # published and confidential)
+        "feedback": [
+            {
+                "id": f.id,
+                "title": f.title,
+                "source": f.source,
+                "held_on": f.held_on.isoformat() if f.held_on else None,
+                "received": f.received.isoformat(),
+                "text": WITHHELD if (public and f.confidential and f.text) else f.text,
+            }
+            for f in note.feedback
+        ],
         "summits": [{"code": code, "lines": list(lines)} for code, lines in note.summits.items()],
         "amendments": [
             {
@@ -475,7 +488,19 @@ def markdown(note: MeetingNote, *, public: bool = False) -> str:
         out += [f"- {t(line, indent=2)}" for line in v["arising"]] or ["- nothing recorded"]
     else:
         out.append("None: the QSG's first meeting in this register.")
-    out += _business_md(v, ("regional_feedback", "report"))
+    out += _business_md(v, ("regional_feedback",))
+    if v["feedback"] and not any(s["kind"] == "regional_feedback" for s in v["business"]):
+        out += ["", f"## {BUSINESS_TITLES['regional_feedback']}", ""]
+    elif v["feedback"]:
+        out.append("")
+    out += [
+        f"- {t(f['id'])} **{t(f['title'])}** ({t(f['source'])}"
+        + (f", meeting of {t(f['held_on'])}" if f["held_on"] else "")
+        + f"; received {t(f['received'])})"
+        + (f": {t(f['text'], indent=2)}" if f["text"] else "")
+        for f in v["feedback"]
+    ]
+    out += _business_md(v, ("report",))
     out += [
         "",
         "## Providers discussed",
