@@ -15,6 +15,7 @@ from ..model.ladder import LevelName
 from ..model.proposal import Triage, read_triage
 from ..model.vocabulary import ItemStatus
 from .follow_up import convene_line, summit_words
+from .regional_agenda import AnnexItem, annex_c
 from .state import ActionKind, Decision, Meeting, State
 from .store import Register
 
@@ -94,6 +95,8 @@ class Regional(Model):
     summits: tuple[SummitLine, ...] = ()
     #: actions being taken: open and not yet due (issue 21: not only the overdue ones)
     in_hand: tuple[OverdueAction, ...] = ()
+    #: the regional QSG's agenda (Annex C) filled in from these registers
+    agenda: tuple[AnnexItem, ...] = ()
 
 
 def _concerns(triage: Triage, code: str) -> tuple[str, ...]:
@@ -189,6 +192,13 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
     in_hand: list[OverdueAction] = []
     heads: dict[tuple[int, str], str] = {}
     summits: list[SummitLine] = []
+    # for the regional agenda: each QSG's agreed meetings read, the QSGs the registers
+    # name (their providers' own), whether a meeting of every QSG was read, and each QSG's
+    # actions (being taken, overdue)
+    read: dict[str, set[str]] = {}
+    named: set[str] = set()
+    of_all = False
+    tally: dict[str, list[int]] = {}
     for path in paths:
         label = str(path)
         with Register(path, readonly=True) as reg:
@@ -210,6 +220,12 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
                 heads[head] = label
             state = reg.state(whole=True)
             summits += _summits(state, label, on)
+            for m in state.meetings.values():
+                if not m.locked:
+                    continue
+                of_all = of_all or m.qsg is None
+                read.setdefault(m.qsg or "(all local QSGs)", set()).add(f"{m.id} ({label})")
+                named |= {info.get("qsg", "") for info in m.providers.values()} - {""}
             latest: dict[str, tuple[Meeting, Decision]] = {}
             for m in state.meetings.values():
                 if not m.locked:
@@ -251,6 +267,11 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
                     )
             for a in state.actions.values():
                 if a.status == ItemStatus.OPEN:
+                    at = state.meetings.get(a.meeting or "")
+                    counts = tally.setdefault(
+                        (at.qsg if at is not None else None) or "(all local QSGs)", [0, 0]
+                    )
+                    counts[1 if a.due < on else 0] += 1
                     (overdue if a.due < on else in_hand).append(
                         OverdueAction(
                             register_file=label,
@@ -297,7 +318,23 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
         for k, v in sorted(flagged.items())
         if len(v) >= 2
     )
+    sent = {v.meeting_qsg for c in conclusions for v in c.views} | set(read)
+    silent = {
+        qsg: tuple(c.provider for c in conclusions if c.local_qsg == qsg)
+        for qsg in sorted(named - sent)
+        if not of_all  # a meeting of every local QSG speaks for them all
+    }
+    agenda = annex_c(
+        levels=levels,
+        meetings=read,
+        actions={q: (n[0], n[1]) for q, n in tally.items()},
+        recurring=[f"{r.concern} in " + " and ".join(r.local_qsgs) for r in recurring],
+        liaison=len({x.provider for x in liaison}),
+        summits={s: sum(1 for x in summits if x.status == s) for s in _STATUS_ORDER},
+        silent=silent,
+    )
     return Regional(
+        agenda=agenda,
         on=on.isoformat(),
         registers=tuple(str(p) for p in paths),
         levels={q: levels[q] for q in sorted(levels)},

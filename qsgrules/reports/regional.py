@@ -25,6 +25,17 @@ def markdown(report: Regional) -> str:
         f"Agreed conclusions of {len(report.registers)} register(s) as at {t(report.on)}: "
         + ", ".join(md.code(r) for r in report.registers),
         "",
+        "## Agenda of the regional QSG (guidance, Annex C)",
+        "",
+    ]
+    for item in report.agenda:
+        # the number inside the emphasis: "- 5." would start an ordered list at 5
+        out.append(f"- **{t(item.number)}. {t(item.title)}** ({t(item.lead)})")
+        out += [f"  - {t(line, indent=4)}" for line in item.lines]
+    if not report.agenda:
+        out.append("None.")
+    out += [
+        "",
         "## Providers at each level, by the local QSG that concluded",
         "",
     ]
