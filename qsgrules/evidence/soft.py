@@ -21,7 +21,7 @@ from .. import collector
 from ..model.evidence import SoftFactor, SoftFinding
 from ..model.months import month_end
 from ..model.numbers import plain
-from ..model.vocabulary import DOMAINS
+from ..model.vocabulary import DOMAINS, Domain
 from ..model.workspace import Member
 from ..ruleset.schema import SoftSettings
 from ..workspace import SoftItem
@@ -58,21 +58,6 @@ def sources_of(
     return out
 
 
-def _weight(item: SoftItem, settings: SoftSettings, as_of: dt.date, source: Source) -> float:
-    """An uncorroborated item's weight, as ``weigh`` rounds it, without building models."""
-    age = max(0, (as_of - item.received).days)
-    weight = (
-        settings.severity_points[item.severity]
-        * settings.source_reliability[item.reliability]  # type: ignore[index]
-        * settings.information_assessment[item.assessment]
-        * 0.5 ** (age / settings.half_life_days)
-        * settings.domain_weights.get(item.domain, 1.0)
-        * source.weight
-        * (settings.category_weights.get(item.category, 1.0) if item.category else 1.0)
-    )
-    return round(float(weight), 6)
-
-
 FactorCache = dict[tuple[str, float, str], SoftFactor]
 
 
@@ -88,6 +73,172 @@ def _factor(name: str, value: float, why: str, cache: FactorCache | None) -> Sof
     return found
 
 
+# What a part of the weight contributes: its factor, its value and its words in the formula
+# ("" when the formula leaves it out)
+_Part = tuple[SoftFactor | None, float, str]
+_DomainPart = tuple[SoftFactor, float, str]
+
+
+class _Weigher:
+    """Items weighed as of one day under one ruleset's settings.
+
+    The factors of 50,000 items take a few hundred values (severities, gradings, domains,
+    ages), so each value's factor, number and words are worked out once and shared; every
+    weight is still the same product, multiplied in the same order, as :func:`weigh` says.
+    """
+
+    def __init__(
+        self, settings: SoftSettings, as_of: dt.date, cache: FactorCache | None = None
+    ) -> None:
+        self.settings = settings
+        self.as_of = as_of
+        self.cache: FactorCache = {} if cache is None else cache
+        self._grades: dict[tuple[str, str], tuple[float, list[SoftFactor], list[str]]] = {}
+        self._ages: dict[int, tuple[float, SoftFactor, str]] = {}
+        self._domains: dict[Domain, _DomainPart] = {}
+        self._sources: dict[tuple[float, str], _Part] = {}
+        self._categories: dict[str | None, _Part] = {}
+
+    def _grade(self, item: SoftItem) -> tuple[float, list[SoftFactor], list[str]]:
+        key = (item.severity, item.grading)
+        found = self._grades.get(key)
+        if found is None:
+            s = self.settings
+            points = s.severity_points[item.severity]
+            rel = s.source_reliability[item.reliability]  # type: ignore[index]
+            info = s.information_assessment[item.assessment]
+            factors = [
+                _factor("severity", points, f"{item.severity} severity", self.cache),
+                _factor("source_reliability", rel, f"source graded {item.reliability}", self.cache),
+                _factor(
+                    "information_assessment",
+                    info,
+                    f"information graded {item.assessment}",
+                    self.cache,
+                ),
+            ]
+            found = (points * rel * info, factors, [plain(points), plain(rel), plain(info)])
+            self._grades[key] = found
+        return found
+
+    def _age(self, age: int) -> tuple[float, SoftFactor, str]:
+        found = self._ages.get(age)
+        if found is None:
+            half_life = self.settings.half_life_days
+            decay = 0.5 ** (age / half_life)
+            factor = _factor(
+                "recency",
+                round(decay, 6),
+                f"{age} days old, half-life {plain(half_life)} days",
+                self.cache,
+            )
+            found = self._ages[age] = (decay, factor, f"{decay:.2f} ({age} days old)")
+        return found
+
+    def _domain(self, domain: Domain) -> _DomainPart:
+        found = self._domains.get(domain)
+        if found is None:
+            dom = self.settings.domain_weights.get(domain, 1.0)
+            factor = _factor("domain", dom, f"{domain} domain weight", self.cache)
+            words = f"{plain(dom)} ({domain} weight)" if dom != 1.0 else ""
+            found = self._domains[domain] = (factor, dom, words)
+        return found
+
+    def _source(self, source: Source) -> _Part:
+        key = (source.weight, source.weighed_as)
+        found = self._sources.get(key)
+        if found is None:
+            if source.weight != 1.0:
+                why = f"{source.weighed_as} source weight"
+                factor = _factor("source", source.weight, why, self.cache)
+                words = f"{plain(source.weight)} ({source.weighed_as} weight)"
+                found = (factor, source.weight, words)
+            else:
+                found = (None, source.weight, "")
+            self._sources[key] = found
+        return found
+
+    def _category(self, category: str | None) -> _Part:
+        found = self._categories.get(category)
+        if found is None:
+            cat = self.settings.category_weights.get(category, 1.0) if category else 1.0
+            if cat != 1.0:
+                factor = _factor("category", cat, f"{category} category weight", self.cache)
+                found = (factor, cat, f"{plain(cat)} ({category} weight)")
+            else:
+                found = (None, cat, "")
+            self._categories[category] = found
+        return found
+
+    def weight(self, item: SoftItem, source: Source) -> float:
+        """An uncorroborated item's weight, rounded as its finding's, without the finding."""
+        age = max(0, (self.as_of - item.received).days)
+        weight = (
+            self._grade(item)[0]
+            * self._age(age)[0]
+            * self._domain(item.domain)[1]
+            * source.weight
+            * self._category(item.category)[1]
+        )
+        return round(float(weight), 6)
+
+    def finding(
+        self,
+        item: SoftItem,
+        corroborated_by: tuple[str, ...],
+        source: Source,
+        note: str = "",
+    ) -> SoftFinding:
+        """``weigh``'s finding; with a ``note``, the item is shown but not counted."""
+        age = max(0, (self.as_of - item.received).days)
+        product, grade_factors, parts = self._grade(item)
+        decay, recency, decay_words = self._age(age)
+        dom_factor, dom, dom_words = self._domain(item.domain)
+        src_factor, _, src_words = self._source(source)
+        cat_factor, cat, cat_words = self._category(item.category)
+        corr = self.settings.corroboration_weight if corroborated_by else 1.0
+        weight = product * decay * dom * source.weight * cat * corr
+        factors: list[SoftFactor] = [*grade_factors, recency, dom_factor]
+        words = [*parts, decay_words]
+        if dom_words:
+            words.append(dom_words)
+        if src_factor is not None:
+            factors.append(src_factor)
+            words.append(src_words)
+        if cat_factor is not None:
+            factors.append(cat_factor)
+            words.append(cat_words)
+        if corroborated_by:
+            by = "corroborated by " + ", ".join(corroborated_by)
+            factors.append(_factor("corroboration", corr, by, None))
+            if corr != 1.0:
+                words.append(f"{plain(corr)} (corroborated)")
+        formula = (
+            f"{item.source}, {item.domain}, {item.severity} ({item.grading}): "
+            f"{' × '.join(words)} = {weight:.2f}"
+        )
+        return SoftFinding(
+            id=item.id,
+            source=item.source,
+            received=item.received.isoformat(),
+            domain=item.domain,
+            severity=item.severity,
+            grading=item.grading,
+            age_days=age,
+            summary=item.summary,
+            handling=item.handling,
+            counted=not note,
+            weight=round(weight, 6),
+            factors=tuple(factors),
+            formula=formula,
+            corroborated_by=corroborated_by,
+            note=note,
+            organisation=source.organisation,
+            source_kind=source.kind,
+            category=item.category,
+        )
+
+
 def weigh(
     item: SoftItem,
     settings: SoftSettings,
@@ -98,69 +249,13 @@ def weigh(
 ) -> SoftFinding:
     """One item's weight with every factor that made it (``cache`` shares equal factors
     between the items of one summary; ``source`` says who the source is, by default an
-    organisation of its own with no source weight)."""
-    source = source or Source(item.source, "")
-    age = max(0, (as_of - item.received).days)
-    points = settings.severity_points[item.severity]
-    rel = settings.source_reliability[item.reliability]  # type: ignore[index]
-    info = settings.information_assessment[item.assessment]
-    decay = 0.5 ** (age / settings.half_life_days)
-    dom = settings.domain_weights.get(item.domain, 1.0)
-    corr = settings.corroboration_weight if corroborated_by else 1.0
-    cat = settings.category_weights.get(item.category, 1.0) if item.category else 1.0
-    weight = points * rel * info * decay * dom * source.weight * cat * corr
-    factors = [
-        _factor("severity", points, f"{item.severity} severity", cache),
-        _factor("source_reliability", rel, f"source graded {item.reliability}", cache),
-        _factor("information_assessment", info, f"information graded {item.assessment}", cache),
-        _factor(
-            "recency",
-            round(decay, 6),
-            f"{age} days old, half-life {plain(settings.half_life_days)} days",
-            cache,
-        ),
-        _factor("domain", dom, f"{item.domain} domain weight", cache),
-    ]
-    parts = [plain(points), plain(rel), plain(info), f"{decay:.2f} ({age} days old)"]
-    if dom != 1.0:
-        parts.append(f"{plain(dom)} ({item.domain} weight)")
-    if source.weight != 1.0:
-        factors.append(
-            _factor("source", source.weight, f"{source.weighed_as} source weight", cache)
-        )
-        parts.append(f"{plain(source.weight)} ({source.weighed_as} weight)")
-    if cat != 1.0:
-        factors.append(_factor("category", cat, f"{item.category} category weight", cache))
-        parts.append(f"{plain(cat)} ({item.category} weight)")
-    if corroborated_by:
-        factors.append(
-            _factor("corroboration", corr, "corroborated by " + ", ".join(corroborated_by), None)
-        )
-        if corr != 1.0:
-            parts.append(f"{plain(corr)} (corroborated)")
-    formula = (
-        f"{item.source}, {item.domain}, {item.severity} ({item.grading}): "
-        f"{' × '.join(parts)} = {weight:.2f}"
-    )
-    return SoftFinding(
-        id=item.id,
-        source=item.source,
-        received=item.received.isoformat(),
-        domain=item.domain,
-        severity=item.severity,
-        grading=item.grading,
-        age_days=age,
-        summary=item.summary,
-        handling=item.handling,
-        counted=True,
-        weight=round(weight, 6),
-        factors=tuple(factors),
-        formula=formula,
-        corroborated_by=corroborated_by,
-        organisation=source.organisation,
-        source_kind=source.kind,
-        category=item.category,
-    )
+    organisation of its own with no source weight).
+
+    weight = severity points × source reliability × information assessment × recency
+    decay × domain weight × source weight × category weight × corroboration weight,
+    multiplied in that order."""
+    weigher = _Weigher(settings, as_of, cache)
+    return weigher.finding(item, corroborated_by, source or Source(item.source, ""))
 
 
 @dataclass
@@ -219,12 +314,13 @@ def _corroborators(
     for group in groups.values():
         group.sort(key=lambda i: i.received)
         dates = [i.received for i in group]
-        for a in group:
+        orgs = [who[i.source].organisation for i in group]
+        for a, org in zip(group, orgs, strict=True):
             lo = bisect.bisect_left(dates, a.received - window)
             hi = bisect.bisect_right(dates, a.received + window)
-            for b in group[lo:hi]:
-                if who[b.source].organisation != who[a.source].organisation:
-                    out[a.id].add(b.id)
+            others = [group[k].id for k in range(lo, hi) if orgs[k] != org]
+            if others:
+                out[a.id].update(others)
     for a in counted:
         linked = by_id.get(a.corroborates) if a.corroborates is not None else None
         if (
@@ -272,24 +368,28 @@ def _summarise(
         on_date = [i for i in on_date if i.provider in wanted]
     known = sorted(on_date, key=lambda i: (i.provider, i.id))
     who = sources_of(known, settings, members)
-    reasons = {i.id: _not_counted(i, as_of, ids) for i in known}
+    weigher = _Weigher(settings, as_of)
+    # most items are open, unlinked and never expire: only the others need a look
+    reasons = {
+        i.id: _not_counted(i, as_of, ids)
+        if i.duplicate_of is not None or i.status == "closed" or i.expires is not None
+        else ""
+        for i in known
+    }
     counted = [i for i in known if not reasons[i.id]]
     # an item that weighs nothing (say, information graded 5) corroborates nothing
-    weighty = [i for i in counted if _weight(i, settings, as_of, who[i.source]) > 0]
+    weighty = [i for i in counted if weigher.weight(i, who[i.source]) > 0]
     corroborators = _corroborators(weighty, settings, who)
     sources = {i.id: i.source for i in known}
-    cache: FactorCache = {}
     out: dict[str, SoftSummary] = defaultdict(SoftSummary)
     for item in known:
         summary = out[item.provider]
         if reasons[item.id]:
-            finding = weigh(item, settings, as_of, cache=cache, source=who[item.source]).model_copy(
-                update={"counted": False, "note": reasons[item.id]}
-            )
+            finding = weigher.finding(item, (), who[item.source], reasons[item.id])
             summary.findings.append(finding)
             continue
         by = tuple(f"{sources[j]} ({j})" for j in corroborators.get(item.id, ()))
-        finding = weigh(item, settings, as_of, by, cache, who[item.source])
+        finding = weigher.finding(item, by, who[item.source])
         summary.findings.append(finding)
         summary.total += finding.weight
         summary.by_domain[item.domain] += finding.weight
