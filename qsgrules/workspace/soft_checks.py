@@ -18,7 +18,7 @@ from ..model.workspace import Member, SoftItem
 from ..yamlpos import pydantic_problems
 from .members import resolve_source, source_index
 from .soft_sources import OPTIONS, RawItem
-from .text_guard import guard
+from .text_guard import guard, passed
 
 #: Fields whose text is free (shown to members, printed, published): guarded.
 LONG_TEXT = ("summary", "closed_reason")
@@ -31,6 +31,7 @@ LABELS = (
     "shared_at",
     "recorded_by",
 )
+GUARDED = (*LABELS, *LONG_TEXT)
 
 CODE_PROVIDER = Code.ITEM_PROVIDER
 CODE_SOURCE = Code.ITEM_SOURCE
@@ -59,8 +60,24 @@ class ItemChecker:
         self._sources = source_index(members) if members is not None else {}
         self.today = today
         self._guarded: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._passed: set[str] = set()
+
+    def prepare(self, raws: Iterable[RawItem]) -> None:
+        """Guards the free text of all these items at once (``text_guard.passed``): the
+        values with nothing to find are not looked at again one by one in ``check``."""
+        texts = list(
+            {
+                text
+                for raw in raws
+                for field in GUARDED
+                if isinstance(text := raw.data.get(field), str)
+            }
+        )
+        self._passed = {t for t, ok in zip(texts, passed(texts), strict=True) if ok}
 
     def _guard(self, field: str, text: str) -> list[tuple[str, str]]:
+        if text in self._passed:
+            return []
         key = (field, text)
         found = self._guarded.get(key)
         if found is None:  # providers, sources and ids repeat: scan each value once
@@ -73,9 +90,10 @@ class ItemChecker:
         """Validate one item; report its problems; None when it is not usable."""
         ok = True
         guarded: set[str] = set()
-        for field in (*LABELS, *LONG_TEXT):
-            text = raw.data.get(field)
-            if isinstance(text, str):
+        get = raw.data.get
+        for field in GUARDED:
+            text = get(field)
+            if isinstance(text, str) and text not in self._passed:
                 for problem_code, message in self._guard(field, text):
                     problems.append(raw.problem(field, message, problem_code))
                     guarded.add(field)
@@ -188,6 +206,8 @@ def check_items(
     raws: Iterable[RawItem], checker: ItemChecker, problems: list[Problem]
 ) -> tuple[SoftItem, ...]:
     """Every item checked, then ids made unique and references resolved, without cycles."""
+    raws = list(raws)
+    checker.prepare(raws)
     items: list[SoftItem] = []
     where: dict[str, RawItem] = {}
     seen: dict[str, RawItem] = {}  # every id as written, valid item or not
@@ -236,16 +256,20 @@ def check_items(
 def _cycles(items: list[SoftItem], where: Mapping[str, RawItem]) -> list[Problem]:
     """One problem per cycle of duplicate_of/corroborates links (self-links are said
     elsewhere), at the first item of the cycle in file order."""
-    links = {
-        i.id: [
+    # only items that link to another can be on a cycle: the others are not followed
+    links: dict[str, list[tuple[str, str]]] = {}
+    for i in items:
+        if i.duplicate_of is None and i.corroborates is None:
+            continue
+        followed = [
             (f, r)
-            for f in ("duplicate_of", "corroborates")
-            if (r := getattr(i, f)) not in (None, i.id)
+            for f, r in (("duplicate_of", i.duplicate_of), ("corroborates", i.corroborates))
+            if r is not None and r != i.id
         ]
-        for i in items
-    }
+        if followed:
+            links[i.id] = followed
     state: dict[str, int] = {}  # 1 on the current path, 2 done
-    order = {i.id: n for n, i in enumerate(items)}
+    order = {i.id: n for n, i in enumerate(items) if i.id in links}
     out: list[Problem] = []
     for start in links:
         if start in state:

@@ -9,6 +9,7 @@ from ..text_guard import (
     guard,
     identifier_problems,
     normalised,
+    passed,
     visible_form,
 )
 
@@ -20,5 +21,6 @@ __all__ = [
     "guard",
     "identifier_problems",
     "normalised",
+    "passed",
     "visible_form",
 ]
