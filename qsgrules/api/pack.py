@@ -228,6 +228,7 @@ def meeting_pack(
     meeting: str | None = None,
     all_qsgs: bool = False,
     liaison: Sequence[str | Path] = (),
+    jobs: int = 1,
 ) -> str:
     """The meeting pack as one self-contained HTML document (and written to ``out``).
 
@@ -243,7 +244,8 @@ def meeting_pack(
     decisions and open actions. ``public`` withholds confidential summaries. ``context``
     replaces what the register would add. Stale-data marks come from each proposal's
     coverage. ``out`` is checked before anything is computed and written whole or not at
-    all.
+    all. ``jobs`` processes draw the charts at once (forked; the same document for any
+    number).
     """
     # imported here: `qsg triage` starts without the pack's templates
     from ..reports.pack import render_pack
@@ -268,6 +270,7 @@ def meeting_pack(
         public=public,
         context=context if context is not None else pack_context(source, on=dated, liaison=liaison),
         summary=source.summary_table(),
+        jobs=jobs,
     )
     if target is not None:
         write_file(target, text, argument="out", checked=True)

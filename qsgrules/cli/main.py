@@ -220,6 +220,7 @@ def explain(
     help="Another local QSG's register: its conclusions on this QSG's providers since the "
     "last meeting are listed (repeatable).",
 )
+@_JOBS
 def pack(
     workspace: str | None,
     ruleset: str | None,
@@ -232,6 +233,7 @@ def pack(
     meeting: str | None,
     all_qsgs: bool,
     liaison: tuple[str, ...],
+    jobs: int | None,
 ) -> None:
     """Write the meeting pack: one self-contained HTML file to circulate, print or project.
 
@@ -242,6 +244,7 @@ def pack(
     soft intelligence, previous decisions and open actions.
     """
     from ..api import meeting_pack
+    from ..forked import cores
 
     text = meeting_pack(
         workspace,
@@ -255,6 +258,7 @@ def pack(
         meeting=meeting,
         all_qsgs=all_qsgs,
         liaison=liaison,
+        jobs=jobs or cores(),
     )
     charts = text.count('<svg id="chart-')
     version = (

@@ -151,14 +151,20 @@ def provider_views(
     *,
     sections: Sequence[str] | None = None,
     summary: SummaryTable | None = None,
+    jobs: int = 1,
 ) -> list[ProviderView]:
     """Every provider's view, highest proposed level first, with charts drawn for the
-    providers in ``sections`` (all when None). The stale-data mark is the context's, else
-    the proposal's own coverage mark: it shows with or without a register."""
+    providers in ``sections`` (all when None), by ``jobs`` processes at once. The
+    stale-data mark is the context's, else the proposal's own coverage mark: it shows with
+    or without a register."""
     ctx = context or MeetingContext()
     when = "the meeting" if ctx.meeting is not None else f"the date ({result.on or result.as_of})"
     drawer = charts if isinstance(charts, ChartDrawer) else ChartDrawer(charts)
     shown = None if sections is None else set(sections)
+    if jobs > 1:
+        drawer.draw_ahead(
+            [p for p in result.proposals if shown is None or p.provider in shown], jobs
+        )
     taken = set[str]()
     views = []
     for p in result.proposals:
@@ -281,6 +287,7 @@ def render_pack(
     href: Callable[[ProviderView], str] = _in_page,
     page: Mapping[str, Any] | None = None,
     summary: SummaryTable | None = None,
+    jobs: int = 1,
 ) -> str:
     """The meeting pack as one HTML document.
 
@@ -294,10 +301,11 @@ def render_pack(
     providers only (``sections``, codes; all when None), link to a provider elsewhere than
     its section (``href``), and give its template more values (``page``). ``summary`` is
     the summary icon table (a section after the board, and each provider's row of it in its
-    section), none when not given.
+    section), none when not given. The charts are drawn by ``jobs`` forked processes at
+    once (the same document for any number).
     """
     ctx = context or MeetingContext()
-    views = provider_views(result, charts, ctx, sections=sections, summary=summary)
+    views = provider_views(result, charts, ctx, sections=sections, summary=summary, jobs=jobs)
     shown = [v for v in views if sections is None or v.proposal.provider in sections]
     counts = Counter(p.level for p in result.proposals)
     levels = [(lv, counts.get(lv, 0)) for lv in ladder_of(result).high_first()]

@@ -7,10 +7,12 @@ provider once; the live page renders many times and asks only for the provider i
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..forked import Tell, streams
 from ..indicators import BY_ID
 from ..model.evidence import HardFinding
 from ..model.proposal import Proposal
@@ -103,7 +105,45 @@ class ChartDrawer:
                 out.append(IndicatorIcons(indicator, findings[0].title, variation, assurance))
         return tuple(out)
 
-    def _draw(self, proposal: Proposal) -> tuple[IndicatorView, ...]:
+    def draw_ahead(self, proposals: Sequence[Proposal], jobs: int) -> None:
+        """Draws the charts of these providers now, shared among ``jobs`` processes
+        (``qsgrules.forked``), with the ids that asking for them in this order one by one
+        would give: ``indicators`` then returns them as if drawn here, the same bytes."""
+        with self._lock:
+            todo: dict[str, tuple[Proposal, int]] = {}
+            count = self._count
+            for p in proposals:
+                if p.provider not in self._drawn and p.provider not in todo:
+                    todo[p.provider] = (p, count)
+                    count += self._charts_of(p)
+            plans = list(todo.values())
+            if jobs <= 1 or len(plans) < 2:
+                return  # drawn one by one when asked
+
+            def work(k: int, tell: Tell) -> Iterator[tuple[str, tuple[IndicatorView, ...]]]:
+                for proposal, first in plans[k::jobs]:
+                    yield proposal.provider, self._draw(proposal, _ids_from(first))
+
+            with streams(work, min(jobs, len(plans))) as parts:
+                for part in parts:
+                    for provider, views in part:
+                        self._drawn[provider] = views
+            self._count = count
+
+    def _charts_of(self, proposal: Proposal) -> int:
+        """How many charts ``_draw`` draws for the proposal (ids it takes)."""
+        n = 0
+        for indicator, findings in _by_indicator(proposal):
+            c = self._charts.get((proposal.provider, indicator))
+            if c is None:
+                continue
+            peer = any(f.test == "peer" for f in findings)
+            n += (c.xmr is not None) + (peer and c.funnel is not None) + (c.cusum is not None)
+        return n
+
+    def _draw(
+        self, proposal: Proposal, next_id: Callable[[], str] | None = None
+    ) -> tuple[IndicatorView, ...]:
         views = []
         for indicator, findings in _by_indicator(proposal):
             c = self._charts.get((proposal.provider, indicator))
@@ -113,7 +153,7 @@ class ChartDrawer:
                     c or IndicatorCharts(provider=proposal.provider, indicator=indicator),
                     findings=tuple(findings),
                     funnel=peer,
-                    next_id=self._next_id,
+                    next_id=next_id or self._next_id,
                 )
             )
         return tuple(views)
@@ -149,6 +189,12 @@ def draw_indicator(
         outliers=funnel_outliers(section) if section is not None else (),
         dispersion=dispersion_note(section) if section is not None else "",
     )
+
+
+def _ids_from(last: int) -> Callable[[], str]:
+    """Chart ids after ``chart-{last}``, as a drawer that had drawn ``last`` charts gives."""
+    numbers = itertools.count(last + 1)
+    return lambda: f"chart-{next(numbers)}"
 
 
 def _by_indicator(proposal: Proposal) -> list[tuple[str, list[HardFinding]]]:
