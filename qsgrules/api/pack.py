@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..codes import Code
-from ..engine.triage import triage
 from ..errors import InputError, Problem, did_you_mean
 from ..indicators import BY_ID
 from ..model.months import month_number
@@ -23,7 +22,7 @@ from ..ruleset import CompiledRuleset
 from ..workspace import Workspace
 from ..writing import check_target, write_file
 from .inputs import open_inputs, register_file
-from .proposals import _dated, _given, recorded_rebases, with_standing
+from .proposals import _dated, prepare_triage
 
 if TYPE_CHECKING:
     from ..model.pack import MeetingContext
@@ -100,9 +99,10 @@ def pack_source(
     path = register_file(ws.root, register)
     left_out: tuple[str, ...] = ()
     if meeting is None:
-        recorded = recorded_rebases(path, _given(ws, as_of, on))
-        result = triage(ws, rs, as_of=as_of, on=on, providers=providers, rebases=recorded)
-        result = with_standing(result, path, on=_dated(result, as_of, on))
+        # as `qsg triage` does: the register's rebases, standing levels and the levels they
+        # hold until their exit criteria are met
+        run = prepare_triage(ws, rs, as_of=as_of, on=on, providers=providers, register=path)
+        result = run.triage()
     else:
         result = _frozen(path, meeting, providers)
         if scope and not providers:

@@ -19,6 +19,7 @@ from ..register.rebases import rebase_records, rebases
 from ..reports.public import public_proposal
 from ..reports.render import TableRow
 from ..ruleset import CompiledRuleset
+from ..ruleset.criteria import checked_condition, condition_text
 from ..workspace import Workspace
 from .inputs import open_inputs, register_file
 
@@ -67,17 +68,22 @@ def prepare_triage(
 
 def _held(held: Mapping[str, Standing], ruleset: CompiledRuleset) -> dict[str, Held]:
     """Where each provider stands (its last decision), on the ruleset's ladder, for the
-    levels whose rules declare exit criteria (engine.levels); none when no rule does."""
-    if not any(r.exit is not None for r in ruleset.rules):
-        return {}
+    levels whose rules declare exit criteria and those whose decision agreed exit criteria
+    as a condition (engine.levels); none when neither is there."""
+    ruled = any(r.exit is not None for r in ruleset.rules)
     ladder = ruleset.ladder
     return {
         code: Held(
             level=ladder.place(s.level),
             domains={d: ladder.place(lv) for d, lv in s.domains.items()},
             since=s.decided_on,
+            criteria={
+                scope: checked_condition(c, "register", scope) for scope, c in s.exit_when.items()
+            },
+            agreed={scope: condition_text(c) for scope, c in s.exit_when.items()},
         )
         for code, s in held.items()
+        if ruled or s.exit_when
     }
 
 

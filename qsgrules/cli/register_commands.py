@@ -4,7 +4,7 @@ commands of the record are in ``record_commands``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,7 +33,18 @@ _CLEAR_REVIEW = click.option(
     "--clear-review-by", is_flag=True, help="No review date (a kept one is not carried)."
 )
 _CLEAR_EXIT = click.option(
-    "--clear-exit-criteria", is_flag=True, help="No exit criteria (kept ones are not carried)."
+    "--clear-exit-criteria",
+    is_flag=True,
+    help="No exit criteria, text or conditions (kept ones are not carried).",
+)
+_EXIT_WHEN = click.option(
+    "--exit-when",
+    "exit_when",
+    multiple=True,
+    metavar="[DOMAIN=]CONDITION",
+    help="Exit criteria as a condition of the ruleset's language (YAML, as under a rule's "
+    "when:), for the level overall or DOMAIN's (repeat for each): every later triage checks "
+    "them and holds the level until they hold.",
 )
 
 
@@ -329,6 +340,15 @@ def meeting_agree(
 @click.option("--rationale", default=None, metavar="TEXT")
 @click.option("--review-by", default=None, metavar="YYYY-MM-DD")
 @click.option("--exit-criteria", default=None, metavar="TEXT")
+@_EXIT_WHEN
+@click.option(
+    "--domain",
+    "domains",
+    multiple=True,
+    metavar="DOMAIN=LEVEL",
+    help="The decision's level for a domain (repeat for each): the domains given replace "
+    "the decision's.",
+)
 @_CLEAR_REVIEW
 @_CLEAR_EXIT
 @click.option("--text", default=None, metavar="TEXT", help="A correction to the note.")
@@ -341,6 +361,8 @@ def meeting_amend(
     rationale: str | None,
     review_by: str | None,
     exit_criteria: str | None,
+    exit_when: tuple[str, ...],
+    domains: tuple[str, ...],
     clear_review_by: bool,
     clear_exit_criteria: bool,
     text: str | None,
@@ -364,6 +386,8 @@ def meeting_amend(
             text=text,
             clear_review_by=clear_review_by,
             clear_exit_criteria=clear_exit_criteria,
+            domains=_domain_levels(domains) if domains else None,
+            exit_when=_exit_when(exit_when),
         )
     click.echo(f"{meeting_id}: amendment recorded (record {rec.seq}) by {rec.recorded_by}")
 
@@ -520,6 +544,7 @@ def override(
     "--review-by", default=None, metavar="YYYY-MM-DD", help="Default: kept if the level is."
 )
 @click.option("--exit-criteria", default=None, metavar="TEXT", help="Default: kept likewise.")
+@_EXIT_WHEN
 @click.option(
     "--domain",
     "domains",
@@ -543,6 +568,7 @@ def decide(
     level: str | None,
     review_by: str | None,
     exit_criteria: str | None,
+    exit_when: tuple[str, ...],
     domains: tuple[str, ...],
     clear_review_by: bool,
     clear_exit_criteria: bool,
@@ -570,6 +596,7 @@ def decide(
             clear_exit_criteria=clear_exit_criteria,
             domains=_domain_levels(domains) if domains else None,
             at=at,
+            exit_when=_exit_when(exit_when),
         )
     d = done.decision
     dissent = f"; dissent: {len(d.dissent)}" if d.dissent else ""
@@ -585,6 +612,12 @@ def decide(
         click.echo(f"kept review by {d.review_by} from {d.review_by_from}")
     if d.exit_criteria_from:
         click.echo(f"kept exit criteria from {d.exit_criteria_from}: {d.exit_criteria}")
+    if d.exit_when:
+        from ..ruleset.criteria import condition_text
+
+        kept = f" (kept from {d.exit_when_from})" if d.exit_when_from else ""
+        for scope, condition in d.exit_when.items():
+            click.echo(f"exit when{kept} ({scope.replace('_', ' ')}): {condition_text(condition)}")
     if done.summit_action:
         click.echo(f"opened action {done.summit_action}: convene the risk summit")
     if done.summit_pending:
@@ -593,6 +626,13 @@ def decide(
         click.echo(f"{closed} superseded: {meeting} decided {d.level.label}")
     for warning in done.warnings:
         click.echo(warning, err=True)
+
+
+def _exit_when(given: tuple[str, ...]) -> dict[str, Any] | None:
+    """``--exit-when [DOMAIN=]CONDITION`` (repeated), each checked to be a condition."""
+    from ..ruleset.criteria import parse_exit_when
+
+    return parse_exit_when(given) if given else None
 
 
 def _domain_levels(given: tuple[str, ...]) -> dict[str, str]:

@@ -26,7 +26,7 @@ from typing import Literal
 from ..model.ladder import AnyRung, Ladder
 from ..model.proposal import ConditionMet, ExitStatus, Lacking, LimitApplied
 from ..ruleset import CompiledRule, CompiledRuleset
-from ..ruleset.conditions import Node, held, shortfall
+from ..ruleset.conditions import Node, evaluate, held, shortfall
 from ..ruleset.loader import CompiledLimit
 
 Profile = Mapping[str, float | str]
@@ -52,11 +52,15 @@ def engine_rules(ruleset: CompiledRuleset) -> list[tuple[str, Node]]:
 
 @dataclass(frozen=True)
 class Held:
-    """Where a provider stands (the QSG's last decision): overall and per domain."""
+    """Where a provider stands (the QSG's last decision): overall and per domain, and the
+    exit criteria the QSG agreed there as conditions, by scope (``criteria``: compiled,
+    with their text in ``agreed``)."""
 
     level: AnyRung | None = None
     domains: Mapping[str, AnyRung] = field(default_factory=dict)
     since: str | None = None
+    criteria: Mapping[str, Node] = field(default_factory=dict)
+    agreed: Mapping[str, str] = field(default_factory=dict)
 
     def at(self, scope: str) -> AnyRung | None:
         return self.level if scope == PROVIDER else self.domains.get(scope)
@@ -76,34 +80,49 @@ def _met(node: Node, profile: Profile) -> tuple[ConditionMet, ...]:
     )
 
 
+def _lacking(node: Node, profile: Profile) -> list[Lacking]:
+    return [
+        Lacking(
+            condition=lack.atom.text(),
+            needs=lack.atom.value,
+            value=lack.actual,
+            text=lack.text(),
+        )
+        for lack in shortfall(node, profile)
+    ]
+
+
 def _exit_status(
     scope: str,
     standing: AnyRung,
     rules: Sequence[CompiledRule],
     ids: Collection[str],
     profile: Profile,
-    since: str | None,
+    held_at: Held,
 ) -> ExitStatus:
-    met = all(exit_id(r.id) in ids for r in rules)
+    agreed = held_at.criteria.get(scope)
+    since = held_at.since
     conditions: list[ConditionMet] = []
     lacks: list[Lacking] = []
     for r in rules:
         assert r.exit is not None
         if exit_id(r.id) in ids:
             conditions.extend(_met(r.exit, profile))
-            continue
-        for lack in shortfall(r.exit, profile):
-            lacks.append(
-                Lacking(
-                    condition=lack.atom.text(),
-                    needs=lack.atom.value,
-                    value=lack.actual,
-                    text=lack.text(),
-                )
-            )
+        else:
+            lacks.extend(_lacking(r.exit, profile))
+    # agreed at the decision: not matched by the engine (it is no rule of the ruleset), so
+    # evaluated here, on the same profile (its measures are in it: engine.triage.prepare)
+    if agreed is not None:
+        if evaluate(agreed, profile):
+            conditions.extend(_met(agreed, profile))
+        else:
+            lacks.extend(_lacking(agreed, profile))
+    met = all(exit_id(r.id) in ids for r in rules) and (agreed is None or evaluate(agreed, profile))
     where = "" if scope == PROVIDER else f" for {scope.replace('_', ' ')}"
     dated = f" since {since}" if since else ""
-    names = ", ".join(r.id for r in rules)
+    names = ", ".join(
+        [r.id for r in rules] + (["agreed at the decision"] if agreed is not None else [])
+    )
     if met:
         text = (
             f"Exit criteria met{where}: standing {standing.label}{dated} ({names}); "
@@ -123,6 +142,7 @@ def _exit_status(
         conditions=tuple(conditions),
         lacks=tuple(lacks),
         text=text,
+        agreed=held_at.agreed.get(scope) if agreed is not None else None,
     )
 
 
@@ -192,11 +212,10 @@ def _scope_level(
         for r in ruleset.rules
         if (r.domain or PROVIDER) == scope and r.level == standing and r.exit is not None
     ]
-    if not criteria:
+    assert held_at is not None
+    if not criteria and scope not in held_at.criteria:
         return entry, None
-    status = _exit_status(
-        scope, standing, criteria, ids, profile, held_at.since if held_at else None
-    )
+    status = _exit_status(scope, standing, criteria, ids, profile, held_at)
     if entry >= standing or status.met:
         return entry, status if entry < standing else None
     return standing, status
@@ -217,7 +236,10 @@ def resolve(
         return Levels(ladder.highest(r.level for r in fired), {}, (), ())
     exits: list[ExitStatus] = []
     limits: list[LimitApplied] = []
-    scopes = [d for d in ruleset.spec.all_domains if _scoped(ruleset, d)]
+    # a domain has a level of its own when a rule or a limit names it, or the QSG agreed
+    # exit criteria for it at its decision
+    agreed = held_at.criteria if held_at is not None else {}
+    scopes = [d for d in ruleset.spec.all_domains if _scoped(ruleset, d) or d in agreed]
     domains: dict[str, AnyRung] = {}
     for scope in scopes:
         level, status = _scope_level(

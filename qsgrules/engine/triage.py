@@ -197,7 +197,9 @@ def prepare(
         codes = sorted(set(providers))
     starts = rebase_months(r for r in rebases if (month_number(r.starts) or month + 1) <= month)
     measures: dict[str, Measured] = {}
-    for _, node in engine_rules(ruleset):
+    agreed = [node for h in (standing or {}).values() for node in h.criteria.values()]
+    for node in [n for _, n in engine_rules(ruleset)] + agreed:
+        # exit criteria agreed at a decision are evaluated on the same profile
         for atom in atoms(node):
             measures.setdefault(atom.attr, atom.leaf)
     ordered = workspace.observations.by_provider()

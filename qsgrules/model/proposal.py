@@ -156,9 +156,12 @@ class Evidence(Model):
     soft: tuple[SoftFinding, ...]
 
 
-class ExitStatus(Model):
+class ExitStatus(Sparse):
     """Whether a provider may come down from the level it stands at (in one scope): the
-    exit criteria the ruleset's rules at that level declare, checked on the triage's data."""
+    exit criteria the ruleset's rules at that level declare, and those the QSG agreed at its
+    decision as a condition (``agreed``), checked on the triage's data."""
+
+    _SPARSE = ("agreed",)
 
     scope: str  # "provider", or the domain
     level: LevelName  # the standing level
@@ -168,6 +171,8 @@ class ExitStatus(Model):
     conditions: tuple[ConditionMet, ...]  # the exit conditions that hold
     lacks: tuple[Lacking, ...]  # what is still missing (empty when met)
     text: str
+    # the exit criteria agreed at the decision, as the condition's text (absent: none)
+    agreed: str | None = None
 
 
 class LimitApplied(Model):

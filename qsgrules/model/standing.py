@@ -24,10 +24,14 @@ class Standing(Model):
     exit_criteria: str | None = None
     # the level concluded per domain (a ruleset with domain-scoped rules); absent otherwise
     domains: dict[str, LevelName] = Field(default_factory=dict)
+    # exit criteria agreed at the decision as conditions of the ruleset's language, by scope
+    # ("provider": the level overall, or a domain); checked at every later triage
+    exit_when: dict[str, Any] = Field(default_factory=dict)
 
     @model_serializer(mode="wrap")
     def _sparse(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
-        if isinstance(data, dict) and not data.get("domains"):
-            data.pop("domains", None)  # as before domains: the 2013 contract unchanged
+        for name in ("domains", "exit_when"):
+            if isinstance(data, dict) and not data.get(name):
+                data.pop(name, None)  # as before they existed: the 2013 contract unchanged
         return data

@@ -23,6 +23,8 @@ from .lookup import _check_actor, _open_for_changes, _provider, _theme, meeting_
 from .state import Action, ActionKind, Decision, Meeting, Position, State, Summit
 from .store import NewRecord, Register
 
+#: The scope of exit conditions for the level overall (a domain's name otherwise).
+PROVIDER = "provider"
 #: A risk summit is convened within this many days unless a review date is set.
 SUMMIT_WITHIN_DAYS = 28
 
@@ -86,6 +88,7 @@ def decide(
     clear_exit_criteria: bool = False,
     domains: Mapping[str, str] | None = None,
     at: str | None = None,
+    exit_when: Mapping[str, Any] | None = None,
 ) -> Decided:
     """The chair's conclusion. Without ``level`` it takes the proposal when every recorded
     position confirmed it, and otherwise refuses naming who disagreed and with which level
@@ -95,7 +98,12 @@ def decide(
     ``clear_exit_criteria``). A risk summit opens an action to convene it, unless one is
     open or a summit is convened already; a level below risk summit closes the open
     convene action and withdraws a summit convened and not held, saying why. ``at``
-    (HH:MM) is when in the meeting it was decided: the note judges quorum then."""
+    (HH:MM) is when in the meeting it was decided: the note judges quorum then.
+    ``exit_when`` (scope -> condition, checked by the caller: ``ruleset.criteria``) are
+    exit criteria agreed as conditions, for the level overall ("provider") or a domain the
+    decision places above the lowest rung; every later triage checks them and holds the
+    level until they hold. Kept, like the exit criteria, for each scope whose level the
+    decision keeps, unless given again or cleared (``clear_exit_criteria`` clears both)."""
     from .actions import next_action_id
 
     when = checks.clock_time("at", at)
@@ -105,15 +113,16 @@ def decide(
     chosen = checks.level("level", level) if level is not None else None
     review_day = checks.date("review_by", review_by) if review_by is not None else None
     exit_text = checks.text("exit_criteria", exit_criteria)
-    for name, given, clear in (
-        ("review_by", review_by, clear_review_by),
-        ("exit_criteria", exit_criteria, clear_exit_criteria),
+    for name, given, clear, cleared in (
+        ("review_by", review_by, clear_review_by, "review_by"),
+        ("exit_criteria", exit_criteria, clear_exit_criteria, "exit_criteria"),
+        ("exit_when", exit_when or None, clear_exit_criteria, "exit_criteria"),
     ):
         if given is not None and clear:
             raise checks.refuse(
                 name,
                 f"given and cleared at once: give --{name.replace('_', '-')} or "
-                f"--clear-{name.replace('_', '-')}, not both",
+                f"--clear-{cleared.replace('_', '-')}, not both",
                 checks.CONFLICTING_OPTIONS,
             )
     _check_actor(reg)
@@ -186,9 +195,28 @@ def decide(
             kept["review_by_from"] = review_from
         if exit_from is not None:
             kept["exit_criteria_from"] = exit_from
-        by_domain = _domains(m, code, final, proposed, domains) if theme is None else {}
+        by_domain = domain_levels(m, code, final, proposed, domains) if theme is None else {}
         if by_domain:  # absent otherwise: a record as before domains
             kept["domains"] = by_domain
+        if theme is not None and exit_when:
+            raise checks.refuse(
+                "exit_when",
+                f"{code} is a theme: it has no standing level to leave; agree exit criteria "
+                "at a provider's decision",
+                checks.BAD_LEVEL,
+            )
+        agreed = checked_scopes(final, by_domain, exit_when) if exit_when else {}
+        if not agreed and not clear_exit_criteria and held is not None:
+            carried = {
+                scope: condition
+                for scope, condition in held.exit_when.items()
+                if _same_level(held, scope, final, by_domain)
+            }
+            if carried:
+                agreed = carried
+                kept["exit_when_from"] = held.exit_when_from or held.meeting
+        if agreed:  # absent otherwise: a record as before conditions
+            kept["exit_when"] = agreed
         if when is not None:  # absent otherwise: a record as before times (issue 21)
             kept["at"] = when
         body = DecisionBody(
@@ -248,6 +276,38 @@ def decide(
     return Decided(decision, opened[0] if opened else None, pending, superseded, tuple(warnings))
 
 
+def _same_level(
+    held: Decision, scope: str, final: AnyRung, by_domain: Mapping[str, AnyRung]
+) -> bool:
+    """Whether the decision keeps the standing level of ``scope``."""
+    if scope == PROVIDER:
+        return held.level == final
+    return scope in by_domain and held.domains.get(scope) == by_domain[scope]
+
+
+def checked_scopes(
+    final: AnyRung, by_domain: Mapping[str, AnyRung], exit_when: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``exit_when`` when each scope is one the decision places above the lowest rung: exit
+    criteria of a level the provider is not at would never be read."""
+    for scope in exit_when:
+        level = final if scope == PROVIDER else by_domain.get(scope)
+        if level is None or level.lowest:
+            at = (
+                f"the level concluded is {final.label}"
+                if scope == PROVIDER
+                else f"the decision places no level on {scope}"
+                + (f" (domains: {', '.join(by_domain)})" if by_domain else "")
+            )
+            raise checks.refuse(
+                "exit_when",
+                f"exit criteria for {scope} leave nothing to leave: {at}; agree them for a "
+                "scope the decision places above the lowest level",
+                checks.BAD_LEVEL,
+            )
+    return dict(exit_when)
+
+
 def _convene(m: Meeting, code: str, review: str | None, action_id: str) -> NewRecord:
     """The action to convene a risk summit: owned by the chair, due by the review date or
     within ``SUMMIT_WITHIN_DAYS``."""
@@ -264,7 +324,7 @@ def _convene(m: Meeting, code: str, review: str | None, action_id: str) -> NewRe
     return body.record(meeting=m.id, provider=code, subject=action_id)
 
 
-def _domains(
+def domain_levels(
     m: Meeting,
     code: str,
     final: AnyRung,

@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import text_guard
-from ..model.ladder import DEFAULT_LADDER, AnyRung, RungSpec, ladder_of_specs
+from ..model.ladder import DEFAULT_LADDER, AnyRung, RungSpec, ladder_of_specs, on_ladder
 from ..model.vocabulary import Stance
 from . import checks
-from .decisions import SUMMIT_WITHIN_DAYS, Decided, decide
+from .decisions import SUMMIT_WITHIN_DAYS, Decided, checked_scopes, decide, domain_levels
 from .kinds.meetings import Amended, Attended, Changes, MeetingAgreed, MeetingOpened, PositionTaken
 from .lookup import _attendee, _check_actor, _open_for_changes, _provider, _theme, meeting_of
 from .schedule import (
@@ -287,10 +287,15 @@ def amend(
     text: str | None = None,
     clear_review_by: bool = False,
     clear_exit_criteria: bool = False,
+    domains: Mapping[str, str] | None = None,
+    exit_when: Mapping[str, Any] | None = None,
 ) -> Record:
     """An amendment to an agreed meeting, with who, when and why: a change to one
     provider's decision (level, rationale, review date, exit criteria, or clearing the
-    review date or exit criteria) and/or a text."""
+    review date or exit criteria; its levels per domain, ``domains``, which replace the
+    decision's whole; its exit conditions, ``exit_when``, likewise, checked by the caller:
+    ``ruleset.criteria``) and/or a text. A level amended below a domain's level the
+    decision recorded is refused unless the domains are amended with it."""
     why = checks.text("reason", reason, required=True)
     changes: dict[str, Any] = {}
     if level is not None:
@@ -312,16 +317,24 @@ def amend(
             )
         if clear:
             changes[name] = None
+    if exit_when and clear_exit_criteria:
+        raise checks.refuse(
+            "exit_when",
+            "given and cleared at once: give --exit-when or --clear-exit-criteria, not both",
+            checks.CONFLICTING_OPTIONS,
+        )
+    if exit_when:
+        changes["exit_when"] = dict(exit_when)
     note = checks.text("text", text)
-    if changes and provider is None:
+    if (changes or domains is not None) and provider is None:
         raise checks.refuse(
             "provider", "say which provider's decision the change is to", checks.NOTHING_TO_AMEND
         )
-    if not changes and note is None:
+    if not changes and domains is None and note is None:
         raise checks.refuse(
             "text",
-            "an amendment changes a decision (--provider with --level, --rationale, "
-            "--review-by, --exit-criteria or --clear-...) or adds a text",
+            "an amendment changes a decision (--provider with --level, --domain, --rationale, "
+            "--review-by, --exit-criteria, --exit-when or --clear-...) or adds a text",
             checks.NOTHING_TO_AMEND,
         )
     _check_actor(reg)
@@ -351,8 +364,56 @@ def amend(
                     checks.NOTHING_TO_AMEND,
                 )
             corrects = m.decisions[code].seq if code in m.decisions else None
+            if code in m.decisions:
+                _amended_scopes(m, code, changes, domains, clear_exit_criteria)
+            elif domains is not None:
+                raise checks.refuse(
+                    "provider",
+                    f"meeting {m.id} made no decision on {code} to amend",
+                    checks.NOTHING_TO_AMEND,
+                )
         assert why is not None
         body = Amended(reason=why, text=note, changes=Changes.model_validate(changes, strict=False))
         return [body.record(meeting=m.id, provider=provider, corrects=corrects)]
 
     return reg.write(build)[0]
+
+
+def _amended_scopes(
+    m: Meeting,
+    code: str,
+    changes: dict[str, Any],
+    domains: Mapping[str, str] | None,
+    clear: bool,
+) -> None:
+    """Into ``changes``: the decision's levels per domain as amended (checked against the
+    level as amended), and its exit conditions checked against both; refuse a level
+    amended below a domain it leaves standing."""
+    d = m.decisions[code]
+    final = on_ladder(m.ladder, changes["level"]) if "level" in changes else d.level
+    if domains is not None:
+        by_domain = domain_levels(m, code, final, final, domains)
+        changes["domains"] = {k: v.value for k, v in by_domain.items()}
+    else:
+        by_domain = dict(d.domains)
+        above = [f"{k} ({v.value})" for k, v in by_domain.items() if v > final]
+        if above:
+            raise checks.refuse(
+                "level",
+                f"{code}'s decision places {', '.join(above)} above {final.value}: amend the "
+                "domains with it (--domain DOMAIN=LEVEL, repeated)",
+                checks.BAD_LEVEL,
+            )
+    if changes.get("exit_when"):
+        checked_scopes(final, by_domain, changes["exit_when"])
+    elif clear and d.exit_when:
+        changes["exit_when"] = None
+    elif d.exit_when and "exit_when" not in changes:
+        # a scope the amendment takes to the lowest rung has nothing left to leave
+        kept = {
+            scope: c
+            for scope, c in d.exit_when.items()
+            if (not final.lowest if scope == "provider" else scope in by_domain)
+        }
+        if kept != d.exit_when:
+            changes["exit_when"] = kept or None

@@ -97,6 +97,10 @@ class Decision:
     # the level concluded per domain (empty for a ruleset without domain-scoped rules)
     domains: dict[str, LevelName] = field(default_factory=dict)
     at: str | None = None  # HH:MM in the meeting, when recorded
+    # exit criteria agreed as conditions (scope -> condition mapping; ``ruleset.criteria``)
+    exit_when: dict[str, Any] = field(default_factory=dict)
+    #: the meeting the conditions were agreed at, when this decision kept them
+    exit_when_from: str | None = None
 
     def standing(self) -> Standing:
         return Standing(
@@ -106,6 +110,7 @@ class Decision:
             review_by=self.review_by,
             exit_criteria=self.exit_criteria,
             domains=dict(self.domains),
+            exit_when=dict(self.exit_when),
         )
 
 

@@ -8,21 +8,52 @@ actions agreed; DRAFT until the QSG agrees it, then its amendments.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from ..model.ladder import DEFAULT_LADDER
-from ..model.vocabulary import Stance
+from ..model.ladder import DEFAULT_LADDER, Ladder, Rung
+from ..model.vocabulary import Level, Stance
 from ..register.business import TITLES as BUSINESS_TITLES
 from ..register.note import MeetingNote, ProviderNote, Quorum, ThemeNote
 from ..register.state import Action, ActionKind, Attendance, Decision, Position
+from ..ruleset.criteria import condition_text
 from . import markdown as md
 from .public import WITHHELD, confidential, public_finding
 from .templating import render_html
 
 
-def _label(level: str) -> str:
-    # a rung knows its label; a name read back from a record is placed on the 2013 ladder
-    return str(getattr(level, "label", "")) or DEFAULT_LADDER.place(level).label
+def _label(level: str, ladder: Ladder = DEFAULT_LADDER) -> str:
+    # a rung knows its label; a name read back from a record is placed on the meeting's
+    # ladder (its own names for its rungs, never the 2013 ones)
+    if isinstance(level, Rung | Level) and level.placed:
+        return level.label
+    return ladder.place(level).label
+
+
+def _by_domain(levels: Mapping[str, str], ladder: Ladder) -> str:
+    """A decision's levels per domain in the ladder's own names ("" when none)."""
+    return "; ".join(f"{k.replace('_', ' ')}: {_label(v, ladder)}" for k, v in levels.items())
+
+
+def _exit_when(conditions: Mapping[str, Any] | None) -> str:
+    """Exit criteria agreed as conditions, by scope, in one line ("" when none)."""
+    return "; ".join(
+        f"{'level' if k == 'provider' else k.replace('_', ' ')}: {condition_text(c)}"
+        for k, c in (conditions or {}).items()
+    )
+
+
+def _change(name: str, value: Any, ladder: Ladder) -> str:
+    """One change of an amendment, as the note words it."""
+    if value is None:
+        return "cleared"
+    if name == "level":
+        return f"→ {_label(value, ladder)}"
+    if name == "domains":
+        return f"→ {_by_domain(value, ladder) or 'none above the lowest level'}"
+    if name == "exit_when":
+        return f"→ {_exit_when(value) or 'none'}"
+    return f"→ {value}"
 
 
 def _minutes(n: int | None) -> str:
@@ -53,7 +84,9 @@ def _positions_view(held: tuple[Position, ...]) -> list[dict[str, Any]]:
     ]
 
 
-def _decision_view(d: Decision | None, quorum_then: Quorum | None) -> dict[str, Any] | None:
+def _decision_view(
+    d: Decision | None, quorum_then: Quorum | None, ladder: Ladder = DEFAULT_LADDER
+) -> dict[str, Any] | None:
     """A conclusion (a provider's or a theme's) as the note gives it."""
     if d is None:
         return None
@@ -65,8 +98,11 @@ def _decision_view(d: Decision | None, quorum_then: Quorum | None) -> dict[str, 
         "exit_criteria": d.exit_criteria,
         "review_by_from": d.review_by_from,
         "exit_criteria_from": d.exit_criteria_from,
+        "domains": _by_domain(d.domains, ladder),
+        "exit_when": _exit_when(d.exit_when),
+        "exit_when_from": d.exit_when_from,
         "dissent": [
-            f"{x['member']} ({x['organisation']}) held {_label(x['level'])}"
+            f"{x['member']} ({x['organisation']}) held {_label(x['level'], ladder)}"
             + (f": {x['reason']}" if x.get("reason") else "")
             for x in d.dissent
         ],
@@ -100,7 +136,10 @@ def _actions_view(actions: tuple[Action, ...]) -> list[dict[str, Any]]:
 
 
 def _theme_view(
-    tn: ThemeNote | None, attendance: tuple[Attendance, ...], public: bool
+    tn: ThemeNote | None,
+    attendance: tuple[Attendance, ...],
+    public: bool,
+    ladder: Ladder = DEFAULT_LADDER,
 ) -> dict[str, Any] | None:
     """A thematic item's concerns, proposal, positions, conclusion and actions, as a
     provider's are given (its concerns withheld with its text when it is confidential
@@ -113,7 +152,7 @@ def _theme_view(
         "proposed": b.proposed.label if b.proposed is not None else None,
         "concerns": [WITHHELD] if public and b.confidential and b.concerns else list(b.concerns),
         "positions": _positions_view(tn.positions),
-        "decision": _decision_view(tn.decision, tn.quorum_then),
+        "decision": _decision_view(tn.decision, tn.quorum_then, ladder),
         # a theme has no proposal from the rules to agree by default: its positions are
         # always counted once the chair concluded
         "count": _count(tn, attendance, always=True),
@@ -121,7 +160,9 @@ def _theme_view(
     }
 
 
-def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
+def _provider_view(
+    pn: ProviderNote, public: bool, ladder: Ladder = DEFAULT_LADDER
+) -> dict[str, Any]:
     p = pn.proposal
     soft = [
         {
@@ -138,7 +179,7 @@ def _provider_view(pn: ProviderNote, public: bool) -> dict[str, Any]:
         for s in (public_finding(x) if public else x for x in p.evidence.soft)
     ]
     positions = _positions_view(pn.positions)
-    decision = _decision_view(pn.decision, pn.quorum_then)
+    decision = _decision_view(pn.decision, pn.quorum_then, ladder)
     return {
         "code": pn.provider,
         "name": pn.name,
@@ -168,6 +209,7 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
     """The note as plain data, the same for Markdown and HTML."""
     m = note.meeting
     r = note.triage.ruleset
+    ladder = m.ladder
     return {
         "draft": note.draft,
         "public": public,
@@ -204,7 +246,7 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
             "detail": note.quorum.detail,
         },
         "providers": [
-            {**_provider_view(pn, public), "count": _count(pn, note.attendance)}
+            {**_provider_view(pn, public, ladder), "count": _count(pn, note.attendance)}
             for pn in note.providers
         ],
         "arising": list(note.arising),
@@ -222,7 +264,7 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
                         "author": b.author,
                         "confidential": b.confidential,
                         "theme": _theme_view(
-                            (note.themes or {}).get(b.id or ""), note.attendance, public
+                            (note.themes or {}).get(b.id or ""), note.attendance, public, ladder
                         ),
                     }
                     for b in note.business
@@ -255,8 +297,7 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
                 "reason": a.reason,
                 "text": a.text,
                 "changes": ", ".join(
-                    f"{k.replace('_', ' ')} "
-                    + ("cleared" if v is None else f"→ {_label(v) if k == 'level' else v}")
+                    f"{k.replace('_', ' ')} {_change(k, v, ladder)}"
                     for k, v in sorted(a.changes.items())
                 ),
             }
@@ -395,6 +436,8 @@ def _judgement_md(p: dict[str, Any]) -> list[str]:
             + (" (amended, see below)" if d["amended"] else "")
             + f". {t(d['rationale'])}"
         )
+        if d["domains"]:
+            out += ["", f"**By domain:** {t(d['domains'])}"]
         if d["quorum_then"]:
             qt = d["quorum_then"]
             out += ["", f"**Quorate at {t(d['time'])}:** {t(qt['text'])} ({t(qt['detail'])})"]
@@ -415,6 +458,9 @@ def _judgement_md(p: dict[str, Any]) -> list[str]:
         out += ["", f"**Review by:** {review}"]
         criteria = t(d["exit_criteria"] or "not set") + _kept(d["exit_criteria_from"])
         out += ["", f"**Exit criteria:** {criteria}"]
+        if d["exit_when"]:  # agreed as conditions: checked at every later triage
+            agreed = t(d["exit_when"]) + _kept(d["exit_when_from"])
+            out += ["", f"**Exit when** (checked at every triage): {agreed}"]
     steps = p["count"] is not None and p["decision"] is not None and p["decision"]["dissent"]
     out += ["", "**Further steps agreed**" if steps else "**Actions**", ""]
     out += [

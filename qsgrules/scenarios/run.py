@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from ..engine.levels import Held
 from ..engine.triage import triage
 from ..model.proposal import ConditionMet, FiredRule, HardRef, Proposal, SoftRef
+from ..ruleset.conditions import compile_condition, flatten
+from ..ruleset.criteria import condition_text
 from .load import Scenario
 from .schema import ProviderExpectation
 
@@ -110,6 +112,11 @@ def _standing(scenario: Scenario) -> dict[str, Held]:
             level=ladder.rung(s.level) if s.level is not None else None,
             domains={d: ladder.rung(lv) for d, lv in s.domains.items()},
             since=s.since,
+            criteria={k: flatten(compile_condition(c)) for k, c in s.exit_when.items()},
+            agreed={
+                k: condition_text(c.model_dump(mode="json", by_alias=True, exclude_unset=True))
+                for k, c in s.exit_when.items()
+            },
         )
         for code, s in scenario.spec.standing.items()
     }

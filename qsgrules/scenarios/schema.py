@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from ..model import Model
+from ..ruleset.conditions import Condition
 
 Scalar = str | int | float | None
 #: The months qsgrules reasons about: 1948-01 to 2100-12.
@@ -94,6 +95,9 @@ class StandingSpec(Model):
     level: str | None = None
     domains: dict[str, str] = Field(default_factory=dict)
     since: str | None = None
+    # exit criteria agreed at that decision, as conditions, by scope ("provider" for the
+    # level overall, or a domain): the level is held until they hold too
+    exit_when: dict[str, Condition] = Field(default_factory=dict)
 
 
 class ProviderExpectation(Model):

@@ -187,6 +187,10 @@ class Decided(Body):
     domains: dict[str, LevelName] = Field(default_factory=dict)
     # when in the meeting (HH:MM): quorum is judged then (issue 21); absent before it
     at: str | None = None
+    # exit criteria agreed as conditions of the ruleset's language, by scope ("provider" or
+    # a domain), checked at every later triage (issue 19); absent when none
+    exit_when: dict[str, Any] = Field(default_factory=dict)
+    exit_when_from: str | None = None
 
     def apply(self, state: State, r: Record) -> None:
         m = _meeting(state, r)
@@ -211,6 +215,8 @@ class Decided(Body):
             exit_criteria_from=self.exit_criteria_from,
             domains={d: _level(m, lv) for d, lv in self.domains.items()},
             at=self.at,
+            exit_when=dict(self.exit_when),
+            exit_when_from=self.exit_when_from,
         )
 
 
@@ -225,12 +231,15 @@ class MeetingAgreed(Body):
 
 class Changes(Model):
     """What an amendment changes in a decision: only the fields given (None clears the
-    review date or the exit criteria)."""
+    review date or the exit criteria; the domains and exit conditions given replace them
+    whole, an empty mapping clears them)."""
 
     level: LevelName | None = None
     rationale: str | None = None
     review_by: str | None = None
     exit_criteria: str | None = None
+    domains: dict[str, LevelName] | None = None
+    exit_when: dict[str, Any] | None = None
 
 
 class Amended(Body):
@@ -268,4 +277,9 @@ class Amended(Body):
                 setattr(d, name, changes[name])
                 if name != "rationale":  # set (or cleared) here: no longer kept from before
                     setattr(d, f"{name}_from", None)
+        if self.changes.domains is not None:
+            d.domains = {k: _level(m, lv) for k, lv in self.changes.domains.items()}
+        if "exit_when" in changes:
+            d.exit_when = dict(self.changes.exit_when or {})
+            d.exit_when_from = None
         d.amendments.append(r.seq)
