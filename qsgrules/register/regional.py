@@ -5,15 +5,22 @@ to the regional QSG, and liaise over providers outside their area)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..codes import Code
 from ..errors import InputError, Problem
 from ..model import Model
-from ..model.ladder import LevelName
-from ..model.proposal import Triage, read_triage
-from ..model.vocabulary import ItemStatus
+from ..model.ladder import (
+    DEFAULT_IDS,
+    DEFAULT_LADDER,
+    AnyRung,
+    LevelName,
+    RungSpec,
+    ladder_of_specs,
+)
+from ..model.proposal import Sparse, Triage, read_triage
+from ..model.vocabulary import ItemStatus, Level
 from .follow_up import convene_line, summit_words
 from .regional_agenda import AnnexItem, annex_c
 from .state import ActionKind, Decision, Meeting, State
@@ -41,7 +48,10 @@ class Conclusion(Model):
     provider: str
     name: str
     local_qsg: str  # the provider's own local QSG (providers.csv)
-    level: LevelName  # the highest level among the views: no view is allowed to reassure
+    # the highest level among the views: no view is allowed to reassure; None when the views
+    # are on different ladders (no rung of one ladder is above or below another's: each
+    # view's level is its own)
+    level: LevelName | None
     views: tuple[View, ...]
     #: the local QSGs whose meetings concluded on it (issue 21: not its home QSG when
     #: another concluded); every one when two did
@@ -84,7 +94,13 @@ class SummitLine(Model):
     text: str
 
 
-class Regional(Model):
+class Regional(Sparse):
+    """The report. ``ladders``: the ladders other than the 2013 one that the conclusions'
+    meetings used, each its rungs lowest first (absent when every meeting used the 2013
+    ladder, as before ladders)."""
+
+    _SPARSE = ("ladders",)
+
     on: str
     registers: tuple[str, ...]
     levels: dict[str, dict[str, tuple[str, ...]]]  # local QSG -> level -> providers
@@ -97,6 +113,7 @@ class Regional(Model):
     in_hand: tuple[OverdueAction, ...] = ()
     #: the regional QSG's agenda (Annex C) filled in from these registers
     agenda: tuple[AnnexItem, ...] = ()
+    ladders: tuple[tuple[RungSpec, ...], ...] = ()
 
 
 def _concerns(triage: Triage, code: str) -> tuple[str, ...]:
@@ -199,6 +216,7 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
     named: set[str] = set()
     of_all = False
     tally: dict[str, list[int]] = {}
+    ladders: dict[tuple[str, ...], tuple[RungSpec, ...]] = {}
     for path in paths:
         label = str(path)
         with Register(path, readonly=True) as reg:
@@ -238,6 +256,8 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
             for code, (m, d) in sorted(latest.items()):
                 if m.id not in frozen:
                     frozen[m.id] = read_triage(reg.frozen_triage(m.id))
+                if not m.ladder.default:
+                    ladders.setdefault(m.ladder.ids, m.ladder.specs)
                 info = m.providers.get(code, {})
                 local = info.get("qsg") or "(no local QSG)"
                 names.setdefault(code, (info.get("name", code), local))
@@ -291,13 +311,13 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
                     provider=code,
                     name=names[code][0],
                     local_qsg=names[code][1],
-                    level=max(v.level for v in vs),
+                    level=_highest([v.level for v in vs]),
                     views=tuple(vs),
                     concluded_by=tuple(sorted({v.meeting_qsg or names[code][1] for v in vs})),
                 )
                 for code, vs in views.items()
             ),
-            key=lambda c: (-c.level.rank, c.provider),  # highest level first
+            key=lambda c: (-_height(c), c.provider),  # highest first
         )
     )
     levels: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -332,6 +352,7 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
         liaison=len({x.provider for x in liaison}),
         summits={s: sum(1 for x in summits if x.status == s) for s in _STATUS_ORDER},
         silent=silent,
+        **_agenda_rungs(conclusions, ladders),
     )
     return Regional(
         agenda=agenda,
@@ -346,7 +367,43 @@ def combine(paths: Sequence[str | Path], *, on: dt.date) -> Regional:
         summits=tuple(
             sorted(summits, key=lambda x: (_STATUS_ORDER[x.status], x.provider, x.register_file))
         ),
+        ladders=tuple(ladders[ids] for ids in sorted(ladders)),
     )
+
+
+def _agenda_rungs(
+    conclusions: Sequence[Conclusion], ladders: Mapping[tuple[str, ...], tuple[RungSpec, ...]]
+) -> dict[str, list[tuple[str, str]]]:
+    """The levels of the ladders the views are on, highest first, and each ladder's top
+    rung, for the agenda (none: the 2013 ladder's, as before ladders)."""
+    used = {ladder_ids(v.level) for c in conclusions for v in c.views}
+    if not used or used == {DEFAULT_IDS}:
+        return {}
+    chosen = [DEFAULT_LADDER] if DEFAULT_IDS in used else []
+    chosen += [ladder_of_specs(ladders[ids]) for ids in sorted(used) if ids in ladders]
+    return {
+        "rungs": [(r.value, r.label) for lad in chosen for r in lad.high_first()],
+        "tops": [(lad.top.value, lad.top.label) for lad in chosen],
+    }
+
+
+def ladder_ids(level: AnyRung) -> tuple[str, ...]:
+    """The ids of the ladder a level is a rung of (the 2013 one for its own levels)."""
+    return DEFAULT_IDS if isinstance(level, Level) else level.ladder_ids
+
+
+def _highest(levels: list[AnyRung]) -> AnyRung | None:
+    """The highest of levels on one ladder; None when they are on different ladders."""
+    if len({ladder_ids(lv) for lv in levels}) > 1:
+        return None
+    return max(levels)
+
+
+def _height(c: Conclusion) -> float:
+    """How high a conclusion stands, as the place of its highest view on that view's own
+    ladder (0 the lowest rung, 1 the top): only to order the report, highest first, when
+    the views are on different ladders (on one ladder it orders as the levels do)."""
+    return max(lv.rank / max(1, len(ladder_ids(lv)) - 1) for lv in (v.level for v in c.views))
 
 
 _STATUS_ORDER = {"to convene": 0, "convened": 1, "held": 2}

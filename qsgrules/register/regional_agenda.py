@@ -22,11 +22,19 @@ class AnnexItem(Model):
     lines: tuple[str, ...] = ()
 
 
-def _levels_words(by_level: Mapping[str, Sequence[str]]) -> str:
+#: The 2013 ladder's levels, highest first, as (wire name, label).
+RUNGS_2013: tuple[tuple[str, str], ...] = tuple((lv.value, lv.label) for lv in reversed(Level))
+
+
+def _levels_words(
+    by_level: Mapping[str, Sequence[str]], rungs: Sequence[tuple[str, str]] = RUNGS_2013
+) -> str:
+    # every ladder's levels in its own words (issue 19): a level of a declared ladder is
+    # never left out of the ratings for not being one of the 2013 ladder's
     parts = [
-        f"{len(by_level[lv.value])} {lv.label} ({', '.join(by_level[lv.value])})"
-        for lv in reversed(list(Level))
-        if by_level.get(lv.value)
+        f"{len(by_level[value])} {label} ({', '.join(by_level[value])})"
+        for value, label in rungs
+        if by_level.get(value)
     ]
     return "; ".join(parts) or "no agreed conclusion"
 
@@ -40,6 +48,8 @@ def annex_c(
     liaison: int,
     summits: Mapping[str, int],
     silent: Mapping[str, Sequence[str]],
+    rungs: Sequence[tuple[str, str]] = RUNGS_2013,
+    tops: Sequence[tuple[str, str]] = RUNGS_2013[:1],
 ) -> tuple[AnnexItem, ...]:
     """Annex C's items 1 and 5-11 (2-4 are for the regional QSG's first meeting: item 1
     says so). ``levels``: local QSG -> level -> providers it concluded on; ``meetings``:
@@ -47,20 +57,22 @@ def annex_c(
     ``actions``: local QSG -> (being taken, overdue); ``recurring``: concerns flagged in
     two or more QSGs, in words; ``liaison``: providers discussed by another QSG than their
     own; ``summits``: status -> how many; ``silent``: local QSGs named in the registers that
-    sent no agreed conclusion -> their providers concluded on by others."""
+    sent no agreed conclusion -> their providers concluded on by others. ``rungs``: the
+    levels of the ladders the conclusions are on, highest first (id, label); ``tops``: each
+    ladder's top rung (a risk summit, or its like); the 2013 ladder's by default."""
     totals: dict[str, list[str]] = {}
     for by_level in levels.values():
         for level, codes in by_level.items():
             totals.setdefault(level, [])
             totals[level] += [c for c in codes if c not in totals[level]]
-    ratings = f"Risk ratings agreed by the local QSGs: {_levels_words(totals)}."
+    ratings = f"Risk ratings agreed by the local QSGs: {_levels_words(totals, rungs)}."
     summit_words = ", ".join(f"{n} {status}" for status, n in summits.items() if n)
     reports = []
     for qsg in sorted(set(levels) | set(meetings)):
         taken, overdue = actions.get(qsg, (0, 0))
         reports.append(
             f"{qsg} ({', '.join(sorted(meetings.get(qsg, ()))) or 'no agreed meeting'}): "
-            f"{_levels_words(levels.get(qsg, {}))}; actions: {taken} being taken, "
+            f"{_levels_words(levels.get(qsg, {}), rungs)}; actions: {taken} being taken, "
             f"{overdue} overdue."
         )
     supplied = [
@@ -125,8 +137,10 @@ def annex_c(
             title="Confirm consensus on areas of good practice and concern and agree next steps",
             lead="All",
             lines=(
-                f"{len(totals.get(Level.RISK_SUMMIT.value, []))} provider(s) at risk summit "
-                f"required; {overdue_total} action(s) overdue (below).",
+                "; ".join(
+                    f"{len(totals.get(value, []))} provider(s) at {label}" for value, label in tops
+                )
+                + f"; {overdue_total} action(s) overdue (below).",
             ),
         ),
         AnnexItem(

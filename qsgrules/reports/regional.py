@@ -3,13 +3,49 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
+from ..model.ladder import DEFAULT_LADDER, AnyRung, RungSpec, ladder_of_specs
 from ..model.vocabulary import Level
-from ..register.regional import Regional
+from ..register.regional import Conclusion, Regional, ladder_ids
 from . import markdown as md
 from .templating import render_html
 
 LEVELS_HIGH_FIRST = tuple(reversed(list(Level)))
+
+
+@dataclass(frozen=True)
+class LevelTable:
+    """The providers at each level of one ladder, by the local QSG that concluded."""
+
+    rungs: tuple[AnyRung, ...]  # highest first
+    rows: tuple[tuple[str, dict[str, tuple[str, ...]]], ...]  # local QSG -> level -> providers
+    heading: str  # "" when the report has one ladder
+
+
+def level_tables(report: Regional) -> list[LevelTable]:
+    """One table per ladder the conclusions' meetings used (one for the 2013 ladder alone,
+    as before ladders), each with that ladder's own rungs as columns: a level of one ladder
+    is never put in the column of another's."""
+    known = {lad.ids: lad for lad in (ladder_of_specs(specs) for specs in report.ladders)}
+    known[DEFAULT_LADDER.ids] = DEFAULT_LADDER
+    cells: dict[tuple[str, ...], dict[str, dict[str, tuple[str, ...]]]] = {}
+    for c in report.conclusions:
+        for v in c.views:
+            by_level = cells.setdefault(ladder_ids(v.level), {}).setdefault(
+                v.meeting_qsg or c.local_qsg, {}
+            )
+            if c.provider not in by_level.get(v.level.value, ()):
+                by_level[v.level.value] = (*by_level.get(v.level.value, ()), c.provider)
+    tables = []
+    for ids in sorted(cells, key=lambda i: (i != DEFAULT_LADDER.ids, i)):
+        ladder = known.get(ids) or ladder_of_specs(
+            tuple(RungSpec(id=i, label=i.replace("_", " ")) for i in ids)
+        )
+        heading = f"On the ladder {' < '.join(r.label for r in ladder)}:" if len(cells) > 1 else ""
+        rows = tuple((q, cells[ids][q]) for q in sorted(cells[ids]))
+        tables.append(LevelTable(ladder.high_first(), rows, heading))
+    return tables
 
 
 def to_json(report: Regional) -> str:
@@ -40,18 +76,20 @@ def markdown(report: Regional) -> str:
         "",
     ]
     if report.levels:
-        out += ["| local QSG | " + " | ".join(lv.label for lv in LEVELS_HIGH_FIRST) + " |"]
-        out += ["|---" * (len(LEVELS_HIGH_FIRST) + 1) + "|"]
-        for qsg, by_level in report.levels.items():
-            cells = [c(", ".join(by_level.get(lv.value, ())) or "-") for lv in LEVELS_HIGH_FIRST]
-            out.append(f"| {c(qsg)} | " + " | ".join(cells) + " |")
+        for n, table in enumerate(level_tables(report)):
+            out += ([""] if n else []) + ([t(table.heading), ""] if table.heading else [])
+            out += ["| local QSG | " + " | ".join(c(lv.label) for lv in table.rungs) + " |"]
+            out += ["|---" * (len(table.rungs) + 1) + "|"]
+            for qsg, by_level in table.rows:
+                cells = [c(", ".join(by_level.get(lv.value, ())) or "-") for lv in table.rungs]
+                out.append(f"| {c(qsg)} | " + " | ".join(cells) + " |")
     else:
         out.append("No agreed conclusion in these registers.")
     out += ["", "## Conclusions", ""]
     for conclusion in report.conclusions:
         out.append(
             f"- **{t(conclusion.provider)} {t(conclusion.name)}** "
-            f"({t(conclusion.local_qsg)}): {t(conclusion.level.label)}, concluded by "
+            f"({t(conclusion.local_qsg)}): {t(_level_words(conclusion))}, concluded by "
             f"{t(' and '.join(conclusion.concluded_by))}"
         )
         for v in conclusion.views:
@@ -96,5 +134,13 @@ def markdown(report: Regional) -> str:
     return "\n".join(out) + "\n"
 
 
+def _level_words(c: Conclusion) -> str:
+    if c.level is not None:
+        return c.level.label
+    return "levels on different ladders (each view's below; none is above another)"
+
+
 def html(report: Regional) -> str:
-    return render_html("regional.html.j2", report=report, levels=LEVELS_HIGH_FIRST)
+    return render_html(
+        "regional.html.j2", report=report, tables=level_tables(report), level_words=_level_words
+    )

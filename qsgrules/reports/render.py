@@ -356,8 +356,19 @@ def explanation(result: Triage, proposal: Proposal) -> str:
         )
     out.append("")
     if not p.rules:
-        out.append("No rule fired: no concerns proposed. The provider should still be discussed")
-        out.append("at some point in the QSG's business cycle.")
+        # the ladder's lowest rung in its own words ("no concerns" on the 2013 ladder)
+        ladder = ladder_of(result)
+        if ladder.default:  # as it always was
+            out.append(
+                "No rule fired: no concerns proposed. The provider should still be discussed"
+            )
+            out.append("at some point in the QSG's business cycle.")
+        else:
+            said = (
+                f"No rule fired: {ladder.lowest.label} proposed. The provider should still be "
+                "discussed at some point in the QSG's business cycle."
+            )
+            out.extend(_wrap(said, ""))
     else:
         out.append(f"Rules that fired ({len(p.rules)}), highest level first:")
     for rule in p.rules:

@@ -249,3 +249,58 @@ def test_the_note_names_the_ladders_rungs_the_domains_and_the_conditions(
     )
     assert "<dt>By domain</dt><dd>safety: enhanced monitoring</dd>" in page
     assert "held routine arrangements" in page
+
+
+def test_the_regional_report_keeps_each_ladder_apart(tmp_path: Path) -> None:
+    import json
+
+    from qsgrules.api import regional_report
+    from qsgrules.reports import regional as regional_report_text
+
+    registers = []
+    for name, ruleset, level in (
+        ("default", None, "risk_summit"),
+        ("wales", WALES, "targeted_intervention"),
+    ):
+        ws = tmp_path / name
+        shutil.copytree(demo_workspace(), ws)
+        m = api_register.open_meeting(
+            date="2019-04-10", chair="Dr Jo Chair", qsg="South London", workspace=ws,
+            ruleset=ruleset,
+        )  # fmt: skip
+        with Register(ws / "register.sqlite", actor="clerk", clock=ticking_clock()) as reg:
+            R.attend(reg, m.id, member="Ann Lee", organisation="CQC")
+            R.decide(reg, "RJ6", meeting=m.id, level=level, rationale=f"on the {name} ladder")
+            R.agree(reg, m.id)
+        registers.append(ws / "register.sqlite")
+    report = regional_report(registers, on="2019-05-01")
+    (rj6,) = report.conclusions
+    # a summit of one ladder is neither above nor below targeted intervention of another
+    assert rj6.level is None and {v.level.label for v in rj6.views} == {
+        "risk summit required",
+        "targeted intervention",
+    }
+    md = regional_report_text.markdown(report)
+    assert "| South London | - | RJ6 | - | - |" in md  # risk summit required, 2013 columns
+    assert (
+        "On the ladder routine arrangements < area of concern < enhanced monitoring < "
+        "targeted intervention < special measures:" in md
+    )
+    assert "| South London | - | RJ6 | - | - | - |" in md  # targeted intervention, Wales'
+    assert "levels on different ladders" in md
+    # the regional agenda's ratings name each ladder's levels, the Wales one included
+    flat = " ".join(md.split())
+    assert (
+        "Risk ratings agreed by the local QSGs: 1 risk summit required (RJ6); "
+        "1 targeted intervention (RJ6)." in flat
+    )
+    assert "1 provider(s) at risk summit required; 0 provider(s) at special measures;" in flat
+    page = regional_report_text.html(report)
+    assert "<th>special measures</th>" in page and "<th>risk summit required</th>" in page
+    data = json.loads(regional_report_text.to_json(report))
+    assert data["conclusions"][0]["level"] is None
+    assert [r["id"] for r in data["ladders"][0]][-1] == "special_measures"
+    # one register alone: one table, in its ladder's own names, and no ladder heading
+    alone = regional_report_text.markdown(regional_report(registers[1:], on="2019-05-01"))
+    assert "| local QSG | special measures | targeted intervention |" in alone
+    assert "On the ladder" not in alone and "targeted intervention, concluded by" in alone
