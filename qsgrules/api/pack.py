@@ -101,7 +101,7 @@ def pack_source(
     if meeting is None:
         # as `qsg triage` does: the register's rebases, standing levels and the levels they
         # hold until their exit criteria are met
-        run = prepare_triage(ws, rs, as_of=as_of, on=on, providers=providers, register=path)
+        run = prepare_triage(ws, rs, as_of=as_of, on=on, providers=providers, register=register)
         result = run.triage()
     else:
         result = _frozen(path, meeting, providers)

@@ -42,7 +42,11 @@ def level_tables(report: Regional) -> list[LevelTable]:
         ladder = known.get(ids) or ladder_of_specs(
             tuple(RungSpec(id=i, label=i.replace("_", " ")) for i in ids)
         )
-        heading = f"On the ladder {' < '.join(r.label for r in ladder)}:" if len(cells) > 1 else ""
+        heading = (
+            f"On the ladder {', '.join(r.label for r in ladder)} (lowest first):"
+            if len(cells) > 1
+            else ""
+        )
         rows = tuple((q, cells[ids][q]) for q in sorted(cells[ids]))
         tables.append(LevelTable(ladder.high_first(), rows, heading))
     return tables

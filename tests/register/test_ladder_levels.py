@@ -281,12 +281,12 @@ def test_the_regional_report_keeps_each_ladder_apart(tmp_path: Path) -> None:
         "targeted intervention",
     }
     md = regional_report_text.markdown(report)
-    assert "| South London | - | RJ6 | - | - |" in md  # risk summit required, 2013 columns
+    assert "| South London | RJ6 | \\- | \\- | \\- |" in md  # risk summit required, 2013 columns
     assert (
-        "On the ladder routine arrangements < area of concern < enhanced monitoring < "
-        "targeted intervention < special measures:" in md
+        "On the ladder routine arrangements, area of concern, enhanced monitoring, "
+        "targeted intervention, special measures (lowest first):" in md
     )
-    assert "| South London | - | RJ6 | - | - | - |" in md  # targeted intervention, Wales'
+    assert "| South London | \\- | RJ6 | \\- | \\- | \\- |" in md  # targeted intervention
     assert "levels on different ladders" in md
     # the regional agenda's ratings name each ladder's levels, the Wales one included
     flat = " ".join(md.split())
