@@ -34,7 +34,7 @@ from .state import (
     Summit,
     fold,
 )
-from .store import Record, Register, Verification, present
+from .store import Kept, Record, Register, Verification, present
 from .summits import convene_summit, hold_summit, list_summits
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "Cancelled",
     "Decided",
     "Decision",
+    "Kept",
     "Meeting",
     "MeetingNote",
     "Planned",

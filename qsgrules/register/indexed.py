@@ -160,6 +160,73 @@ def placed(d: Decision, ladder: Ladder) -> Decision:
     )
 
 
+class Tracked(dict[str, Any]):
+    """A collection of items that notes which items were handed out or replaced since it
+    was read or saved (``touched``; None: any may have been, as after iterating over it),
+    so that a save serialises those alone. Membership and size hand out no item."""
+
+    touched: set[str] | None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.touched = set()
+
+    def _mark(self, key: Any) -> None:
+        if self.touched is not None:
+            self.touched.add(key)
+
+    def _all(self) -> None:
+        self.touched = None
+
+    def __getitem__(self, key: str) -> Any:
+        self._mark(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._mark(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._mark(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._mark(key)
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._mark(key)
+        return super().pop(key, *default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._mark(key)
+        return super().setdefault(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        self._all()
+        return super().__iter__()
+
+    def values(self) -> Any:
+        self._all()
+        return super().values()
+
+    def items(self) -> Any:
+        self._all()
+        return super().items()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._all()
+        super().update(*args, **kwargs)
+
+    def popitem(self) -> tuple[str, Any]:
+        self._all()
+        return super().popitem()
+
+    def clear(self) -> None:
+        self._all()
+        super().clear()
+
+
 class IndexedState(State):
     """``State`` read from the materialised tables of an open register connection (see the
     module's docstring). Meetings are read on first use through that connection."""
@@ -178,8 +245,15 @@ class IndexedState(State):
             mid: HEAD.load(text)
             for mid, text in conn.execute("SELECT id, head FROM state_meetings ORDER BY seq")
         }
-        super().__init__(meetings=Meetings(conn, heads, self._actions_of), **items)
+        tracked = {name: Tracked(found) for name, found in items.items()}
+        super().__init__(meetings=Meetings(conn, heads, self._actions_of), **tracked)
         self._conn = conn
+
+    def rebind(self, conn: sqlite3.Connection) -> None:
+        """Read what is not read yet through ``conn`` (another connection to the same
+        register, which holds what this state holds)."""
+        self._conn = conn
+        self.meetings._conn = conn
 
     def _placed(self, d: Decision) -> Decision:
         """The decision with its levels on its meeting's ladder (read only for a meeting
@@ -190,7 +264,8 @@ class IndexedState(State):
 
     def _actions_of(self, meeting: str) -> list[str]:
         """The actions agreed at a meeting, in order (what the fold lists in the meeting)."""
-        mine = [a for a in self.actions.values() if a.meeting == meeting]
+        # read, not handed out: a save need not serialise every action again
+        mine = [a for a in dict.values(self.actions) if a.meeting == meeting]
         return [a.id for a in sorted(mine, key=lambda a: a.seq)]
 
     @property
@@ -205,6 +280,10 @@ class IndexedState(State):
         self.baseline = items
         self.meetings.baseline.update(meetings)
         self.meetings.forget_gone()
+        for name in ITEMS:
+            collection = getattr(self, name)
+            if isinstance(collection, Tracked):
+                collection.touched = set()
 
     # ---- what the fold answers, by indexed queries ------------------------------------
 

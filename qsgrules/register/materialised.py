@@ -12,6 +12,8 @@ qsgrules (a trigger marks it stale); until then readers fold the records themsel
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import sqlite3
 import typing
@@ -94,6 +96,7 @@ ITEMS: dict[str, Codec[Any]] = {
 }
 
 
+@functools.cache  # the code's own: it does not change while a process runs
 def fingerprint() -> str:
     """What the stored state's shape and meaning are: ``FOLD`` and every entity's fields.
     A register whose state was made under another fingerprint is rebuilt."""
@@ -126,6 +129,17 @@ def detail(m: Meeting) -> str:
 
 
 def load_detail(text: str) -> dict[str, Any]:
+    """What a meeting froze, from its stored text: read once for each text (it changes
+    only when a record changes the meeting's own fields), each container copied so that
+    what one reader changes (``business`` grows) no other reader sees."""
+    return {
+        name: copy.copy(value) if isinstance(value, (dict, list)) else value
+        for name, value in _read_detail(text).items()
+    }
+
+
+@functools.lru_cache(maxsize=32)
+def _read_detail(text: str) -> dict[str, Any]:
     return dict(_DETAIL.model_validate_json(text))
 
 
@@ -218,14 +232,23 @@ _BY_MEETING = (
 def _save_items(
     conn: sqlite3.Connection, state: State, baseline: dict[str, dict[str, str]]
 ) -> dict[str, dict[str, str]]:
-    """Write the items that changed; return the stored text of every item."""
+    """Write the items that changed; return the stored text of every item. Of a collection
+    that notes the items handed out since it was read (``indexed.Tracked``), only those
+    are serialised again: no other can have changed."""
     stored: dict[str, dict[str, str]] = {}
     for name, codec in ITEMS.items():
         collection: dict[str, Any] = getattr(state, name)
         before = baseline.get(name, {})
-        now = stored[name] = {}
+        touched: set[str] | None = getattr(collection, "touched", None)
+        if touched is None:
+            now = stored[name] = {}
+            keys: Iterable[str] = list(dict.keys(collection))
+        else:  # the others as they were read: their text is the one stored
+            now = stored[name] = {k: v for k, v in before.items() if k in collection}
+            keys = [k for k in touched if k in collection]
         rows = []
-        for key, entity in collection.items():
+        for key in keys:
+            entity = dict.__getitem__(collection, key)
             text = now[key] = codec.dump(entity)
             if before.get(key) != text:
                 rows.append((name, key, entity.seq, text))
@@ -334,7 +357,7 @@ def _save_meeting(
         _keyed(part("amendments"), m.id),
     )
     discussed = m.discussed() | {
-        a.provider for a in state.actions.values() if a.meeting == m.id and a.provider
+        a.provider for a in dict.values(state.actions) if a.meeting == m.id and a.provider
     }
     conn.executemany(
         "INSERT OR IGNORE INTO state_discussed VALUES (?, ?, ?, ?)",

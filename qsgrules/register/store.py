@@ -18,6 +18,7 @@ import os
 import re
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,6 +135,32 @@ def default_actor() -> str:
         return "unknown"
 
 
+class Kept:
+    """A register's state carried from one ``Register`` to the next in one process (a
+    server's writes, each through a register opened for it): a write starts from it, not
+    from reading the stored state again, when the register's last record is still the one
+    it was kept at (nothing was recorded since, by anyone). One register at a time holds
+    it: what a write returns (a meeting read from the state) must not be used once the
+    register is closed while another may be writing."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state: IndexedState | None = None
+        self._head: tuple[int, str] | None = None
+
+    def take(self, head: tuple[int, str] | None) -> IndexedState | None:
+        """The state kept at ``head`` (the last record's number and hash), or None; it is
+        no longer kept."""
+        with self._lock:
+            found, at = self._state, self._head
+            self._state = self._head = None
+        return found if found is not None and at is not None and at == head else None
+
+    def give(self, state: IndexedState, head: tuple[int, str] | None) -> None:
+        with self._lock:
+            self._state, self._head = state, head
+
+
 class Register:
     """One register file. ``create`` makes it (and migrates it) when it does not exist;
     otherwise it must exist. ``readonly`` never writes, not even a migration.
@@ -148,8 +175,11 @@ class Register:
         clock: Clock | None = None,
         actor: str | None = None,
         today: Today | None = None,
+        kept: Kept | None = None,
     ) -> None:
         self.path = Path(path)
+        #: where the state a write leaves is kept for the next register opened with it
+        self.kept = kept
         self.clock = clock or _utc_now
         #: today's date for the checks of what is recorded (default: ``QSG_TODAY`` or the
         #: system's date), apart from ``clock``, which stamps when each record was written
@@ -249,6 +279,11 @@ class Register:
                 raise
 
     def close(self) -> None:
+        if self.kept is not None and self._state is not None and not self.readonly:
+            with contextlib.suppress(sqlite3.Error):
+                if self._cached() is not None and isinstance(self._state, IndexedState):
+                    self.kept.give(self._state, self.head())
+        self._state = None
         self._conn.close()
 
     def __enter__(self) -> Register:
@@ -307,17 +342,17 @@ class Register:
         with self._faults("read"):
             return int(self._conn.execute("SELECT max(seq) FROM records").fetchone()[0] or 0)
 
-    def changes_since(self, seq: int) -> list[tuple[str, str | None]] | None:
-        """The kind and meeting of each record appended after record ``seq``, in order; None
-        when what was read up to ``seq`` may no longer hold: records were removed, or changed
-        outside qsgrules (the stored state is stale)."""
+    def changes_since(self, seq: int) -> list[tuple[str, str | None, str | None]] | None:
+        """The kind, meeting and provider of each record appended after record ``seq``, in
+        order; None when what was read up to ``seq`` may no longer hold: records were
+        removed, or changed outside qsgrules (the stored state is stale)."""
         with self._faults("read"):
             if self.last_seq() < seq or materialised.stale(self._conn) is not None:
                 return None
             rows = self._conn.execute(
-                "SELECT kind, meeting FROM records WHERE seq > ? ORDER BY seq", (seq,)
+                "SELECT kind, meeting, provider FROM records WHERE seq > ? ORDER BY seq", (seq,)
             )
-            return [(str(kind), meeting) for kind, meeting in rows]
+            return [(str(kind), meeting, provider) for kind, meeting, provider in rows]
 
     def standing_levels(self, *, on: dt.date | None = None) -> dict[str, Standing]:
         """Each provider's standing level: its last decision (taken on or before ``on`` when
@@ -332,6 +367,39 @@ class Register:
         if last != self._state_seq or materialised.stale(self._conn) is not None:
             self._state = None
         return self._state
+
+    def refresh(self) -> bool:
+        """Rebuild the stored state from the records when it cannot be read as theirs (made
+        by another version of qsgrules, or records changed outside it), in one transaction
+        that writes no record; True when it was rebuilt. Until it is, every read folds every
+        record (a server calls this once when it starts, not on its first write)."""
+        if self.readonly or self.version < STATE_SINCE:
+            return False
+        conn = self._conn
+        with self._faults("write"):
+            if materialised.stale(conn) is None:
+                return False
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                rebuilt = materialised.stale(conn) is not None  # another may have meanwhile
+                if rebuilt:
+                    materialised.rebuild(conn, self.records())
+                conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+        self._state = None
+        return rebuilt
+
+    def _taken(self) -> State | None:
+        """The state kept by an earlier register (``Kept``), when it is still current."""
+        if self.kept is None:
+            return None
+        found = self.kept.take(self.head())
+        if found is None or materialised.stale(self._conn) is not None:
+            return None
+        found.rebind(self._conn)
+        return found
 
     def _read_state(self, *, rebuild: bool) -> State:
         """The stored state, rebuilt from the records first when it cannot be read as theirs
@@ -367,7 +435,7 @@ class Register:
         with self._faults("write"):
             conn.execute("BEGIN IMMEDIATE")  # the write lock first: checks see the latest
             try:
-                state = self._cached() or self._read_state(rebuild=True)
+                state = self._cached() or self._taken() or self._read_state(rebuild=True)
                 new = list(build(state))
                 unknown = [n.kind for n in new if n.kind not in KINDS and n.kind != FROZEN]
                 if unknown:

@@ -17,6 +17,7 @@ never the only cue. The letters are strokes, not text: no font, the same on pape
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -123,6 +124,13 @@ def series_icons(series: XmrSeries) -> tuple[Icon, Icon | None]:
 def icon_svg(icon: Icon, *, about: str = "", size: str = "") -> Markup:
     """An icon for a page that includes ``SPRITE``: an image whose name is its words
     (``about`` prefixed, e.g. the indicator it is for)."""
+    if type(about) is str and type(size) is str:  # never Markup: it equals its plain text
+        return _icon_svg(icon, about, size)
+    return _icon_svg.__wrapped__(icon, about, size)
+
+
+@functools.lru_cache(maxsize=4096)  # a board draws the same few icons hundreds of times
+def _icon_svg(icon: Icon, about: str, size: str) -> Markup:
     words = f"{about}: {icon.words}" if about else icon.words
     css = f"mdc-icon mdc-{icon.kind} mdc-{icon.key.replace('_', '-')}"
     if size:

@@ -11,6 +11,8 @@ forbid scripts, framing and outside resources (Content-Security-Policy).
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import hmac
 import io
@@ -22,7 +24,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, flash, get_flashed_messages, redirect, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    flash,
+    get_flashed_messages,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -39,6 +51,7 @@ from ..reports.public import WITHHELD
 from .forms import FORMS, MEETING_FORMS, WORKSPACE_FORMS, labels, record, share
 from .interrogate import add_routes
 from .live import LiveReview, Snapshot
+from .pages import Kept, Pages, still_holds
 from .room import DISPLAY_COOKIE, BoardQuery, neighbours, safe_next
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -150,6 +163,8 @@ def make_app(
     page may be reached by (None: any)."""
     key = secret or secrets.token_bytes(32)
     write_turn = threading.Lock()
+    kept = R.Kept()
+    pages = Pages()
     token = hmac.new(key, b"qsgrules live page forms", hashlib.sha256).hexdigest()
     app = Flask("qsgrules.web", static_folder=None, template_folder=None)
     app.config.update(
@@ -254,8 +269,12 @@ def make_app(
         )
         return Response(html, status=status, mimetype="text/html")
 
+    @functools.lru_cache(maxsize=8192)  # a board links every provider at each request
+    def _provider_url(root: str, code: str) -> str:
+        return url_for("provider", code=code)
+
     def _href(view: ProviderView) -> str:
-        return url_for("provider", code=view.proposal.provider)
+        return _provider_url(request.script_root, view.proposal.provider)
 
     def _provider_or_404(triage: Triage, code: str) -> None:
         if code not in {p.provider for p in triage.proposals}:
@@ -308,6 +327,7 @@ def make_app(
             write_turn,
             open_register(live.workspace_arg, live.register_arg, write=True, by=live.by) as reg,
         ):
+            reg.kept = kept  # each write starts from the state the last one left
             return record(form, reg, meeting=meeting, provider=provider, values=values)
 
     def _post(form: str, code: str | None) -> WerkzeugResponse:
@@ -327,13 +347,50 @@ def make_app(
             return redirect(url_for("provider", code=code) + "#record", code=303)
         return redirect(url_for("board") + "#meeting", code=303)
 
+    def _page_key() -> tuple[Any, ...] | None:
+        """What a page read now depends on beyond the register (None: a page made for this
+        request only, showing the message of a write just made)."""
+        if session.get("_flashes"):
+            return None
+        return (
+            request.path,
+            request.query_string,
+            request.cookies.get(DISPLAY_COOKIE) == "projector",
+            dt.date.today(),
+            live.intake_stamp(),
+        )
+
+    def _kept(key: tuple[Any, ...] | None, provider: str | None) -> Response | None:
+        """The page kept for ``key``, when nothing that changes it was recorded since."""
+        kept = pages.get(key) if key is not None else None
+        if kept is None:
+            return None
+        changes, head = live.since(kept.seq)
+        if not still_holds(kept, provider, changes):
+            pages.drop(key)
+            return None
+        return Response(pages.sent(kept, head), mimetype="text/html")
+
+    def _keep(key: tuple[Any, ...] | None, snap: Snapshot, response: Response) -> Response:
+        """The page made now (``snapshot(head_as=pages.mark)``), kept for ``key``, sent."""
+        mid = snap.meeting.id if snap.meeting is not None else None
+        made = Kept(snap.seq, mid, response.get_data(as_text=True))
+        if key is not None and response.status_code == 200:
+            pages.put(key, made)
+        response.set_data(pages.sent(made, snap.head))
+        return response
+
     @app.get("/")
     def board() -> WerkzeugResponse:
-        snap = live.snapshot(shown=[])
+        key = _page_key()
+        kept = _kept(key, None)
+        if kept is not None:
+            return kept
+        snap = live.snapshot(shown=[], head_as=pages.mark)
         found = BoardQuery.from_args(request.args).exact(snap.triage.proposals)
         if found is not None:  # a provider's code: straight to its page
             return redirect(url_for("provider", code=found), code=303)
-        return page(snap)
+        return _keep(key, snap, page(snap))
 
     @app.get("/display")
     def display() -> WerkzeugResponse:
@@ -364,9 +421,13 @@ def make_app(
 
     @app.get("/provider/<path:code>")
     def provider(code: str) -> Response:
-        snap = live.snapshot(shown=[code])
+        key = _page_key()
+        kept = _kept(key, code)
+        if kept is not None:
+            return kept
+        snap = live.snapshot(shown=[code], head_as=pages.mark)
         _provider_or_404(snap.triage, code)
-        return page(snap, code=code)
+        return _keep(key, snap, page(snap, code=code))
 
     @app.post("/provider/<path:code>")
     def provider_form(code: str) -> WerkzeugResponse:

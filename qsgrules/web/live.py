@@ -8,6 +8,7 @@ meeting is open); the register is read through ``qsgrules.register``; nothing he
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -57,6 +58,9 @@ class Snapshot:
     prepared: Prepared
     context: MeetingContext
     writable: bool  # a meeting open for recording, and the page not public
+    #: the last record read (0: no register) and the chain head's words printed ("": none)
+    seq: int = 0
+    head: str = ""
 
     @property
     def triage(self) -> Triage:
@@ -125,6 +129,11 @@ class LiveReview:
         live = cls(
             ws, rs, path, public, meeting, by, workspace_arg=workspace, register_arg=register
         )
+        if R.present(path) and os.access(path, os.W_OK):
+            # a state kept by another version of qsgrules is rebuilt now, once: otherwise
+            # every page would fold every record until the first write
+            with R.Register(path) as reg:
+                reg.refresh()
         if register is not None or meeting is not None:
             with R.Register(path, readonly=True) as reg:
                 state = reg.state()
@@ -149,13 +158,31 @@ class LiveReview:
             )
         return Path(given)
 
+    def intake_stamp(self) -> tuple[tuple[int, int] | None, ...]:
+        """When each intake file was last changed, and its size (None: no such file)."""
+        files = [Path(self.workspace.root) / name for name in INTAKE_FILES]
+        return tuple(
+            (f.stat().st_mtime_ns, f.stat().st_size) if f.is_file() else None for f in files
+        )
+
+    def since(self, seq: int) -> tuple[list[tuple[str, str | None, str | None]] | None, str]:
+        """What was recorded after record ``seq`` (kind, meeting and provider of each; None
+        when that cannot be known: records removed or changed outside qsgrules, or written
+        while they were read), and the chain head's words now ("" for no register)."""
+        if not R.present(self.register):
+            return ([] if seq == 0 else None), ""
+        with R.Register(self.register, readonly=True) as reg:
+            head = reg.head()
+            changes = reg.changes_since(seq)
+            if reg.head() != head:  # a record appended meanwhile: ask again next time
+                return None, ""
+        words = f"record {head[0]}, sha256 {head[1]}" if head is not None else ""
+        return changes, words
+
     def shared(self, meeting: str) -> list[dict[str, object]]:
         """The items shared aloud at ``meeting`` (read again only when an intake file
         changed: a provider page does not parse the intelligence file each time)."""
-        files = [Path(self.workspace.root) / name for name in INTAKE_FILES]
-        stamp = tuple(
-            (f.stat().st_mtime_ns, f.stat().st_size) if f.is_file() else None for f in files
-        )
+        stamp = self.intake_stamp()
         with self._lock:
             found = self._shared.get(meeting)
             if found is not None and found[0] == stamp:
@@ -210,11 +237,18 @@ class LiveReview:
             return found
 
     def snapshot(
-        self, *, today: dt.date | None = None, shown: Collection[str] | None = None
+        self,
+        *,
+        today: dt.date | None = None,
+        shown: Collection[str] | None = None,
+        head_as: str | None = None,
     ) -> Snapshot:
         """Read the register now and assemble what the page shows: previous decisions of
-        the providers in ``shown`` (of every provider when None)."""
+        the providers in ``shown`` (of every provider when None). With ``head_as``, the
+        context prints that text where the chain head goes (the head is in ``head``): a
+        page kept between requests has the head of the moment put in when it is sent."""
         day = today or dt.date.today()
+        seq, words = 0, ""
         if not R.present(self.register):
             state: R.State = R.State()
             m = None
@@ -229,9 +263,8 @@ class LiveReview:
             context = whole
             if whole.meeting is not None and head is not None:
                 # the page prints the chain head now, as a draft note does (an anchor)
-                info = whole.meeting.model_copy(
-                    update={"chain_head": f"record {head[0]}, sha256 {head[1]}"}
-                )
+                words = f"record {head[0]}, sha256 {head[1]}"
+                info = whole.meeting.model_copy(update={"chain_head": head_as or words})
                 context = context.model_copy(update={"meeting": info})
             if shown is not None:
                 decisions = {c: whole.decisions[c] for c in shown if c in whole.decisions}
@@ -239,7 +272,7 @@ class LiveReview:
         prepared = self.prepared(m.id if m is not None else None)
         context = context.model_copy(update={"rebases": recorded})
         writable = m is not None and not m.locked and not self.public
-        return Snapshot(state, m, prepared, context, writable)
+        return Snapshot(state, m, prepared, context, writable, seq, words)
 
     def _read(self, reg: R.Register, seq: int) -> tuple[R.State, R.Meeting | None]:
         """The register's state and the page's meeting read in full: kept from the last
@@ -267,7 +300,7 @@ class LiveReview:
             if kept is not None and (kept.day, kept.meeting) == (day, mid):
                 since = reg.changes_since(kept.seq)
                 if since is not None and all(
-                    kind in MEETING_ONLY and meeting == mid for kind, meeting in since
+                    kind in MEETING_ONLY and meeting == mid for kind, meeting, _ in since
                 ):
                     return kept.context, kept.recorded
             # read through this request's register (a state kept from an earlier request
