@@ -26,7 +26,7 @@ from .materialised import (
     POSITIONS,
     load_detail,
 )
-from .state import Decision, Meeting, MeetingHeader, State
+from .state import Decision, Meeting, MeetingHeader, Position, State
 
 
 class Meetings(MutableMapping[str, Meeting]):
@@ -132,6 +132,27 @@ class Meetings(MutableMapping[str, Meeting]):
             },
         }
         return m, rows
+
+
+def with_positions(conn: sqlite3.Connection, m: Meeting, providers: Collection[str]) -> Meeting:
+    """A copy of meeting ``m`` with the positions on ``providers`` read again from the
+    stored state (``m`` itself is not changed: a page may be showing it)."""
+    codes = sorted(set(providers))
+    marks = ", ".join("?" * len(codes))
+    fresh: dict[str, dict[str, Position]] = {code: {} for code in codes}
+    rows = conn.execute(
+        f"SELECT provider, data FROM state_positions WHERE meeting = ? AND provider IN ({marks})"
+        " ORDER BY seq",
+        (m.id, *codes),
+    )
+    for code, text in rows:
+        p = POSITION.load(text)
+        if not p.level.placed:
+            p = replace(p, level=m.ladder.place(p.level))
+        fresh[code][p.member] = p
+    positions = {code: held for code, held in m.positions.items() if code not in fresh}
+    positions.update({code: held for code, held in fresh.items() if held})
+    return replace(m, positions=positions)
 
 
 def _texts(conn: sqlite3.Connection, select: str, meeting: str) -> dict[Any, str]:

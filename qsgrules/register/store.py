@@ -19,7 +19,7 @@ import re
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,10 +30,10 @@ from ..model.standing import Standing
 from ..workspace.clock import today as system_today
 from ..writing import check_target
 from . import materialised
-from .indexed import IndexedState
+from .indexed import IndexedState, with_positions
 from .kinds import KINDS
 from .schema import MIGRATIONS, SCHEMA_VERSION, STATE_SINCE
-from .state import FROZEN, State, apply, fold
+from .state import FROZEN, Meeting, State, apply, fold
 
 GENESIS = "0" * 64
 Clock = Callable[[], dt.datetime]
@@ -166,6 +166,10 @@ class Register:
     otherwise it must exist. ``readonly`` never writes, not even a migration.
     """
 
+    #: where the state a write leaves is kept for the next register opened with it
+    kept: Kept | None = None
+    _state: State | None = None
+
     def __init__(
         self,
         path: str | Path,
@@ -178,7 +182,6 @@ class Register:
         kept: Kept | None = None,
     ) -> None:
         self.path = Path(path)
-        #: where the state a write leaves is kept for the next register opened with it
         self.kept = kept
         self.clock = clock or _utc_now
         #: today's date for the checks of what is recorded (default: ``QSG_TODAY`` or the
@@ -353,6 +356,15 @@ class Register:
                 "SELECT kind, meeting, provider FROM records WHERE seq > ? ORDER BY seq", (seq,)
             )
             return [(str(kind), meeting, provider) for kind, meeting, provider in rows]
+
+    def with_positions(self, m: Meeting, providers: Collection[str]) -> Meeting | None:
+        """A copy of meeting ``m`` (as read earlier) with the positions on ``providers`` read
+        again, when only positions on them were recorded at it since; None when the stored
+        state cannot be read as the records' (read the meeting whole then)."""
+        with self._faults("read"):
+            if materialised.stale(self._conn) is not None:
+                return None
+            return with_positions(self._conn, m, providers)
 
     def standing_levels(self, *, on: dt.date | None = None) -> dict[str, Standing]:
         """Each provider's standing level: its last decision (taken on or before ``on`` when

@@ -37,6 +37,7 @@ from ..reports.summary import SummaryTable
 from ..ruleset import CompiledRuleset
 from ..workspace import Workspace
 from ..workspace.loader import INTAKE_FILES
+from .pages import PROVIDER_ONLY
 
 
 @dataclass(frozen=True)
@@ -215,12 +216,12 @@ class LiveReview:
 
     def triage_now(self) -> Triage:
         """The triage the page shows now (the current meeting's, or a new one), without
-        reading the meeting or its context."""
+        reading the meeting's context."""
         if not R.present(self.register):
             return self.prepared(None).triage
         with R.Register(self.register, readonly=True) as reg:
-            found = self.current_id(reg.state())
-        return self.prepared(found).triage
+            _, m = self._read(reg, reg.last_seq())
+        return self.prepared(m.id if m is not None else None).triage
 
     def prepared(self, meeting: str | None) -> Prepared:
         """The triage of ``meeting`` (frozen) or a new one, prepared once."""
@@ -276,12 +277,32 @@ class LiveReview:
 
     def _read(self, reg: R.Register, seq: int) -> tuple[R.State, R.Meeting | None]:
         """The register's state and the page's meeting read in full: kept from the last
-        request while no record was added or changed (only what the page shows of them is
-        used once the register is closed: the items, the headers, the meeting)."""
+        request while no record was added or changed, and while only positions were stated
+        at the meeting, with the positions on their providers read again (only what the
+        page shows of them is used once the register is closed: the items, the headers,
+        the meeting)."""
         with self._context_lock:
             kept = self._state
-            if kept is not None and kept[0] == seq and reg.changes_since(seq) == []:
+        if kept is not None:
+            now = reg.last_seq()  # first: what is read next is at least this recent
+            since = reg.changes_since(kept[0])
+            if since == []:
                 return kept[1], kept[2]
+            m = kept[2]
+            if (
+                since
+                and m is not None
+                and all(
+                    kind in PROVIDER_ONLY and meeting == m.id and code is not None
+                    for kind, meeting, code in since
+                )
+            ):
+                # only positions at the page's meeting: those on their providers read again
+                fresh = reg.with_positions(m, {code for _, _, code in since if code})
+                if fresh is not None:
+                    with self._context_lock:
+                        self._state = (now, kept[1], fresh)
+                    return kept[1], fresh
         state = reg.state()
         m = self.current(state)
         with self._context_lock:

@@ -146,3 +146,33 @@ def test_a_state_made_by_another_version_is_rebuilt_when_the_server_starts(
         assert reg.state().standings() == folded.standings()
         assert reg.standing_levels()["RJ6"].meeting == MEETING
         assert reg.verify().ok
+
+
+def test_pages_kept_through_positions_say_what_pages_made_afresh_say(ws: Path) -> None:
+    """Positions stated (and corrected) while the server runs: its pages, made from the
+    meeting it keeps with those positions read again, are the pages a server started now
+    makes from the register read whole."""
+    secret = b"the same form token in both" * 2
+    live = LiveReview.load(ws)
+    client = make_app(live, secret=secret, trusted_hosts=LOOPBACK_NAMES).test_client()
+    client.get("/")
+    path = ws / "register.sqlite"
+    steps = [
+        ("RJ6", "Ann Lee", None),
+        ("RJ7", "Ann Lee", "risk_summit"),
+        ("RJ6", "Raj Patel", "regular_review"),
+        ("RJ6", "Ann Lee", "further_information"),  # Ann Lee's position corrected
+        ("RJ7", "Raj Patel", None),
+    ]
+    for code, member, level in steps:
+        with R.Register(path, actor="clerk") as reg:
+            if level is None:
+                R.confirm(reg, code, meeting=MEETING, member=member)
+            else:
+                R.override(reg, code, meeting=MEETING, member=member, level=level, reason="Heard")
+        again = LiveReview.load(ws)
+        fresh = make_app(again, secret=secret, trusted_hosts=LOOPBACK_NAMES).test_client()
+        for url in ("/", "/provider/RJ6", "/provider/RJ7"):
+            kept, made = client.get(url), fresh.get(url)
+            assert kept.status_code == made.status_code == 200
+            assert kept.get_data(as_text=True) == made.get_data(as_text=True), (code, url)
