@@ -12,7 +12,6 @@ qsgrules (a trigger marks it stale); until then readers fold the records themsel
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import sqlite3
@@ -129,17 +128,6 @@ def detail(m: Meeting) -> str:
 
 
 def load_detail(text: str) -> dict[str, Any]:
-    """What a meeting froze, from its stored text: read once for each text (it changes
-    only when a record changes the meeting's own fields), each container copied so that
-    what one reader changes (``business`` grows) no other reader sees."""
-    return {
-        name: copy.copy(value) if isinstance(value, (dict, list)) else value
-        for name, value in _read_detail(text).items()
-    }
-
-
-@functools.lru_cache(maxsize=32)
-def _read_detail(text: str) -> dict[str, Any]:
     return dict(_DETAIL.model_validate_json(text))
 
 
