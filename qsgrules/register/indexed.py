@@ -351,9 +351,18 @@ class IndexedState(State):
         return row is not None
 
     def history(
-        self, *, before: MeetingHeader | None = None, providers: Collection[str] | None = None
+        self,
+        *,
+        before: MeetingHeader | None = None,
+        providers: Collection[str] | None = None,
+        after: dt.date | None = None,
+        until: dt.date | None = None,
     ) -> list[Decision]:
         where, args = _before("meeting_date", "meeting_seq", before)
+        if after is not None:
+            where, args = f"{where} AND meeting_date > ?", (*args, after.isoformat())
+        if until is not None:
+            where, args = f"{where} AND meeting_date <= ?", (*args, until.isoformat())
         if providers is not None:
             marks = ", ".join("?" * len(providers))
             where += f" AND provider IN ({marks})"

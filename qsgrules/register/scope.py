@@ -67,7 +67,8 @@ def liaison(m: Meeting, states: Iterable[State]) -> list[Liaison]:
     found: dict[tuple[str, str], Liaison] = {}
     codes = own_codes(m)  # the decisions about them by the provider index, never a scan
     for s, hs in zip(everything, heads, strict=True):
-        for d in s.history(providers=codes) if codes else ():
+        # only the meetings that can count: after this QSG's last, not after this one
+        for d in s.history(providers=codes, after=since, until=m.date) if codes else ():
             o = hs.get(d.meeting)
             if o is None or o.qsg in (None, m.qsg) or o.date > m.date:
                 continue

@@ -407,12 +407,23 @@ class State:
         return any(code in x.decisions and m.before(x) for x in self.meetings.values())
 
     def history(
-        self, *, before: MeetingHeader | None = None, providers: Collection[str] | None = None
+        self,
+        *,
+        before: MeetingHeader | None = None,
+        providers: Collection[str] | None = None,
+        after: dt.date | None = None,
+        until: dt.date | None = None,
     ) -> list[Decision]:
         """The decisions of meetings before ``before`` (all when None) about ``providers``
-        (all when None): the latest meeting first, each meeting's by provider code."""
+        (all when None), of meetings held after ``after`` and on or before ``until`` (when
+        given): the latest meeting first, each meeting's by provider code."""
         out: list[Decision] = []
-        for m in sorted(self._full(before), key=lambda e: (e.date, e.seq), reverse=True):
+        held = [
+            m
+            for m in self._full(before)
+            if (after is None or m.date > after) and (until is None or m.date <= until)
+        ]
+        for m in sorted(held, key=lambda e: (e.date, e.seq), reverse=True):
             out += [
                 d
                 for code, d in sorted(m.decisions.items())

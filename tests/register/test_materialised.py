@@ -116,6 +116,8 @@ def same_answers(stored: State, folded: State) -> None:
     codes = folded.known_providers() | {"NOT-THERE"}
     for day in {m.date for m in folded.headers()} | {TODAY}:
         assert stored.standings(on=day) == folded.standings(on=day), day
+        assert stored.history(after=day) == folded.history(after=day), day
+        assert stored.history(until=day) == folded.history(until=day), day
     for m in [None, *folded.headers()]:
         assert stored.standings(before=m) == folded.standings(before=m), m
         assert stored.last_discussed(before=m) == folded.last_discussed(before=m), m
