@@ -1,7 +1,7 @@
 """The register at scale: one command, one table (see bench/README.md).
 
     python bench/register_scale.py [--sizes 50,50000] [--clients 20] [--seconds 30]
-                                   [--repeat 5] [--work DIR] [--json FILE]
+                                   [--repeat 5] [--providers 150] [--work DIR] [--json FILE]
 
 Builds (once, into the work folder) registers of each of ``--sizes`` records for a large
 QSG (bench/registers.py: 150 providers, a meeting a month), then for each: `qsg serve` in
@@ -233,6 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each command (median)")
+    parser.add_argument(
+        "--providers",
+        type=int,
+        default=registers.PROVIDERS,
+        help="providers in the QSG (fewer: the suite's smoke test, where nothing is timed)",
+    )
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
@@ -243,8 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         print(text, file=sys.stderr, flush=True)
 
     say("register benchmark: building registers (once)...")
-    regs = {n: registers.register(args.work, n, say=say) for n in sizes}
-    ws = registers.workspace(args.work)
+    regs = {n: registers.register(args.work, n, providers=args.providers, say=say) for n in sizes}
+    ws = registers.workspace(args.work, args.providers)
     results: dict[str, Any] = {
         "loadavg": loadavg(),
         "clients": args.clients,

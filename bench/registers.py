@@ -26,9 +26,9 @@ from qsgrules.errors import InputError
 from qsgrules.model.vocabulary import ItemStatus
 from qsgrules.synth import synthesise
 
-#: The large QSG: its providers, soft items and members (names and kinds).
+#: The large QSG: its providers, soft items (per provider) and members (names and kinds).
 PROVIDERS = 150
-ITEMS = 750
+ITEMS_PER_PROVIDER = 5
 SEED = 2024
 ORGANISATIONS = [
     ("NHS Fencombe CCG", "commissioner"),
@@ -53,24 +53,35 @@ class Enough(Exception):
     """The register holds the records asked for."""
 
 
-def workspace(work: Path) -> Path:
-    """The large QSG's workspace (made once)."""
-    out = work / f"register-ws-{PROVIDERS}"
+def workspace(work: Path, providers: int = PROVIDERS) -> Path:
+    """The large QSG's workspace (made once); ``providers`` smaller for a smoke test."""
+    out = work / f"register-ws-{providers}"
     if (out / "synth.json").is_file():
         return out
-    tmp = work / f"register-ws-{PROVIDERS}.tmp"
+    tmp = work / f"register-ws-{providers}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    synthesise(tmp, providers=PROVIDERS, items=ITEMS, seed=SEED)
-    lines = ["name,kind", *(f"{name},{kind}" for name, kind in ORGANISATIONS)]
+    synthesise(tmp, providers=providers, items=ITEMS_PER_PROVIDER * providers, seed=SEED)
+    mine = [f"{name},{kind}" for name, kind in ORGANISATIONS]
+    # the synthesised area is Fencombe at 150 providers; a smaller QSG's area has another
+    # name, and its own members (the sources of its items) are kept beside these
+    made = (tmp / "members.csv").read_text(encoding="utf-8").splitlines()[1:]
+    lines = ["name,kind", *mine, *(line for line in made if line and line not in mine)]
     (tmp / "members.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.rename(out)
     return out
 
 
-def register(work: Path, records: int, *, say: Callable[[str], object] = print) -> Path:
-    """A register of about ``records`` records on ``workspace(work)`` (made once)."""
-    ws = workspace(work)
-    out = work / f"register-{records}.sqlite"
+def register(
+    work: Path,
+    records: int,
+    *,
+    providers: int = PROVIDERS,
+    say: Callable[[str], object] = print,
+) -> Path:
+    """A register of about ``records`` records on ``workspace(work, providers)`` (made
+    once)."""
+    ws = workspace(work, providers)
+    out = work / f"register-{providers}p-{records}.sqlite"
     if out.is_file():
         up_to_date(out)
         return out
