@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -25,7 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
@@ -53,20 +54,32 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _wait_until_served(host: str, port: int, child: subprocess.Popen[bytes], log: BinaryIO) -> str:
+#: What `qsg serve` says once it listens (on stderr): the port the system chose.
+LISTENING = re.compile(rb" on http://[^ ]*:(\d+)/ \(Ctrl-C")
+
+
+def _wait_until_served(host: str, child: subprocess.Popen[bytes], log: Path) -> tuple[int, str]:
+    """The port `qsg serve --port 0` listens on, and its page. The system chooses the port
+    as the server binds it: a port found free beforehand could be taken by another process
+    first on a shared machine, and the load would then go to whatever answers there."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
+        said = log.read_bytes()  # its own handle: the child's write offset is left alone
         if child.poll() is not None:
-            log.seek(0)
-            err = log.read().decode("utf-8", "replace")
+            err = said.decode("utf-8", "replace")
             raise RuntimeError(f"qsg serve stopped: {err.strip()[-400:]}")
+        found = LISTENING.search(said)
+        if found is None:
+            time.sleep(0.2)
+            continue
+        port = int(found.group(1))
         try:
             status, html = L.get(host, port, "/")
         except OSError:
             time.sleep(0.2)
             continue
         if status == 200:
-            return html
+            return port, html
         raise RuntimeError(f"qsg serve answered {status}")
     raise RuntimeError("qsg serve did not answer within 300 s")
 
@@ -75,21 +88,20 @@ def serve_load(
     ws: Path, register: Path, *, clients: int, seconds: float, scratch: Path
 ) -> dict[str, Any]:
     """`qsg serve` on a copy of ``register`` (the writes land in the copy) under load."""
-    from qsgrules.web.server import free_port
-
     copy = scratch / f"serve-{register.name}"
     shutil.copyfile(register, copy)
     meeting = registers.open_meeting_id(copy)
-    host, port = "127.0.0.1", free_port()
-    log = (scratch / f"serve-{register.stem}.log").open("w+b")  # never a pipe: it would fill
+    host = "127.0.0.1"
+    said = scratch / f"serve-{register.stem}.log"
+    log = said.open("w+b")  # never a pipe: it would fill
     child = subprocess.Popen(
         [sys.executable, "-c", CLI, "serve", "-w", str(ws), "--register", str(copy),
-         "--host", host, "--port", str(port), "--by", "bench"],
+         "--host", host, "--port", "0", "--by", "bench"],
         stdout=subprocess.DEVNULL,
         stderr=log,
     )  # fmt: skip
     try:
-        html = _wait_until_served(host, port, child, log)
+        port, html = _wait_until_served(host, child, said)
         target = L.Target(
             host,
             port,

@@ -174,3 +174,28 @@ def test_every_load_client_sends_a_request_however_late_it_starts() -> None:
         server.server_close()
     assert done.failures == []
     assert len(done.outcomes) == 3 and all(o.status == 200 for o in done.outcomes)
+
+
+def test_the_register_benchmark_loads_the_port_the_server_says_it_listens_on(
+    tmp_path: Path,
+) -> None:
+    # `qsg serve --port 0`: the system chooses the port as the server binds it. A port found
+    # free beforehand could be taken by another process first on a shared machine, and the
+    # load would go to whatever answered there
+    from bench.register_scale import _wait_until_served
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = int(server.server_address[1])
+    said = tmp_path / "serve.log"
+    said.write_text(f"qsg serve: M-1 (recording) on http://127.0.0.1:{port}/ (Ctrl-C to stop)\n")
+    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=-1)
+    try:
+        assert _wait_until_served("127.0.0.1", child, said) == (port, "")
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()
+        child.wait()
+        server.shutdown()
+        server.server_close()
