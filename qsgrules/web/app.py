@@ -152,6 +152,21 @@ def _themes(m: R.Meeting | None, state: R.State, *, public: bool) -> list[dict[s
     return out
 
 
+def _last_time(m: R.Meeting | None, state: R.State, register: Path) -> R.Meeting | None:
+    """The QSG's last meeting (as ``qsg meeting attend --as-last-time`` finds it), when
+    someone attended it: the "as last time" form offers its attendees (none: no form).
+    Read from the register (the snapshot's state holds this meeting only)."""
+    if m is None:
+        return None
+    earlier = [h for h in state.headers() if h.before(m) and (m.qsg is None or h.qsg == m.qsg)]
+    if not earlier:
+        return None
+    last = max(earlier, key=lambda h: (h.date, h.seq))
+    with R.Register(register, readonly=True) as reg:
+        before = reg.state([last.id]).meetings[last.id]
+    return before if before.attendance else None
+
+
 def make_app(
     live: LiveReview,
     *,
@@ -222,6 +237,7 @@ def make_app(
             ),
             "recorded": _recorded(m),
             "themes": _themes(m, snap.state, public=live.public),
+            "last_time": _last_time(m, snap.state, live.register),
             "board_extra_columns": 1 if m is not None else 0,
             "previous": previous,
             "next": following,
@@ -314,6 +330,17 @@ def make_app(
                 f"the form named {meeting[:40]!r}. Nothing was recorded.",
             )
         values = {f.name: request.form.get(f.name, "") for f in FORMS[form].fields}
+        from .forms import API_FORMS, as_last_time
+
+        if form in API_FORMS:  # through the API, as the command: it reads the roster too
+            with write_turn:
+                return as_last_time(
+                    meeting,
+                    values,
+                    workspace=live.workspace_arg,
+                    register=live.register_arg,
+                    by=live.by,
+                )
         if form in WORKSPACE_FORMS:
             # intelligence shared aloud goes to the workspace's intake, not the register:
             # the meeting must still be open for changes, as for every other form

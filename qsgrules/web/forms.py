@@ -168,6 +168,21 @@ FORMS: dict[str, Form] = {
             "Move the action",
         ),
         Form(
+            "as_last_time",
+            "Attendance as last time",
+            (
+                Field(
+                    "confirm",
+                    "Record everyone who attended the QSG's last meeting",
+                    "checkbox",
+                    True,
+                    "For the same organisations, without times (correct one with Record "
+                    "attendance). Not those who have stood down or whose organisation retired.",
+                ),
+            ),
+            "Record as last time",
+        ),
+        Form(
             "agree",
             "Agree the meeting",
             (
@@ -185,7 +200,10 @@ FORMS: dict[str, Form] = {
 }
 
 #: Forms of the board page (the meeting's); the others are a provider's.
-MEETING_FORMS = frozenset({"attendance", "agree"})
+MEETING_FORMS = frozenset({"attendance", "as_last_time", "agree"})
+#: Forms written through the API as the command writes them (it reads the workspace's
+#: representatives as well as the register).
+API_FORMS = frozenset({"as_last_time"})
 #: Forms that write to the workspace's intelligence file rather than the register.
 WORKSPACE_FORMS = frozenset({"intelligence"})
 #: Refused: the agreement not confirmed.
@@ -320,6 +338,42 @@ def _move_action(reg: R.Register, meeting: str, provider: str, v: Mapping[str, s
         reg, v.get("action", ""), due=v.get("due", "").strip(), reason=v.get("reason", "")
     )
     return f"moved {a.id} from {a.moves[-1]['from']} to {a.due.isoformat()}"
+
+
+def as_last_time(
+    meeting: str,
+    values: Mapping[str, str],
+    *,
+    workspace: str | Path | None,
+    register: str | Path | None,
+    by: str | None,
+) -> str:
+    """Record as attending ``meeting`` everyone who attended the QSG's last meeting, as
+    ``qsg meeting attend --as-last-time`` does (``api.attend_as_last_time``: not those who
+    stood down, nor organisations no longer members); refused unless ticked. Returns what
+    was recorded, in words."""
+    from ..api.members import attend_as_last_time
+
+    if not _optional(values, "confirm"):
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "confirm",
+                    "tick it to record everyone who attended the last meeting as attending "
+                    "this one",
+                    NOT_CONFIRMED,
+                )
+            ]
+        )
+    m, before, added, left = attend_as_last_time(
+        meeting, workspace=workspace, register=register, by=by
+    )
+    if before is None:
+        return f"{m.id}: no earlier meeting of this QSG; nobody recorded"
+    said = f"{m.id}: as at {before.id}: {len(added)} recorded"
+    said += f" ({', '.join(added)})" if added else " (everyone was recorded already)"
+    said += f"; not recorded: {'; '.join(left)}" if left else ""
+    return f"{said}; {len(m.attendance)} attending"
 
 
 def _agree(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
