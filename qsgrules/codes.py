@@ -194,6 +194,7 @@ class Code(StrEnum):
     BAD_MONTHS = "QSG653", "a number of months to look back out of range"
     BAD_REBASE = "QSG660", "a rebase that cannot be recorded (a later month, twice)"
     REBASE_INDICATOR = "QSG661", "a rebase of an unknown indicator"
+    REPORT_FILE_TAKEN = "QSG670", "a member's report whose name is kept for another file"
 
     # --------------------------------------------------------------- 7xx: synth and tools
     SYNTH_PROVIDERS = "QSG700", "`qsg synth`: a number of providers out of range"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import record_commands
+from . import record_commands, report_commands
 from .common import (
     _AS_OF,
     _BY,
@@ -651,6 +651,9 @@ def _domain_levels(given: tuple[str, ...]) -> dict[str, str]:
         out[domain.strip()] = level.strip()
     return out
 
+
+for _made in report_commands.MEETING_COMMANDS:
+    meeting.add_command(_made)
 
 COMMANDS = (meeting, agenda, confirm, override, decide, *record_commands.COMMANDS)
 

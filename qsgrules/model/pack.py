@@ -103,6 +103,20 @@ class OpenAction(Model):
     kind: str = "action"  # "action", "information request", "convene a risk summit"
 
 
+class MemberReport(Model):
+    """A member's written report attached to the meeting, as the pack lists it. Published
+    (``--public``), a confidential report keeps none of its fields: ``withheld``."""
+
+    withheld: bool = False
+    title: str = ""
+    author: str = ""
+    confidential: bool = False
+    text: str = ""
+    file: str = ""  # where it is kept, relative to the register's folder
+    size: int = 0
+    sha256: str = ""
+
+
 class MeetingContext(Model):
     """Everything a pack shows that is not in the triage; all of it optional.
 
@@ -123,5 +137,17 @@ class MeetingContext(Model):
     #: liaison before the fact: another local QSG's conclusions on this QSG's providers since
     #: its last meeting ("RJ6 Croydon ...: North West London concluded ... at M-...: why")
     liaison: tuple[str, ...] = ()
+    #: the members' written reports attached to the meeting (``qsg meeting report``)
+    reports: tuple[MemberReport, ...] = ()
+
+    def published(self) -> MeetingContext:
+        """This context as a published output (``--public``) may show it: a confidential
+        report says only that there was one (not its title, author, text or file)."""
+        cut = tuple(
+            MemberReport(withheld=True, confidential=True) if r.confidential else r
+            for r in self.reports
+        )
+        return self.model_copy(update={"reports": cut})
+
     #: the providers of other local QSGs left out of a local QSG's pack (reachable on request)
     other_qsgs: tuple[str, ...] = ()

@@ -14,6 +14,7 @@ from ..model.pack import (
     AgendaItem,
     MeetingContext,
     MeetingInfo,
+    MemberReport,
     OpenAction,
     PastDecision,
     StandingLevel,
@@ -33,6 +34,7 @@ from .agenda import (
 from .business import matters_arising
 from .feedback import feedback_for, feedback_line
 from .follow_up import by_provider, summit_lines
+from .reports import reports_of
 from .scope import liaison
 from .state import ActionKind, Business, Decision, Meeting, State
 
@@ -46,7 +48,6 @@ _KINDS = {
 #: Annex D's items under which the business recorded at the meeting is listed.
 _BUSINESS = {
     "3": ("regional_feedback",),
-    "4": ("report",),
     "5": ("aob",),
     "6": ("theme",),
     "8": ("review",),
@@ -54,10 +55,8 @@ _BUSINESS = {
 
 
 def _business_line(b: Business) -> str:
-    """An item of business as the pack's agenda lists it (never a report's text: its
-    handling may be confidential; the title and author say what it is)."""
-    if b.item == "report":
-        return f"{b.title} ({b.author}{', confidential' if b.confidential else ''})."
+    """An item of business as the pack's agenda lists it (members' reports are listed
+    apart, each as its handling allows: ``reports``)."""
     extra = f" [{', '.join(b.providers)}]" if b.providers else ""
     text = f": {b.text}" if b.text and not b.confidential else ""
     if b.item == "theme" and b.id is not None:
@@ -119,6 +118,12 @@ def filled_agenda(state: State, m: Meeting) -> tuple[AgendaItem, ...]:
             if said:
                 first = str(update.get("detail", item.detail))
                 update["detail"] = " ".join(x for x in [first, *said] if x)
+        if item.number == "4" and reports_of(m.business):
+            n = len(reports_of(m.business))
+            update["detail"] = (
+                f"{item.detail}. {n} written report(s) attached: see Members' written "
+                "reports, below the agenda."
+            )
         if item.number == "9":
             update["detail"] = next_meeting(state, m)
         if item.title != DISCUSSED:
@@ -148,6 +153,21 @@ def filled_agenda(state: State, m: Meeting) -> tuple[AgendaItem, ...]:
                 )
             )
     return tuple(items)
+
+
+def _report(b: Business) -> MemberReport:
+    """A member's report for the members' pack, whole (``MeetingContext.published`` cuts
+    it for publication)."""
+    f = b.file
+    return MemberReport(
+        title=b.title,
+        author=b.author or "",
+        confidential=b.confidential,
+        text=b.text or "",  # shown only when open (the template): a pack travels
+        file=f.kept if f else "",
+        size=f.size if f else 0,
+        sha256=f.sha256 if f else "",
+    )
 
 
 def next_meeting(state: State, m: Meeting) -> str:
@@ -249,6 +269,9 @@ def pack_context(
         decisions={code: tuple(ds) for code, ds in decisions.items()},
         actions={code: tuple(xs) for code, xs in actions.items()},
         summits=summits,
+        reports=tuple(_report(b) for b in reports_of(meeting.business))
+        if meeting is not None
+        else (),
         liaison=tuple(
             f"{x.provider} {x.name}: {x.line()}"
             for x in (liaison(meeting, [state, *neighbours]) if meeting is not None else ())

@@ -220,6 +220,19 @@ class Business:
     #: proposal among its providers; None: nothing to confirm, the chair gives the level)
     concerns: tuple[str, ...] = ()
     proposed: LevelName | None = None
+    #: a member's written report given as a file: the copy kept beside the register
+    file: ReportFile | None = None
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A report's file as kept beside the register: its name, where (relative to the
+    register's folder), its size and its SHA-256 (what was circulated, fixed)."""
+
+    name: str
+    kept: str
+    size: int
+    sha256: str
 
 
 @dataclass

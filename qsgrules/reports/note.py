@@ -15,7 +15,8 @@ from ..model.ladder import DEFAULT_LADDER, Ladder, Rung
 from ..model.vocabulary import Level, Stance
 from ..register.business import TITLES as BUSINESS_TITLES
 from ..register.note import MeetingNote, ProviderNote, Quorum, ThemeNote
-from ..register.state import Action, ActionKind, Attendance, Decision, Position
+from ..register.reports import WITHHELD_REPORT, shown
+from ..register.state import Action, ActionKind, Attendance, Business, Decision, Position
 from ..ruleset.criteria import condition_text
 from . import markdown as md
 from .public import WITHHELD, confidential, public_finding
@@ -256,19 +257,7 @@ def view(note: MeetingNote, *, public: bool = False) -> dict[str, Any]:
                 "kind": kind,
                 "heading": heading,
                 "items": [
-                    {
-                        "title": b.title,
-                        "text": WITHHELD if (public and b.confidential and b.text) else b.text,
-                        "providers": ", ".join(b.providers),
-                        "outcome": b.outcome,
-                        "author": b.author,
-                        "confidential": b.confidential,
-                        "theme": _theme_view(
-                            (note.themes or {}).get(b.id or ""), note.attendance, public, ladder
-                        ),
-                    }
-                    for b in note.business
-                    if b.item == kind
+                    _business_view(b, public, note, ladder) for b in note.business if b.item == kind
                 ],
             }
             for kind, heading in BUSINESS_TITLES.items()
@@ -343,6 +332,49 @@ def _appendix_md(v: dict[str, Any]) -> list[str]:
     return out[:-1]
 
 
+def _business_view(b: Business, public: bool, note: MeetingNote, ladder: Ladder) -> dict[str, Any]:
+    """An item of business as the note shows it; published (``public``), a confidential
+    member's report keeps none of its fields, other confidential items lose their text."""
+    if b.item == "report":
+        r = shown(b, public=public)
+        if r.withheld:
+            return {
+                "title": WITHHELD_REPORT,
+                "text": None,
+                "providers": "",
+                "outcome": None,
+                "author": None,
+                "confidential": False,
+                "file": None,
+                "theme": None,
+            }
+        file = (
+            f"{r.file.kept} ({r.file.size:,} bytes, sha256 {r.file.sha256[:12]})"
+            if r.file
+            else None
+        )
+        return {
+            "title": r.title,
+            "text": r.text,
+            "providers": "",
+            "outcome": None,
+            "author": r.author,
+            "confidential": r.confidential,
+            "file": file,
+            "theme": None,
+        }
+    return {
+        "title": b.title,
+        "text": WITHHELD if (public and b.confidential and b.text) else b.text,
+        "providers": ", ".join(b.providers),
+        "outcome": b.outcome,
+        "author": b.author,
+        "confidential": b.confidential,
+        "file": None,
+        "theme": _theme_view((note.themes or {}).get(b.id or ""), note.attendance, public, ladder),
+    }
+
+
 def _business_md(v: dict[str, Any], kinds: tuple[str, ...]) -> list[str]:
     """The note's sections of business that is not one provider, of ``kinds``."""
     t = md.inline
@@ -357,6 +389,8 @@ def _business_md(v: dict[str, Any], kinds: tuple[str, ...]) -> list[str]:
                 line += f" ({t(b['author'])}{', confidential' if b['confidential'] else ''})"
             if b["providers"]:
                 line += f" [{t(b['providers'])}]"
+            if b["file"]:
+                line += f"; file {t(b['file'])}"
             if b["text"]:
                 line += f": {t(b['text'], indent=2)}"
             if b["outcome"]:

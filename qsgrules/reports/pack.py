@@ -305,6 +305,8 @@ def render_pack(
     once (the same document for any number).
     """
     ctx = context or MeetingContext()
+    if public:  # a confidential member's report never leaves here whole (issue 21)
+        ctx = ctx.published()
     views = provider_views(result, charts, ctx, sections=sections, summary=summary, jobs=jobs)
     shown = [v for v in views if sections is None or v.proposal.provider in sections]
     counts = Counter(p.level for p in result.proposals)

@@ -79,7 +79,9 @@ def test_the_note_summarises_the_business_and_withholds_a_confidential_report(
     assert SECRET in note
     assert "M-2019-08-14: 2019-08-14, 14:00, Sutton" in note
     public = ok(ws, "note", "M-2019-06-12", "--public")
-    assert SECRET not in public and "CQC quarterly report" in public
+    # published, a confidential report keeps no field: not even its title (issue 21)
+    assert SECRET not in public and "CQC quarterly report" not in public
+    assert "A report given in confidence: withheld from publication" in public
     html = ok(ws, "note", "M-2019-06-12", "--format", "html", "--public")
     assert SECRET not in html and "Frail older people" in html
 
@@ -97,7 +99,8 @@ def test_the_pack_lists_the_business_never_a_reports_text(ws: Path) -> None:
     assert (
         "Matters arising: RJ6 Croydon Health Services NHS Trust: concluded regular review" in html
     )
-    assert "CQC quarterly report (CQC, confidential)" in html and SECRET not in html
+    assert "<strong>CQC quarterly report</strong> (CQC, given in confidence)" in html
+    assert SECRET not in html
     assert "Effectiveness: Papers came late: circulate a week before" in html
     assert "M-2019-08-14: 2019-08-14, 14:00, Sutton" in html
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from ...model.ladder import LevelName, on_ladder
-from ..state import Business
+from ..state import Business, ReportFile
 from . import Body
 
 if TYPE_CHECKING:
@@ -22,8 +22,8 @@ BusinessKind = Literal["regional_feedback", "report", "theme", "aob", "review"]
 class BusinessRecorded(Body):
     """One item of business at a meeting: its kind, title and text; a theme's providers,
     concerns, proposed level and outcome (its id the record's subject: its positions,
-    conclusion and actions name it); a report's author organisation and handling
-    (confidential or open)."""
+    conclusion and actions name it); a report's author organisation, handling
+    (confidential or open) and file."""
 
     kind: ClassVar[str] = "business"
     item: BusinessKind
@@ -36,6 +36,7 @@ class BusinessRecorded(Body):
     # a theme's concerns and proposed level (issue 21); absent in registers before them
     concerns: tuple[str, ...] = ()
     level: LevelName | None = None
+    file: ReportFile | None = None
 
     def apply(self, state: State, r: Record) -> None:
         m = state.meetings[str(r.meeting)]
@@ -53,5 +54,6 @@ class BusinessRecorded(Body):
                 r.subject,
                 self.concerns,
                 on_ladder(m.ladder, self.level) if self.level is not None else None,
+                self.file,
             )
         )
