@@ -19,6 +19,7 @@ from . import (
     formats,
     init_command,
     member_commands,
+    plan_commands,
     register_commands,
     ruleset_commands,
     serve_command,
@@ -502,6 +503,7 @@ cli.add_command(serve_command.serve)
 cli.add_command(init_command.init)
 cli.add_command(member_commands.member)
 cli.add_command(feedback_commands.feedback)
+cli.add_command(plan_commands.plan)
 
 #: `qsg --help` by who uses each command and when (every command is in one: a test checks).
 cli.sections = (
@@ -526,6 +528,7 @@ cli.sections = (
         (
             "intel",
             "member",
+            "plan",
             "action",
             "summit",
             "coverage",

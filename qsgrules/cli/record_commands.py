@@ -232,6 +232,8 @@ def coverage_command(
     for u in rows:
         last = u.last_discussed.isoformat() if u.last_discussed else "never"
         click.echo(f"{u.provider:<5} {last:<10}  {u.name}")
+        if u.plan:
+            click.echo(f"      business plan: {u.plan}")
     click.echo(f"{len(rows)} provider(s) not discussed in the last {n} months", err=True)
 
 

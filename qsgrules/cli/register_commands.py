@@ -426,6 +426,7 @@ def agenda(
         told = liaison_of(m, [state, *others])
         last, arising = matters_arising(state, m)
         received = feedback_for(state, m)
+        plan = state.plans.get(m.id)
     if arising and last is not None:
         click.echo(f"-- matters arising from {last.id} ({last.date.isoformat()})")
         for line in arising:
@@ -449,6 +450,10 @@ def agenda(
             f"     {p.provider:<5} {s.title}: from {s.starts}, {s.points} months {s.side} the mean"
         )
         click.echo(f"       {s.command.replace('MEETING', meeting_id)}")
+    if plan is not None and plan.themes:
+        click.echo("-- themes in the business plan for this meeting")
+        for theme in plan.themes:
+            click.echo(f"       {theme}")
     _business(m, ("theme", "aob", "review"))
     if told:
         click.echo("-- liaison: concluded on by another local QSG since the last meeting")

@@ -20,9 +20,19 @@ FURTHER_INFORMATION = "further information requested"
 CHANGED = "proposal differs from standing"
 NEW_INTELLIGENCE = "new intelligence"
 OVERDUE = "overdue"
+PLANNED = "business plan"
 CYCLE = "business cycle"
 #: The agenda's sections, in order (guidance, chapters 7, 8 and 9).
-SECTIONS = (EVERY_MEETING, SUMMIT, FURTHER_INFORMATION, CHANGED, NEW_INTELLIGENCE, OVERDUE, CYCLE)
+SECTIONS = (
+    EVERY_MEETING,
+    SUMMIT,
+    FURTHER_INFORMATION,
+    CHANGED,
+    NEW_INTELLIGENCE,
+    OVERDUE,
+    PLANNED,
+    CYCLE,
+)
 
 
 @dataclass(frozen=True)
@@ -54,9 +64,10 @@ def agenda(reg: Register, meeting: str) -> list[AgendaProvider]:
     the QSG last decided, those at further information required or with information asked
     (what, of whom, and whether it arrived), those whose new proposal differs from their
     standing level, those with soft intelligence received since the last meeting (each item
-    named), those with an overdue review date or overdue open actions, then those not
-    discussed within the business cycle. Each appears once, with every reason that applies,
-    and how far its data lag behind the meeting."""
+    named), those with an overdue review date or overdue open actions, those the business
+    plan brings to this meeting, then those not discussed within the business cycle. Each
+    appears once, with every reason that applies, and how far its data lag behind the
+    meeting."""
     state = reg.state([meeting])
     return agenda_of(state, meeting_of(state, meeting))
 
@@ -76,10 +87,13 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
     # a local QSG's own providers; another's only where this QSG itself has a record on it
     # (decided on it, or agreed an action on it), or a risk summit is under way (issue 21)
     ours = {e.id for e in earlier if m.qsg is None or e.qsg == m.qsg}
+    plan = state.plans.get(m.id)
+    planned = set(plan.providers) if plan is not None else set()
     codes = [
         code
         for code in m.proposed
         if own(m, code)
+        or code in planned
         or (code in standings and standings[code].meeting in ours)
         or any(a.meeting in ours for a in open_about.get(code, []))
         or code in summits
@@ -120,6 +134,11 @@ def agenda_of(state: State, m: Meeting) -> list[AgendaProvider]:
             # requests and convene actions are said, overdue or not, in their own sections
             if a.due < m.date and a.kind == ActionKind.ACTION:
                 found[OVERDUE].append(f"action {a.id} ({a.owner}) was due {a.due.isoformat()}")
+        if code in planned:
+            assert plan is not None
+            found[PLANNED].append(
+                f"in the business plan for {m.id} (recorded by {plan.recorded_by})"
+            )
         last = discussed.get(code)
         if last is None:
             found[CYCLE].append("never discussed")
@@ -200,17 +219,28 @@ class Uncovered:
     provider: str
     name: str
     last_discussed: dt.date | None
+    #: what the business plan says of it ("" when the register holds no business plan)
+    plan: str = ""
 
 
 def coverage(
     state: State, providers: Mapping[str, str], *, months: int, on: dt.date
 ) -> list[Uncovered]:
     """Providers (code -> name) not discussed in the ``months`` before ``on``: never
-    discussed first, then the longest ago."""
+    discussed first, then the longest ago; with what the business plan says of each when
+    the register holds one (the meeting it is planned for, or none)."""
+    from .plan import plan_mark
+
     cutoff = months_before(on, months)
     last = state.last_discussed()
+    planning = any(p.meeting not in state.cancelled for p in state.plans.values())
     out = [
-        Uncovered(code, name, last.get(code))
+        Uncovered(
+            code,
+            name,
+            last.get(code),
+            plan_mark(state, code, on=on, discussed=last) if planning else "",
+        )
         for code, name in providers.items()
         if last.get(code) is None or last[code] < cutoff
     ]

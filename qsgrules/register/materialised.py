@@ -26,6 +26,7 @@ from .state import (
     Action,
     Amendment,
     Attendance,
+    BusinessPlan,
     Cancelled,
     Decision,
     Feedback,
@@ -92,6 +93,7 @@ ITEMS: dict[str, Codec[Any]] = {
     "planned": Codec(Planned),
     "cancelled": Codec(Cancelled),
     "feedback": Codec(Feedback),
+    "plans": Codec(BusinessPlan),
 }
 
 
@@ -113,6 +115,7 @@ def fingerprint() -> str:
             Planned,
             Cancelled,
             Feedback,
+            BusinessPlan,
             State,
         )
     ]

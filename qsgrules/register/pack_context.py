@@ -26,6 +26,7 @@ from .agenda import (
     FURTHER_INFORMATION,
     NEW_INTELLIGENCE,
     OVERDUE,
+    PLANNED,
     SECTIONS,
     SUMMIT,
     AgendaProvider,
@@ -85,6 +86,7 @@ def _section_titles(m: Meeting) -> dict[str, str]:
         CHANGED: "The proposal differs from the standing level",
         NEW_INTELLIGENCE: "New soft intelligence since the last meeting",
         OVERDUE: "A review date or an action overdue",
+        PLANNED: "In the business plan for this meeting",
         CYCLE: f"Not discussed within the business cycle ({cycle} months)",
     }
 
@@ -118,6 +120,13 @@ def filled_agenda(state: State, m: Meeting) -> tuple[AgendaItem, ...]:
             if said:
                 first = str(update.get("detail", item.detail))
                 update["detail"] = " ".join(x for x in [first, *said] if x)
+        plan = state.plans.get(m.id)
+        if item.number == "6" and plan is not None and plan.themes:
+            first = str(update.get("detail", item.detail))
+            planned = "; ".join(plan.themes)
+            update["detail"] = " ".join(
+                x for x in [first, f"In the business plan for this meeting: {planned}."] if x
+            )
         if item.number == "4" and reports_of(m.business):
             n = len(reports_of(m.business))
             update["detail"] = (

@@ -303,6 +303,20 @@ class Planned:
 
 
 @dataclass(frozen=True)
+class BusinessPlan:
+    """What the business plan brings to a meeting of the schedule (planned or open): its
+    providers and its themes (guidance, chapters 5 and 7: "all providers are considered
+    at some point"). A later plan for the same meeting replaces it (``corrects``)."""
+
+    meeting: str
+    providers: tuple[str, ...]
+    themes: tuple[str, ...]
+    seq: int
+    recorded_at: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
 class Cancelled:
     """A meeting withdrawn by a record: the draft (``meeting``) or the plan it was."""
 
@@ -368,6 +382,8 @@ class State:
     summits: dict[str, Summit] = field(default_factory=dict)
     #: the regional QSG's feedback, by id (``F-001``)
     feedback: dict[str, Feedback] = field(default_factory=dict)
+    #: the business plan: what each meeting of the schedule is to take, by meeting id
+    plans: dict[str, BusinessPlan] = field(default_factory=dict)
 
     def ids(self) -> set[str]:
         """Every meeting id ever given: open, agreed, planned or cancelled."""
