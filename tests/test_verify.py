@@ -45,6 +45,8 @@ def test_the_default_ruleset_verifies(tmp_path: Path) -> None:
     for rule in ("four-hour-outlier-and-deteriorating", "never-event", "soft-signal-to-test"):
         assert f"rule {rule} fires (" in text
     assert "every level the ruleset names is proposed: risk_summit" in text
+    # what the trend tests' baselines did: a note, never a pass or a failure (issue 24)
+    assert "\n  note  baseline: " in text and "never read as no concern" in text
     assert not out.exists()
 
 

@@ -85,7 +85,10 @@ def verify(ruleset: str, examples: int, seed: int, shrink_seconds: float, out: s
             f"{ruleset}: {verdict}: {compiled.name} {compiled.version} on {tried} as of "
             f"{AS_OF} ({timing})"
         ]
-        lines += [f"  {'ok  ' if o.ok else 'FAIL'}  {o.text}" for o in report.outcomes]
+        lines += [
+            f"  {'note' if o.note else 'ok  ' if o.ok else 'FAIL'}  {o.text}"
+            for o in report.outcomes
+        ]
         _say(lines)
         exit_with(ExitCode.OK if report.ok else ExitCode.FINDINGS)
     # written before anything is shown: a reader that stops early loses nothing

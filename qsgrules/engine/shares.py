@@ -12,12 +12,14 @@ its explanation only when an output asks for it.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..evidence.baseline import baseline_notes
 from ..evidence.coverage import coverage
 from ..evidence.cusum_findings import cusum_breaches
 from ..evidence.hard import standard_breaches
@@ -25,7 +27,7 @@ from ..evidence.peer import peer_breaches
 from ..evidence.shifts import rebase_suggestions
 from ..evidence.soft import SoftSummary, summarise
 from ..evidence.trend import trend_breaches
-from ..model.evidence import HardFinding
+from ..model.evidence import BaselineNote, HardFinding
 from ..model.facts import ProviderFacts
 from ..model.ladder import AnyRung
 from ..model.months import month_number
@@ -33,6 +35,7 @@ from ..model.observations import Observations
 from ..model.proposal import Coverage, Evidence, Proposal
 from ..model.rebase import Rebase, RebaseMonths, RebaseSuggestion
 from ..model.standing import Standing
+from ..model.vocabulary import HardTest
 from ..model.workspace import Provider
 from ..progress import Progress
 from ..ruleset import CompiledRule, CompiledRuleset
@@ -84,6 +87,10 @@ class Assessed:
     suggestions: tuple[RebaseSuggestion, ...]
     latest: Latest
     earlier: Earlier
+    # where each trend test's baseline kept it from judging, or hid a signal, by provider:
+    # worked out for all the providers assessed together, once, when a proposal is built
+    # (a backtest, which needs levels only, never asks)
+    noted: Callable[[], Mapping[str, list[BaselineNote]]] = dict
     _proposal: Proposal | None = field(default=None, repr=False)
 
     @property
@@ -134,6 +141,7 @@ class Assessed:
                 if r.provider == facts.code and (month_number(r.starts) or month + 1) <= month
             ),
             rebase_suggestions=self.suggestions,
+            baseline=tuple(self.noted().get(facts.code, ())),
             lowered=self.earlier.lowered(facts, self.then, self.level_then)
             if self.level_then > self.level
             else None,
@@ -172,6 +180,17 @@ def assess(plan: Plan, codes: Sequence[str], progress: Progress | None = None) -
     obs = plan.observations.of_providers(codes)
     hard = hard_findings(plan, obs, wanted)
     shifts = rebase_suggestions(obs, spec, month, plan.starts)
+    fired_trends = {
+        (code, f.indicator): f.strength
+        for code, fs in hard.items()
+        for f in fs
+        if f.test is HardTest.TREND
+    }
+
+    @functools.cache
+    def noted() -> Mapping[str, list[BaselineNote]]:
+        return baseline_notes(obs, spec, month, plan.starts, fired_trends)
+
     soft = summarise(ws.intelligence, spec.soft, when.on, ws.members, only=wanted)
     latest = latest_values(obs, month, plan.quoted)
     covered = coverage(obs, spec, month, codes, when.on_month)
@@ -219,6 +238,7 @@ def assess(plan: Plan, codes: Sequence[str], progress: Progress | None = None) -
                 suggestions=tuple(shifts.get(code, ())),
                 latest=latest,
                 earlier=earlier,
+                noted=noted,
             )
         )
     if progress is not None:

@@ -26,6 +26,7 @@ from ..stats.funnel import FunnelResult
 from ..stats.spc import POINT_TYPES, SPECIAL_CAUSES, Improvement, assurance
 from ..workspace import Workspace
 from ..workspace.loader import Observations
+from .baseline import chart_notes
 from .cusum_findings import cusum_series
 from .hard import concern_direction
 from .peer import peer_funnel, peer_groups, peer_months
@@ -176,6 +177,7 @@ def _xmr_series(
             continue
         chart = trend_charts(sub, group, indicator, test)
         base = group.base if group.fixed else group.rows.shape[1]
+        notes = chart_notes(sub, group, indicator, test, chart, here) if has_test else {}
         for k in here:
             rows = group.rows[k]
             periods = sub.period[rows]
@@ -215,6 +217,8 @@ def _xmr_series(
                 rebased_from=earlier.start,
                 earlier_periods=earlier.periods,
                 earlier_values=earlier.values,
+                baseline_note=notes[k].text if k in notes else None,
+                baseline_month=notes[k].month if k in notes else None,
             )
     return out
 

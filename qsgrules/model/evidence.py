@@ -134,3 +134,27 @@ class SoftFinding(Model):
     organisation: str = ""
     source_kind: str = ""
     category: str | None = None
+
+
+class BaselineNote(Model):
+    """What a trend test's baseline did to a provider's chart, where it may have hidden a
+    concern (Making Data Count: investigate a baseline that holds a special cause).
+
+    ``hides_signal``: the test did not fire because a month of the baseline is itself a
+    special cause (beyond the limits computed without it): ``month``, ``value`` and the
+    ``limit`` it is beyond; without it, the test would find ``special_cause`` in ``period``.
+    ``too_short``: the chart has months to judge but too few before them (``points`` of
+    ``needed``) to draw limits from, so the test did not judge it at all.
+    """
+
+    indicator: str
+    title: str
+    kind: str  # hides_signal or too_short
+    month: str | None = None
+    value: float | None = None
+    limit: float | None = None
+    period: str | None = None
+    special_cause: str | None = None
+    points: int | None = None
+    needed: int | None = None
+    text: str

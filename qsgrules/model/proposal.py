@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from . import Model
-from .evidence import HardFinding, SoftFinding
+from .evidence import BaselineNote, HardFinding, SoftFinding
 from .ladder import DEFAULT_LADDER, LevelName, RungSpec, ladder_of_specs
 from .rebase import Rebase, RebaseSuggestion
 from .standing import Standing
@@ -190,7 +190,7 @@ class LimitApplied(Model):
 
 
 class Proposal(Sparse):
-    _SPARSE = ("domains", "exits", "limits")
+    _SPARSE = ("domains", "exits", "limits", "baseline")
 
     provider: str
     name: str
@@ -207,6 +207,8 @@ class Proposal(Sparse):
     # sustained shifts that would warrant one (suggested, never applied)
     rebases: tuple[Rebase, ...] = ()
     rebase_suggestions: tuple[RebaseSuggestion, ...] = ()
+    # where a trend test's baseline kept it from judging or hid a signal (never silence)
+    baseline: tuple[BaselineNote, ...] = ()
     # set when the level is lower than on the last day of the provider's data: soft decay
     lowered: Lowered | None = None
     # the level per domain, for a ruleset with domain-scoped rules (each domain that a

@@ -53,6 +53,10 @@ class XmrSeries(Model):
     rebased_from: str | None = None
     earlier_periods: tuple[str, ...] = ()
     earlier_values: tuple[float, ...] = ()
+    # a tested chart whose test did not fire because of its baseline: what the baseline did
+    # (``qsgrules.evidence.baseline``), and the baseline month that hid a signal
+    baseline_note: str | None = None
+    baseline_month: str | None = None
 
 
 class FunnelPeer(Model):

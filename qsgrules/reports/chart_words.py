@@ -165,6 +165,8 @@ def xmr_summary(series: XmrSeries) -> str:
         )
     if s.target is not None:
         text += f" Standard {fmt(s.target)}{u}" + _assurance_words(s.assurance) + "."
+    if s.baseline_note is not None:  # the test's silence is not reassurance: said
+        text += f" {s.baseline_note}."
     return text
 
 

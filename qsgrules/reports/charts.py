@@ -222,6 +222,18 @@ def _draw_xmr(ax: Axes, s: XmrSeries) -> None:
         gid="limits",
     )
     ax.hlines(drawn.mean, left, right, colors=_MEAN, lw=1.3, gid="mean")
+    if s.baseline_month in s.periods:  # the baseline month that hid a signal, ringed
+        at = s.periods.index(s.baseline_month)
+        ax.scatter(
+            [x[at]],
+            [s.values[at]],
+            s=220,
+            facecolors="none",
+            edgecolors=_INK,
+            linewidths=1.4,
+            zorder=4,
+            gid="baseline-hides",
+        )
     handles: list[Any] = []
     groups: dict[tuple[str, str], list[int]] = {}
     for i, (ptype, cause) in enumerate(zip(s.point_types, s.special_causes, strict=True)):

@@ -408,6 +408,7 @@ def explanation(result: Triage, proposal: Proposal) -> str:
     if not p.evidence.hard:
         out.append("  none")
     out.extend(_rebase_text(p))
+    out.extend(_baseline_text(p))
     out.append("")
     out.append(f"Soft intelligence ({len(p.evidence.soft)}):")
     for s in p.evidence.soft:
@@ -439,6 +440,17 @@ def _rebase_text(p: Proposal) -> list[str]:
         for s in p.rebase_suggestions:
             out.extend(_wrap(f"{s.indicator}: {s.text}.", "  "))
             out.extend(_wrap(f"to record it: {s.command}", "    "))
+    return out
+
+
+def _baseline_text(p: Proposal) -> list[str]:
+    """Where a trend test's baseline kept it from judging, or hid a signal (nothing when
+    neither): a test that did not fire for these reasons is no reassurance."""
+    if not p.baseline:
+        return []
+    out = ["", f"Baseline ({len(p.baseline)}): trend tests that did not judge, or hid a signal:"]
+    for note in p.baseline:
+        out.extend(_wrap(f"{note.text}.", "  "))
     return out
 
 

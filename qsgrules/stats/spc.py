@@ -33,6 +33,7 @@ __all__ = [
     "XmrResult",
     "XmrSegment",
     "assurance",
+    "baseline_limits",
     "xmr",
     "xmr_batch",
 ]
@@ -423,6 +424,19 @@ def _in_long_stretch(
     for k in range(1, min(length, m)):
         member[:-k] |= complete[k:]
     return member
+
+
+def baseline_limits(
+    matrix: ArrayLike, *, screen_outliers: bool = True
+) -> tuple[FloatArray, FloatArray]:
+    """The lower and upper process limits that each row of ``matrix`` (shape (n, k), k >= 1,
+    finite) gives as a baseline: exactly those ``xmr_batch`` draws from it."""
+    rows = np.asarray(matrix, dtype=np.float64)
+    if rows.ndim != 2 or rows.shape[1] == 0:
+        raise ValueError(f"matrix must be 2-D with at least one column, got shape {rows.shape}")
+    mean, mr_bar = _baseline_stats(np.ascontiguousarray(rows.T), screen_outliers)
+    lpl, upl, _, _ = _limits(mean, mr_bar)
+    return lpl, upl
 
 
 def xmr_batch(

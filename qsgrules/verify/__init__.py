@@ -79,6 +79,10 @@ class Tally:
     exits_met: Counter[str] = field(default_factory=Counter)  # rule -> exit criteria held
     held: int = 0  # standing levels drawn and checked (ladder.check_hold)
     capped: Counter[str] = field(default_factory=Counter)  # cap -> falls it caused
+    # trend tests whose baseline hid a signal or was too short (evidence.baseline), by kind,
+    # and the first few providers whose baseline hid one
+    baseline: Counter[str] = field(default_factory=Counter)
+    hid: list[str] = field(default_factory=list)
 
 
 #: Shrinking stops this long after the first failure (the smallest example so far is kept).
@@ -116,6 +120,7 @@ class Outcome:
 
     ok: bool
     text: str
+    note: bool = False  # said for the analyst to read, neither a pass nor a failure
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,12 @@ def verify(
         by_id = {r.id: r for r in ruleset.rules}
         for p in result.proposals:
             tally.levels[p.level.value] += 1
+            for note in p.baseline:
+                tally.baseline[note.kind] += 1
+                if note.kind == "hides_signal" and len(tally.hid) < 3:
+                    tally.hid.append(
+                        f"{p.provider} {note.indicator}: {note.month} hid {note.period}"
+                    )
             for fired in p.rules:
                 tally.fired[fired.id] += 1
                 # a domain's rule decides its domain's level
@@ -322,6 +333,8 @@ def _outcomes(
                     f"the level, and {n} random changes",
                 )
             )
+    if any(s.trend is not None for s in ruleset.spec.indicators.values()):
+        out.append(Outcome(True, _baseline_words(tally), note=True))
     for prop in props:
         held = tally.declared[prop.text]
         text = (
@@ -331,6 +344,23 @@ def _outcomes(
         )
         out.append(Outcome(bool(held), text))
     return out
+
+
+def _baseline_words(tally: Tally) -> str:
+    """What the trend tests' baselines did in the examples (``evidence.baseline``): data,
+    not the ruleset, so a note; it says what each explanation says."""
+    hid, short = tally.baseline["hides_signal"], tally.baseline["too_short"]
+    said = (
+        f"baseline: a month of a trend test's baseline hid a signal for {hid} providers "
+        f"({'; '.join(tally.hid)})"
+        if hid
+        else "baseline: no trend test's baseline hid a signal"
+    )
+    return (
+        f"{said}, and {short} charts had too short a baseline to judge, in "
+        f"{tally.examples} examples; each is said in its explanation, never read as no "
+        "concern"
+    )
 
 
 def write_counterexample(cx: Counterexample, folder: str | Path) -> dict[str, Path]:
