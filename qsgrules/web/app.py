@@ -48,7 +48,7 @@ from ..model.vocabulary import Domain, Severity, Stance
 from ..register.lookup import open_for_changes
 from ..reports.pack import ProviderView, agenda_items, agenda_order, render_pack, render_template
 from ..reports.public import WITHHELD
-from .forms import FORMS, MEETING_FORMS, WORKSPACE_FORMS, labels, record, share
+from .forms import FORMS, MEETING_FORMS, MULTIPLE, WORKSPACE_FORMS, labels, record, share
 from .interrogate import add_routes
 from .live import LiveReview, Snapshot
 from .pages import Kept, Pages, still_holds
@@ -258,6 +258,15 @@ def make_app(
                 for a in snap.state.actions.values()
                 if a.provider == code and a.closed is None and a.superseded_by is None
             ]
+            values["open_requests"] = [
+                a for a in values["open_actions"] if a.kind == R.ActionKind.INFORMATION
+            ]
+            values["pending_summits"] = [
+                x
+                for x in snap.state.summits.values()
+                if x.provider == code and x.status == "convened"
+            ]
+            values["summit_organisations"] = [*sorted(m.members), code]
             values["shared"] = [
                 {**d, "summary": WITHHELD}
                 if live.public and d.get("handling") == "confidential"
@@ -320,6 +329,16 @@ def make_app(
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    def _sent(form: str) -> dict[str, str]:
+        """The form's values as sent: a field of several values (ticked boxes) as one
+        value per line."""
+        return {
+            f.name: "\n".join(request.form.getlist(f.name))
+            if f.kind in MULTIPLE
+            else request.form.get(f.name, "")
+            for f in FORMS[form].fields
+        }
+
     def _write(form: str, provider: str) -> str:
         meeting = request.form.get("meeting", "")
         if live.meeting is not None and meeting != live.meeting:
@@ -329,7 +348,7 @@ def make_app(
                 f"This page records into meeting {live.meeting} only (qsg serve --meeting); "
                 f"the form named {meeting[:40]!r}. Nothing was recorded.",
             )
-        values = {f.name: request.form.get(f.name, "") for f in FORMS[form].fields}
+        values = _sent(form)
         from .forms import API_FORMS, as_last_time
 
         if form in API_FORMS:  # through the API, as the command: it reads the roster too
@@ -366,8 +385,7 @@ def make_app(
         try:
             said = _write(form, code or "")
         except InputError as exc:
-            values = {f.name: request.form.get(f.name, "") for f in FORMS[form].fields}
-            state = FormState(form, values, _shown(form, exc.problems))
+            state = FormState(form, _sent(form), _shown(form, exc.problems))
             return page(live.snapshot(shown=shown), code=code, form=state, status=400)
         flash(said)
         if code is not None:

@@ -183,6 +183,62 @@ FORMS: dict[str, Form] = {
             "Record as last time",
         ),
         Form(
+            "respond",
+            "The information asked arrived",
+            (
+                Field("action_id", "Information request", "open_request", True),
+                Field("response", "Response", "textarea", True, "What it said, where it is."),
+                Field("on", "Arrived on", "date", hint="Left empty: today."),
+            ),
+            "Record the response",
+            "Closes the request; the next agenda says it arrived.",
+        ),
+        Form(
+            "summit_convene",
+            "Convene a risk summit",
+            (
+                Field("date", "Date of the summit", "date", True),
+                Field(
+                    "invite",
+                    "Invited",
+                    "organisations",
+                    True,
+                    "Member organisations; the provider by its code.",
+                ),
+            ),
+            "Convene the summit",
+            "Closes the action to convene it; one summit pending per provider at most.",
+        ),
+        Form(
+            "summit_held",
+            "Record a risk summit held",
+            (
+                Field("summit_id", "Summit", "pending_summit", True),
+                Field("present", "Present", "organisations", True, "The provider by its code."),
+                Field("outcome", "Outcome", "textarea", True),
+                Field("level_after", "Level agreed at the summit", "level", True),
+                Field("date", "Held on", "date", hint="Left empty: the date it was convened for."),
+            ),
+            "Record the summit",
+            "The level after is the summit's: the standing level stays the QSG's last decision.",
+        ),
+        Form(
+            "cancel",
+            "Cancel this meeting",
+            (
+                Field("reason", "Reason", "textarea", True),
+                Field(
+                    "confirm",
+                    "Withdraw this draft meeting",
+                    "checkbox",
+                    True,
+                    "Its positions, decisions and actions stop counting; every record stays in "
+                    "the register, and its id is never reused.",
+                ),
+            ),
+            "Cancel the meeting",
+        ),
+        Form(
             "agree",
             "Agree the meeting",
             (
@@ -200,10 +256,12 @@ FORMS: dict[str, Form] = {
 }
 
 #: Forms of the board page (the meeting's); the others are a provider's.
-MEETING_FORMS = frozenset({"attendance", "as_last_time", "agree"})
+MEETING_FORMS = frozenset({"attendance", "as_last_time", "agree", "cancel"})
 #: Forms written through the API as the command writes them (it reads the workspace's
 #: representatives as well as the register).
 API_FORMS = frozenset({"as_last_time"})
+#: Fields whose values are several (one per ticked box), joined by line breaks here.
+MULTIPLE = frozenset({"organisations"})
 #: Forms that write to the workspace's intelligence file rather than the register.
 WORKSPACE_FORMS = frozenset({"intelligence"})
 #: Refused: the agreement not confirmed.
@@ -393,7 +451,64 @@ def _agree(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -
     return f"{m.id} agreed and locked {m.agreed[0]} by {m.agreed[1]}"
 
 
+def _respond(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    a = R.respond(
+        reg, v.get("action_id", ""), response=v.get("response", ""), on=_optional(v, "on")
+    )
+    return f"{a.id}: the information asked of {a.owner} arrived {(a.closed or {}).get('on')}"
+
+
+def _several(v: Mapping[str, str], name: str) -> list[str]:
+    return [x for x in v.get(name, "").splitlines() if x.strip()]
+
+
+def _summit_convene(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    s = R.convene_summit(
+        reg, provider, date=v.get("date", "").strip(), invited=_several(v, "invite")
+    )
+    closes = f"; closes action {s.action}" if s.action else ""
+    return (
+        f"convened {s.id}: {s.provider} on {s.date.isoformat()}, {len(s.invited)} invited{closes}"
+    )
+
+
+def _summit_held(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    s = R.hold_summit(
+        reg,
+        v.get("summit_id", ""),
+        present=_several(v, "present"),
+        outcome=v.get("outcome", ""),
+        level_after=v.get("level_after", ""),
+        date=_optional(v, "date"),
+    )
+    assert s.held is not None
+    return (
+        f"risk summit {s.id} held {s.held.date.isoformat()}: present "
+        f"{', '.join(s.held.present)}; level after: {s.held.level_after.label}"
+    )
+
+
+def _cancel(reg: R.Register, meeting: str, provider: str, v: Mapping[str, str]) -> str:
+    if not _optional(v, "confirm"):
+        raise InputError(
+            [
+                Problem.for_argument(
+                    "confirm",
+                    "tick it to cancel the meeting: its positions, decisions and actions then "
+                    "stop counting",
+                    NOT_CONFIRMED,
+                )
+            ]
+        )
+    c = R.cancel_meeting(reg, meeting, reason=v.get("reason", ""))
+    return f"cancelled draft meeting {c.id} (record {c.seq}) by {c.recorded_by}: {c.reason}"
+
+
 _WRITERS: dict[str, Callable[[R.Register, str, str, Mapping[str, str]], str]] = {
+    "respond": _respond,
+    "summit_convene": _summit_convene,
+    "summit_held": _summit_held,
+    "cancel": _cancel,
     "attendance": _attendance,
     "confirm": _confirm,
     "override": _override,

@@ -147,7 +147,8 @@ def test_a_bad_value_re_renders_the_form_with_the_apis_message(
     text = _text(html)
     assert "There is a problem: nothing was recorded" in text
     assert message in text and f"({code})" in text
-    assert html.count('class="record-form') == 6  # the page, with its forms (rebase, intelligence)
+    # the page, with its forms (rebase, intelligence, and a risk summit to convene)
+    assert html.count('class="record-form') == 7
     name = field or "level"  # a problem located at the decision's level
     assert f'id="{form}-{name}"' in html
     target = Page(html)

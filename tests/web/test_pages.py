@@ -55,7 +55,7 @@ def test_the_board_lists_every_provider_with_the_meeting_and_its_attendance(
     ]
     # the meeting's own agenda (as qsg agenda lists it), not only the guidance's example
     assert "7.1 The proposal differs from the standing level" in text
-    assert html.count('method="post"') == 2 and 'id="form-attendance"' in html
+    assert html.count('method="post"') == 3 and 'id="form-attendance"' in html  # and agree, cancel
     assert 'id="form-agree"' in html
     assert [t for t, _ in page.tags if t in ("script", "link", "iframe", "img")] == []
 
