@@ -81,8 +81,10 @@ def test_the_pack_has_the_agenda_the_board_and_a_section_per_provider(
 ) -> None:
     result = run_triage(as_of="2019-03")
     h2 = [text for level, text in page.headings if level == 2]
-    assert h2[:4] == ["Contents", "Agenda", "Triage board", "Summary icon table"]
-    assert h2[4:] == [p.name for p in result.proposals]  # highest proposed level first
+    # the demo's ruleset tests indicators against peers: they are looked at across providers
+    head = ["Contents", "Agenda", "Triage board", "Summary icon table", "Across providers"]
+    assert h2[: len(head)] == head
+    assert h2[len(head) :] == [p.name for p in result.proposals]  # highest level first
     text = " ".join(page.text)
     for item in EXAMPLE_LOCAL_AGENDA:
         assert item.title in text
@@ -129,7 +131,13 @@ def test_every_finding_is_charted_with_the_proposals_numbers(pack: str) -> None:
 
 def test_every_chart_has_its_summary_as_alt_text_and_caption(pack: str) -> None:
     figures = re.findall(r"<figure.*?</figure>", pack, re.S)
-    assert len(figures) == pack.count('<svg id="chart-') >= 20
+    # a provider's charts, and one funnel across providers per peer-tested indicator and
+    # peer group: the default ruleset tests 3 indicators against peers by provider type,
+    # and the demo's 18 providers are all acute (one group), so 3 x 1
+    across = pack.count('<svg id="across-')
+    assert across == 3
+    assert len(figures) == pack.count('<svg id="chart-') + across
+    assert pack.count('<svg id="chart-') >= 20
     for fig in figures:
         m = re.search(r'<svg id="([^"]+)" class="chart" role="img" aria-labelledby="([^"]+)"', fig)
         assert m is not None and m.group(2) == f"{m.group(1)}-title"
@@ -288,7 +296,9 @@ def test_qsg_pack_writes_the_file(tmp_path: Path) -> None:
         "p-RAL",
     ]
     assert result.stdout.startswith(f"wrote {out}: ")
-    assert "charts (not for publication)" in result.stdout
+    # every figure counted: the providers' charts and the funnels across providers
+    figures = out.read_text(encoding="utf-8").count('<figure class="chart-figure">')
+    assert f" {figures} charts (not for publication)" in result.stdout
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["pack.html"]  # no partial file left
 

@@ -61,11 +61,12 @@ def test_the_pack_renders_its_charts_in_chromium(
     chromium: str, pack_file: Path, tmp_path: Path
 ) -> None:
     shot = tmp_path / "pack.png"
-    # tall enough for the cover, the board, the summary table and the first providers' charts
+    # tall enough for the cover, the board, the summary table, the funnels across providers
+    # and the first providers' charts
     _run(
         chromium,
         tmp_path / "profile",
-        "--window-size=1280,14000",
+        "--window-size=1280,20000",
         f"--screenshot={shot}",
         pack_file.as_uri(),
     )
@@ -73,11 +74,11 @@ def test_the_pack_renders_its_charts_in_chromium(
     if keep:
         shutil.copyfile(shot, keep)
     image = Image.open(shot).convert("RGB")
-    assert image.size == (1280, 14000)
+    assert image.size == (1280, 20000)
     pixels = np.asarray(image)
     distinct = np.unique(pixels.reshape(-1, 3)[::7], axis=0)
     assert len(distinct) > 200  # not blank
-    assert _count(pixels, "#ffffff", 0) < 0.95 * 1280 * 14000
+    assert _count(pixels, "#ffffff", 0) < 0.95 * 1280 * 20000
     counts = {
         name: _count(pixels, MDC_COLOURS[name])
         for name in ("special_cause_concern", "special_cause_improvement")
@@ -125,6 +126,9 @@ def test_the_pack_prints_the_board_on_its_own_pages_and_no_heading_alone(
     # a board split over pages repeats its header row at the top of each
     assert summary > board + 1  # (the demo's board takes two pages)
     assert all(page[0].startswith("Proposed") for page in pages[board + 1 : summary])
+    # each peer-tested indicator across providers follows, from a page of its own
+    across = next(i for i, page in enumerate(pages) if page[0] == "Across providers")
+    assert summary < across < summary + 3
     # the summary table is printed across the page (landscape)
     width, height = (float(v) for v in reader.pages[summary].mediabox[2:])
     assert width > height

@@ -92,7 +92,11 @@ def test_a_provider_code_is_escaped_in_ids_and_in_the_charts(tmp_path: Path) -> 
     assert all(not name.startswith("on") for _, a in page.tags for name in a)
     # every svg element is a chart or a Making Data Count icon (or their sprite): none injected
     icons = text.count('<svg class="mdc-')
-    assert sum(1 for t, _ in page.tags if t == "svg") == text.count('<svg id="chart-') + icons
+    # the funnels across providers: one per peer-tested indicator (3 in the default ruleset)
+    across = text.count('<svg id="across-')
+    assert across == 3
+    charts = text.count('<svg id="chart-') + across
+    assert sum(1 for t, _ in page.tags if t == "svg") == charts + icons
     assert 'id="p-RJ6___svg_onload_alert_1__"' in text
     assert any(
         chart_data(s)["provider"] == code for s in re.findall(r"<svg id=.*?</svg>", text, re.S)

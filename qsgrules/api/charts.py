@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..codes import Code
 from ..errors import InputError, Problem, did_you_mean
-from ..evidence.series import data_months, funnel_sections, provider_charts, xmr_series
+from ..evidence.series import data_months, group_funnels, provider_charts, xmr_series
 from ..indicators import BY_ID
 from ..model.months import month_number, month_text
 from ..model.proposal import Triage
@@ -111,15 +111,9 @@ def across_providers(
     number = _month(ws, _indicator(indicator), month)
     codes = [p.provider for p in result.proposals]
     series = xmr_series(ws, rs.spec, number, [(c, indicator) for c in codes], _rebases(result))
-    sections = funnel_sections(ws, rs.spec, number, indicator, codes)
-    by_group: dict[str, FunnelSection] = {}
-    for code in codes:  # one section per peer group: its peers are the whole group
-        section = sections.get(code)
-        if section is not None:
-            by_group.setdefault(section.peer_group, section)
     return Across(
         indicator,
         month,
         {provider: s for (provider, _), s in series.items()},
-        tuple(by_group[k] for k in sorted(by_group)),
+        group_funnels(ws, rs.spec, number, indicator, codes),
     )

@@ -26,7 +26,7 @@ from .proposals import _dated, prepare_triage
 
 if TYPE_CHECKING:
     from ..model.pack import MeetingContext
-    from ..model.series import IndicatorCharts, XmrSeries
+    from ..model.series import FunnelSection, IndicatorCharts, XmrSeries
     from ..register import State
     from ..reports.summary import SummaryTable
 
@@ -37,9 +37,10 @@ __all__ = ["PackSource", "meeting_pack", "neighbours", "pack_context", "pack_sou
 class PackSource:
     """What a meeting pack (and the live page) is made from: the triage, new or the one
     frozen when ``meeting`` was opened; the whole series behind its findings, to chart; the
-    local QSG(s) of its providers; the register to read the record from; and, for the
-    summary icon table, the ruleset's indicators with every provider's XmR series of each
-    (computed from the workspace's data as of the triage's month)."""
+    local QSG(s) of its providers; the register to read the record from; for the summary
+    icon table, the ruleset's indicators with every provider's XmR series of each (computed
+    from the workspace's data as of the triage's month); and, to look at each indicator
+    with a peer test across providers, one funnel per peer group, no provider highlighted."""
 
     triage: Triage
     charts: Mapping[tuple[str, str], IndicatorCharts]
@@ -50,6 +51,7 @@ class PackSource:
     summary: Mapping[tuple[str, str], XmrSeries] = field(default_factory=dict)
     #: providers of other local QSGs left out of a local QSG's meeting (issue 21)
     other_qsgs: tuple[str, ...] = ()
+    across: tuple[FunnelSection, ...] = ()
 
     def summary_table(self) -> SummaryTable:
         """The summary icon table of the triage's providers × the ruleset's indicators."""
@@ -80,7 +82,7 @@ def pack_source(
     local QSG is cut to its own providers and those on its agenda: the others are left out
     (``other_qsgs``) unless ``providers`` names them."""
     # imported here: `qsg triage` starts without the pack's models and charts
-    from ..evidence.series import charts_agree, provider_charts, xmr_series
+    from ..evidence.series import charts_agree, group_funnels, provider_charts, xmr_series
     from ..model.series import IndicatorCharts
 
     if meeting is not None and (as_of is not None or on is not None):
@@ -132,7 +134,10 @@ def pack_source(
     indicators = tuple(i for i in rs.spec.indicators if i in BY_ID)
     pairs = [(c, i) for c in sorted(names) for i in indicators]
     summary = xmr_series(ws, rs.spec, month, pairs, applied)
-    return PackSource(result, charts, qsgs, path, meeting, indicators, summary, left_out)
+    across = tuple(f for i in indicators for f in group_funnels(ws, rs.spec, month, i, names))
+    return PackSource(
+        result, charts, qsgs, path, meeting, indicators, summary, left_out, across=across
+    )
 
 
 def _frozen(path: Path, meeting: str, providers: Sequence[str] | None) -> Triage:
@@ -271,6 +276,7 @@ def meeting_pack(
         context=context if context is not None else pack_context(source, on=dated, liaison=liaison),
         summary=source.summary_table(),
         jobs=jobs,
+        across=source.across,
     )
     if target is not None:
         write_file(target, text, argument="out", checked=True)

@@ -261,7 +261,8 @@ def pack(
         liaison=liaison,
         jobs=jobs or cores(),
     )
-    charts = text.count('<svg id="chart-')
+    # a provider's charts and the funnels across providers (every figure of the pack)
+    charts = text.count('<svg id="chart-') + text.count('<svg id="across-')
     version = (
         "public version, confidential items' text withheld" if public else "not for publication"
     )

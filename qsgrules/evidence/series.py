@@ -37,6 +37,7 @@ __all__ = [
     "charts_agree",
     "data_months",
     "funnel_sections",
+    "group_funnels",
     "indicator_charts",
     "provider_charts",
     "xmr_series",
@@ -145,6 +146,26 @@ def funnel_sections(
     if indicator not in BY_ID:
         raise ValueError(f"unknown indicator {indicator!r}")
     return _funnel_sections(workspace, spec, as_of, indicator, set(providers))
+
+
+def group_funnels(
+    workspace: Workspace,
+    spec: Ruleset,
+    as_of: int,
+    indicator: str,
+    providers: Iterable[str],
+) -> tuple[FunnelSection, ...]:
+    """One funnel per peer group that the indicator's peer test judged any of ``providers``
+    in (by group), with no provider highlighted (``provider`` ""): the indicator looked at
+    across providers. None without a peer test."""
+    wanted = sorted(set(providers))
+    sections = funnel_sections(workspace, spec, as_of, indicator, wanted)
+    by_group: dict[str, FunnelSection] = {}
+    for code in wanted:  # the group's peers are the whole group, whoever's section it is
+        section = sections.get(code)
+        if section is not None:
+            by_group.setdefault(section.peer_group, section)
+    return tuple(by_group[k].model_copy(update={"provider": ""}) for k in sorted(by_group))
 
 
 def data_months(workspace: Workspace, indicator: str) -> tuple[int, ...]:

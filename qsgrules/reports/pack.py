@@ -35,7 +35,7 @@ from ..model.pack import (
 )
 from ..model.proposal import HardRef, Proposal, SoftRef, Triage
 from ..model.rebase import Rebase, RebaseSuggestion
-from ..model.series import IndicatorCharts
+from ..model.series import FunnelSection, IndicatorCharts
 from .charts import Chart, month_name
 from .icons import SPRITE, icon_svg
 from .pack_charts import ChartDrawer, IndicatorIcons, IndicatorView
@@ -288,6 +288,7 @@ def render_pack(
     page: Mapping[str, Any] | None = None,
     summary: SummaryTable | None = None,
     jobs: int = 1,
+    across: Sequence[FunnelSection] = (),
 ) -> str:
     """The meeting pack as one HTML document.
 
@@ -302,7 +303,9 @@ def render_pack(
     its section (``href``), and give its template more values (``page``). ``summary`` is
     the summary icon table (a section after the board, and each provider's row of it in its
     section), none when not given. The charts are drawn by ``jobs`` forked processes at
-    once (the same document for any number).
+    once (the same document for any number). ``across`` are funnels drawn with no provider
+    highlighted (``qsgrules.evidence.series.group_funnels``): each indicator with a peer test
+    looked at across providers, a section after the summary table.
     """
     ctx = context or MeetingContext()
     if public:  # a confidential member's report never leaves here whole (issue 21)
@@ -330,6 +333,13 @@ def render_pack(
         known_at=f"on {result.on}" if made_on(result) else f"at {month_name(result.as_of)}",
         by_code={v.proposal.provider: v for v in views},
         summary=summary,
+        across_views=[
+            ChartDrawer.reading(
+                IndicatorCharts(provider="", indicator=f.indicator, funnel=f),
+                prefix=f"across-{k}",
+            )
+            for k, f in enumerate(across, start=1)
+        ],
         confidential=sum(
             s.handling == "confidential" for p in result.proposals for s in p.evidence.soft
         ),
