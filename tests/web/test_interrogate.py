@@ -5,6 +5,7 @@ triage, frozen or new, and the register are never changed."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -130,3 +131,23 @@ def test_asking_again_draws_nothing_new(client: Client) -> None:
     c = client()
     url = "/provider/RJ7/chart?indicator=never_events_rate&month=2019-02"
     assert c.get(url).get_data(as_text=True) == c.get(url).get_data(as_text=True)
+
+
+def test_the_live_pages_headings_never_skip_a_level(client: Client) -> None:
+    # an indicator's article sits under the page's h2 on a reading and on the across view,
+    # under a provider's "Indicators" h3 on its page: its heading follows its place
+    c = client()
+    for url in (
+        "/",
+        "/provider/RJ6",
+        "/provider/RAL/chart?indicator=amenable_deaths&month=2018-06",
+        "/across?indicator=ae_4hr_type1&month=2019-03",
+        "/summary",
+    ):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        page = Page(r.get_data(as_text=True))
+        levels = [level for level, _ in page.headings]
+        assert levels[0] == 1 and levels.count(1) == 1, url
+        skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+        assert skips == [], url
