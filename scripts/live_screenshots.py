@@ -1,8 +1,10 @@
-"""The documentation's screenshots of `qsg serve` (docs/pack.md): a copy of the demo with a
-meeting part-way through, served on a free loopback port and photographed by headless Chromium.
+"""The documentation's screenshots of `qsg serve` and `qsg pack` (docs/pack.md): a copy of the
+demo with a meeting part-way through, served on a free loopback port, and the demo's pack,
+photographed by headless Chromium.
 
 Usage: python scripts/live_screenshots.py [FOLDER]   (default: docs)
-Writes serve-board.png and serve-record.png (128 colours, to keep them small).
+Writes serve-board.png, serve-record.png and pack.png (RJ6's first indicator in the pack)
+(128 colours, to keep them small).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from qsgrules import api
@@ -59,9 +62,14 @@ def _meeting(ws: Path) -> None:
         R.decide(reg, "RJ7", meeting=M, rationale="As proposed: outcomes review awaited")
 
 
-def _shoot(driver: WebDriver, url: str, out: Path) -> None:
+def _shoot(driver: WebDriver, url: str, out: Path, element: str = "") -> None:
     driver.get(url)
-    driver.save_screenshot(str(out))
+    if element:  # one element of the page, whole (the window made tall enough for it)
+        found = driver.find_element(By.CSS_SELECTOR, element)
+        driver.set_window_size(1280, found.rect["y"] + found.rect["height"] + 200)
+        found.screenshot(str(out))
+    else:
+        driver.save_screenshot(str(out))
     image = Image.open(out).convert("RGB")
     # 128 colours (octree keeps small distinct ones, such as the status dot): a third the size
     image.quantize(colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
@@ -84,15 +92,18 @@ def main(folder: Path) -> None:
         ws = Path(tmp) / "ws"
         shutil.copytree(demo_workspace(), ws)
         _meeting(ws)
+        pack = Path(tmp) / "pack.html"
+        api.meeting_pack(as_of="2019-03", out=pack)
         running = start_server(ws, port=0)
         driver = _driver(Path(tmp) / "profile")
         try:
             _shoot(driver, running.url, folder / "serve-board.png")
             _shoot(driver, running.url + "provider/RJ6#record", folder / "serve-record.png")
+            _shoot(driver, pack.as_uri(), folder / "pack.png", "#p-RJ6 article.indicator")
         finally:
             driver.quit()
             running.stop()
-    for name in ("serve-board.png", "serve-record.png"):
+    for name in ("serve-board.png", "serve-record.png", "pack.png"):
         print(f"{folder / name}: {(folder / name).stat().st_size // 1024} KB")
 
 
