@@ -84,9 +84,18 @@ def test_every_peer_is_named_on_hover_and_focus_and_outliers_always(source: Pack
 
 def test_the_pack_lists_the_outliers_under_each_funnel() -> None:
     text = meeting_pack(as_of="2019-03", providers=["RJ6"])
-    tables = re.findall(r'<table class="outlier-table">.*?</table>', text, re.S)
-    assert len(tables) == text.count('data-chart="funnel"') == 1
+    start = text.index('<section class="provider" id="p-RJ6"')
+    section, across = text[start:], text[text.index('id="across-providers"') : start]
+    # RJ6's own section: its one peer finding (A&E waits), one funnel, its outliers listed
+    tables = re.findall(r'<table class="outlier-table">.*?</table>', section, re.S)
+    assert len(tables) == section.count('data-chart="funnel"') == 1
     rows = re.findall(r'<th scope="row"><span class="code">([^<]+)</span>', tables[0])
     assert rows == ["RQM", "RQX", "RAS", "RJ6"]
+    # across providers, before the providers' sections: the default ruleset's 3 peer-tested
+    # indicators, one acute group each; amenable deaths has no provider outside its limits
+    # (tests/test_pack_across.py), so 2 tables, the first the same four providers
+    found = re.findall(r'<table class="outlier-table">.*?</table>', across, re.S)
+    assert across.count('data-chart="funnel"') == 3 and len(found) == 2
+    assert re.findall(r'<th scope="row"><span class="code">([^<]+)</span>', found[0]) == rows
     assert "Why the limits are flat:" in text
     assert ".peer:focus + g" in text  # the page's CSS shows a peer's label on focus
