@@ -307,11 +307,13 @@ def test_a_recorded_position_stays_inside_its_cell(
               const r = chip.getBoundingClientRect();
               if (r.right > cell.right + 1 || r.left < cell.left - 1) out.push(chip.textContent);
             }
-            for (const th of document.querySelectorAll('.live-panel thead th')) {
+            for (const cell of document.querySelectorAll('.positions th, .positions td')) {
+              const text = cell.textContent.trim();
+              if (cell.scrollWidth > cell.clientWidth + 1) out.push('runs over: ' + text);
               const words = document.createRange();
-              words.selectNodeContents(th);  // a one-word heading on two lines: broken
-              if (th.textContent.trim().indexOf(' ') < 0 && words.getClientRects().length > 1)
-                out.push('broken: ' + th.textContent);
+              words.selectNodeContents(cell);  // one word on two lines: broken
+              if (text && !/\\s/.test(text) && words.getClientRects().length > 1)
+                out.push('broken: ' + text);
             }
             return out;
             """,
@@ -319,3 +321,4 @@ def test_a_recorded_position_stays_inside_its_cell(
         assert sticking == [], projector
         assert reason in driver.find_element(By.TAG_NAME, "body").text
         assert _wider(driver) == [], projector
+        _keep(driver, f"positions-projector{projector}")
