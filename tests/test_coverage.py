@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qsgrules.api import run_triage
-from qsgrules.bundled import demo_workspace
+from qsgrules.bundled import default_ruleset, demo_workspace
 from qsgrules.cli.main import cli
 from qsgrules.model.vocabulary import Level
+from qsgrules.ruleset import parse_ruleset
 from qsgrules.workspace import load_workspace
 
 DEMO = load_workspace(demo_workspace())
@@ -126,3 +127,27 @@ def test_every_proposal_past_the_data_is_marked_whatever_its_level(months_after:
     year, month = divmod(2019 * 12 + 2 + months_after, 12)
     result = run_triage(DEMO, as_of=f"{year:04d}-{month + 1:02d}")
     assert all(p.coverage is not None and p.coverage.stale for p in result.proposals)
+
+
+def test_a_month_missing_from_a_longer_trend_window_is_counted(tmp_path: Path) -> None:
+    # the trend test of ae_4hr_type1 looks at 6 months, its standard at 3: a month missing
+    # 5 months back is outside the standard's window but inside the trend's, and counted
+    old = "    trend:\n      months: 3\n      signals: [outside_limits, trend, two_in_three, run]"
+    text = default_ruleset().read_text()
+    assert text.count(old) == 3  # ae_4hr_type1's is the first
+    ruleset = parse_ruleset(text.replace(old, old.replace("months: 3", "months: 6"), 1), "r.yaml")
+    trend = ruleset.spec.indicators["ae_4hr_type1"].trend
+    assert trend is not None and trend.months == 6
+    ws = tmp_path / "ws"
+    shutil.copytree(demo_workspace(), ws)
+    path = ws / "indicators.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    gone = [ln for ln in lines if ln.startswith("RJ6,ae_4hr_type1,2018-11,")]
+    assert len(gone) == 1
+    path.write_text("".join(ln for ln in lines if ln not in gone))
+    result = run_triage(ws, ruleset, as_of="2019-03", providers=["RJ6"])
+    cov = result.proposals[0].coverage
+    assert cov is not None
+    ae = next(i for i in cov.indicators if i.indicator == "ae_4hr_type1")
+    assert (ae.window_months, ae.missing_months) == (6, 1)
+    assert cov.missing_months == 1

@@ -188,3 +188,44 @@ def test_a_copy_of_the_demo_with_a_parent_cycle_is_refused(tmp_path: Path) -> No
     (ws / "members.csv").write_text(text)
     with pytest.raises(InputError, match="cannot be part of itself"):
         load_workspace(ws)
+
+
+def test_an_organisations_own_source_weight_comes_before_its_kinds(tmp_path: Path) -> None:
+    members = "name,kind\nHealthwatch Example,healthwatch\n"
+    ws = _ws(tmp_path, [_item(1, "Healthwatch Example", severity="moderate")], members)
+    plain = run_triage(ws).proposals[0].evidence.soft[0]
+    weights = {"Healthwatch Example": 0.5, "healthwatch": 1.5}
+    rs = _ruleset(tmp_path, {"source_weights": weights})
+    weighted = run_triage(ws, rs).proposals[0].evidence.soft[0]
+    # the nearer name decides: the organisation's own weight, not its kind's
+    assert weighted.weight == pytest.approx(plain.weight * 0.5, abs=2e-6)
+    assert "× 0.5 (Healthwatch Example weight)" in weighted.formula
+    assert ("source", 0.5) in [(f.name, f.value) for f in weighted.factors]
+
+
+def test_a_part_of_an_organisation_takes_its_weight_unless_it_has_its_own(
+    tmp_path: Path,
+) -> None:
+    ws = _ws(tmp_path, [_item(1, "HEE London", severity="moderate")], HEE_LONDON)
+    plain = run_triage(ws).proposals[0].evidence.soft[0]
+    inherited = run_triage(ws, _ruleset(tmp_path, {"source_weights": {"HEE": 0.5}}))
+    item = inherited.proposals[0].evidence.soft[0]
+    assert item.weight == pytest.approx(plain.weight * 0.5, abs=2e-6)
+    assert "× 0.5 (HEE weight)" in item.formula
+    # its own weight, nearer than its parent's, comes first
+    own = _ruleset(tmp_path, {"source_weights": {"HEE London": 2, "HEE": 0.5}})
+    item = run_triage(ws, own).proposals[0].evidence.soft[0]
+    assert item.weight == pytest.approx(plain.weight * 2, abs=4e-6)
+    assert "× 2 (HEE London weight)" in item.formula
+
+
+def test_an_item_from_a_source_weighted_zero_corroborates_nothing(tmp_path: Path) -> None:
+    # HEE and CQC on the same concern corroborate each other (a risk summit, as above); with
+    # CQC's items weighted 0, CQC's item weighs nothing and so corroborates nothing
+    ws = _ws(tmp_path, [_item(1, "HEE"), _item(2, "CQC")], HEE_LONDON)
+    assert run_triage(ws).proposals[0].level is Level.RISK_SUMMIT
+    p = run_triage(ws, _ruleset(tmp_path, {"source_weights": {"CQC": 0}})).proposals[0]
+    by_source = {s.source: s for s in p.evidence.soft}
+    assert by_source["CQC"].weight == 0
+    assert by_source["HEE"].corroborated_by == ()
+    assert p.level is not Level.RISK_SUMMIT

@@ -143,3 +143,20 @@ def test_with_the_baseline_fixed_a_worse_judged_month_never_removes_a_signal(
     if before:
         assert after, (series, judged, worse)
         assert after[0].strength >= before[0].strength
+
+
+def test_a_baseline_of_exactly_min_points_is_tested_and_one_fewer_is_not() -> None:
+    # steady months, then a last month far above them: beyond the upper process limit
+    steady = [10.0, 11.0, 10.0, 12.0, 11.0, 10.0, 11.0, 12.0, 10.0, 11.0, 10.0, 11.0, 10.0]
+    spec = parse_ruleset(default_ruleset().read_text(), "default.yaml").spec
+    test = spec.indicators["ae_4hr_type1"].trend
+    assert test is not None and test.min_points == 12 and test.months == 3
+    judged = [11.0, 10.0, 40.0]
+    # exactly min_points months before the judged window: the chart is tested
+    at = _observations(steady[1:] + judged)
+    found = trend_breaches(at, spec, MONTH0 + 12 + 2).get("P", [])
+    assert [(h.test, h.strength) for h in found] == [(HardTest.TREND, Strength.STRONG)]
+    assert found[0].spc is not None and found[0].spc.baseline_points == 12
+    # one month fewer: too short a baseline to test, so no finding
+    short = _observations(steady[2:] + judged)
+    assert trend_breaches(short, spec, MONTH0 + 11 + 2).get("P", []) == []

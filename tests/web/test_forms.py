@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 from qsgrules import api_register
 from qsgrules import register as R
 from qsgrules.model.vocabulary import Level, Stance
+from qsgrules.web import LiveReview, make_app
+from qsgrules.web.app import LOOPBACK_NAMES
 
 from .conftest import MEETING, Client, records, token
 
@@ -237,3 +239,22 @@ def test_the_bundled_demo_is_never_written(client: Client) -> None:
     html = c.get("/").get_data(as_text=True)
     assert 'method="post"' not in html  # no form that records (the search is a GET)
     assert not (demo / "register.sqlite").exists()
+
+
+def test_a_public_page_refuses_a_post_carrying_its_own_token(ws: Path) -> None:
+    # the same secret signs the same form token: a token valid on the public page's own
+    # server is refused all the same, because a public page records nothing
+    secret = b"one secret for both pages"
+    public = make_app(LiveReview.load(ws, public=True), secret=secret, trusted_hosts=LOOPBACK_NAMES)
+    private = make_app(LiveReview.load(ws), secret=secret, trusted_hosts=LOOPBACK_NAMES)
+    own = token(private.test_client().get("/provider/RJ6").get_data(as_text=True))
+    before = records(ws)
+    for path, form in (("/", "attendance"), ("/provider/RJ6", "confirm")):
+        status, _, html = _post(public.test_client(), path, form, {"member": "Ann Lee"}, csrf=own)
+        assert status == 403 and "recording is disabled" in html
+    assert records(ws) == before
+    # the token is good: the page that records takes it
+    status, _, _ = _post(
+        private.test_client(), "/provider/RJ6", "confirm", {"member": "Ann Lee"}, csrf=own
+    )
+    assert status == 303 and records(ws) == before + 1
