@@ -157,6 +157,9 @@ def on_dask(scheduler: str | None = None, workers: int = 2) -> Iterator[Grid]:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                # the scheduler serves HTTP even without a dashboard, on 8787 unless told:
+                # any port, so that a second cluster (a second run) starts without a warning
+                scheduler_kwargs={"dashboard_address": ":0"},
             )
             client = distributed.Client(cluster)
         else:

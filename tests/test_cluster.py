@@ -4,6 +4,8 @@ processes (``--jobs``), or on a Dask cluster (``--dask``, issue 18)."""
 from __future__ import annotations
 
 import dataclasses
+import socket
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +16,7 @@ from qsgrules import backtest as bt
 from qsgrules import cluster, forked
 from qsgrules.api import open_ruleset, open_workspace
 from qsgrules.cli.main import cli
-from qsgrules.cluster import dask_grid, shares
+from qsgrules.cluster import dask_grid, on_dask, shares
 from qsgrules.errors import InputError
 from qsgrules.ruleset import CompiledRuleset
 from qsgrules.ruleset.loader import parse_ruleset
@@ -82,7 +84,11 @@ def test_shares_cover_every_provider_once_in_order() -> None:
 def client() -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": ":0"},
     )
     with distributed.Client(cluster) as c:
         yield c
@@ -127,3 +133,23 @@ def test_the_command_refuses_both_a_local_cluster_and_a_scheduler() -> None:
     assert result.exit_code == 2
     assert "--scheduler" in result.stderr and "not both" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_local_cluster_starts_quietly_when_port_8787_is_taken() -> None:
+    # Two runs at once (two suites, two analysts) each start a local cluster; the second
+    # scheduler found 8787 taken and warned, which a warnings-as-errors run turns into an error.
+    pytest.importorskip("distributed")
+    held = socket.socket()
+    try:
+        held.bind(("", 8787))
+        held.listen()
+    except OSError:
+        pass  # someone else holds it already: the situation under test
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with on_dask(workers=1):
+                pass
+    finally:
+        held.close()
+    assert not [w for w in caught if "already in use" in str(w.message)]
