@@ -227,6 +227,15 @@ _JOBS = click.option(
     help="Processes sharing the work (default: the cores this process may use; 1: all in "
     "this one). The output is the same for any N.",
 )
+# the agenda and the pack list the same liaison, so they take it the same way
+_LIAISON = click.option(
+    "--liaison",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="REGISTER",
+    help="Another local QSG's register: its conclusions on this QSG's providers since the "
+    "last meeting are listed (repeatable).",
+)
 _REGISTER = click.option(
     "--register",
     type=click.Path(dir_okay=False),

@@ -27,6 +27,7 @@ from . import (
 from .common import (
     _AS_OF,
     _JOBS,
+    _LIAISON,
     _ON,
     _OWN_WORKSPACE,
     _PUBLIC,
@@ -213,14 +214,7 @@ def explain(
     is_flag=True,
     help="With --meeting of a local QSG: every provider, not only its own.",
 )
-@click.option(
-    "--liaison",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="REGISTER",
-    help="Another local QSG's register: its conclusions on this QSG's providers since the "
-    "last meeting are listed (repeatable).",
-)
+@_LIAISON
 @_JOBS
 def pack(
     workspace: str | None,

@@ -12,6 +12,7 @@ from . import record_commands, report_commands
 from .common import (
     _AS_OF,
     _BY,
+    _LIAISON,
     _MEETING,
     _REGISTER,
     _RULESET,
@@ -394,14 +395,7 @@ def meeting_amend(
 
 @command(said_as={"meeting": "ID"})
 @click.argument("meeting_id", metavar="ID")
-@click.option(
-    "--liaison",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="REGISTER",
-    help="Another local QSG's register: its conclusions on this QSG's providers since the "
-    "last meeting are listed (repeatable).",
-)
+@_LIAISON
 @_where
 def agenda(
     meeting_id: str, liaison: tuple[str, ...], workspace: str | None, register: str | None
